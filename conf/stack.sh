@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# conf/stack.sh - the local portal stack: a private MariaDB under $PORTAL_VAR,
+# the FastCGI programs and nginx, all on loopback.
+#
+#   stack.sh up      start (or restart the programs of) the whole stack
+#   stack.sh down    stop exactly what `up` started, by its pid files
+#   stack.sh import  (re)load the public data into the catalog
+#   stack.sh status  what is running
+#
+# Settings come from conf/portal.conf; the environment overrides them.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+while IFS='=' read -r key value; do
+	case "$key" in '' | \#*) continue ;; esac
+	[ -n "${!key+x}" ] || export "$key=$value"
+done <conf/portal.conf
+
+abspath() { case "$1" in /*) echo "$1" ;; *) echo "$ROOT/$1" ;; esac; }
+VAR=$(abspath "$PORTAL_VAR")
+DATA=$(abspath "$PORTAL_DATA_DIR")
+BIN=$(abspath "${PORTAL_BIN:-build/bin}")
+RUN=$VAR/run
+LOG=$VAR/log
+DBDIR=$VAR/mysql
+SECRETS=$VAR/secrets
+DBSOCK=$RUN/mysqld.sock
+export PORTAL_VAR=$VAR PORTAL_DATA_DIR=$DATA
+
+AREAS="catalog"
+
+say() { printf 'stack: %s\n' "$*"; }
+die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+
+# A pid file names one of our processes only while that pid is alive and
+# runs the program we expect: a stale file never makes us kill a stranger.
+pid_of() {
+	local file=$1 want=$2 pid
+	[ -s "$file" ] || return 1
+	pid=$(head -n1 "$file")
+	[[ "$pid" =~ ^[0-9]+$ ]] || return 1
+	kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$want" || return 1
+	echo "$pid"
+}
+
+stop_pidfile() {
+	local file=$1 want=$2 pid i
+	pid=$(pid_of "$file" "$want") || { rm -f "$file"; return 0; }
+	kill -TERM "$pid" 2>/dev/null || true
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		say "$want ($pid) did not stop in 10 s; killing it"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	rm -f "$file"
+}
+
+mysql_root() { mariadb --no-defaults --socket="$DBSOCK" -uroot "$@"; }
+
+db_start() {
+	mkdir -p "$RUN" "$LOG" "$DBDIR"
+	if pid_of "$RUN/mysqld.pid" mariadbd >/dev/null; then
+		return 0
+	fi
+	local user_opt=""
+	[ "$(id -u)" -ne 0 ] || user_opt="--user=root"
+	if [ ! -d "$DBDIR/mysql" ]; then
+		say "initialising MariaDB in $DBDIR"
+		mariadb-install-db --no-defaults $user_opt --datadir="$DBDIR" \
+			--auth-root-authentication-method=socket --skip-test-db \
+			>"$LOG/mariadb-install.log" 2>&1 || die "mariadb-install-db failed: see $LOG/mariadb-install.log"
+	fi
+	say "starting MariaDB on 127.0.0.1:$PORTAL_DB_PORT"
+	# setsid: the server must outlive `make run` and not get its signals.
+	setsid mariadbd --no-defaults $user_opt --datadir="$DBDIR" --socket="$DBSOCK" \
+		--port="$PORTAL_DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve \
+		--pid-file="$RUN/mysqld.pid" --log-error="$LOG/mariadb.err" \
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_uca1400_ai_ci \
+		--innodb-buffer-pool-size=256M --max-connections=300 \
+		</dev/null >/dev/null 2>&1 &
+	local i
+	for i in $(seq 1 300); do
+		if mariadb-admin --no-defaults --socket="$DBSOCK" -uroot ping >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "MariaDB did not start: see $LOG/mariadb.err"
+}
+
+secret() {
+	local name=$1 file=$SECRETS/$1
+	mkdir -p "$SECRETS"
+	chmod 700 "$SECRETS"
+	if [ ! -s "$file" ]; then
+		(umask 077; openssl rand -hex 24 >"$file")
+	fi
+	cat "$file"
+}
+
+db_migrate() {
+	local db=$PORTAL_DB_NAME f name sum have
+	mysql_root -e "CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_uca1400_ai_ci;
+		CREATE TABLE IF NOT EXISTS \`$db\`.schema_migration (
+		  version INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL,
+		  checksum CHAR(64) NOT NULL, applied_at DATETIME NOT NULL)"
+	for f in sql/[0-9][0-9][0-9]_*.sql; do
+		name=$(basename "$f")
+		version=$((10#${name%%_*}))
+		sum=$(sha256sum "$f" | cut -c1-64)
+		have=$(mysql_root -N -B "$db" -e "SELECT checksum FROM schema_migration WHERE version=$version")
+		if [ -n "$have" ]; then
+			[ "$have" = "$sum" ] || say "warning: $name changed after it was applied; write a new migration instead"
+			continue
+		fi
+		say "applying $name"
+		mysql_root "$db" <"$f" || die "migration $name failed"
+		mysql_root "$db" -e "INSERT INTO schema_migration VALUES ($version, '$name', '$sum', UTC_TIMESTAMP())"
+	done
+	# Users and grants are re-applied every time, from sql/grants.sql, with
+	# passwords generated once into $SECRETS (never in the repository).
+	local grants
+	grants=$(sed -e "s/@DB@/$db/g" \
+		-e "s/@CATALOG_PASSWORD@/$(secret db_catalog)/g" \
+		-e "s/@IMPORT_PASSWORD@/$(secret db_import)/g" sql/grants.sql)
+	mysql_root -e "$grants" || die "applying sql/grants.sql failed"
+}
+
+db_env() {
+	export PORTAL_DB_SOCKET=$DBSOCK
+	export PORTAL_DB_NAME
+}
+
+import_data() {
+	db_env
+	PORTAL_DB_USER=portal_import PORTAL_DB_PASSWORD=$(secret db_import) \
+		"$BIN/catalog-import" --data "$DATA" --home-province "$PORTAL_HOME_PROVINCE"
+}
+
+nginx_user() {
+	# Workers drop to www-data when it can read the tree; a checkout under a
+	# private home directory leaves them running as the owner instead.
+	if id www-data >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] &&
+		runuser -u www-data -- test -r "$ROOT/htdocs/static/portal.css" 2>/dev/null; then
+		echo www-data
+	else
+		id -un
+	fi
+}
+
+nginx_conf() {
+	local user=$1
+	mkdir -p "$VAR/nginx/tmp"
+	sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$VAR|g" -e "s|@RUN@|$RUN|g" -e "s|@LOG@|$LOG|g" \
+		-e "s|@LISTEN@|$PORTAL_LISTEN|g" -e "s|@PUBLIC_PORT@|$PORTAL_PUBLIC_PORT|g" \
+		-e "s|@INTRANET_PORT@|$PORTAL_INTRANET_PORT|g" -e "s|@WORKERS@|$PORTAL_NGINX_WORKERS|g" \
+		-e "s|@MAX_BODY@|$PORTAL_MAX_BODY|g" -e "s|@RATE@|$PORTAL_RATE_PER_SECOND|g" \
+		-e "s|@RATE_EXEMPT@|${PORTAL_RATE_EXEMPT:-}|g" -e "s|@USER@|$user|g" \
+		conf/nginx.conf.in >"$VAR/nginx/nginx.conf"
+	if [ -z "${PORTAL_RATE_EXEMPT:-}" ]; then
+		sed -i '/@@RATE_EXEMPT_LINE@@/d' "$VAR/nginx/nginx.conf"
+	else
+		sed -i "s|.*@@RATE_EXEMPT_LINE@@.*|\t\t${PORTAL_RATE_EXEMPT} \"\";|" "$VAR/nginx/nginx.conf"
+	fi
+}
+
+programs_start() {
+	local user=$1 area procs
+	db_env
+	for area in $AREAS; do
+		stop_pidfile "$RUN/$area.pid" "$BIN/$area"
+		procs_var="PORTAL_$(echo "$area" | tr '[:lower:]' '[:upper:]')_PROCS"
+		procs=${!procs_var:-2}
+		say "starting $area ($procs processes)"
+		PORTAL_DB_USER=portal_$area PORTAL_DB_PASSWORD=$(secret db_$area) \
+		PORTAL_TEMPLATES=$ROOT/cgi-bin/$area/templates \
+			setsid "$BIN/$area" --socket "$RUN/$area.sock" --procs "$procs" \
+			--pidfile "$RUN/$area.pid" --user "$user" \
+			</dev/null >>"$LOG/$area.log" 2>&1 &
+	done
+}
+
+nginx_start() {
+	local user=$1
+	nginx_conf "$user"
+	nginx -t -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx/" 2>"$LOG/nginx-test.log" ||
+		die "nginx configuration is invalid: $(cat "$LOG/nginx-test.log")"
+	if pid_of "$RUN/nginx.pid" nginx >/dev/null; then
+		nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx/" -s reload
+	else
+		say "starting nginx on $PORTAL_LISTEN:$PORTAL_PUBLIC_PORT and :$PORTAL_INTRANET_PORT"
+		nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx/" </dev/null
+	fi
+}
+
+wait_ready() {
+	local url=http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/catalog/health i
+	for i in $(seq 1 200); do
+		if curl -fsS -o /dev/null "$url" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "the portal did not answer at $url: see $LOG/"
+}
+
+up() {
+	[ -x "$BIN/catalog" ] || die "not built: run make first"
+	db_start
+	db_migrate
+	import_data
+	local user
+	user=$(nginx_user)
+	programs_start "$user"
+	nginx_start "$user"
+	wait_ready
+	cat <<URLS
+
+Cổng dịch vụ công is running:
+  public site      http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/
+  catalog          http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/catalog/
+  agency intranet  http://$PORTAL_LISTEN:$PORTAL_INTRANET_PORT/
+  logs             $LOG/
+Stop it with: make stop
+URLS
+}
+
+down() {
+	local area
+	stop_pidfile "$RUN/nginx.pid" nginx
+	for area in $AREAS; do
+		stop_pidfile "$RUN/$area.pid" "$BIN/$area"
+	done
+	stop_pidfile "$RUN/mysqld.pid" mariadbd
+	say "stopped"
+}
+
+status() {
+	local area
+	for p in "nginx.pid nginx" "mysqld.pid mariadbd"; do
+		set -- $p
+		if pid=$(pid_of "$RUN/$1" "$2"); then echo "$2: running ($pid)"; else echo "$2: stopped"; fi
+	done
+	for area in $AREAS; do
+		if pid=$(pid_of "$RUN/$area.pid" "$BIN/$area"); then echo "$area: running ($pid)"; else echo "$area: stopped"; fi
+	done
+}
+
+case "${1:-}" in
+up) up ;;
+down) down ;;
+import) db_start; db_migrate; import_data ;;
+db) db_start; db_migrate ;;
+status) status ;;
+*) die "usage: stack.sh up|down|import|db|status" ;;
+esac

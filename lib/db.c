@@ -1,0 +1,382 @@
+/* db.c - see db.h */
+#include "db.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+
+#include "conf.h"
+
+#define MAX_PARAMS 48
+#define MAX_COLS 48
+#define MAX_STMTS 64
+
+struct db_stmt {
+	db *d;
+	char *sql;
+	MYSQL_STMT *st;
+	unsigned gen;            /* connection generation it was prepared on */
+	int ncols;
+	MYSQL_BIND res[MAX_COLS];
+	unsigned long lens[MAX_COLS];
+	my_bool nulls[MAX_COLS];
+	char *bufs[MAX_COLS];
+	size_t caps[MAX_COLS];
+};
+
+struct db {
+	MYSQL *conn;
+	unsigned gen;
+	int in_tx;
+	char err[256];
+	db_stmt *stmts[MAX_STMTS];
+	int nstmts;
+};
+
+static void set_err(db *d, const char *what, const char *msg)
+{
+	snprintf(d->err, sizeof d->err, "%s: %s", what, msg ? msg : "?");
+}
+
+static int connect_now(db *d)
+{
+	if (d->conn)
+		return 0;
+	MYSQL *c = mysql_init(NULL);
+	if (!c) {
+		set_err(d, "mysql_init", "out of memory");
+		return -1;
+	}
+	unsigned int timeout = 2;
+	mysql_options(c, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	unsigned int rw = 30;
+	mysql_options(c, MYSQL_OPT_READ_TIMEOUT, &rw);
+	mysql_options(c, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+	mysql_options(c, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	const char *sock = conf_str("PORTAL_DB_SOCKET", NULL);
+	const char *host = sock ? "localhost" : conf_str("PORTAL_DB_HOST", "127.0.0.1");
+	if (!mysql_real_connect(c, host, conf_str("PORTAL_DB_USER", "root"),
+				conf_str("PORTAL_DB_PASSWORD", NULL),
+				conf_str("PORTAL_DB_NAME", "portal"),
+				(unsigned)conf_int("PORTAL_DB_PORT", 3306), sock, 0)) {
+		set_err(d, "connect", mysql_error(c));
+		mysql_close(c);
+		return -1;
+	}
+	/* Times are UTC in the database; pages convert for people. */
+	mysql_query(c, "SET time_zone = '+00:00'");
+	d->conn = c;
+	d->gen++;
+	d->in_tx = 0;
+	return 0;
+}
+
+static void disconnect(db *d)
+{
+	for (int i = 0; i < d->nstmts; i++) {
+		if (d->stmts[i]->st) {
+			mysql_stmt_close(d->stmts[i]->st);
+			d->stmts[i]->st = NULL;
+		}
+	}
+	if (d->conn)
+		mysql_close(d->conn);
+	d->conn = NULL;
+	d->in_tx = 0;
+}
+
+static int gone(unsigned e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
+	       e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR ||
+	       e == 1927 /* ER_CONNECTION_KILLED */ || e == 4031 /* idle timeout */;
+}
+
+db *db_open(void)
+{
+	db *d = calloc(1, sizeof *d);
+	if (!d)
+		abort();
+	connect_now(d);
+	return d;
+}
+
+void db_close(db *d)
+{
+	if (!d)
+		return;
+	disconnect(d);
+	for (int i = 0; i < d->nstmts; i++) {
+		for (int k = 0; k < MAX_COLS; k++)
+			free(d->stmts[i]->bufs[k]);
+		free(d->stmts[i]->sql);
+		free(d->stmts[i]);
+	}
+	free(d);
+}
+
+int db_connected(db *d)
+{
+	if (d->conn && mysql_ping(d->conn) != 0)
+		disconnect(d);
+	return connect_now(d) == 0;
+}
+
+const char *db_error(db *d)
+{
+	return d->err;
+}
+
+db_stmt *db_prepare(db *d, const char *sql)
+{
+	if (d->nstmts == MAX_STMTS)
+		abort();
+	db_stmt *s = calloc(1, sizeof *s);
+	if (!s || !(s->sql = strdup(sql)))
+		abort();
+	s->d = d;
+	d->stmts[d->nstmts++] = s;
+	return s;
+}
+
+/* Make sure the statement is prepared on the current connection. */
+static int ready(db_stmt *s)
+{
+	db *d = s->d;
+	if (connect_now(d) < 0)
+		return -1;
+	if (s->st && s->gen == d->gen)
+		return 0;
+	if (s->st)
+		mysql_stmt_close(s->st);
+	s->st = mysql_stmt_init(d->conn);
+	if (!s->st || mysql_stmt_prepare(s->st, s->sql, strlen(s->sql)) != 0) {
+		unsigned e = s->st ? mysql_stmt_errno(s->st) : CR_OUT_OF_MEMORY;
+		set_err(d, "prepare", s->st ? mysql_stmt_error(s->st) : "out of memory");
+		if (s->st)
+			mysql_stmt_close(s->st);
+		s->st = NULL;
+		if (gone(e) || mysql_errno(d->conn) == CR_SERVER_GONE_ERROR)
+			disconnect(d);
+		return -1;
+	}
+	my_bool update_max = 1;
+	mysql_stmt_attr_set(s->st, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
+	s->gen = d->gen;
+	MYSQL_RES *meta = mysql_stmt_result_metadata(s->st);
+	s->ncols = meta ? (int)mysql_num_fields(meta) : 0;
+	if (meta)
+		mysql_free_result(meta);
+	if (s->ncols > MAX_COLS)
+		abort();
+	return 0;
+}
+
+static int bind_params(db_stmt *s, const char *types, va_list ap,
+		       MYSQL_BIND *b, long long *ints)
+{
+	size_t n = strlen(types);
+	if (n > MAX_PARAMS || n != mysql_stmt_param_count(s->st)) {
+		set_err(s->d, "bind", "parameter count mismatch");
+		return -1;
+	}
+	memset(b, 0, n * sizeof *b);
+	for (size_t i = 0; i < n; i++) {
+		switch (types[i]) {
+		case 'i':
+			ints[i] = va_arg(ap, long long);
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = &ints[i];
+			break;
+		case 's': {
+			const char *v = va_arg(ap, const char *);
+			if (!v) {
+				b[i].buffer_type = MYSQL_TYPE_NULL;
+			} else {
+				b[i].buffer_type = MYSQL_TYPE_STRING;
+				b[i].buffer = (void *)v;
+				b[i].buffer_length = strlen(v);
+			}
+			break;
+		}
+		case 'n':
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		default:
+			set_err(s->d, "bind", "unknown parameter type");
+			return -1;
+		}
+	}
+	if (n && mysql_stmt_bind_param(s->st, b) != 0) {
+		set_err(s->d, "bind", mysql_stmt_error(s->st));
+		return -1;
+	}
+	return 0;
+}
+
+/* Execute once; on a lost connection outside a transaction, reconnect and
+ * try a second time. */
+static int execute(db_stmt *s, const char *types, va_list ap)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		MYSQL_BIND b[MAX_PARAMS];
+		long long ints[MAX_PARAMS];
+		va_list cp;
+		if (ready(s) < 0) {
+			if (s->d->in_tx)
+				return -1;
+			continue;
+		}
+		va_copy(cp, ap);
+		int rc = bind_params(s, types, cp, b, ints);
+		va_end(cp);
+		if (rc < 0)
+			return -1;
+		if (mysql_stmt_execute(s->st) == 0)
+			return 0;
+		unsigned e = mysql_stmt_errno(s->st);
+		set_err(s->d, "execute", mysql_stmt_error(s->st));
+		if (!gone(e))
+			return -1;
+		int in_tx = s->d->in_tx;
+		disconnect(s->d);
+		if (in_tx)
+			return -1;
+	}
+	return -1;
+}
+
+long long db_exec(db_stmt *s, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = execute(s, types, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -1;
+	return (long long)mysql_stmt_affected_rows(s->st);
+}
+
+long long db_insert_id(db_stmt *s)
+{
+	return s->st ? (long long)mysql_stmt_insert_id(s->st) : 0;
+}
+
+int db_query(db_stmt *s, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = execute(s, types, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -1;
+	if (mysql_stmt_store_result(s->st) != 0) {
+		set_err(s->d, "store", mysql_stmt_error(s->st));
+		return -1;
+	}
+	/* Size every column buffer to the longest value in the result. */
+	MYSQL_RES *meta = mysql_stmt_result_metadata(s->st);
+	if (!meta)
+		return 0;
+	MYSQL_FIELD *f = mysql_fetch_fields(meta);
+	memset(s->res, 0, sizeof s->res);
+	for (int i = 0; i < s->ncols; i++) {
+		size_t need = f[i].max_length + 1;
+		if (need < 32)
+			need = 32;
+		if (s->caps[i] < need) {
+			free(s->bufs[i]);
+			s->bufs[i] = malloc(need);
+			if (!s->bufs[i])
+				abort();
+			s->caps[i] = need;
+		}
+		s->res[i].buffer_type = MYSQL_TYPE_STRING;
+		s->res[i].buffer = s->bufs[i];
+		s->res[i].buffer_length = s->caps[i];
+		s->res[i].length = &s->lens[i];
+		s->res[i].is_null = &s->nulls[i];
+	}
+	mysql_free_result(meta);
+	if (mysql_stmt_bind_result(s->st, s->res) != 0) {
+		set_err(s->d, "bind result", mysql_stmt_error(s->st));
+		return -1;
+	}
+	return 0;
+}
+
+int db_fetch(db_stmt *s)
+{
+	int rc = mysql_stmt_fetch(s->st);
+	if (rc == 0) {
+		for (int i = 0; i < s->ncols; i++)
+			if (!s->nulls[i])
+				s->bufs[i][s->lens[i] < s->caps[i] ? s->lens[i] : s->caps[i] - 1] = '\0';
+		return 1;
+	}
+	if (rc == MYSQL_NO_DATA) {
+		mysql_stmt_free_result(s->st);
+		return 0;
+	}
+	if (rc == MYSQL_DATA_TRUNCATED) {
+		set_err(s->d, "fetch", "data truncated");
+	} else {
+		set_err(s->d, "fetch", mysql_stmt_error(s->st));
+	}
+	mysql_stmt_free_result(s->st);
+	return -1;
+}
+
+const char *db_col(db_stmt *s, int i, size_t *len)
+{
+	if (i < 0 || i >= s->ncols || s->nulls[i])
+		return NULL;
+	if (len)
+		*len = s->lens[i];
+	return s->bufs[i];
+}
+
+long long db_col_int(db_stmt *s, int i, long long def)
+{
+	const char *v = db_col(s, i, NULL);
+	return v ? strtoll(v, NULL, 10) : def;
+}
+
+static int simple(db *d, const char *sql)
+{
+	if (connect_now(d) < 0)
+		return -1;
+	if (mysql_query(d->conn, sql) != 0) {
+		set_err(d, sql, mysql_error(d->conn));
+		if (gone(mysql_errno(d->conn)))
+			disconnect(d);
+		return -1;
+	}
+	return 0;
+}
+
+int db_begin(db *d)
+{
+	if (simple(d, "START TRANSACTION") < 0)
+		return -1;
+	d->in_tx = 1;
+	return 0;
+}
+
+int db_commit(db *d)
+{
+	int rc = simple(d, "COMMIT");
+	d->in_tx = 0;
+	return rc;
+}
+
+void db_rollback(db *d)
+{
+	if (d->conn)
+		simple(d, "ROLLBACK");
+	d->in_tx = 0;
+}

@@ -1,0 +1,43 @@
+/*
+ * db.h - MariaDB through prepared statements only.
+ *
+ * A db is one connection, opened from the environment (PORTAL_DB_SOCKET or
+ * PORTAL_DB_HOST/PORT, PORTAL_DB_USER, PORTAL_DB_PASSWORD, PORTAL_DB_NAME).
+ * Statements are declared once (db_prepare keeps the SQL) and re-prepared
+ * transparently after a reconnect, because Connector/C invalidates them.
+ * A call that fails because the server went away reconnects and retries
+ * once, outside a transaction only; inside one the error is returned, as
+ * the transaction is lost and only the caller can redo it whole.
+ *
+ * Parameters are given as a type string: 'i' long long, 's' const char *
+ * (NULL = SQL NULL), 'n' always NULL.  Result columns are read as text.
+ */
+#ifndef PORTAL_DB_H
+#define PORTAL_DB_H
+
+#include <stddef.h>
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+db *db_open(void);                 /* never NULL; may be disconnected */
+void db_close(db *d);
+int db_connected(db *d);           /* 1 if a connection is up (tries once) */
+const char *db_error(db *d);
+
+db_stmt *db_prepare(db *d, const char *sql);
+
+/* Run a statement that returns no rows; affected rows, or -1. */
+long long db_exec(db_stmt *s, const char *types, ...);
+/* Run a query; then db_fetch() until it returns 0 (end) or -1 (error). */
+int db_query(db_stmt *s, const char *types, ...);
+int db_fetch(db_stmt *s);
+const char *db_col(db_stmt *s, int i, size_t *len);   /* NULL for SQL NULL */
+long long db_col_int(db_stmt *s, int i, long long def);
+long long db_insert_id(db_stmt *s);
+
+int db_begin(db *d);
+int db_commit(db *d);
+void db_rollback(db *d);
+
+#endif

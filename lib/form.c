@@ -1,0 +1,116 @@
+/* form.c - see form.h */
+#include "form.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vntext.h"
+
+static int fail(arena *a, form_error *err, const char *field,
+		const char *why, const char *hint)
+{
+	err->field = field;
+	err->message = hint ? arena_printf(a, "Tham số “%s” %s: %s.", field, why, hint)
+			    : arena_printf(a, "Tham số “%s” %s.", field, why);
+	return -1;
+}
+
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+static int has_control(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+int field_check(arena *a, const field_spec *sp, const char *v, size_t n,
+		field_value *out, form_error *err)
+{
+	out->name = sp->name;
+	out->s = v;
+	out->len = n;
+	out->i = 0;
+	if (!utf8_valid(v, n))
+		return fail(a, err, sp->name, "không phải văn bản UTF-8 hợp lệ", NULL);
+	switch (sp->type) {
+	case FT_TEXT:
+		if (utf8_chars(v, n) > sp->max_chars)
+			return fail(a, err, sp->name,
+				    arena_printf(a, "dài quá %zu ký tự", sp->max_chars),
+				    sp->hint);
+		if (has_control(v, n))
+			return fail(a, err, sp->name, "có ký tự điều khiển", sp->hint);
+		return 0;
+	case FT_INT: {
+		if (n == 0 || n > 18)
+			return fail(a, err, sp->name, "không hợp lệ", sp->hint);
+		for (size_t i = 0; i < n; i++)
+			if ((v[i] < '0' || v[i] > '9') && !(i == 0 && v[i] == '-' && n > 1))
+				return fail(a, err, sp->name, "phải là một số", sp->hint);
+		errno = 0;
+		long long x = strtoll(v, NULL, 10);
+		if (errno || x < sp->min || x > sp->max)
+			return fail(a, err, sp->name,
+				    arena_printf(a, "phải từ %lld đến %lld", sp->min, sp->max),
+				    sp->hint);
+		out->i = x;
+		return 0;
+	}
+	case FT_ENUM:
+		for (long long i = 0; sp->choices[i]; i++)
+			if (strlen(sp->choices[i]) == n && memcmp(sp->choices[i], v, n) == 0) {
+				out->i = i;
+				return 0;
+			}
+		return fail(a, err, sp->name, "không thuộc các giá trị cho phép", sp->hint);
+	case FT_PATTERN:
+		if (utf8_chars(v, n) > sp->max_chars || !sp->check(v, n))
+			return fail(a, err, sp->name, "không đúng định dạng", sp->hint);
+		return 0;
+	}
+	return fail(a, err, sp->name, "không hợp lệ", NULL);
+}
+
+int form_validate(arena *a, const kvlist *in, const field_spec *specs,
+		  field_value **out, form_error *err)
+{
+	size_t nspecs = 0;
+	while (specs && specs[nspecs].name)
+		nspecs++;
+	field_value *vals = arena_calloc(a, nspecs ? nspecs : 1, sizeof(*vals));
+	for (size_t k = 0; k < nspecs; k++)
+		vals[k].name = specs[k].name;
+	*out = vals;
+
+	for (size_t i = 0; i < in->n; i++) {
+		const kv *p = &in->items[i];
+		size_t k = 0;
+		while (k < nspecs && strcmp(specs[k].name, p->name) != 0)
+			k++;
+		if (k == nspecs) {
+			/* Never echo an arbitrary name back unbounded. */
+			const char *shown = p->name;
+			if (strlen(shown) > 40 || !utf8_valid(shown, strlen(shown)) ||
+			    has_control(shown, strlen(shown)))
+				shown = arena_strndup(a, shown, utf8_prefix(shown, strlen(shown), 40));
+			return fail(a, err, shown, "không được hỗ trợ ở trang này", NULL);
+		}
+		if (vals[k].s)
+			return fail(a, err, specs[k].name, "xuất hiện nhiều lần", NULL);
+		if (field_check(a, &specs[k], p->value, p->vlen, &vals[k], err) < 0)
+			return -1;
+	}
+	return 0;
+}

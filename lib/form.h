@@ -1,0 +1,56 @@
+/*
+ * form.h - typed fields, declared per route (the kcgi idea).
+ *
+ * A route declares the parameters it accepts; form_validate() turns the raw
+ * pairs into typed values or one error that names the field.  Unknown names,
+ * a name given twice, a value too long, a number out of range, a choice not
+ * in the list, text with control characters: each is an error, so a handler
+ * never sees raw input.
+ */
+#ifndef PORTAL_FORM_H
+#define PORTAL_FORM_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "url.h"
+
+typedef enum {
+	FT_TEXT,     /* UTF-8 text, no control characters, max_chars long */
+	FT_INT,      /* decimal integer in [min, max] */
+	FT_ENUM,     /* one of choices */
+	FT_PATTERN,  /* text accepted by check() (codes, slugs) */
+} field_type;
+
+typedef struct field_spec {
+	const char *name;
+	field_type type;
+	size_t max_chars;               /* FT_TEXT, FT_PATTERN: length cap */
+	long long min, max;             /* FT_INT */
+	const char *const *choices;     /* FT_ENUM, NULL-terminated */
+	int (*check)(const char *v, size_t n);  /* FT_PATTERN: 1 = valid */
+	const char *hint;               /* what is expected, in Vietnamese */
+} field_spec;
+
+typedef struct field_value {
+	const char *name;
+	const char *s;      /* NULL when absent */
+	size_t len;
+	long long i;        /* FT_INT value, FT_ENUM index */
+} field_value;
+
+typedef struct form_error {
+	const char *field;
+	const char *message;   /* Vietnamese, for the 400 page or JSON */
+} form_error;
+
+/* specs is terminated by an entry with name == NULL; out gets one value per
+ * spec, in the same order.  Returns 0, or -1 with *err filled in. */
+int form_validate(arena *a, const kvlist *in, const field_spec *specs,
+		  field_value **out, form_error *err);
+
+/* Validate one value (path captures use this too). */
+int field_check(arena *a, const field_spec *spec, const char *v, size_t n,
+		field_value *out, form_error *err);
+
+#endif

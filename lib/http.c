@@ -1,0 +1,104 @@
+/* http.c - see http.h */
+#include "http.h"
+
+#include <string.h>
+
+#include "route.h"
+
+static const field_value *find(const field_value *v, const field_spec *specs,
+			       const char *name)
+{
+	if (!v || !specs)
+		return NULL;
+	for (size_t i = 0; specs[i].name; i++)
+		if (strcmp(specs[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
+const char *req_query(const request *r, const char *name)
+{
+	const field_value *v = find(r->query, r->route ? r->route->query : NULL, name);
+	return v ? v->s : NULL;
+}
+
+long long req_query_int(const request *r, const char *name, long long def)
+{
+	const field_value *v = find(r->query, r->route ? r->route->query : NULL, name);
+	return v && v->s ? v->i : def;
+}
+
+const char *req_capture(const request *r, const char *name)
+{
+	const field_value *v = find(r->captures, r->route ? r->route->captures : NULL, name);
+	return v ? v->s : NULL;
+}
+
+void http_header(request *r, const char *name, const char *value)
+{
+	buf_printf(r->headers, "%s: %s\r\n", name, value);
+}
+
+void http_body(request *r, const char *content_type, const void *p, size_t n)
+{
+	r->content_type = content_type;
+	buf_put(r->body, p, n);
+}
+
+static const struct {
+	int status;
+	const char *text, *title, *help;
+} statuses[] = {
+	{200, "OK", "", ""},
+	{301, "Moved Permanently", "", ""},
+	{302, "Found", "", ""},
+	{304, "Not Modified", "", ""},
+	{400, "Bad Request", "Yêu cầu không hợp lệ",
+	 "Địa chỉ hoặc dữ liệu gửi lên có chỗ không đúng. Vui lòng kiểm tra lại."},
+	{403, "Forbidden", "Không được phép truy cập",
+	 "Bạn không có quyền xem trang này."},
+	{404, "Not Found", "Không tìm thấy trang",
+	 "Trang bạn tìm không có hoặc đã được chuyển đi. Hãy kiểm tra lại địa chỉ hoặc tìm thủ tục từ trang chủ."},
+	{405, "Method Not Allowed", "Phương thức không được hỗ trợ",
+	 "Trang này không nhận kiểu yêu cầu này."},
+	{411, "Length Required", "Thiếu độ dài dữ liệu",
+	 "Yêu cầu gửi dữ liệu phải nêu rõ độ dài."},
+	{413, "Payload Too Large", "Dữ liệu gửi lên quá lớn",
+	 "Dữ liệu gửi lên vượt quá giới hạn cho phép."},
+	{414, "URI Too Long", "Địa chỉ quá dài",
+	 "Địa chỉ trang dài quá giới hạn cho phép."},
+	{415, "Unsupported Media Type", "Kiểu dữ liệu không được hỗ trợ",
+	 "Trang này không nhận kiểu dữ liệu đã gửi."},
+	{429, "Too Many Requests", "Quá nhiều yêu cầu",
+	 "Bạn gửi yêu cầu quá nhanh. Vui lòng đợi một lát rồi thử lại."},
+	{500, "Internal Server Error", "Lỗi hệ thống",
+	 "Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."},
+	{503, "Service Unavailable", "Hệ thống tạm thời gián đoạn",
+	 "Hệ thống đang bảo trì hoặc quá tải. Vui lòng thử lại sau ít phút."},
+};
+
+static int idx(int status)
+{
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+		if (statuses[i].status == status)
+			return (int)i;
+	return -1;
+}
+
+const char *http_status_text(int status)
+{
+	int i = idx(status);
+	return i < 0 ? "Unknown" : statuses[i].text;
+}
+
+const char *http_status_title_vi(int status)
+{
+	int i = idx(status);
+	return i < 0 ? "Lỗi" : statuses[i].title;
+}
+
+const char *http_status_help_vi(int status)
+{
+	int i = idx(status);
+	return i < 0 ? "" : statuses[i].help;
+}

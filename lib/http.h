@@ -1,0 +1,74 @@
+/*
+ * http.h - one request and its response, as a handler sees them.
+ *
+ * The server (server.h) fills a request from FastCGI, validates it against
+ * the route's declared fields and calls the handler.  A handler returns an
+ * HTTP status.  For 2xx/3xx it has set the body (http_body/render) and the
+ * content type; for an error status it may leave the body empty and the one
+ * error renderer answers, as an HTML page or JSON depending on the route.
+ */
+#ifndef PORTAL_HTTP_H
+#define PORTAL_HTTP_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "form.h"
+#include "url.h"
+
+enum http_method {
+	HTTP_GET = 1,
+	HTTP_HEAD = 2,
+	HTTP_POST = 4,
+	HTTP_OTHER = 8,
+};
+
+struct route;
+
+typedef struct request {
+	arena *a;
+	int method;
+	const char *method_name;
+	const char *uri;          /* raw REQUEST_URI */
+	char **segs;              /* decoded path segments */
+	size_t nsegs;
+	int trailing_slash;
+	kvlist query_pairs;
+	kvlist form_pairs;
+	kvlist cookies;
+	const char *site;         /* "public" or "intranet" (from nginx) */
+	const char *remote_addr;
+	const char *scheme_host;  /* e.g. http://127.0.0.1:8080, for absolute links */
+	const char *accept_language;
+	const struct route *route;
+	field_value *query;       /* typed, in the route's declared order */
+	field_value *form;
+	field_value *captures;
+
+	/* response */
+	int status;
+	const char *content_type;
+	const char *cache_control;
+	buf *body;
+	buf *headers;             /* extra header lines, each ending in \r\n */
+	form_error error;         /* for 400 pages: which field, why */
+	const char *error_detail; /* optional extra sentence for error pages */
+	void *hdf;                /* the page data, see render.h */
+	double started;           /* monotonic seconds, for the log */
+} request;
+
+/* Typed access to validated fields (NULL / def when absent). */
+const char *req_query(const request *r, const char *name);
+long long req_query_int(const request *r, const char *name, long long def);
+const char *req_capture(const request *r, const char *name);
+
+void http_header(request *r, const char *name, const char *value);
+void http_body(request *r, const char *content_type, const void *p, size_t n);
+
+/* The Vietnamese reason phrase of a status, for pages and logs. */
+const char *http_status_text(int status);
+const char *http_status_title_vi(int status);
+const char *http_status_help_vi(int status);
+
+#endif

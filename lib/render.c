@@ -1,0 +1,210 @@
+/* render.c - see render.h */
+#include "render.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <ClearSilver.h>
+
+#include "json.h"
+#include "route.h"
+
+#define MAX_TEMPLATES 32
+
+static struct {
+	char name[64];
+	CSPARSE *cs;
+} cache[MAX_TEMPLATES];
+static size_t ncache;
+static HDF *config;    /* escaping mode and search path: read at parse */
+static HDF *globals;   /* site-wide values every page may show */
+
+HDF *render_globals(void)
+{
+	return globals;
+}
+
+int render_init(const char *const *dirs)
+{
+	NEOERR *err = hdf_init(&config);
+	if (!err)
+		err = hdf_init(&globals);
+	if (!err)
+		err = hdf_set_value(config, "Config.VarEscapeMode", "html");
+	for (int i = 0; !err && dirs[i]; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "hdf.loadpaths.%d", i);
+		err = hdf_set_value(config, name, dirs[i]);
+	}
+	if (err) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		return -1;
+	}
+	return 0;
+}
+
+static CSPARSE *template(const char *name)
+{
+	for (size_t i = 0; i < ncache; i++)
+		if (strcmp(cache[i].name, name) == 0)
+			return cache[i].cs;
+	if (ncache == MAX_TEMPLATES || strlen(name) >= sizeof cache[0].name)
+		return NULL;
+	CSPARSE *cs = NULL;
+	NEOERR *err = cs_init(&cs, config);
+	if (!err)
+		err = cs_parse_file(cs, name);
+	if (err) {
+		STRING s;
+		string_init(&s);
+		nerr_error_string(err, &s);
+		fprintf(stderr, "render: %s: %s\n", name, s.buf ? s.buf : "?");
+		string_clear(&s);
+		nerr_ignore(&err);
+		if (cs)
+			cs_destroy(&cs);
+		return NULL;
+	}
+	snprintf(cache[ncache].name, sizeof cache[0].name, "%s", name);
+	cache[ncache].cs = cs;
+	ncache++;
+	return cs;
+}
+
+HDF *req_hdf(request *r)
+{
+	if (!r->hdf) {
+		NEOERR *err = hdf_init((HDF **)&r->hdf);
+		if (err) {
+			nerr_ignore(&err);
+			return NULL;
+		}
+	}
+	return r->hdf;
+}
+
+void render_end(request *r)
+{
+	if (r->hdf) {
+		HDF *h = r->hdf;
+		hdf_destroy(&h);
+		r->hdf = NULL;
+	}
+}
+
+void hsetn(request *r, const char *name, const char *value, size_t n)
+{
+	char *v = arena_strndup(r->a, value, n);
+	hset(r, name, v);
+}
+
+void hset(request *r, const char *name, const char *value)
+{
+	HDF *h = req_hdf(r);
+	NEOERR *err = h ? hdf_set_value(h, name, value ? value : "") : NULL;
+	nerr_ignore(&err);
+}
+
+void hset_int(request *r, const char *name, long long v)
+{
+	char tmp[24];
+	snprintf(tmp, sizeof tmp, "%lld", v);
+	hset(r, name, tmp);
+}
+
+void hsetf(request *r, const char *value, const char *namefmt, ...)
+{
+	char name[128];
+	va_list ap;
+	va_start(ap, namefmt);
+	vsnprintf(name, sizeof name, namefmt, ap);
+	va_end(ap);
+	hset(r, name, value);
+}
+
+void hset_intf(request *r, long long v, const char *namefmt, ...)
+{
+	char name[128];
+	va_list ap;
+	va_start(ap, namefmt);
+	vsnprintf(name, sizeof name, namefmt, ap);
+	va_end(ap);
+	hset_int(r, name, v);
+}
+
+static NEOERR *to_body(void *ctx, char *s)
+{
+	buf_puts(((request *)ctx)->body, s);
+	return STATUS_OK;
+}
+
+int render(request *r, const char *tmpl)
+{
+	CSPARSE *cs = template(tmpl);
+	HDF *h = req_hdf(r);
+	if (!cs || !h)
+		return 500;
+	size_t mark = r->body->len;
+	cs->hdf = h;
+	cs->global_hdf = globals;
+	NEOERR *err = cs_render(cs, r, to_body);
+	cs->hdf = config;
+	if (err) {
+		STRING s;
+		string_init(&s);
+		nerr_error_string(err, &s);
+		fprintf(stderr, "render: %s: %s\n", tmpl, s.buf ? s.buf : "?");
+		string_clear(&s);
+		nerr_ignore(&err);
+		r->body->len = mark;
+		return 500;
+	}
+	r->content_type = "text/html; charset=utf-8";
+	return 200;
+}
+
+static void error_json(request *r, int status)
+{
+	buf *b = r->body;
+	buf_reset(b);
+	buf_puts(b, "{\"error\":{\"status\":");
+	json_int(b, status);
+	if (r->error.field) {
+		buf_puts(b, ",\"field\":");
+		json_cstr(b, r->error.field);
+	}
+	buf_puts(b, ",\"message\":");
+	json_cstr(b, r->error.message ? r->error.message : http_status_title_vi(status));
+	buf_puts(b, "}}\n");
+	r->content_type = "application/json; charset=utf-8";
+}
+
+void render_error(request *r, int status)
+{
+	buf_reset(r->body);
+	if (r->route && r->route->json) {
+		error_json(r, status);
+		return;
+	}
+	render_end(r);  /* a half-built page's data must not leak into it */
+	hset_int(r, "Error.status", status);
+	hset(r, "Error.title", http_status_title_vi(status));
+	hset(r, "Error.help", http_status_help_vi(status));
+	if (r->error.field)
+		hset(r, "Error.field", r->error.field);
+	if (r->error.message)
+		hset(r, "Error.message", r->error.message);
+	if (r->error_detail)
+		hset(r, "Error.detail", r->error_detail);
+	if (render(r, "error.cs") != 200) {
+		/* The template itself failed: a page that needs nothing. */
+		buf_reset(r->body);
+		buf_printf(r->body,
+			   "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\">"
+			   "<title>%d</title><h1>%s</h1><p>%s</p></html>\n",
+			   status, http_status_title_vi(status), http_status_help_vi(status));
+		r->content_type = "text/html; charset=utf-8";
+	}
+}

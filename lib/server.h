@@ -1,0 +1,52 @@
+/*
+ * server.h - the FastCGI program skeleton every area shares.
+ *
+ *   area --socket PATH --procs N --pidfile FILE [--user NAME]
+ *
+ * The master opens the socket, forks N single-threaded workers, restarts a
+ * worker that dies and, on SIGTERM, stops them all and removes its socket
+ * and pid file.  Each worker drops root for --user, runs the area's init,
+ * then loops: accept (libfcgi's fcgiapp.h), parse with caps, match the
+ * route, validate, call the handler, write the response, log one line,
+ * reset the request arena.
+ *
+ * Why processes and no upstream keepalive: a single-threaded libfcgi
+ * responder blocks on a kept-alive connection (see DESIGN.md), and a
+ * process per core is the simplest thing that scales with the upstream.
+ */
+#ifndef PORTAL_SERVER_H
+#define PORTAL_SERVER_H
+
+#include <stddef.h>
+
+#include "route.h"
+
+typedef struct app {
+	const char *name;
+	const route *routes;
+	size_t nroutes;
+	const char *const *template_dirs;  /* NULL-terminated */
+	int (*worker_init)(void);          /* 0 ok; after privileges dropped */
+	void (*before_request)(void);      /* e.g. notice a newer catalog */
+} app;
+
+/* Limits on what a request may carry; bodies also by PORTAL_MAX_BODY. */
+enum {
+	MAX_URI = 4096,
+	MAX_QUERY = 2048,
+	MAX_QUERY_PAIRS = 32,
+	MAX_COOKIE = 4096,
+	MAX_COOKIES = 32,
+	MAX_SEGS = 16,
+};
+
+int server_main(int argc, char **argv, const app *area);
+
+/* The part of a request between parsing and writing: exposed so tests can
+ * drive an area's routes without a socket.  Fills r->status and body. */
+void server_dispatch(const app *area, request *r, const char *body, size_t blen,
+		     long long content_length, const char *content_type);
+
+double now_seconds(void);
+
+#endif

@@ -1,0 +1,23 @@
+-- Users and grants, re-applied by conf/stack.sh on every start. @…@ are
+-- filled in from generated secrets under var/secrets (never committed).
+-- Each area has its own user holding only what it needs.
+
+-- The catalog's public pages only read.
+CREATE USER IF NOT EXISTS 'portal_catalog'@'localhost' IDENTIFIED BY '@CATALOG_PASSWORD@';
+ALTER USER 'portal_catalog'@'localhost' IDENTIFIED BY '@CATALOG_PASSWORD@';
+GRANT SELECT ON `@DB@`.* TO 'portal_catalog'@'localhost';
+
+-- The importer writes the catalog tables and nothing else.
+CREATE USER IF NOT EXISTS 'portal_import'@'localhost' IDENTIFIED BY '@IMPORT_PASSWORD@';
+ALTER USER 'portal_import'@'localhost' IDENTIFIED BY '@IMPORT_PASSWORD@';
+GRANT SELECT ON `@DB@`.* TO 'portal_import'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON `@DB@`.province TO 'portal_import'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON `@DB@`.commune TO 'portal_import'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON `@DB@`.agency TO 'portal_import'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON `@DB@`.procedure_field TO 'portal_import'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON `@DB@`.`procedure` TO 'portal_import'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON `@DB@`.procedure_channel TO 'portal_import'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON `@DB@`.procedure_document TO 'portal_import'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON `@DB@`.procedure_result TO 'portal_import'@'localhost';
+GRANT INSERT, UPDATE, DELETE ON `@DB@`.procedure_legal TO 'portal_import'@'localhost';
+GRANT INSERT, UPDATE ON `@DB@`.catalog_meta TO 'portal_import'@'localhost';
