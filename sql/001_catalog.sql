@@ -35,6 +35,10 @@ CREATE TABLE agency (
   province_code CHAR(2)      NOT NULL,
   commune_code  CHAR(5)      NULL,
   ministry      VARCHAR(100) NULL,   -- the ministry whose provincial procedures it runs
+  -- where the code comes from: a published source, the pattern of the
+  -- published codes, or assigned here until the province publishes its own
+  code_status   ENUM('sourced','inferred','assigned') NOT NULL,
+  code_source   VARCHAR(500) NOT NULL DEFAULT '',
   sort_order    INT          NOT NULL DEFAULT 0,
   UNIQUE KEY (code),
   KEY (province_code, kind),
@@ -63,7 +67,7 @@ CREATE TABLE `procedure` (
   level_commune       TINYINT(1)   NOT NULL DEFAULT 0,    -- Cấp xã
   level_other         TINYINT(1)   NOT NULL DEFAULT 0,    -- Cơ quan khác
   procedure_type      VARCHAR(200) NOT NULL DEFAULT '',
-  decision_no         VARCHAR(100) NOT NULL DEFAULT '',
+  decision_no         VARCHAR(300) NOT NULL DEFAULT '',
   implementing_agency TEXT         NOT NULL,
   competent_authority TEXT         NOT NULL,
   target_subjects     TEXT         NOT NULL,
@@ -78,8 +82,8 @@ CREATE TABLE `procedure` (
   fee_text            TEXT         NOT NULL,              -- the catalog's own summary
   time_value          INT          NULL,
   time_unit           ENUM('working_day','day','hour','month') NULL,
-  time_text           VARCHAR(200) NOT NULL DEFAULT '',
-  source_url          VARCHAR(300) NOT NULL DEFAULT '',
+  time_text           VARCHAR(500) NOT NULL DEFAULT '',
+  source_url          VARCHAR(500) NOT NULL DEFAULT '',
   has_detail          TINYINT(1)   NOT NULL DEFAULT 0,
   content_hash        CHAR(64)     NOT NULL,
   updated_at          DATETIME     NOT NULL,
@@ -105,10 +109,10 @@ CREATE TABLE procedure_channel (
 CREATE TABLE procedure_document (
   procedure_id  INT UNSIGNED NOT NULL,
   seq           SMALLINT UNSIGNED NOT NULL,
-  group_name    VARCHAR(500) NOT NULL DEFAULT '',
+  group_name    TEXT         NOT NULL,
   name          TEXT         NOT NULL,
   templates     TEXT         NOT NULL,                    -- form file names as listed
-  quantity      VARCHAR(200) NOT NULL DEFAULT '',
+  quantity      TEXT         NOT NULL,
   PRIMARY KEY (procedure_id, seq),
   CONSTRAINT fk_document_proc FOREIGN KEY (procedure_id) REFERENCES `procedure`(id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_uca1400_ai_ci;
@@ -117,7 +121,7 @@ CREATE TABLE procedure_result (
   procedure_id  INT UNSIGNED NOT NULL,
   seq           SMALLINT UNSIGNED NOT NULL,
   name          TEXT         NOT NULL,
-  code          VARCHAR(50)  NOT NULL DEFAULT '',
+  code          VARCHAR(300) NOT NULL DEFAULT '',
   PRIMARY KEY (procedure_id, seq),
   CONSTRAINT fk_result_proc FOREIGN KEY (procedure_id) REFERENCES `procedure`(id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_uca1400_ai_ci;
@@ -125,7 +129,7 @@ CREATE TABLE procedure_result (
 CREATE TABLE procedure_legal (
   procedure_id  INT UNSIGNED NOT NULL,
   seq           SMALLINT UNSIGNED NOT NULL,
-  code          VARCHAR(100) NOT NULL DEFAULT '',         -- e.g. 123/2015/NĐ-CP
+  code          VARCHAR(300) NOT NULL DEFAULT '',         -- e.g. 123/2015/NĐ-CP
   title         TEXT         NOT NULL,
   PRIMARY KEY (procedure_id, seq),
   CONSTRAINT fk_legal_proc FOREIGN KEY (procedure_id) REFERENCES `procedure`(id) ON DELETE CASCADE
