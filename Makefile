@@ -57,7 +57,7 @@ $(BUILD)/bin/catalog: $(CATALOG_OBJ) $(BUILD)/libportal.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
-$(BUILD)/bin/catalog-import: $(IMPORT_OBJ) $(filter-out $(BUILD)/catalog/main.o,$(CATALOG_OBJ)) $(BUILD)/libportal.a
+$(BUILD)/bin/catalog-import: $(IMPORT_OBJ) $(BUILD)/libportal.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 

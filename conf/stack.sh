@@ -179,7 +179,7 @@ programs_start() {
 		procs=${!procs_var:-2}
 		say "starting $area ($procs processes)"
 		PORTAL_DB_USER=portal_$area PORTAL_DB_PASSWORD=$(secret db_$area) \
-		PORTAL_TEMPLATES=$ROOT/cgi-bin/$area/templates \
+		PORTAL_TEMPLATES=$ROOT/cgi-bin/$area/templates PORTAL_LIB_TEMPLATES=$ROOT/lib/templates \
 			setsid "$BIN/$area" --socket "$RUN/$area.sock" --procs "$procs" \
 			--pidfile "$RUN/$area.pid" --user "$user" \
 			</dev/null >>"$LOG/$area.log" 2>&1 &

@@ -214,7 +214,7 @@ static void serve(const app *area, int fd)
 		r.a = a;
 		r.body = &body;
 		r.headers = &headers;
-		r.method_name = param(&fr, "REQUEST_METHOD");
+		r.method_name = arena_strdup(a, param(&fr, "REQUEST_METHOD"));
 		r.method = parse_method(r.method_name);
 		r.uri = param(&fr, "REQUEST_URI");
 		r.site = param(&fr, "PORTAL_SITE");

@@ -1,0 +1,28 @@
+/* handlers.h - the catalog's route handlers and the state they share. */
+#ifndef CATALOG_HANDLERS_H
+#define CATALOG_HANDLERS_H
+
+#include "catalog.h"
+#include "http.h"
+#include "search.h"
+
+/* The snapshot this process serves, NULL until one could be loaded. */
+extern catalog *current;
+
+int h_home(request *r);
+int h_search(request *r);
+int h_procedure(request *r);
+int h_guide(request *r);
+int h_qr_svg(request *r);
+int h_qr_png(request *r);
+int h_agencies(request *r);
+int h_agency(request *r);
+int h_api_search(request *r);
+int h_api_procedure(request *r);
+int h_health(request *r);
+
+/* Read the search filters shared by the page and the API. */
+int read_filters(request *r, search_query *q, int per_page);
+const char *page_base_url(request *r);
+
+#endif

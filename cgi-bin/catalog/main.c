@@ -1,0 +1,134 @@
+/* main.c - the catalog area: its route table and its process state.
+ *
+ * Every parameter a route accepts is declared here; the server rejects the
+ * rest before a handler runs.  The catalog lives in memory (catalog.h); a
+ * worker checks at most once a second whether an import changed it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "conf.h"
+#include "db.h"
+#include "handlers.h"
+#include "server.h"
+
+catalog *current;
+static db *dbh;
+static double last_check;
+
+static int is_proc_code(const char *v, size_t n)
+{
+	/* 1.001193 and its kin: digits, one dot, digits */
+	if (n < 3 || n > 16)
+		return 0;
+	size_t dots = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '.')
+			dots++;
+		else if (v[i] < '0' || v[i] > '9')
+			return 0;
+	}
+	return dots == 1 && v[0] != '.' && v[n - 1] != '.';
+}
+
+static int is_agency_code(const char *v, size_t n)
+{
+	/* 000.00.12.H26: digits and dots, then a letter and two digits */
+	if (n < 5 || n > 20)
+		return 0;
+	for (size_t i = 0; i + 3 < n; i++)
+		if (!(v[i] == '.' || (v[i] >= '0' && v[i] <= '9')))
+			return 0;
+	return v[n - 4] == '.' && v[n - 3] >= 'A' && v[n - 3] <= 'Z' &&
+	       v[n - 2] >= '0' && v[n - 2] <= '9' && v[n - 1] >= '0' && v[n - 1] <= '9';
+}
+
+static const char *const levels[] = {"bo", "tinh", "xa", "khac", NULL};
+static const char *const onlines[] = {"toan_trinh", "mot_phan", "khong", NULL};
+static const char *const fees[] = {"co", "khong", NULL};
+
+#define SEARCH_FIELDS \
+	{"q", FT_TEXT, 200, 0, 0, NULL, NULL, "tối đa 200 ký tự"}, \
+	{"field", FT_INT, 0, 1, 65535, NULL, NULL, "mã lĩnh vực"}, \
+	{"level", FT_ENUM, 0, 0, 0, levels, NULL, "bo, tinh, xa hoặc khac"}, \
+	{"online", FT_ENUM, 0, 0, 0, onlines, NULL, "toan_trinh, mot_phan hoặc khong"}, \
+	{"fee", FT_ENUM, 0, 0, 0, fees, NULL, "co hoặc khong"}, \
+	{"page", FT_INT, 0, 1, 1000, NULL, NULL, "số trang từ 1 đến 1000"}
+
+static const field_spec search_q[] = {SEARCH_FIELDS, {NULL}};
+static const field_spec api_q[] = {
+	SEARCH_FIELDS,
+	{"limit", FT_INT, 0, 1, 100, NULL, NULL, "từ 1 đến 100"},
+	{NULL},
+};
+static const field_spec agency_q[] = {
+	{"page", FT_INT, 0, 1, 1000, NULL, NULL, "số trang từ 1 đến 1000"},
+	{NULL},
+};
+static const field_spec code_cap[] = {
+	{"code", FT_PATTERN, 16, 0, 0, NULL, is_proc_code, "mã thủ tục, ví dụ 1.001193"},
+	{NULL},
+};
+static const field_spec agency_cap[] = {
+	{"code", FT_PATTERN, 20, 0, 0, NULL, is_agency_code, "mã cơ quan, ví dụ 000.00.00.H26"},
+	{NULL},
+};
+
+#define GET (HTTP_GET | HTTP_HEAD)
+
+static const route routes[] = {
+	{"home", GET, "/", h_home, NULL, NULL, 0, 0},
+	{"catalog", GET, "/catalog/", h_search, search_q, NULL, 0, 0},
+	{"search", GET, "/catalog/search", h_search, search_q, NULL, 0, 0},
+	{"procedure", GET, "/catalog/procedures/{code}", h_procedure, NULL, code_cap, 0, 0},
+	{"guide", GET, "/catalog/procedures/{code}/guide", h_guide, NULL, code_cap, 0, 0},
+	{"qr_svg", GET, "/catalog/procedures/{code}/qr.svg", h_qr_svg, NULL, code_cap, 0, 0},
+	{"qr_png", GET, "/catalog/procedures/{code}/qr.png", h_qr_png, NULL, code_cap, 0, 0},
+	{"agencies", GET, "/catalog/agencies/", h_agencies, NULL, NULL, 0, 0},
+	{"agency", GET, "/catalog/agencies/{code}", h_agency, agency_q, agency_cap, 0, 0},
+	{"api_search", GET, "/catalog/api/procedures", h_api_search, api_q, NULL, 1, 0},
+	{"api_procedure", GET, "/catalog/api/procedures/{code}", h_api_procedure, NULL, code_cap, 1, 0},
+	{"health", GET, "/catalog/health", h_health, NULL, NULL, 1, 0},
+};
+
+/* Reload when an import has changed the catalog; keep serving what we
+ * have while the database is away. */
+static void refresh(void)
+{
+	double now = now_seconds();
+	if (current && now - last_check < 1.0)
+		return;
+	last_check = now;
+	long long v = catalog_db_version(dbh);
+	if (v < 0 || (current && v == current->version))
+		return;
+	catalog *next = catalog_load(dbh, conf_str("PORTAL_HOME_PROVINCE", "01"));
+	if (!next)
+		return;
+	catalog *old = current;
+	current = next;
+	catalog_free(old);
+	fprintf(stderr, "catalog: serving version %lld (%d procedures)\n", next->version, next->nprocs);
+}
+
+static int init(void)
+{
+	dbh = db_open();
+	refresh();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *dirs[3];
+	dirs[0] = conf_str("PORTAL_TEMPLATES", "cgi-bin/catalog/templates");
+	dirs[1] = conf_str("PORTAL_LIB_TEMPLATES", "lib/templates");
+	static const app catalog_app = {
+		.name = "catalog",
+		.routes = routes,
+		.nroutes = sizeof routes / sizeof routes[0],
+		.template_dirs = dirs,
+		.worker_init = init,
+		.before_request = refresh,
+	};
+	return server_main(argc, argv, &catalog_app);
+}
