@@ -28,6 +28,8 @@ DBDIR=$VAR/mysql
 SECRETS=$VAR/secrets
 DBSOCK=$RUN/mysqld.sock
 export PORTAL_VAR=$VAR PORTAL_DATA_DIR=$DATA
+# The site's address as people reach it (QR codes, absolute links).
+export PORTAL_PUBLIC_URL=${PORTAL_PUBLIC_URL:-http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT}
 
 AREAS="catalog"
 
@@ -156,7 +158,7 @@ nginx_user() {
 
 nginx_conf() {
 	local user=$1
-	mkdir -p "$VAR/nginx/tmp"
+	mkdir -p "$VAR/nginx/tmp" "$VAR/nginx/extra"
 	sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$VAR|g" -e "s|@RUN@|$RUN|g" -e "s|@LOG@|$LOG|g" \
 		-e "s|@LISTEN@|$PORTAL_LISTEN|g" -e "s|@PUBLIC_PORT@|$PORTAL_PUBLIC_PORT|g" \
 		-e "s|@INTRANET_PORT@|$PORTAL_INTRANET_PORT|g" -e "s|@WORKERS@|$PORTAL_NGINX_WORKERS|g" \

@@ -206,6 +206,7 @@ static void serve(const app *area, int fd)
 	arena *a = arena_new(64 * 1024);
 	buf body = BUF_INIT, headers = BUF_INIT;
 	long long max_body = conf_bytes("PORTAL_MAX_BODY", 1 << 20);
+	const char *public_url = conf_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8080");
 
 	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
 		request r;
@@ -219,8 +220,9 @@ static void serve(const app *area, int fd)
 		r.uri = param(&fr, "REQUEST_URI");
 		r.site = param(&fr, "PORTAL_SITE");
 		r.remote_addr = param(&fr, "REMOTE_ADDR");
-		r.scheme_host = arena_printf(a, "%s://%s", *param(&fr, "HTTPS") ? "https" : "http",
-					     *param(&fr, "HTTP_HOST") ? param(&fr, "HTTP_HOST") : "localhost");
+		/* Absolute links (QR codes) use the configured address, never
+		 * the Host header a client can forge. */
+		r.scheme_host = public_url;
 		const char *cookie = param(&fr, "HTTP_COOKIE");
 		/* A stray cookie from another site on this host must not lock
 		 * a citizen out: malformed cookie headers are ignored. */

@@ -105,6 +105,14 @@ static void steps_hdf(request *r, const char *prefix, const char *text)
 	}
 }
 
+/* The catalog writes many items as "- text": the list already bullets them. */
+static const char *skip_bullet(const char *s)
+{
+	while (*s == ' ' || *s == '-' || *s == '+' || *s == '*')
+		s++;
+	return s;
+}
+
 void proc_hdf(request *r, const catalog *c, const proc *p, const char *prefix, int full)
 {
 	arena *a = r->a;
@@ -150,7 +158,7 @@ void proc_hdf(request *r, const catalog *c, const proc *p, const char *prefix, i
 			k = 0;
 			hsetf(r, *group ? group : "Giấy tờ cần có", "%s.groups.%d.name", prefix, g);
 		}
-		hsetf(r, d->name, "%s.groups.%d.docs.%d.name", prefix, g, k);
+		hsetf(r, skip_bullet(d->name), "%s.groups.%d.docs.%d.name", prefix, g, k);
 		hsetf(r, d->quantity, "%s.groups.%d.docs.%d.quantity", prefix, g, k);
 		hsetf(r, d->templates, "%s.groups.%d.docs.%d.templates", prefix, g, k);
 		k++;

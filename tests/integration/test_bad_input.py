@@ -1,0 +1,93 @@
+"""Bad input gets a clear 4xx naming what is wrong, never a 500."""
+import socket
+
+from harness import HOST, PORT, get, q, request
+
+
+def expect(r, status, *words):
+    assert r.status == status, (r.status, r.body[:300])
+    for w in words:
+        assert w in r.text, (w, r.text[:500])
+
+
+def test_over_long_query():
+    expect(get(q("/catalog/search", q="a" * 201)), 400, "“q”", "200 ký tự")
+    # 200 Vietnamese characters are ~260 bytes: allowed
+    expect(get(q("/catalog/search", q="đ" * 200)), 200)
+
+
+def test_bad_percent_encoding():
+    expect(get("/catalog/search?q=%zz"), 400, "mã hoá")
+    expect(get("/catalog/search?q=%"), 400)
+    expect(get("/catalog/search?q=%C3%28"), 400)
+    expect(get("/catalog/search?q=a%00b"), 400)
+    expect(get("/catalog/procedures/%zz"), 400)
+
+
+def test_duplicate_and_unknown_parameters():
+    expect(get("/catalog/search?q=a&q=b"), 400, "“q”", "nhiều lần")
+    expect(get("/catalog/search?q=a&evil=1"), 400, "“evil”", "không được hỗ trợ")
+    expect(get("/catalog/procedures/1.001193?x=1"), 400, "“x”")
+    r = get("/catalog/api/procedures?q=a&limit=500")
+    assert r.status == 400 and r.json()["error"]["field"] == "limit"
+    r = get("/catalog/api/procedures?zzz=1")
+    assert r.status == 400 and r.json()["error"]["field"] == "zzz"
+
+
+def test_malformed_values():
+    for bad in ("page=0", "page=abc", "page=1001", "page=-1", "page=99999999999999999999",
+                "level=huyen", "online=yes", "fee=maybe", "field=abc", "field=65535"):
+        r = get("/catalog/search?" + bad)
+        assert r.status == 400, (bad, r.status)
+        assert "Tham số" in r.text, bad
+
+
+def test_body_on_get_is_refused():
+    expect(request("GET", "/catalog/search?q=a", body=b"x=1",
+                   headers={"Content-Type": "application/x-www-form-urlencoded"}), 400)
+
+
+def test_wrong_method():
+    r = request("POST", "/catalog/search", body=b"q=a",
+                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 405 and "GET" in (r.header("Allow") or ""), (r.status, r.headers)
+    assert "Phương thức" in r.text
+    assert request("DELETE", "/catalog/procedures/1.001193").status == 405
+    assert request("PUT", "/catalog/api/procedures").status == 405
+
+
+def test_ten_megabyte_post():
+    r = request("POST", "/catalog/search", body=b"x" * (10 * 1024 * 1024),
+                headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30)
+    assert r.status == 413, r.status
+    assert "quá lớn" in r.text
+
+
+def test_path_traversal_is_404():
+    for path in ("/catalog/procedures/../../etc/passwd",
+                 "/catalog/procedures/%2e%2e/%2e%2e/etc/passwd",
+                 "/catalog/procedures/..%2f..%2fetc%2fpasswd",
+                 "/catalog/procedures/1.001193/..",
+                 "/catalog/../etc/passwd"):
+        r = get(path)
+        assert r.status in (400, 404), (path, r.status)
+        assert "root:" not in r.text
+
+
+def test_huge_headers_and_uri():
+    r = get("/catalog/search?q=" + "a" * 9000)
+    assert r.status in (400, 414), r.status
+    r = get("/catalog/", headers={"Cookie": "a=" + "b" * 9000})
+    assert r.status in (400, 431), r.status
+
+
+def test_garbage_cookie_is_ignored():
+    r = get("/catalog/", headers={"Cookie": "=;;;\x7f bad"})
+    assert r.status == 200
+
+
+def test_malformed_request_line():
+    with socket.create_connection((HOST, PORT), timeout=5) as s:
+        s.sendall(b"GARBAGE\r\n\r\n")
+        data = s.recv(4096)
+    assert data.startswith(b"HTTP/1.1 400"), data[:40]

@@ -1,0 +1,91 @@
+"""The catalog while MariaDB restarts, and while the data is re-imported.
+Runs after the other suites: it stops and starts the database."""
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+from harness import api_search, get, wait_until
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
+VAR = os.environ["PORTAL_VAR"]
+DATA = os.environ["PORTAL_DATA_DIR"]
+
+
+def stack(*args):
+    return subprocess.run([os.path.join(ROOT, "conf/stack.sh"), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def mariadb_pid():
+    with open(os.path.join(VAR, "run/mysqld.pid")) as f:
+        return int(f.read().split()[0])
+
+
+def test_serves_while_mariadb_restarts():
+    pid = mariadb_pid()
+    os.kill(pid, 15)
+    assert wait_until(lambda: not os.path.exists(f"/proc/{pid}"), 60)
+    # Down: the catalog keeps answering from its snapshot, never a 500.
+    statuses = set()
+    for path in ("/catalog/procedures/1.001193", "/catalog/search?q=ket+hon",
+                 "/catalog/api/procedures?q=ket+hon", "/"):
+        for _ in range(5):
+            statuses.add(get(path).status)
+        time.sleep(0.3)
+    assert statuses <= {200, 503}, statuses
+    assert get("/catalog/procedures/1.001193").status in (200, 503)
+    # Back: normal again without restarting the programs.
+    out = stack("db")
+    assert out.returncode == 0, out.stderr
+    assert wait_until(lambda: get("/catalog/health").status == 200, 30)
+    assert "1.001193" in [r["code"] for r in api_search("dang ky khai sinh", limit=3)["results"]]
+
+
+def test_reimport_changes_nothing():
+    out = stack("import")
+    assert out.returncode == 0, out.stderr
+    assert "nothing changed" in out.stdout, out.stdout
+    assert "2642 unchanged" in out.stdout.replace("   ", " ").replace("  ", " ")
+
+
+def test_updated_file_is_picked_up():
+    tmp = tempfile.mkdtemp()
+    try:
+        data = os.path.join(tmp, "data")
+        shutil.copytree(DATA, data)
+        path = os.path.join(data, "procedures/tthc_catalog.csv")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        assert ",Thủ tục đăng ký kết hôn," in text
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace(",Thủ tục đăng ký kết hôn,", ",Thủ tục đăng ký kết hôn (bản sửa),", 1))
+        env = dict(os.environ, PORTAL_DATA_DIR=data)
+        out = subprocess.run([os.path.join(ROOT, "conf/stack.sh"), "import"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        assert "1 changed" in " ".join(out.stdout.split()), out.stdout
+        assert wait_until(lambda: "(bản sửa)" in get("/catalog/api/procedures/1.000894").text, 10)
+    finally:
+        shutil.rmtree(tmp)
+        out = stack("import")
+    assert out.returncode == 0
+    assert wait_until(lambda: "(bản sửa)" not in get("/catalog/api/procedures/1.000894").text, 10)
+
+
+def test_rate_limit_answers_429():
+    # A burst well past the per-address limit is turned away with 429. The
+    # test stack exempts 127.0.0.1 only, so this comes from 127.0.0.2.
+    import concurrent.futures as cf
+    from harness import request
+    send = lambda _: request("GET", "/catalog/health", source="127.0.0.2")
+    with cf.ThreadPoolExecutor(16) as ex:
+        statuses = [r.status for r in ex.map(send, range(600))]
+    assert 429 in statuses, set(statuses)
+    assert set(statuses) <= {200, 429}, set(statuses)
+    assert statuses.count(200) >= 50  # the burst allowance was served
+    r = request("GET", "/catalog/", source="127.0.0.2")
+    assert r.status == 429 and "Quá nhiều yêu cầu" in r.text
+    # other addresses are not affected
+    assert get("/catalog/").status == 200

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# tests/run.sh - `make test`: the whole suite, set up from nothing.
+#
+#  1. build, unit tests (cmocka)
+#  2. a private test stack on other ports (var/test, 18080/18081, DB 13407),
+#     integration tests over HTTP, the browser test in headless Chromium
+#  3. the same again with everything built under AddressSanitizer and
+#     UndefinedBehaviorSanitizer (build-asan/), failing on any report
+#  4. every fuzzer for a bounded time (FUZZ_SECONDS, default 15)
+# and one closing line: "N passed, N failed".
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+
+export PORTAL_VAR=${PORTAL_TEST_VAR:-var/test}
+export PORTAL_PUBLIC_PORT=${PORTAL_TEST_PORT:-18080}
+export PORTAL_INTRANET_PORT=$((PORTAL_PUBLIC_PORT + 1))
+export PORTAL_DB_PORT=${PORTAL_TEST_DB_PORT:-13407}
+export PORTAL_CATALOG_PROCS=2
+# 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
+# the rate-limit test sends from 127.0.0.2 and meets the real limit.
+export PORTAL_RATE_EXEMPT=127.0.0.1/32
+export PORTAL_DATA_DIR=${PORTAL_DATA_DIR:-$ROOT/../shared/data}
+export FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+ABS_VAR=$ROOT/$PORTAL_VAR
+
+PASSED=0
+FAILED=0
+SUITES=()
+
+# Add a suite's counts from its last "N passed, N failed" line; a suite that
+# prints none (it crashed) counts as one failure.
+tally() {
+	local name=$1 log=$2 rc=$3 line p f
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+	if [ -z "$line" ]; then
+		echo "  $name: no summary (exit $rc): counted as failed"
+		FAILED=$((FAILED + 1))
+		SUITES+=("$name: crashed")
+		return
+	fi
+	p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+	f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	SUITES+=("$name: $p passed, $f failed")
+}
+
+run_suite() {
+	local name=$1
+	shift
+	local log=$ABS_VAR/log/suite-$name.log
+	mkdir -p "$ABS_VAR/log"
+	echo "== $name"
+	"$@" >"$log" 2>&1
+	local rc=$?
+	grep -E '^(FAIL|not ok|\[  FAILED  \]|\[  ERROR   \])|FAILED|ERROR: AddressSanitizer|runtime error' "$log" | head -40
+	tally "$name" "$log" "$rc"
+	echo "   ${SUITES[-1]}"
+}
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)...";
+# turn each binary's result into the common summary line.
+unit_tests() {
+	local dir=$1 p=0 f=0 t out
+	for t in "$dir"/tests/test_*; do
+		out=$("$t" 2>&1)
+		local rc=$?
+		echo "$out"
+		local tp tf
+		tp=$(grep -oE '\[  PASSED  \] [0-9]+' <<<"$out" | grep -oE '[0-9]+$' | tail -n1)
+		tf=$(grep -oE '\[  FAILED  \] [0-9]+' <<<"$out" | grep -oE '[0-9]+$' | tail -n1)
+		p=$((p + ${tp:-0}))
+		f=$((f + ${tf:-0}))
+		if [ "$rc" -ne 0 ] && [ "${tf:-0}" -eq 0 ]; then
+			echo "FAILED: $t exited $rc"
+			f=$((f + 1))
+		fi
+	done
+	echo "unit: $p passed, $f failed"
+	[ "$f" -eq 0 ]
+}
+
+integration() {
+	/usr/bin/python3 tests/integration/harness.py \
+		tests/integration/test_search.py tests/integration/test_pages.py \
+		tests/integration/test_bad_input.py tests/integration/test_resilience.py
+}
+
+browser() {
+	tests/browser/install.sh &&
+		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT SHOT_DIR=$ABS_VAR/screenshots \
+			node tests/browser/run.mjs
+}
+
+stack_up() {
+	conf/stack.sh up >"$ABS_VAR/log/stack-up.log" 2>&1 || {
+		cat "$ABS_VAR/log/stack-up.log"
+		return 1
+	}
+}
+
+stack_down() {
+	conf/stack.sh down >/dev/null 2>&1
+	# make stop must leave nothing of ours running
+	if pgrep -f "$ABS_VAR/" >/dev/null; then
+		echo "processes left behind after stop:"
+		pgrep -af "$ABS_VAR/"
+		return 1
+	fi
+}
+
+# One pass: build with the given flags into $BUILD, unit tests, stack, HTTP, browser.
+pass() {
+	local label=$1 build=$2 cflags=$3 ldflags=$4
+	echo "# $label"
+	make -s BUILD="$build" CFLAGS="$cflags" LDFLAGS="$ldflags" all unit >"$ABS_VAR/log/build-$label.log" 2>&1 || {
+		cat "$ABS_VAR/log/build-$label.log" | tail -30
+		FAILED=$((FAILED + 1))
+		SUITES+=("$label build: failed")
+		return
+	}
+	# leaks are checked in the unit tests; servers are stopped by a signal
+	ASAN_OPTIONS=${ASAN_OPTIONS:+${ASAN_OPTIONS/detect_leaks=0/detect_leaks=1}} \
+		run_suite "unit-$label" unit_tests "$build"
+	stack_down >/dev/null 2>&1
+	if PORTAL_BIN=$ROOT/$build/bin stack_up; then
+		run_suite "integration-$label" integration
+		[ "$label" = plain ] && run_suite "browser" browser
+	else
+		FAILED=$((FAILED + 1))
+		SUITES+=("$label stack: did not start")
+	fi
+	if ! stack_down; then
+		FAILED=$((FAILED + 1))
+		SUITES+=("$label stop: left processes")
+	fi
+}
+
+mkdir -p "$ABS_VAR/log"
+rm -rf "$ABS_VAR/log/asan"
+mkdir -p "$ABS_VAR/log/asan"
+chmod 1777 "$ABS_VAR/log/asan"  # workers run as www-data and must write reports
+trap 'conf/stack.sh down >/dev/null 2>&1' EXIT
+
+pass plain build "-O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fstack-clash-protection -g" \
+	"-pie -Wl,-z,relro,-z,now"
+
+# Sanitizers: a report aborts the process, and any report file fails the run.
+export ASAN_OPTIONS="abort_on_error=1:detect_leaks=0:log_path=$ABS_VAR/log/asan/asan"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$ABS_VAR/log/asan/ubsan"
+pass asan build-asan "-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	"-fsanitize=address,undefined"
+if compgen -G "$ABS_VAR/log/asan/*" >/dev/null; then
+	echo "sanitizer reports:"
+	head -50 "$ABS_VAR"/log/asan/*
+	FAILED=$((FAILED + 1))
+	SUITES+=("sanitizers: reports found")
+else
+	PASSED=$((PASSED + 1))
+	SUITES+=("sanitizers: no reports")
+fi
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+run_suite fuzz tests/fuzz/run.sh
+
+echo
+echo "Summary:"
+for s in "${SUITES[@]}"; do echo "  $s"; done
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
