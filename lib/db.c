@@ -96,6 +96,8 @@ static int gone(unsigned e)
 	       e == 1927 /* ER_CONNECTION_KILLED */ || e == 4031 /* idle timeout */;
 }
 
+static void stmt_free(db_stmt *s);
+
 db *db_open(void)
 {
 	db *d = calloc(1, sizeof *d);
@@ -110,12 +112,8 @@ void db_close(db *d)
 	if (!d)
 		return;
 	disconnect(d);
-	for (int i = 0; i < d->nstmts; i++) {
-		for (int k = 0; k < MAX_COLS; k++)
-			free(d->stmts[i]->bufs[k]);
-		free(d->stmts[i]->sql);
-		free(d->stmts[i]);
-	}
+	for (int i = 0; i < d->nstmts; i++)
+		stmt_free(d->stmts[i]);
 	free(d);
 }
 
@@ -141,6 +139,30 @@ db_stmt *db_prepare(db *d, const char *sql)
 	s->d = d;
 	d->stmts[d->nstmts++] = s;
 	return s;
+}
+
+static void stmt_free(db_stmt *s)
+{
+	if (s->st)
+		mysql_stmt_close(s->st);
+	for (int k = 0; k < MAX_COLS; k++)
+		free(s->bufs[k]);
+	free(s->sql);
+	free(s);
+}
+
+void db_stmt_close(db_stmt *s)
+{
+	if (!s)
+		return;
+	db *d = s->d;
+	for (int i = 0; i < d->nstmts; i++) {
+		if (d->stmts[i] == s) {
+			d->stmts[i] = d->stmts[--d->nstmts];
+			break;
+		}
+	}
+	stmt_free(s);
 }
 
 /* Make sure the statement is prepared on the current connection. */

@@ -26,6 +26,9 @@ int db_connected(db *d);           /* 1 if a connection is up (tries once) */
 const char *db_error(db *d);
 
 db_stmt *db_prepare(db *d, const char *sql);
+/* Close a statement for good (one-off queries such as a bulk load, whose
+ * client-side result memory must not outlive them). */
+void db_stmt_close(db_stmt *s);
 
 /* Run a statement that returns no rows; affected rows, or -1. */
 long long db_exec(db_stmt *s, const char *types, ...);

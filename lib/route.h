@@ -23,6 +23,8 @@ typedef struct route {
 	const field_spec *captures;  /* one spec per {capture}, in order */
 	int json;                    /* answer errors as JSON */
 	int sites;                   /* which server blocks may call it; 0 = both */
+	int cache;                   /* a pure function of URL, site and generation:
+				      * keep its 200 answers (pagecache.h) */
 } route;
 
 enum { SITE_PUBLIC = 1, SITE_INTRANET = 2 };

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "pagecache.h"
 #include "render.h"
 
 #define MAX_PROCS 64
@@ -72,6 +73,31 @@ static int bad(request *r, int status, const char *field, const char *msg)
 {
 	r->error.field = field;
 	r->error.message = msg;
+	return status;
+}
+
+/* Serve a cacheable route from the page cache, or run it and keep a 200. */
+static int cached_handler(const app *area, request *r)
+{
+	if (!r->route->cache || !area->generation)
+		return r->route->handler(r);
+	pagecache_generation(area->generation());
+	const char *key = arena_printf(r->a, "%s %s", r->site, r->uri);
+	page p;
+	if (pagecache_get(key, &p)) {
+		r->content_type = p.content_type;
+		r->cache_control = p.cache_control;
+		buf_put(r->body, p.body, p.len);
+		return 200;
+	}
+	int status = r->route->handler(r);
+	if (status == 200) {
+		p.content_type = r->content_type ? r->content_type : "text/html; charset=utf-8";
+		p.cache_control = r->cache_control ? r->cache_control : "no-store";
+		p.body = r->body->p ? r->body->p : "";
+		p.len = r->body->len;
+		pagecache_put(key, &p);
+	}
 	return status;
 }
 
@@ -131,7 +157,7 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 	(void)body;
 	if (area->before_request)
 		area->before_request();
-	return r->route->handler(r);
+	return cached_handler(area, r);
 }
 
 void server_dispatch(const app *area, request *r, const char *body, size_t blen,
@@ -285,6 +311,7 @@ static pid_t spawn(const app *area, int fd, const char *user)
 	signal(SIGPIPE, SIG_IGN);
 	if (drop_privileges(user) < 0)
 		_exit(2);
+	pagecache_init((size_t)conf_bytes("PORTAL_PAGE_CACHE", 8 << 20));
 	if (render_init(area->template_dirs) < 0)
 		_exit(2);
 	if (area->worker_init && area->worker_init() < 0)

@@ -28,6 +28,7 @@ typedef struct app {
 	const char *const *template_dirs;  /* NULL-terminated */
 	int (*worker_init)(void);          /* 0 ok; after privileges dropped */
 	void (*before_request)(void);      /* e.g. notice a newer catalog */
+	long long (*generation)(void);     /* what cached pages were made from */
 } app;
 
 /* Limits on what a request may carry; bodies also by PORTAL_MAX_BODY. */

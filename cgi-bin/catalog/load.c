@@ -47,8 +47,10 @@ static int cmp_proc_code(const void *x, const void *y)
 static int load_fields(catalog *c, db *d)
 {
 	db_stmt *s = db_prepare(d, "SELECT id, name FROM procedure_field ORDER BY name");
-	if (db_query(s, "") < 0)
+	if (db_query(s, "") < 0) {
+		db_stmt_close(s);
 		return -1;
+	}
 	int cap = 256, rc;
 	c->fields = arena_alloc(c->a, (size_t)cap * sizeof *c->fields);
 	while ((rc = db_fetch(s)) == 1 && c->nfields < cap) {
@@ -57,6 +59,7 @@ static int load_fields(catalog *c, db *d)
 		f->name = dup(c, s, 1);
 		f->count = 0;
 	}
+	db_stmt_close(s);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -77,8 +80,10 @@ static int load_procs(catalog *c, db *d, int **by_id, int *max_id)
 		" conditions, steps_text, online_level, online_derived, fee_state, fee_min,"
 		" fee_max, fee_text, time_value, time_unit, time_text, source_url"
 		" FROM `procedure` ORDER BY code");
-	if (db_query(s, "") < 0)
+	if (db_query(s, "") < 0) {
+		db_stmt_close(s);
 		return -1;
+	}
 	int cap = 4096, rc;
 	c->procs = arena_alloc(c->a, (size_t)cap * sizeof *c->procs);
 	*max_id = 0;
@@ -133,6 +138,7 @@ static int load_procs(catalog *c, db *d, int **by_id, int *max_id)
 		if (p->id > *max_id)
 			*max_id = p->id;
 	}
+	db_stmt_close(s);
 	if (rc < 0)
 		return -1;
 	/* bsearch by code needs byte order, whatever the collation sorted by. */
@@ -164,8 +170,10 @@ static int load_children(catalog *c, db *d, const char *sql, size_t size,
 			 child_fill fill, child_attach attach, const int *by_id, int max_id)
 {
 	db_stmt *s = db_prepare(d, sql);
-	if (db_query(s, "") < 0)
+	if (db_query(s, "") < 0) {
+		db_stmt_close(s);
 		return -1;
+	}
 	size_t cap = 64, n = 0;
 	char *scratch = malloc(cap * size);
 	long long cur = -1;
@@ -194,6 +202,7 @@ static int load_children(catalog *c, db *d, const char *sql, size_t size,
 		n++;
 	}
 	free(scratch);
+	db_stmt_close(s);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -254,8 +263,10 @@ static int load_places(catalog *c, db *d, const char *home)
 	db_stmt *s = db_prepare(d,
 		"SELECT p.code, p.name, p.short_name, COUNT(c.code) FROM province p"
 		" LEFT JOIN commune c ON c.province_code = p.code GROUP BY p.code ORDER BY p.code");
-	if (db_query(s, "") < 0)
+	if (db_query(s, "") < 0) {
+		db_stmt_close(s);
 		return -1;
+	}
 	c->provinces = arena_alloc(c->a, 128 * sizeof *c->provinces);
 	int rc;
 	while ((rc = db_fetch(s)) == 1 && c->nprovinces < 128) {
@@ -267,6 +278,7 @@ static int load_places(catalog *c, db *d, const char *home)
 		if (strcmp(p->code, home) == 0)
 			c->home = p;
 	}
+	db_stmt_close(s);
 	if (rc < 0)
 		return -1;
 	s = db_prepare(d,
@@ -274,8 +286,10 @@ static int load_places(catalog *c, db *d, const char *home)
 		" a.ministry, c.unit_type FROM agency a LEFT JOIN commune c ON c.code = a.commune_code"
 		" WHERE a.province_code = ? ORDER BY FIELD(a.kind,'province','office','department','commune'),"
 		" a.sort_order, a.name");
-	if (db_query(s, "s", home) < 0)
+	if (db_query(s, "s", home) < 0) {
+		db_stmt_close(s);
 		return -1;
+	}
 	int cap = 8192;
 	c->agencies = arena_alloc(c->a, (size_t)cap * sizeof *c->agencies);
 	while ((rc = db_fetch(s)) == 1 && c->nagencies < cap) {
@@ -292,6 +306,7 @@ static int load_places(catalog *c, db *d, const char *home)
 		g->ministry = dup(c, s, 6);
 		g->commune_type = dup(c, s, 7);
 	}
+	db_stmt_close(s);
 	return rc < 0 ? -1 : 0;
 }
 

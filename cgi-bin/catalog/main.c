@@ -3,6 +3,7 @@
  * Every parameter a route accepts is declared here; the server rejects the
  * rest before a handler runs.  The catalog lives in memory (catalog.h); a
  * worker checks at most once a second whether an import changed it. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,18 +77,18 @@ static const field_spec agency_cap[] = {
 #define GET (HTTP_GET | HTTP_HEAD)
 
 static const route routes[] = {
-	{"home", GET, "/", h_home, NULL, NULL, 0, 0},
-	{"catalog", GET, "/catalog/", h_search, search_q, NULL, 0, 0},
-	{"search", GET, "/catalog/search", h_search, search_q, NULL, 0, 0},
-	{"procedure", GET, "/catalog/procedures/{code}", h_procedure, NULL, code_cap, 0, 0},
-	{"guide", GET, "/catalog/procedures/{code}/guide", h_guide, NULL, code_cap, 0, 0},
-	{"qr_svg", GET, "/catalog/procedures/{code}/qr.svg", h_qr_svg, NULL, code_cap, 0, 0},
-	{"qr_png", GET, "/catalog/procedures/{code}/qr.png", h_qr_png, NULL, code_cap, 0, 0},
-	{"agencies", GET, "/catalog/agencies/", h_agencies, NULL, NULL, 0, 0},
-	{"agency", GET, "/catalog/agencies/{code}", h_agency, agency_q, agency_cap, 0, 0},
-	{"api_search", GET, "/catalog/api/procedures", h_api_search, api_q, NULL, 1, 0},
-	{"api_procedure", GET, "/catalog/api/procedures/{code}", h_api_procedure, NULL, code_cap, 1, 0},
-	{"health", GET, "/catalog/health", h_health, NULL, NULL, 1, 0},
+	{"home", GET, "/", h_home, NULL, NULL, 0, 0, 1},
+	{"catalog", GET, "/catalog/", h_search, search_q, NULL, 0, 0, 1},
+	{"search", GET, "/catalog/search", h_search, search_q, NULL, 0, 0, 1},
+	{"procedure", GET, "/catalog/procedures/{code}", h_procedure, NULL, code_cap, 0, 0, 1},
+	{"guide", GET, "/catalog/procedures/{code}/guide", h_guide, NULL, code_cap, 0, 0, 1},
+	{"qr_svg", GET, "/catalog/procedures/{code}/qr.svg", h_qr_svg, NULL, code_cap, 0, 0, 1},
+	{"qr_png", GET, "/catalog/procedures/{code}/qr.png", h_qr_png, NULL, code_cap, 0, 0, 1},
+	{"agencies", GET, "/catalog/agencies/", h_agencies, NULL, NULL, 0, 0, 1},
+	{"agency", GET, "/catalog/agencies/{code}", h_agency, agency_q, agency_cap, 0, 0, 1},
+	{"api_search", GET, "/catalog/api/procedures", h_api_search, api_q, NULL, 1, 0, 1},
+	{"api_procedure", GET, "/catalog/api/procedures/{code}", h_api_procedure, NULL, code_cap, 1, 0, 1},
+	{"health", GET, "/catalog/health", h_health, NULL, NULL, 1, 0, 0},
 };
 
 /* Reload when an import has changed the catalog; keep serving what we
@@ -107,7 +108,15 @@ static void refresh(void)
 	catalog *old = current;
 	current = next;
 	catalog_free(old);
-	fprintf(stderr, "catalog: serving version %lld (%d procedures)\n", next->version, next->nprocs);
+	/* Give the old snapshot and the client's result buffers back. */
+	malloc_trim(0);
+	fprintf(stderr, "catalog: serving version %lld (%d procedures, %zu KiB)\n",
+		next->version, next->nprocs, arena_used(next->a) / 1024);
+}
+
+static long long generation(void)
+{
+	return current ? current->version : -1;
 }
 
 static int init(void)
@@ -129,6 +138,7 @@ int main(int argc, char **argv)
 		.template_dirs = dirs,
 		.worker_init = init,
 		.before_request = refresh,
+		.generation = generation,
 	};
 	return server_main(argc, argv, &catalog_app);
 }

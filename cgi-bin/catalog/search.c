@@ -2,6 +2,7 @@
 #include "search.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +44,30 @@ static term *lookup(const search_index *x, const char *s, size_t n)
 	}
 }
 
+/* Keep the table at most half full: double it and re-place every word. */
+static void grow(search_index *x)
+{
+	uint32_t size = (x->mask + 1) * 2;
+	term *old = x->slots, *slots = calloc(size, sizeof *slots);
+	if (!slots)
+		abort();
+	for (uint32_t i = 0; i <= x->mask; i++) {
+		if (!old[i].tok)
+			continue;
+		uint32_t k = hash(old[i].tok, old[i].len) & (size - 1);
+		while (slots[k].tok)
+			k = (k + 1) & (size - 1);
+		slots[k] = old[i];
+	}
+	free(old);
+	x->slots = slots;
+	x->mask = size - 1;
+}
+
 static term *intern(search_index *x, const char *s, size_t n)
 {
+	if ((x->nterms + 1) * 2 > x->mask + 1)
+		grow(x);
 	for (uint32_t i = hash(s, n) & x->mask;; i = (i + 1) & x->mask) {
 		term *t = &x->slots[i];
 		if (!t->tok) {
@@ -128,7 +151,7 @@ search_index *search_build(const catalog *c)
 	if (!x)
 		abort();
 	x->a = arena_new(1 << 20);
-	uint32_t size = 1u << 17;
+	uint32_t size = 1u << 12;
 	x->slots = calloc(size, sizeof *x->slots);
 	if (!x->slots)
 		abort();
@@ -145,6 +168,7 @@ search_index *search_build(const catalog *c)
 		t->last_doc = -1;
 	}
 	pass(x, c, post_tok, &body, &fold);
+	fprintf(stderr, "search: %u words, %zu KiB of postings\n", x->nterms, arena_used(x->a) / 1024);
 	buf_free(&body);
 	buf_free(&fold);
 	return x;
