@@ -113,6 +113,31 @@ static const char *skip_bullet(const char *s)
 	return s;
 }
 
+/* "0 bản chính,1 bản sao" -> "1 bản sao": a count of zero tells nobody
+ * anything, and "0 bản chính" alone reads as "bring nothing". */
+static const char *quantity_vi(arena *a, const char *q)
+{
+	buf b = BUF_INIT;
+	const char *p = q;
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		while (n && *p == ' ')
+			p++, n--;
+		if (n && !(p[0] == '0' && n > 1 && p[1] == ' ')) {
+			if (b.len)
+				buf_puts(&b, ", ");
+			buf_put(&b, p, n);
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	char *s = arena_strdup(a, b.p ? b.p : "");
+	buf_free(&b);
+	return s;
+}
+
 void proc_hdf(request *r, const catalog *c, const proc *p, const char *prefix, int full)
 {
 	arena *a = r->a;
@@ -159,7 +184,7 @@ void proc_hdf(request *r, const catalog *c, const proc *p, const char *prefix, i
 			hsetf(r, *group ? group : "Giấy tờ cần có", "%s.groups.%d.name", prefix, g);
 		}
 		hsetf(r, skip_bullet(d->name), "%s.groups.%d.docs.%d.name", prefix, g, k);
-		hsetf(r, d->quantity, "%s.groups.%d.docs.%d.quantity", prefix, g, k);
+		hsetf(r, quantity_vi(a, d->quantity), "%s.groups.%d.docs.%d.quantity", prefix, g, k);
 		hsetf(r, d->templates, "%s.groups.%d.docs.%d.templates", prefix, g, k);
 		k++;
 	}
