@@ -9,7 +9,11 @@ clearsilver-dev libssl-dev libqrencode-dev zlib1g-dev nginx-light curl ca-certif
 openssl procps"
 # Tests, fuzzing and benchmarks.
 if [ "${1:-}" = "test" ] || [ "${1:-}" = "all" ]; then
-	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev python3 chromium fonts-dejavu-core zbar-tools wrk nodejs npm"
+	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev python3 chromium fonts-dejavu-core zbar-tools wrk"
+	# Node may come from elsewhere than Debian (it ships its own npm): ask
+	# for the commands, not the packages.
+	command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
+	command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 fi
 
 missing=""

@@ -77,7 +77,7 @@ int h_home(request *r)
 	site_hdf(r);
 	fields_hdf(r, "Fields", 1);
 	agencies_hdf(r, 0);
-	hset_int(r, "Stats.procedures", current->nprocs);
+	hset(r, "Stats.procedures", number_vi(r->a, current->nprocs));
 	if (current->home)
 		hset_int(r, "Stats.communes", current->home->ncommunes);
 	r->cache_control = "public, max-age=60";
@@ -152,10 +152,7 @@ int h_search(request *r)
 	int searched = r->query_pairs.n > 0;
 	hset_int(r, "Query.searched", searched);
 	hset_int(r, "Result.total", res.total);
-	buf b = BUF_INIT;
-	vn_format_int(&b, res.total);
-	hset(r, "Result.total_vi", b.p);
-	buf_free(&b);
+	hset(r, "Result.total_vi", number_vi(r->a, res.total));
 	for (int i = 0; i < res.n; i++) {
 		char prefix[32];
 		snprintf(prefix, sizeof prefix, "Results.%d", i);

@@ -9,13 +9,18 @@
 #include "render.h"
 #include "vntext.h"
 
-const char *money_vi(arena *a, long long dong)
+const char *number_vi(arena *a, long long v)
 {
 	buf b = BUF_INIT;
-	vn_format_int(&b, dong);
-	char *s = arena_printf(a, "%s đồng", b.p);
+	vn_format_int(&b, v);
+	char *s = arena_strdup(a, b.p);
 	buf_free(&b);
 	return s;
+}
+
+const char *money_vi(arena *a, long long dong)
+{
+	return arena_printf(a, "%s đồng", number_vi(a, dong));
 }
 
 const char *fee_summary_vi(arena *a, const proc *p)

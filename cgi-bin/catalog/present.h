@@ -16,7 +16,8 @@ const char *channel_fee_vi(arena *a, const channel *ch);
 const char *time_vi(arena *a, int has, int value, int unit, const char *text);
 const char *levels_vi(arena *a, unsigned levels);
 const char *online_vi(int online);
-const char *money_vi(arena *a, long long dong);
+const char *money_vi(arena *a, long long dong);   /* "120.000 đồng" */
+const char *number_vi(arena *a, long long v);      /* 2642 -> "2.642" */
 
 /* Put a procedure under prefix (e.g. "Proc" or "Results.3") in the page
  * data; full adds channels, documents, steps, results and legal basis. */
