@@ -1,0 +1,333 @@
+#!/usr/bin/env bash
+# tests/bench/run.sh - `make bench`: wrk against a private stack, with
+# baselines, reported as ratios (see tests/bench/README.md).
+#
+# Starts its own stack (var/bench, ports 28080/28081/23407) next to
+# fcgi-minimal, the smallest libfcgi responder, and a static file the size of
+# the detail page; then measures, back to back in one run:
+#   static   nginx serving a file of the detail page's size
+#   minimal  the minimal FastCGI responder (the baseline)
+#   detail   /catalog/procedures/1.001193
+#   search   /catalog/search?q=dang+ky+khai+sinh
+#   api      /catalog/api/procedures?q=dang+ky+khai+sinh
+# and the memory of the catalog workers after the load.
+#
+# Exit status: non-zero on setup failures, wrk errors or any non-2xx answer
+# (a fast 502 is not speed); ratio or memory misses are only marked FAIL.
+#
+#   BENCH_SECONDS  seconds of each measured run (10)
+#   BENCH_WARMUP   seconds of the warm-up before each (2)
+#   BENCH_ROUNDS   rounds of all targets, interleaved; the median counts (1)
+#   BENCH_THREADS / BENCH_CONNECTIONS   wrk -t / -c (2 / 32)
+#   BENCH_PAGE_CACHE   the catalog's PORTAL_PAGE_CACHE for this run; 0 turns
+#                      the page cache off, to measure rendering, not cache hits
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+
+SECONDS_RUN=${BENCH_SECONDS:-10}
+WARMUP=${BENCH_WARMUP:-2}
+ROUNDS=${BENCH_ROUNDS:-1}
+THREADS=${BENCH_THREADS:-2}
+CONNS=${BENCH_CONNECTIONS:-32}
+
+# The stack of the benchmark: never the ports or state of `make run`/`make test`.
+export PORTAL_VAR=var/bench
+export PORTAL_PUBLIC_PORT=28080
+export PORTAL_INTRANET_PORT=28081
+export PORTAL_DB_PORT=23407
+export PORTAL_RATE_EXEMPT=127.0.0.1/32
+export PORTAL_NGINX_WORKERS=2
+export PORTAL_CATALOG_PROCS=2
+if [ -n "${BENCH_PAGE_CACHE:-}" ]; then
+	export PORTAL_PAGE_CACHE=$BENCH_PAGE_CACHE
+fi
+
+VAR=$ROOT/$PORTAL_VAR
+RUN=$VAR/run
+LOG=$VAR/log
+OUT=$VAR/wrk
+STATIC_DIR=$VAR/static
+EXTRA=$VAR/nginx/extra
+MIN_BIN=$ROOT/build/bin/fcgi-minimal
+MIN_SOCK=$RUN/minimal.sock
+MIN_PIDFILE=$RUN/minimal.pid
+BASE=http://127.0.0.1:$PORTAL_PUBLIC_PORT
+DETAIL_PATH=/catalog/procedures/1.001193
+QUERY=dang+ky+khai+sinh
+BUDGET_MIB=64
+DETAIL_TARGET=0.50
+SEARCH_TARGET=0.35
+
+say() { printf 'bench: %s\n' "$*"; }
+die() { printf 'bench: FAILED: %s\n' "$*" >&2; exit 1; }
+
+# --- cleanup: whatever happens, nothing of ours keeps running ---------------
+
+MIN_PID=""
+STACK_TOUCHED=0
+
+# The pids of fcgi-minimal (master and its forked responders) from its pid
+# file, only while that pid still runs fcgi-minimal on our socket.
+minimal_pids() {
+	local pid
+	[ -s "$MIN_PIDFILE" ] || return 0
+	pid=$(head -n1 "$MIN_PIDFILE")
+	[[ "$pid" =~ ^[0-9]+$ ]] || return 0
+	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$MIN_BIN $MIN_SOCK" || return 0
+	echo "$pid"
+	pgrep -P "$pid" || true
+}
+
+stop_minimal() {
+	local pids pid
+	pids=$(minimal_pids)
+	[ -n "$pids" ] || { rm -f "$MIN_PIDFILE"; return 0; }
+	# The responders do not die with their master: signal each by its pid.
+	for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
+	for _ in $(seq 1 50); do
+		local alive=0
+		for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive=1; done
+		[ "$alive" -eq 1 ] || break
+		sleep 0.1
+	done
+	for pid in $pids; do kill -KILL "$pid" 2>/dev/null || true; done
+	# Reap the master if it is our child.
+	[ -z "$MIN_PID" ] || wait "$MIN_PID" 2>/dev/null || true
+	rm -f "$MIN_PIDFILE" "$MIN_SOCK"
+}
+
+# shellcheck disable=SC2317  # called by the EXIT trap
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	set +e
+	stop_minimal
+	if [ "$STACK_TOUCHED" -eq 1 ]; then
+		conf/stack.sh down >>"$LOG/bench-stack.log" 2>&1 ||
+			printf 'bench: conf/stack.sh down failed: see %s\n' "$LOG/bench-stack.log" >&2
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- checks ------------------------------------------------------------------
+
+command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk, or make test-deps)"
+command -v curl >/dev/null || die "curl is not installed"
+for b in catalog catalog-import fcgi-minimal; do
+	[ -x "build/bin/$b" ] || die "build/bin/$b is missing: run make all first"
+done
+
+mkdir -p "$RUN" "$LOG" "$OUT" "$STATIC_DIR" "$EXTRA"
+chmod 755 "$VAR" "$RUN" "$STATIC_DIR"
+: >"$LOG/bench-stack.log"
+
+# A previous run that was killed hard may have left its stack: stop it, by
+# its pid files only.
+stop_minimal
+STACK_TOUCHED=1
+conf/stack.sh down >>"$LOG/bench-stack.log" 2>&1 || die "conf/stack.sh down failed: see $LOG/bench-stack.log"
+
+for port in "$PORTAL_PUBLIC_PORT" "$PORTAL_INTRANET_PORT" "$PORTAL_DB_PORT"; do
+	if ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
+		die "port $port is already in use by something else"
+	fi
+done
+
+# --- the baselines -----------------------------------------------------------
+
+say "starting fcgi-minimal on $MIN_SOCK (2 processes)"
+rm -f "$MIN_SOCK"
+"$MIN_BIN" "$MIN_SOCK" 2 </dev/null >>"$LOG/minimal.log" 2>&1 &
+MIN_PID=$!
+echo "$MIN_PID" >"$MIN_PIDFILE"
+for _ in $(seq 1 50); do
+	[ -S "$MIN_SOCK" ] && break
+	kill -0 "$MIN_PID" 2>/dev/null || die "fcgi-minimal exited: see $LOG/minimal.log"
+	sleep 0.1
+done
+[ -S "$MIN_SOCK" ] || die "fcgi-minimal did not create $MIN_SOCK"
+# nginx's workers may run as www-data; libfcgi leaves the socket to the umask.
+chmod 666 "$MIN_SOCK"
+
+cat >"$EXTRA/bench.conf" <<CONF
+# Written by tests/bench/run.sh: the baselines of the benchmark.
+location = /bench/minimal {
+	include /etc/nginx/fastcgi_params;
+	fastcgi_pass unix:$MIN_SOCK;
+}
+location /bench/static/ {
+	alias $STATIC_DIR/;
+}
+CONF
+
+# --- the stack ---------------------------------------------------------------
+
+say "starting the bench stack (PORTAL_VAR=$PORTAL_VAR, ports $PORTAL_PUBLIC_PORT/$PORTAL_INTRANET_PORT/$PORTAL_DB_PORT)"
+conf/stack.sh up >>"$LOG/bench-stack.log" 2>&1 || {
+	tail -n 20 "$LOG/bench-stack.log" >&2
+	die "conf/stack.sh up failed: see $LOG/bench-stack.log"
+}
+
+NGINX_USER=$(awk '$1 == "user" { sub(/;$/, "", $2); print $2 }' "$VAR/nginx/nginx.conf")
+say "nginx workers run as ${NGINX_USER:-?}; $(stat -c 'minimal.sock %A %U:%G' "$MIN_SOCK")"
+
+# The static baseline: the detail page itself, so the bytes are the same.
+curl -fsS -o "$STATIC_DIR/detail.html" "$BASE$DETAIL_PATH" ||
+	die "GET $DETAIL_PATH failed"
+chmod 644 "$STATIC_DIR/detail.html"
+DETAIL_BYTES=$(stat -c %s "$STATIC_DIR/detail.html")
+[ "$DETAIL_BYTES" -gt 1000 ] || die "the detail page is only $DETAIL_BYTES bytes"
+
+NAMES=(static minimal detail search api)
+declare -A URL=(
+	[static]=$BASE/bench/static/detail.html
+	[minimal]=$BASE/bench/minimal
+	[detail]=$BASE$DETAIL_PATH
+	[search]=$BASE/catalog/search?q=$QUERY
+	[api]=$BASE/catalog/api/procedures?q=$QUERY
+)
+
+# Every target must answer 200 (not a redirect, not an error page) with what
+# it is supposed to serve before it is measured.
+check_target() {
+	local name=$1 url=${URL[$1]} body=$OUT/check-$1.body code
+	code=$(curl -sS -o "$body" -w '%{http_code}' "$url") || die "$name: GET $url failed"
+	if [ "$code" != 200 ]; then
+		if [ "$name" = minimal ] && [ "$code" = 502 ]; then
+			grep -F minimal.sock "$LOG/nginx-error.log" 2>/dev/null | tail -n 3 >&2
+			die "minimal: nginx workers (user ${NGINX_USER:-?}) cannot reach $MIN_SOCK (502)"
+		fi
+		die "$name: GET $url answered $code"
+	fi
+	case $name in
+	static) cmp -s "$body" "$STATIC_DIR/detail.html" || die "static: wrong content" ;;
+	minimal) [ "$(cat "$body")" = ok ] || die "minimal: did not answer ok" ;;
+	detail) [ "$(stat -c %s "$body")" -eq "$DETAIL_BYTES" ] || say "note: the detail page changed size between requests" ;;
+	search) grep -q '/catalog/procedures/' "$body" || die "search: no procedure links in the results page" ;;
+	api) grep -q '"' "$body" || die "api: empty answer" ;;
+	esac
+}
+for n in "${NAMES[@]}"; do check_target "$n"; done
+
+# --- load ----------------------------------------------------------------------
+
+# wrk's report -> "req/s p99-ms non2xx socket-errors requests".
+parse_wrk() {
+	awk '
+	function ms(v) {
+		if (v ~ /us$/) return v * 0.001
+		if (v ~ /ms$/) return v * 1
+		if (v ~ /m$/) return v * 60000
+		if (v ~ /s$/) return v * 1000
+		return v
+	}
+	$1 == "Requests/sec:" { rps = $2 }
+	$1 == "99%" { p99 = ms($2) }
+	$2 == "requests" && $3 == "in" { reqs = $1 }
+	/Non-2xx or 3xx responses:/ { non = $NF }
+	/Socket errors:/ {
+		gsub(/,/, "")
+		for (i = 3; i <= NF; i += 2) errs += $(i + 1)
+	}
+	END { printf "%s %s %d %d %d\n", (rps == "" ? 0 : rps), (p99 == "" ? -1 : p99), non, errs, reqs }
+	' "$1"
+}
+
+declare -A RPS P99 NON ERR REQS
+FAILURES=()
+
+run_target() {
+	local name=$1 round=$2 url=${URL[$1]} warm=$OUT/$1-warmup-$2.txt out=$OUT/$1-$2.txt
+	local rps p99 non err reqs
+	if [ "$WARMUP" -gt 0 ]; then
+		wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "$url" >"$warm" 2>&1 ||
+			die "$name: wrk warm-up failed: $(tail -n 3 "$warm")"
+		read -r rps p99 non err reqs < <(parse_wrk "$warm")
+		NON[$name]=$((${NON[$name]:-0} + non))
+		ERR[$name]=$((${ERR[$name]:-0} + err))
+	fi
+	wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency "$url" >"$out" 2>&1 ||
+		die "$name: wrk failed: $(tail -n 3 "$out")"
+	read -r rps p99 non err reqs < <(parse_wrk "$out")
+	RPS[$name]="${RPS[$name]:-} $rps"
+	P99[$name]="${P99[$name]:-} $p99"
+	NON[$name]=$((${NON[$name]:-0} + non))
+	ERR[$name]=$((${ERR[$name]:-0} + err))
+	REQS[$name]=$((${REQS[$name]:-0} + reqs))
+	printf 'bench:   %-8s %10.0f req/s  p99 %8.2f ms  non-2xx %d  errors %d\n' "$name" "$rps" "$p99" "$non" "$err"
+}
+
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+say "wrk -t$THREADS -c$CONNS, ${WARMUP}s warm-up + ${SECONDS_RUN}s per target, $ROUNDS round(s); detail page $DETAIL_BYTES bytes; page cache ${PORTAL_PAGE_CACHE:-default}"
+for round in $(seq 1 "$ROUNDS"); do
+	[ "$ROUNDS" -eq 1 ] || say "round $round"
+	for n in "${NAMES[@]}"; do run_target "$n" "$round"; done
+done
+
+# Memory right after the load, before anything else touches the workers.
+CATALOG_MASTER=$(head -n1 "$RUN/catalog.pid" 2>/dev/null || true)
+if ! [[ "$CATALOG_MASTER" =~ ^[0-9]+$ ]] || ! kill -0 "$CATALOG_MASTER" 2>/dev/null; then
+	die "no catalog master in $RUN/catalog.pid"
+fi
+mapfile -t WORKERS < <(pgrep -P "$CATALOG_MASTER")
+[ "${#WORKERS[@]}" -gt 0 ] || die "the catalog master $CATALOG_MASTER has no workers"
+
+# --- report ----------------------------------------------------------------------
+
+declare -A MED_RPS MED_P99
+for n in "${NAMES[@]}"; do
+	MED_RPS[$n]=$(echo "${RPS[$n]}" | median)
+	MED_P99[$n]=$(echo "${P99[$n]}" | median)
+	if [ "${NON[$n]}" -gt 0 ]; then FAILURES+=("$n: ${NON[$n]} non-2xx/3xx answers"); fi
+	if [ "${ERR[$n]}" -gt 0 ]; then FAILURES+=("$n: ${ERR[$n]} socket errors"); fi
+	if [ "${REQS[$n]}" -eq 0 ]; then FAILURES+=("$n: no request completed"); fi
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "-" && r + 0 >= t + 0) ? "PASS" : "FAIL" }'; }
+
+echo
+printf '%-8s %10s %10s %8s %7s %9s %9s %8s %s\n' target 'req/s' 'p99 ms' non-2xx errors '/minimal' '/static' target result
+printf '%s\n' "--------------------------------------------------------------------------------------"
+for n in "${NAMES[@]}"; do
+	rm_=$(ratio "${MED_RPS[$n]}" "${MED_RPS[minimal]}")
+	rs_=$(ratio "${MED_RPS[$n]}" "${MED_RPS[static]}")
+	goal="" result=""
+	case $n in
+	detail) goal=">=$DETAIL_TARGET" result=$(verdict "$rm_" "$DETAIL_TARGET") ;;
+	search) goal=">=$SEARCH_TARGET" result=$(verdict "$rm_" "$SEARCH_TARGET") ;;
+	esac
+	# A ratio to a baseline that answered errors means nothing.
+	if [ -n "$goal" ] && [ $((NON[minimal] + ERR[minimal])) -gt 0 ]; then result="n/a(baseline errors)"; fi
+	if [ "${NON[$n]}" -gt 0 ] || [ "${ERR[$n]}" -gt 0 ]; then result="ERROR"; fi
+	printf '%-8s %10.0f %10.2f %8d %7d %9s %9s %8s %s\n' "$n" "${MED_RPS[$n]}" "${MED_P99[$n]}" \
+		"${NON[$n]}" "${ERR[$n]}" "$rm_" "$rs_" "$goal" "$result"
+done
+
+echo
+printf 'catalog workers after the load (master %s, budget %d MiB each):\n' "$CATALOG_MASTER" "$BUDGET_MIB"
+printf '  %-8s %10s %10s %10s %s\n' pid 'VmRSS MiB' 'VmHWM MiB' 'Pss MiB' result
+for pid in "${WORKERS[@]}"; do
+	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+	hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+	pss=$(awk '$1 == "Pss:" { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+	[ -n "$rss" ] || { FAILURES+=("worker $pid vanished before its memory was read"); continue; }
+	res=$(awk -v k="$rss" -v b="$BUDGET_MIB" 'BEGIN { print (k / 1024 <= b) ? "PASS" : "FAIL" }')
+	awk -v p="$pid" -v r="$rss" -v h="${hwm:-0}" -v s="${pss:-0}" -v v="$res" \
+		'BEGIN { printf "  %-8s %10.1f %10.1f %10.1f %s\n", p, r / 1024, h / 1024, s / 1024, v }'
+done
+echo
+echo "Absolute numbers are noisy; compare only the ratios within one run (tests/bench/README.md)."
+echo "wrk reports: $OUT/"
+
+if [ "${#FAILURES[@]}" -gt 0 ]; then
+	printf 'bench: FAILED: %s\n' "${FAILURES[@]}" >&2
+	exit 1
+fi
+exit 0
