@@ -45,6 +45,28 @@ int render_init(const char *const *dirs)
 	return 0;
 }
 
+void global_set(const char *name, const char *value)
+{
+	NEOERR *err = hdf_set_value(globals, name, value ? value : "");
+	nerr_ignore(&err);
+}
+
+void global_setf(const char *value, const char *namefmt, ...)
+{
+	char name[128];
+	va_list ap;
+	va_start(ap, namefmt);
+	vsnprintf(name, sizeof name, namefmt, ap);
+	va_end(ap);
+	global_set(name, value);
+}
+
+void global_clear(const char *top)
+{
+	NEOERR *err = hdf_remove_tree(globals, top);
+	nerr_ignore(&err);
+}
+
 static CSPARSE *template(const char *name)
 {
 	for (size_t i = 0; i < ncache; i++)

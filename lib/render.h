@@ -23,6 +23,12 @@ typedef struct _hdf HDF;
 int render_init(const char *const *dirs);
 HDF *render_globals(void);
 
+/* Site-wide page data, set when it changes (not per request). */
+void global_set(const char *name, const char *value);
+void global_setf(const char *value, const char *namefmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void global_clear(const char *top);
+
 /* The request's HDF, created on first use; freed by render_end(). */
 HDF *req_hdf(request *r);
 void render_end(request *r);

@@ -65,6 +65,7 @@ typedef struct proc {
 	named *legal;
 	int nlegal;
 	const char *fold_name;     /* folded, for phrase matching */
+	int fold_len;
 	int name_rank;             /* position in folded-name order */
 } proc;
 

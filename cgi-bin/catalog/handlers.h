@@ -21,6 +21,9 @@ int h_api_search(request *r);
 int h_api_procedure(request *r);
 int h_health(request *r);
 
+/* Rebuild the site-wide page data after a new snapshot. */
+void catalog_globals(const catalog *c);
+
 /* Read the search filters shared by the page and the API. */
 int read_filters(request *r, search_query *q, int per_page);
 const char *page_base_url(request *r);

@@ -131,7 +131,7 @@ static int load_procs(catalog *c, db *d, int **by_id, int *max_id)
 		p->source_url = dup(c, s, 26);
 		size_t n = strlen(p->name);
 		char *f = arena_alloc(c->a, n + 1);
-		vn_fold(p->name, n, f);
+		p->fold_len = (int)vn_fold(p->name, n, f);
 		p->fold_name = f;
 		if (p->field >= 0)
 			c->fields[p->field].count++;

@@ -107,6 +107,7 @@ static void refresh(void)
 		return;
 	catalog *old = current;
 	current = next;
+	catalog_globals(current);
 	catalog_free(old);
 	/* Give the old snapshot and the client's result buffers back. */
 	malloc_trim(0);

@@ -22,50 +22,71 @@ static const char *const common_fields[] = {
 
 static void site_hdf(request *r)
 {
-	hset(r, "Site.province", current && current->home ? current->home->name : "");
 	hset(r, "Site.intranet", strcmp(r->site, "intranet") == 0 ? "1" : "0");
 }
 
-static void fields_hdf(request *r, const char *prefix, int common_only)
+static int common_field(const char *name)
 {
-	int n = 0;
-	for (int i = 0; i < current->nfields; i++) {
-		const field *f = &current->fields[i];
-		if (common_only) {
-			char fold[256];
-			size_t len = strlen(f->name);
-			if (len >= sizeof fold)
-				continue;
-			vn_fold(f->name, len, fold);
-			int hit = 0;
-			for (int k = 0; common_fields[k]; k++)
-				hit |= strcmp(fold, common_fields[k]) == 0;
-			if (!hit)
-				continue;
-		}
-		hsetf(r, f->name, "%s.%d.name", prefix, n);
-		hset_intf(r, f->id, "%s.%d.id", prefix, n);
-		hset_intf(r, f->count, "%s.%d.count", prefix, n);
-		n++;
-	}
+	char fold[256];
+	size_t len = strlen(name);
+	if (len >= sizeof fold)
+		return 0;
+	vn_fold(name, len, fold);
+	for (int k = 0; common_fields[k]; k++)
+		if (strcmp(fold, common_fields[k]) == 0)
+			return 1;
+	return 0;
 }
 
-static void agencies_hdf(request *r, int with_communes)
+/* What every page may show and only an import changes: built once per
+ * snapshot into the global page data, not per request. */
+void catalog_globals(const catalog *c)
 {
+	char num[24];
+	global_clear("Catalog");
+	global_set("Site.province", c->home ? c->home->name : "");
 	int n = 0, m = 0;
+	for (int i = 0; i < c->nfields; i++) {
+		const field *f = &c->fields[i];
+		snprintf(num, sizeof num, "%d", f->id);
+		global_setf(f->name, "Catalog.Fields.%d.name", i);
+		global_setf(num, "Catalog.Fields.%d.id", i);
+		if (common_field(f->name)) {
+			global_setf(f->name, "Catalog.Common.%d.name", m);
+			global_setf(num, "Catalog.Common.%d.id", m);
+			snprintf(num, sizeof num, "%d", f->count);
+			global_setf(num, "Catalog.Common.%d.count", m);
+			m++;
+		}
+		snprintf(num, sizeof num, "%d", f->count);
+		global_setf(num, "Catalog.Fields.%d.count", i);
+	}
+	for (int i = 0; i < c->nagencies; i++) {
+		const agency *g = &c->agencies[i];
+		if (g->kind == AG_COMMUNE)
+			continue;
+		global_setf(g->name, "Catalog.Agencies.%d.name", n);
+		global_setf(g->code, "Catalog.Agencies.%d.code", n);
+		n++;
+	}
+	buf b = BUF_INIT;
+	vn_format_int(&b, c->nprocs);
+	global_set("Catalog.Stats.procedures", b.p);
+	buf_free(&b);
+	snprintf(num, sizeof num, "%d", c->home ? c->home->ncommunes : 0);
+	global_set("Catalog.Stats.communes", num);
+}
+
+static void communes_hdf(request *r)
+{
+	int m = 0;
 	for (int i = 0; i < current->nagencies; i++) {
 		const agency *g = &current->agencies[i];
-		if (g->kind == AG_COMMUNE) {
-			if (!with_communes)
-				continue;
-			hsetf(r, g->name, "Communes.%d.name", m);
-			hsetf(r, g->code, "Communes.%d.code", m);
-			m++;
+		if (g->kind != AG_COMMUNE)
 			continue;
-		}
-		hsetf(r, g->name, "Agencies.%d.name", n);
-		hsetf(r, g->code, "Agencies.%d.code", n);
-		n++;
+		hsetf(r, g->name, "Communes.%d.name", m);
+		hsetf(r, g->code, "Communes.%d.code", m);
+		m++;
 	}
 	hset_int(r, "Communes.count", m);
 }
@@ -75,11 +96,6 @@ int h_home(request *r)
 	if (!current)
 		return 503;
 	site_hdf(r);
-	fields_hdf(r, "Fields", 1);
-	agencies_hdf(r, 0);
-	hset(r, "Stats.procedures", number_vi(r->a, current->nprocs));
-	if (current->home)
-		hset_int(r, "Stats.communes", current->home->ncommunes);
 	r->cache_control = "public, max-age=60";
 	return render(r, strcmp(r->site, "intranet") == 0 ? "intranet.cs" : "home.cs");
 }
@@ -143,7 +159,6 @@ int h_search(request *r)
 	search_result res;
 	search_run(current, &q, r->a, &res);
 	site_hdf(r);
-	fields_hdf(r, "Fields", 0);
 	const char *keys[] = {"q", "level", "online", "fee"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (req_query(r, keys[i]))
@@ -212,7 +227,7 @@ int h_agencies(request *r)
 	if (!current)
 		return 503;
 	site_hdf(r);
-	agencies_hdf(r, 1);
+	communes_hdf(r);
 	r->cache_control = "public, max-age=300";
 	return render(r, "agencies.cs");
 }

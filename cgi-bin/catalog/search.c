@@ -199,9 +199,8 @@ static int passes(const catalog *c, const proc *p, const search_query *q)
 }
 
 /* The folded phrase stands in the name as whole words. */
-static int has_phrase(const char *name, const char *phrase, size_t n)
+static int has_phrase(const char *name, size_t len, const char *phrase, size_t n)
 {
-	size_t len = strlen(name);
 	for (const char *s = name; (s = memmem(s, len - (size_t)(s - name), phrase, n)); s++) {
 		int start = s == name || s[-1] == ' ';
 		int end = s[n] == '\0' || s[n] == ' ';
@@ -263,9 +262,17 @@ static int is_code(const char *s)
 	return 1;
 }
 
+static int bits16(unsigned v)
+{
+	v = v - ((v >> 1) & 0x5555);
+	v = (v & 0x3333) + ((v >> 2) & 0x3333);
+	v = (v + (v >> 4)) & 0x0f0f;
+	return (int)((v + (v >> 8)) & 0x1f);
+}
+
 static uint64_t make_key(int tier, int matched, int in_name, const proc *p)
 {
-	size_t len = strlen(p->fold_name);
+	size_t len = (size_t)p->fold_len;
 	if (len > 4095)
 		len = 4095;
 	return (uint64_t)tier << 60 | (uint64_t)(15 - matched) << 56 |
@@ -332,10 +339,10 @@ void search_run(const catalog *c, const search_query *q, arena *a, search_result
 			const proc *p = &c->procs[d];
 			if (!passes(c, p, q))
 				continue;
-			int tier = name_mask[d] == full ? (has_phrase(p->fold_name, folded, flen) ? 0 : 1)
+			int tier = name_mask[d] == full
+					   ? (has_phrase(p->fold_name, (size_t)p->fold_len, folded, flen) ? 0 : 1)
 				 : any_mask[d] == full ? 2 : 3;
-			uint64_t key = make_key(tier, __builtin_popcount(any_mask[d]),
-						__builtin_popcount(name_mask[d]), p);
+			uint64_t key = make_key(tier, bits16(any_mask[d]), bits16(name_mask[d]), p);
 			if (p == exact)
 				key = 0;
 			out->total++;

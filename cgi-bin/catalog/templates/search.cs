@@ -8,7 +8,7 @@
   <label for="f-field">Lĩnh vực</label>
   <select id="f-field" name="field">
     <option value="">Tất cả lĩnh vực</option>
-    <?cs each:f = Fields ?><option value="<?cs var:f.id ?>"<?cs if:f.id == Query.field ?> selected<?cs /if ?>><?cs var:f.name ?> (<?cs var:f.count ?>)</option><?cs /each ?>
+    <?cs each:f = Catalog.Fields ?><option value="<?cs var:f.id ?>"<?cs if:f.id == Query.field ?> selected<?cs /if ?>><?cs var:f.name ?> (<?cs var:f.count ?>)</option><?cs /each ?>
   </select>
   <label for="f-level">Cấp thực hiện</label>
   <select id="f-level" name="level">
