@@ -66,9 +66,10 @@ $(BUILD)/bin/fcgi-minimal: tests/bench/fcgi_minimal.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $< -lfcgi -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportal.a $(filter-out $(BUILD)/catalog/main.o,$(CATALOG_OBJ))
+# Objects first, the archive last, so the linker pulls from it what they need.
+$(BUILD)/tests/%: tests/unit/%.c $(filter-out $(BUILD)/catalog/main.o,$(CATALOG_OBJ)) $(BUILD)/libportal.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) -I cgi-bin/catalog $(LDFLAGS) $^ $(LIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) -I cgi-bin/catalog $(LDFLAGS) $(filter-out %.a,$^) $(BUILD)/libportal.a $(LIBS) -lcmocka -o $@
 
 unit: $(UNIT_BIN)
 

@@ -80,9 +80,10 @@ size_t arena_used(const arena *a)
 
 void *arena_alloc(arena *a, size_t n)
 {
+	/* Room for the rounding and the chunk header, or the sums overflow. */
+	if (n > SIZE_MAX / 2)
+		abort();
 	size_t need = (n + 15) & ~(size_t)15;
-	if (need < n)
-		abort(); /* overflow */
 	a->total += need;
 	if (need > a->chunk_size / 4) {
 		/* Oversized block: a chunk of its own on the side list, so the

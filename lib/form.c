@@ -1,7 +1,6 @@
 /* form.c - see form.h */
 #include "form.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,14 +24,37 @@ static size_t utf8_chars(const char *s, size_t n)
 	return c;
 }
 
+/* C0 controls, DEL, and the C1 controls U+0080..U+009F (UTF-8 C2 80..9F). */
 static int has_control(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7f)
 			return 1;
+		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9F)
+			return 1;
 	}
 	return 0;
+}
+
+const char *field_name_shown(arena *a, const char *name, size_t n)
+{
+	/* A name we did not declare comes from the client: show at most 40
+	 * characters of it, valid UTF-8, controls replaced by '?'. */
+	if (!utf8_valid(name, n))
+		return "(tên không hợp lệ)";
+	size_t cut = utf8_prefix(name, n, 40);
+	char *s = arena_strndup(a, name, cut);
+	for (size_t i = 0; i < cut; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			s[i] = '?';
+		else if (c == 0xC2 && i + 1 < cut && (unsigned char)s[i + 1] >= 0x80 &&
+			 (unsigned char)s[i + 1] <= 0x9F)
+			s[i] = '?', s[i + 1] = '?';
+	}
+	return s;
 }
 
 int field_check(arena *a, const field_spec *sp, const char *v, size_t n,
@@ -56,12 +78,19 @@ int field_check(arena *a, const field_spec *sp, const char *v, size_t n,
 	case FT_INT: {
 		if (n == 0 || n > 18)
 			return fail(a, err, sp->name, "không hợp lệ", sp->hint);
-		for (size_t i = 0; i < n; i++)
-			if ((v[i] < '0' || v[i] > '9') && !(i == 0 && v[i] == '-' && n > 1))
+		/* Read exactly n bytes: the value need not be NUL-terminated. */
+		int neg = v[0] == '-';
+		long long x = 0;
+		if (neg && n == 1)
+			return fail(a, err, sp->name, "phải là một số", sp->hint);
+		for (size_t i = neg; i < n; i++) {
+			if (v[i] < '0' || v[i] > '9')
 				return fail(a, err, sp->name, "phải là một số", sp->hint);
-		errno = 0;
-		long long x = strtoll(v, NULL, 10);
-		if (errno || x < sp->min || x > sp->max)
+			x = x * 10 + (v[i] - '0');   /* 18 digits cannot overflow */
+		}
+		if (neg)
+			x = -x;
+		if (x < sp->min || x > sp->max)
 			return fail(a, err, sp->name,
 				    arena_printf(a, "phải từ %lld đến %lld", sp->min, sp->max),
 				    sp->hint);
@@ -100,12 +129,8 @@ int form_validate(arena *a, const kvlist *in, const field_spec *specs,
 		while (k < nspecs && strcmp(specs[k].name, p->name) != 0)
 			k++;
 		if (k == nspecs) {
-			/* Never echo an arbitrary name back unbounded. */
-			const char *shown = p->name;
-			if (strlen(shown) > 40 || !utf8_valid(shown, strlen(shown)) ||
-			    has_control(shown, strlen(shown)))
-				shown = arena_strndup(a, shown, utf8_prefix(shown, strlen(shown), 40));
-			return fail(a, err, shown, "không được hỗ trợ ở trang này", NULL);
+			return fail(a, err, field_name_shown(a, p->name, strlen(p->name)),
+				    "không được hỗ trợ ở trang này", NULL);
 		}
 		if (vals[k].s)
 			return fail(a, err, specs[k].name, "xuất hiện nhiều lần", NULL);

@@ -49,6 +49,10 @@ typedef struct form_error {
 int form_validate(arena *a, const kvlist *in, const field_spec *specs,
 		  field_value **out, form_error *err);
 
+/* A client-supplied name made safe to show: valid UTF-8, at most 40
+ * characters, no control characters. */
+const char *field_name_shown(arena *a, const char *name, size_t n);
+
 /* Validate one value (path captures use this too). */
 int field_check(arena *a, const field_spec *spec, const char *v, size_t n,
 		field_value *out, form_error *err);

@@ -46,7 +46,8 @@ static size_t read_amount(const char *p, long long *v, int *grouped)
 	if (!digits)
 		return 0;
 	if (digits <= 3) {
-		while ((p[0] == '.' || p[0] == ',') && isdigit((unsigned char)p[1]) &&
+		char sep = p[0];  /* one number uses one separator throughout */
+		while ((sep == '.' || sep == ',') && p[0] == sep && isdigit((unsigned char)p[1]) &&
 		       isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) &&
 		       !isdigit((unsigned char)p[4])) {
 			x = x * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
@@ -55,6 +56,10 @@ static size_t read_amount(const char *p, long long *v, int *grouped)
 			if (x > 100000000000000LL)
 				return 0;
 		}
+		/* "1.000,000": the other separator right after a group */
+		if (*grouped && (p[0] == '.' || p[0] == ',') && p[0] != sep &&
+		    isdigit((unsigned char)p[1]))
+			return 0;
 	}
 	*v = x;
 	return (size_t)(p - s);
@@ -70,7 +75,18 @@ static int description_agrees(const char *p, long long amount)
 			long long v;
 			int grouped;
 			size_t n = read_amount(p, &v, &grouped);
-			if (n && currency(skip_space(p + n)) && v != amount)
+			if (!n)
+				return 0;  /* a number we cannot read: not sure */
+			const char *after = skip_space(p + n);
+			/* "02 triệu đồng", "500 nghìn đồng": amounts in words */
+			long long scale = 1;
+			if (starts(after, "triệu"))
+				scale = 1000000, after = skip_space(after + strlen("triệu"));
+			else if (starts(after, "nghìn"))
+				scale = 1000, after = skip_space(after + strlen("nghìn"));
+			else if (starts(after, "ngàn"))
+				scale = 1000, after = skip_space(after + strlen("ngàn"));
+			if ((currency(after) || scale > 1) && v * scale != amount)
 				return 0;
 			p += n ? n : 1;
 			continue;

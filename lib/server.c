@@ -140,10 +140,11 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 	rc = form_parse(r->a, qs, strlen(qs), MAX_QUERY_PAIRS, &r->query_pairs, &badpair);
 	if (rc == URL_TOO_MANY)
 		return bad(r, 400, NULL, "Quá nhiều tham số.");
-	if (rc != URL_OK)
-		return bad(r, 400, badpair && *badpair ? badpair : NULL,
-			   arena_printf(r->a, "Tham số “%s” có mã hoá ký tự sai.",
-					badpair ? badpair : ""));
+	if (rc != URL_OK) {
+		const char *shown = badpair ? field_name_shown(r->a, badpair, strlen(badpair)) : "";
+		return bad(r, 400, *shown ? shown : NULL,
+			   arena_printf(r->a, "Tham số “%s” có mã hoá ký tự sai.", shown));
+	}
 	if (form_validate(r->a, &r->query_pairs, r->route->query, &r->query, &r->error) < 0)
 		return 400;
 

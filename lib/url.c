@@ -140,9 +140,9 @@ int cookie_parse(arena *a, const char *s, size_t n, size_t max_pairs,
 		for (size_t k = 0; k < vlen; k++) {
 			unsigned char c = (unsigned char)v[k];
 			/* RFC 6265 cookie-octet: no controls, space, DQUOTE,
-			 * comma, semicolon or backslash. */
+			 * comma, semicolon, backslash or non-ASCII. */
 			if (c < 0x21 || c == '"' || c == ',' || c == '\\' ||
-			    c == 0x7f)
+			    c >= 0x7f)
 				return URL_BAD_SYNTAX;
 		}
 		for (size_t k = 0; k < nlen; k++) {

@@ -12,7 +12,7 @@
 #include "handlers.h"
 #include "server.h"
 
-catalog *current;
+
 static db *dbh;
 static double last_check;
 

@@ -12,6 +12,8 @@
 
 #define PER_PAGE 20
 
+catalog *current;
+
 /* The fields people ask about most, found by their folded names. */
 static const char *const common_fields[] = {
 	"ho tich", "dang ky quan ly cu tru", "chung thuc", "dat dai",

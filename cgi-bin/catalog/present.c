@@ -174,8 +174,10 @@ void proc_hdf(request *r, const catalog *c, const proc *p, const char *prefix, i
 		hsetf(r, time_vi(a, ch->has_time, ch->time_value, ch->time_unit, NULL),
 		      "%s.channels.%d.time", prefix, i);
 		hsetf(r, channel_fee_vi(a, ch), "%s.channels.%d.fee", prefix, i);
-		hset_intf(r, ch->has_fee, "%s.channels.%d.fee_sure", prefix, i);
-		hsetf(r, ch->fee_text, "%s.channels.%d.fee_text", prefix, i);
+		/* The catalog's own words, where they say more than the amount
+		 * (exemptions, per-copy fees) or where no amount is sure. */
+		if (!ch->has_fee || strchr(ch->fee_text, '('))
+			hsetf(r, ch->fee_text, "%s.channels.%d.fee_note", prefix, i);
 	}
 	/* Documents grouped as the catalog groups them. */
 	int g = -1, k = 0;

@@ -18,7 +18,7 @@
   <thead><tr><th scope="col">Cách nộp</th><th scope="col">Thời hạn</th><th scope="col">Phí, lệ phí</th></tr></thead>
   <tbody>
   <?cs each:c = Proc.channels ?>
-    <tr><th scope="row"><?cs var:c.name ?></th><td><?cs var:c.time ?></td><td><?cs var:c.fee ?><?cs if:c.fee_sure != "1" && c.fee_text ?><small>“<?cs var:c.fee_text ?>”</small><?cs /if ?></td></tr>
+    <tr><th scope="row"><?cs var:c.name ?></th><td><?cs var:c.time ?></td><td><?cs var:c.fee ?><?cs if:c.fee_note ?><small>Theo danh mục: “<?cs var:c.fee_note ?>”</small><?cs /if ?></td></tr>
   <?cs /each ?>
   </tbody>
 </table>
