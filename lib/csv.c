@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vntext.h"
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -63,37 +65,11 @@ const char *csv_error(const csv_reader *r)
 	return r->state == CSV_FAILED ? r->err : "no error";
 }
 
-/* Well-formed UTF-8 sequence length at p (Unicode table 3-7), 0 if bad. */
+/* Length of the valid UTF-8 sequence at p, 0 if invalid (see vntext.h). */
 static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
 {
-	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
-	size_t len, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if ((size_t)(end - p) < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return len;
+	uint32_t cp;
+	return utf8_decode(p, (size_t)(end - p), &cp);
 }
 
 /*

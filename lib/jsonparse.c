@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vntext.h"
+
 /* A finished child waiting for its container to close. */
 struct slot {
 	const char *key;	/* object members only */
@@ -89,45 +91,11 @@ static struct slot *push(struct parser *ps)
 
 /* ---- UTF-8 ---- */
 
-/*
- * Length of the well-formed UTF-8 sequence at p (Unicode table 3-7), or 0
- * if it is malformed: overlong, a UTF-16 surrogate, above U+10FFFF, or cut
- * short by end.
- */
+/* Length of the valid UTF-8 sequence at p, 0 if invalid (see vntext.h). */
 static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
 {
-	size_t avail = (size_t)(end - p);
-	unsigned char c = p[0];
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t len, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0;	/* overlong */
-		else if (c == 0xED)
-			hi = 0x9F;	/* surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;	/* overlong */
-		else if (c == 0xF4)
-			hi = 0x8F;	/* above U+10FFFF */
-	} else {
-		return 0;
-	}
-	if (avail < len)
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return len;
+	uint32_t cp;
+	return utf8_decode(p, (size_t)(end - p), &cp);
 }
 
 static size_t utf8_put(char *o, unsigned long cp)
@@ -270,7 +238,7 @@ static const unsigned char *string_end(const unsigned char *p,
 static int parse_string(struct parser *ps, const char **out, size_t *outlen)
 {
 	const unsigned char *q, *open = ps->p;
-	char *buf, *o;
+	char *text, *o;
 
 	ps->p++;
 	q = string_end(ps->p, ps->end);
@@ -278,7 +246,7 @@ static int parse_string(struct parser *ps, const char **out, size_t *outlen)
 		fail_at(ps, open, "unterminated string");
 		return -1;
 	}
-	o = buf = arena_alloc(ps->a, (size_t)(q - ps->p) + 1);
+	o = text = arena_alloc(ps->a, (size_t)(q - ps->p) + 1);
 	while (ps->p < q) {
 		unsigned char c = *ps->p;
 		size_t k;
@@ -316,8 +284,8 @@ static int parse_string(struct parser *ps, const char **out, size_t *outlen)
 	 */
 	ps->p = q + 1;
 	*o = '\0';
-	*out = buf;
-	*outlen = (size_t)(o - buf);
+	*out = text;
+	*outlen = (size_t)(o - text);
 	return 0;
 }
 

@@ -324,47 +324,7 @@ static void test_header_index(void **state)
 
 /* ---- the real catalog ---- */
 
-/* The data root is ../shared/data from the repo root unless overridden. */
-static void data_path(char *path, size_t size, const char *name)
-{
-	const char *dir = getenv("PORTAL_DATA_DIR");
-
-	if (!dir || !*dir)
-		dir = "../shared/data";
-	if ((size_t)snprintf(path, size, "%s/procedures/%s", dir, name) >= size)
-		fail_msg("PORTAL_DATA_DIR too long");
-}
-
-/* Whole file in a malloc'd buffer; fails the test if it cannot. */
-static char *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	char *s = NULL;
-	long len = -1;
-
-	if (!f) {
-		fail_msg("cannot open %s: %s (run the tests from the repo root "
-			 "or set PORTAL_DATA_DIR to the directory that holds "
-			 "procedures/)", path, strerror(errno));
-		return NULL;
-	}
-	if (!fseek(f, 0, SEEK_END))
-		len = ftell(f);
-	if (len >= 0 && !fseek(f, 0, SEEK_SET)) {
-		s = malloc((size_t)len + 1);
-		if (s && fread(s, 1, (size_t)len, f) != (size_t)len) {
-			free(s);
-			s = NULL;
-		}
-	}
-	fclose(f);
-	if (!s) {
-		fail_msg("cannot read %s", path);
-		return NULL;
-	}
-	*n = (size_t)len;
-	return s;
-}
+#include "testdata.h"
 
 static int is_code(const char *c)
 {
