@@ -69,7 +69,7 @@ $(BUILD)/bin/fcgi-minimal: tests/bench/fcgi_minimal.c
 # Objects first, the archive last, so the linker pulls from it what they need.
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(filter-out $(BUILD)/catalog/main.o,$(CATALOG_OBJ)) $(BUILD)/libportal.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) -I cgi-bin/catalog $(LDFLAGS) $(filter-out %.a,$^) $(BUILD)/libportal.a $(LIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) -I cgi-bin/catalog $(LDFLAGS) $(filter %.c %.o,$^) $(BUILD)/libportal.a $(LIBS) -lcmocka -o $@
 
 unit: $(UNIT_BIN)
 
