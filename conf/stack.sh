@@ -44,7 +44,7 @@ pid_of() {
 	pid=$(head -n1 "$file")
 	[[ "$pid" =~ ^[0-9]+$ ]] || return 1
 	kill -0 "$pid" 2>/dev/null || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$want" || return 1
+	{ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q -- "$want" || return 1
 	echo "$pid"
 }
 
@@ -176,7 +176,7 @@ programs_start() {
 	local user=$1 area procs
 	db_env
 	for area in $AREAS; do
-		stop_pidfile "$RUN/$area.pid" "$BIN/$area"
+		stop_pidfile "$RUN/$area.pid" "$area --socket $RUN/$area.sock"
 		procs_var="PORTAL_$(echo "$area" | tr '[:lower:]' '[:upper:]')_PROCS"
 		procs=${!procs_var:-2}
 		say "starting $area ($procs processes)"
@@ -237,7 +237,7 @@ down() {
 	local area
 	stop_pidfile "$RUN/nginx.pid" nginx
 	for area in $AREAS; do
-		stop_pidfile "$RUN/$area.pid" "$BIN/$area"
+		stop_pidfile "$RUN/$area.pid" "$area --socket $RUN/$area.sock"
 	done
 	stop_pidfile "$RUN/mysqld.pid" mariadbd
 	say "stopped"
@@ -250,7 +250,7 @@ status() {
 		if pid=$(pid_of "$RUN/$1" "$2"); then echo "$2: running ($pid)"; else echo "$2: stopped"; fi
 	done
 	for area in $AREAS; do
-		if pid=$(pid_of "$RUN/$area.pid" "$BIN/$area"); then echo "$area: running ($pid)"; else echo "$area: stopped"; fi
+		if pid=$(pid_of "$RUN/$area.pid" "$area --socket $RUN/$area.sock"); then echo "$area: running ($pid)"; else echo "$area: stopped"; fi
 	done
 }
 

@@ -41,19 +41,25 @@ static int has_control(const char *s, size_t n)
 const char *field_name_shown(arena *a, const char *name, size_t n)
 {
 	/* A name we did not declare comes from the client: show at most 40
-	 * characters of it, valid UTF-8, controls replaced by '?'. */
+	 * characters of it, valid UTF-8, each control character as '?'. */
 	if (!utf8_valid(name, n))
 		return "(tên không hợp lệ)";
-	size_t cut = utf8_prefix(name, n, 40);
-	char *s = arena_strndup(a, name, cut);
-	for (size_t i = 0; i < cut; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			s[i] = '?';
-		else if (c == 0xC2 && i + 1 < cut && (unsigned char)s[i + 1] >= 0x80 &&
-			 (unsigned char)s[i + 1] <= 0x9F)
-			s[i] = '?', s[i + 1] = '?';
+	char *s = arena_alloc(a, n + 1), *o = s;
+	size_t i = 0;
+	for (int chars = 0; i < n && chars < 40; chars++) {
+		uint32_t cp = 0;
+		size_t k = utf8_decode((const unsigned char *)name + i, n - i, &cp);
+		if (k == 0)
+			break;  /* cannot happen after utf8_valid, but never loop */
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			*o++ = '?';
+		} else {
+			memcpy(o, name + i, k);
+			o += k;
+		}
+		i += k;
 	}
+	*o = '\0';
 	return s;
 }
 
