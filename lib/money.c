@@ -86,7 +86,9 @@ static int description_agrees(const char *p, long long amount)
 				scale = 1000, after = skip_space(after + strlen("nghìn"));
 			else if (starts(after, "ngàn"))
 				scale = 1000, after = skip_space(after + strlen("ngàn"));
-			if ((currency(after) || scale > 1) && v * scale != amount)
+			/* compare by division: v * scale may not fit */
+			if ((currency(after) || scale > 1) &&
+			    (amount % scale != 0 || v != amount / scale))
 				return 0;
 			p += n ? n : 1;
 			continue;

@@ -183,8 +183,14 @@ chmod 644 "$STATIC_DIR/detail.html"
 DETAIL_BYTES=$(stat -c %s "$STATIC_DIR/detail.html")
 [ "$DETAIL_BYTES" -gt 1000 ] || die "the detail page is only $DETAIL_BYTES bytes"
 
-NAMES=(static minimal detail search api)
+NAMES=(static minimal detail search api detail_cold)
+# detail_cold cycles through every procedure (tests/bench/rotate.lua), so
+# it measures rendering rather than the page cache.
+export BENCH_CODES=$OUT/codes.txt
+tail -n +2 "${PORTAL_DATA_DIR:-$ROOT/../shared/data}/procedures/tthc_catalog.csv" | cut -d, -f1 | grep -E '^[0-9]+\.[0-9]+$' >"$BENCH_CODES"
+declare -A SCRIPT=([detail_cold]=$ROOT/tests/bench/rotate.lua)
 declare -A URL=(
+	[detail_cold]=$BASE$DETAIL_PATH
 	[static]=$BASE/bench/static/detail.html
 	[minimal]=$BASE/bench/minimal
 	[detail]=$BASE$DETAIL_PATH
@@ -208,6 +214,7 @@ check_target() {
 	static) cmp -s "$body" "$STATIC_DIR/detail.html" || die "static: wrong content" ;;
 	minimal) [ "$(cat "$body")" = ok ] || die "minimal: did not answer ok" ;;
 	detail) [ "$(stat -c %s "$body")" -eq "$DETAIL_BYTES" ] || say "note: the detail page changed size between requests" ;;
+	detail_cold) [ "$(wc -l <"$BENCH_CODES")" -gt 2000 ] || die "detail_cold: no procedure codes in $BENCH_CODES" ;;
 	search) grep -q '/catalog/procedures/' "$body" || die "search: no procedure links in the results page" ;;
 	api) grep -q '"' "$body" || die "api: empty answer" ;;
 	esac
@@ -245,13 +252,13 @@ run_target() {
 	local name=$1 round=$2 url=${URL[$1]} warm=$OUT/$1-warmup-$2.txt out=$OUT/$1-$2.txt
 	local rps p99 non err reqs
 	if [ "$WARMUP" -gt 0 ]; then
-		wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "$url" >"$warm" 2>&1 ||
+		wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" ${SCRIPT[$name]:+-s "${SCRIPT[$name]}"} "$url" >"$warm" 2>&1 ||
 			die "$name: wrk warm-up failed: $(tail -n 3 "$warm")"
 		read -r rps p99 non err reqs < <(parse_wrk "$warm")
 		NON[$name]=$((${NON[$name]:-0} + non))
 		ERR[$name]=$((${ERR[$name]:-0} + err))
 	fi
-	wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency "$url" >"$out" 2>&1 ||
+	wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency ${SCRIPT[$name]:+-s "${SCRIPT[$name]}"} "$url" >"$out" 2>&1 ||
 		die "$name: wrk failed: $(tail -n 3 "$out")"
 	read -r rps p99 non err reqs < <(parse_wrk "$out")
 	RPS[$name]="${RPS[$name]:-} $rps"
