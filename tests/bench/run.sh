@@ -266,7 +266,7 @@ run_target() {
 	NON[$name]=$((${NON[$name]:-0} + non))
 	ERR[$name]=$((${ERR[$name]:-0} + err))
 	REQS[$name]=$((${REQS[$name]:-0} + reqs))
-	printf 'bench:   %-8s %10.0f req/s  p99 %8.2f ms  non-2xx %d  errors %d\n' "$name" "$rps" "$p99" "$non" "$err"
+	printf 'bench:   %-11s %10.0f req/s  p99 %8.2f ms  non-2xx %d  errors %d\n' "$name" "$rps" "$p99" "$non" "$err"
 }
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -300,7 +300,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "-" && r + 0 >= t + 0) ? "PASS" : "FAIL" }'; }
 
 echo
-printf '%-8s %10s %10s %8s %7s %9s %9s %8s %s\n' target 'req/s' 'p99 ms' non-2xx errors '/minimal' '/static' target result
+printf '%-11s %10s %10s %8s %7s %9s %9s %8s %s\n' target 'req/s' 'p99 ms' non-2xx errors '/minimal' '/static' target result
 printf '%s\n' "--------------------------------------------------------------------------------------"
 for n in "${NAMES[@]}"; do
 	rm_=$(ratio "${MED_RPS[$n]}" "${MED_RPS[minimal]}")
@@ -313,7 +313,7 @@ for n in "${NAMES[@]}"; do
 	# A ratio to a baseline that answered errors means nothing.
 	if [ -n "$goal" ] && [ $((NON[minimal] + ERR[minimal])) -gt 0 ]; then result="n/a(baseline errors)"; fi
 	if [ "${NON[$n]}" -gt 0 ] || [ "${ERR[$n]}" -gt 0 ]; then result="ERROR"; fi
-	printf '%-8s %10.0f %10.2f %8d %7d %9s %9s %8s %s\n' "$n" "${MED_RPS[$n]}" "${MED_P99[$n]}" \
+	printf '%-11s %10.0f %10.2f %8d %7d %9s %9s %8s %s\n' "$n" "${MED_RPS[$n]}" "${MED_P99[$n]}" \
 		"${NON[$n]}" "${ERR[$n]}" "$rm_" "$rs_" "$goal" "$result"
 done
 
