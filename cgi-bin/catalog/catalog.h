@@ -64,8 +64,11 @@ typedef struct proc {
 	int nresults;
 	named *legal;
 	int nlegal;
-	const char *fold_name;     /* folded, for phrase matching */
+	const char *fold_name;     /* folded name: its words */
 	int fold_len;
+	const char *fold_phrases;  /* folded clauses joined by " | ", so a phrase
+				    * match never spans a comma or a bracket */
+	int phrases_len;
 	int name_rank;             /* position in folded-name order */
 } proc;
 

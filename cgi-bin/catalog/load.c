@@ -133,6 +133,7 @@ static int load_procs(catalog *c, db *d, int **by_id, int *max_id)
 		char *f = arena_alloc(c->a, n + 1);
 		p->fold_len = (int)vn_fold(p->name, n, f);
 		p->fold_name = f;
+		p->fold_phrases = search_fold_phrases(c->a, p->name, &p->phrases_len);
 		if (p->field >= 0)
 			c->fields[p->field].count++;
 		if (p->id > *max_id)

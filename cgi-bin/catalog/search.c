@@ -198,6 +198,50 @@ static int passes(const catalog *c, const proc *p, const search_query *q)
 	return 1;
 }
 
+/* Punctuation that ends a clause of a name: "đăng ký khai sinh, đăng ký
+ * thường trú" holds no phrase "khai sinh đăng ký". */
+static int clause_end(const char *s, size_t *len)
+{
+	if (strchr(",;:()[]", *s) && *s) {
+		*len = 1;
+		return 1;
+	}
+	if (strncmp(s, "–", strlen("–")) == 0 || strncmp(s, "—", strlen("—")) == 0) {
+		*len = strlen("–");
+		return 1;
+	}
+	return 0;
+}
+
+const char *search_fold_phrases(arena *a, const char *name, int *outlen)
+{
+	size_t n = strlen(name);
+	char *out = arena_alloc(a, 2 * n + 4), *o = out;
+	const char *start = name, *s = name;
+	for (;;) {
+		size_t skip = 0;
+		if (*s == '\0' || clause_end(s, &skip)) {
+			size_t k = vn_fold(start, (size_t)(s - start), o);
+			if (k) {
+				o += k;
+				memcpy(o, " | ", 3);
+				o += 3;
+			}
+			if (*s == '\0')
+				break;
+			s += skip;
+			start = s;
+			continue;
+		}
+		s++;
+	}
+	if (o > out)
+		o -= 3;  /* no separator after the last clause */
+	*o = '\0';
+	*outlen = (int)(o - out);
+	return out;
+}
+
 /* The folded phrase stands in the name as whole words. */
 static int has_phrase(const char *name, size_t len, const char *phrase, size_t n)
 {
@@ -340,7 +384,7 @@ void search_run(const catalog *c, const search_query *q, arena *a, search_result
 			if (!passes(c, p, q))
 				continue;
 			int tier = name_mask[d] == full
-					   ? (has_phrase(p->fold_name, (size_t)p->fold_len, folded, flen) ? 0 : 1)
+					   ? (has_phrase(p->fold_phrases, (size_t)p->phrases_len, folded, flen) ? 0 : 1)
 				 : any_mask[d] == full ? 2 : 3;
 			uint64_t key = make_key(tier, bits16(any_mask[d]), bits16(name_mask[d]), p);
 			if (p == exact)

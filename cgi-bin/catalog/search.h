@@ -50,4 +50,9 @@ typedef struct search_result {
 
 void search_run(const catalog *c, const search_query *q, arena *a, search_result *out);
 
+/* A name folded clause by clause, the clauses joined by " | ":
+ * "Đăng ký khai sinh, đăng ký thường trú" ->
+ * "dang ky khai sinh | dang ky thuong tru". */
+const char *search_fold_phrases(arena *a, const char *name, int *len);
+
 #endif

@@ -34,6 +34,11 @@ def test_duplicate_and_unknown_parameters():
     assert r.status == 400 and r.json()["error"]["field"] == "zzz"
 
 
+def test_too_many_parameters():
+    many = "&".join(f"p{i}=1" for i in range(33))
+    expect(get("/catalog/search?" + many), 400, "Quá nhiều tham số")
+
+
 def test_malformed_values():
     for bad in ("page=0", "page=abc", "page=1001", "page=-1", "page=99999999999999999999",
                 "level=huyen", "online=yes", "fee=maybe", "field=abc", "field=65535"):

@@ -43,6 +43,36 @@ def test_serves_while_mariadb_restarts():
     assert "1.001193" in [r["code"] for r in api_search("dang ky khai sinh", limit=3)["results"]]
 
 
+def catalog_workers():
+    with open(os.path.join(VAR, "run/catalog.pid")) as f:
+        master = f.read().split()[0]
+    out = subprocess.run(["pgrep", "-P", master], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def test_worker_started_without_database_answers_503_then_recovers():
+    # A worker that starts while MariaDB is away has nothing to serve: 503
+    # with a Vietnamese page, and the normal pages once the database is back,
+    # without restarting anything by hand.
+    pid = mariadb_pid()
+    os.kill(pid, 15)
+    assert wait_until(lambda: not os.path.exists(f"/proc/{pid}"), 60)
+    old = catalog_workers()
+    for w in old:
+        os.kill(w, 9)
+    assert wait_until(lambda: len(set(catalog_workers()) - set(old)) == len(old), 15)
+    r = get("/catalog/procedures/1.001193")
+    assert r.status == 503, r.status
+    assert "tạm thời gián đoạn" in r.text
+    assert r.header("Retry-After")
+    h = get("/catalog/health")
+    assert h.status == 503 and h.json()["status"] == "loading"
+    out = stack("db")
+    assert out.returncode == 0, out.stderr
+    assert wait_until(lambda: get("/catalog/health").status == 200, 30)
+    assert get("/catalog/procedures/1.001193").status == 200
+
+
 def test_reimport_changes_nothing():
     out = stack("import")
     assert out.returncode == 0, out.stderr
