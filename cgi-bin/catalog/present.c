@@ -224,6 +224,21 @@ static void kv_int(buf *b, const char *key, long long v, int has)
 		buf_puts(b, "null");
 }
 
+/* ,"key":[{"code":…,"<text_key>":…},…] for results and legal basis */
+static void named_json(buf *b, const char *key, const char *text_key, const named *v, int n)
+{
+	buf_putc(b, ',');
+	json_key(b, key);
+	buf_putc(b, '[');
+	for (int i = 0; i < n; i++) {
+		buf_puts(b, i ? ",{" : "{");
+		kv_str(b, "code", v[i].code, 0);
+		kv_str(b, text_key, v[i].name, 1);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
 void proc_json(buf *b, arena *a, const catalog *c, const proc *p, int full)
 {
 	buf_putc(b, '{');
@@ -271,21 +286,9 @@ void proc_json(buf *b, arena *a, const catalog *c, const proc *p, int full)
 			kv_str(b, "templates", p->docs[i].templates, 1);
 			buf_putc(b, '}');
 		}
-		buf_puts(b, "],\"results\":[");
-		for (int i = 0; i < p->nresults; i++) {
-			buf_puts(b, i ? ",{" : "{");
-			kv_str(b, "code", p->results[i].code, 0);
-			kv_str(b, "name", p->results[i].name, 1);
-			buf_putc(b, '}');
-		}
-		buf_puts(b, "],\"legal_basis\":[");
-		for (int i = 0; i < p->nlegal; i++) {
-			buf_puts(b, i ? ",{" : "{");
-			kv_str(b, "code", p->legal[i].code, 0);
-			kv_str(b, "title", p->legal[i].name, 1);
-			buf_putc(b, '}');
-		}
 		buf_putc(b, ']');
+		named_json(b, "results", "name", p->results, p->nresults);
+		named_json(b, "legal_basis", "title", p->legal, p->nlegal);
 	}
 	buf_putc(b, '}');
 }
