@@ -62,7 +62,7 @@ static void report(const tally *t)
 	printf("  %-12s %6ld added, %6ld changed, %6ld unchanged", t->what,
 	       t->added, t->changed, t->unchanged);
 	if (t->skipped)
-		printf(", %ld skipped", t->skipped);
+		printf(", %ld %s", t->skipped, t->skipped_as ? t->skipped_as : "skipped");
 	printf("\n");
 }
 
@@ -73,7 +73,7 @@ static long changes(const importer *im)
 	long n = 0;
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		n += all[i]->added + all[i]->changed;
-	return n;
+	return n + im->agencies.skipped;  /* retired agencies change pages too */
 }
 
 int main(int argc, char **argv)
@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 		.home_province = conf_str("PORTAL_HOME_PROVINCE", "01"),
 		.provinces = {.what = "provinces"},
 		.communes = {.what = "communes"},
-		.agencies = {.what = "agencies"},
+		.agencies = {.what = "agencies", .skipped_as = "retired"},
 		.fields = {.what = "fields"},
 		.procedures = {.what = "procedures"},
 	};

@@ -19,6 +19,7 @@
 typedef struct tally {
 	const char *what;
 	long added, changed, unchanged, skipped;
+	const char *skipped_as;   /* what "skipped" means for this kind */
 } tally;
 
 typedef struct importer {

@@ -200,33 +200,39 @@ static void derive(record *r)
 		r->ch[i].kind == CH_ONLINE ? online++ : offline++;
 	r->online = !online ? "none" : offline ? "partial" : "full";
 
-	int sure_free = 0, unknown = 0, amounts = 0;
+	/* A procedure's fee is stated only when every channel's fee is sure:
+	 * "fee" with the range over all channels (a free channel counts as 0),
+	 * "free" when all are free, and "unknown" as soon as one is unsure, so
+	 * the page never shows one channel's amount as the whole story. */
+	int sure = 0, unknown = 0, paid = 0;
 	for (int i = 0; i < r->nch; i++) {
 		channel *c = &r->ch[i];
-		if (c->fee_kind == FEE_FREE) {
-			sure_free++;
-		} else if (c->fee_kind == FEE_AMOUNT) {
-			if (!amounts || c->fee < r->fee_min)
-				r->fee_min = c->fee;
-			if (!amounts || c->fee > r->fee_max)
-				r->fee_max = c->fee;
-			amounts++;
-		} else {
+		if (c->fee_kind == FEE_UNKNOWN) {
 			unknown++;
+			continue;
 		}
+		long long v = c->fee_kind == FEE_AMOUNT ? c->fee : 0;
+		if (!sure || v < r->fee_min)
+			r->fee_min = v;
+		if (!sure || v > r->fee_max)
+			r->fee_max = v;
+		sure++;
+		paid += v > 0;
 	}
 	if (!r->nch) {
 		long long v;
 		int k = fee_parse(r->row[C_FEE], &v);
-		if (k == FEE_AMOUNT) {
-			r->fee_min = r->fee_max = v;
-			amounts = 1;
-		} else if (k == FEE_FREE) {
-			sure_free = 1;
+		if (k != FEE_UNKNOWN) {
+			r->fee_min = r->fee_max = k == FEE_AMOUNT ? v : 0;
+			sure = 1;
+			paid = k == FEE_AMOUNT;
+		} else {
+			unknown = 1;
 		}
 	}
-	r->has_fee_range = amounts > 0;
-	r->fee_state = amounts ? "fee" : (sure_free && !unknown) ? "free" : "unknown";
+	int known = sure && !unknown;
+	r->has_fee_range = known && paid;
+	r->fee_state = !known ? "unknown" : paid ? "fee" : "free";
 
 	r->has_time = time_parse(r->row[C_TIME], &r->time_value, &r->time_unit) == 0;
 }
@@ -261,7 +267,7 @@ static void content_hash(record *r)
 	unsigned int mdlen;
 	EVP_MD_CTX *h = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(h, EVP_sha256(), NULL);
-	hash_str(h, "v1");  /* bump when the derivations above change */
+	hash_str(h, "v2");
 	for (int i = 0; i < NCOLS; i++)
 		hash_str(h, r->row[i]);
 	for (int k = 0; det_keys[k]; k++)
@@ -271,6 +277,20 @@ static void content_hash(record *r)
 		hash_json_array(h, json_get(r->det, "documents"), doc_keys);
 		hash_json_array(h, json_get(r->det, "results"), result_keys);
 		hash_json_array(h, json_get(r->det, "legal_basis"), legal_keys);
+	}
+	/* What we derived, not only what we read: a better fee or time parser
+	 * changes the hash and so rewrites the procedure on the next import. */
+	char derived[256];
+	snprintf(derived, sizeof derived, "%s|%s|%d|%lld|%lld|%d|%d|%d|%d%d%d%d",
+		 r->online, r->fee_state, r->has_fee_range, r->fee_min, r->fee_max,
+		 r->has_time, r->time_value, r->time_unit,
+		 r->lv_ministry, r->lv_province, r->lv_commune, r->lv_other);
+	hash_str(h, derived);
+	for (int i = 0; i < r->nch; i++) {
+		snprintf(derived, sizeof derived, "%d|%d|%d|%d|%d|%lld", r->ch[i].kind,
+			 r->ch[i].has_time, r->ch[i].time_value, r->ch[i].time_unit,
+			 r->ch[i].fee_kind, r->ch[i].fee);
+		hash_str(h, derived);
 	}
 	EVP_DigestFinal_ex(h, md, &mdlen);
 	EVP_MD_CTX_free(h);
@@ -370,6 +390,8 @@ static int write_record(importer *im, stmts *s, record *r, existing *old)
 	const char *fmin = lld(im->a, r->has_fee_range, r->fee_min);
 	const char *fmax = lld(im->a, r->has_fee_range, r->fee_max);
 	const char *tval = lld(im->a, r->has_time, r->time_value);
+	/* Only a link to the national portal goes into an href. */
+	const char *url = strncmp(r->row[C_URL], "https://dichvucong.gov.vn/", 26) == 0 ? r->row[C_URL] : "";
 	const char *tunit = r->has_time ? time_unit_db(r->time_unit) : NULL;
 	const char *fieldp = fid > 0 ? arena_printf(im->a, "%lld", fid) : NULL;
 	long long id;
@@ -381,7 +403,7 @@ static int write_record(importer *im, stmts *s, record *r, existing *old)
 			    r->row[C_DECISION], r->row[C_AGENCY], r->row[C_AUTHORITY],
 			    r->row[C_SUBJECTS], receiving, conditions, steps, r->online,
 			    r->fee_state, fmin, fmax, r->row[C_FEE], tval, tunit, r->row[C_TIME],
-			    r->row[C_URL], (long long)(r->det != NULL), r->hash, id) < 0)
+			    url, (long long)(r->det != NULL), r->hash, id) < 0)
 			return -1;
 		for (int k = 0; k < 4; k++)
 			if (db_exec(s->del[k], "i", id) < 0)
@@ -395,7 +417,7 @@ static int write_record(importer *im, stmts *s, record *r, existing *old)
 			    r->row[C_DECISION], r->row[C_AGENCY], r->row[C_AUTHORITY],
 			    r->row[C_SUBJECTS], receiving, conditions, steps, r->online,
 			    r->fee_state, fmin, fmax, r->row[C_FEE], tval, tunit, r->row[C_TIME],
-			    r->row[C_URL], (long long)(r->det != NULL), r->hash) < 0)
+			    url, (long long)(r->det != NULL), r->hash) < 0)
 			return -1;
 		id = db_insert_id(s->insert);
 		im->procedures.added++;

@@ -8,8 +8,14 @@
  * 'assigned' and shown as such: Văn phòng UBND 01 and the departments from
  * 02 at level 2 of the home province (sql/data/home_departments.csv), and the
  * communes of every province at level 2 from 101 in GSO code order (three
- * digits, as the portals' short forms such as H26.107 already use). */
+ * digits, as the portals' short forms such as H26.107 already use).
+ *
+ * A code, once given, is kept: a commune keeps its number by GSO code and a
+ * department by name, a new one gets the next free number, and an agency
+ * that leaves the files is retired (active = 0), never renumbered, because
+ * its code may stand in dossier codes and bookmarks. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
@@ -59,11 +65,21 @@ typedef struct hcode {
 	char source[500];
 } hcode;
 
+/* A code already given: by GSO commune code, or by department name. */
+typedef struct given {
+	char key[208];
+	char code[24];
+	int seen;
+} given;
+
 typedef struct units {
 	db_stmt *province, *commune, *agency, *agency_id;
+	given *old;          /* the agencies below level 1 already in the database */
+	int nold;
+	int next_commune[64];  /* next free level-2 number per province */
+	int next_dept;
 	hcode codes[64];
 	int ncodes;
-	int commune_seq[64];   /* per province, by position in codes[] */
 	long long home_id;
 	int dept_seq;
 } units;
@@ -114,6 +130,80 @@ static long long agency_id(units *u, const char *code)
 	return id;
 }
 
+static const char *kept_code(units *u, const char *key)
+{
+	for (int i = 0; i < u->nold; i++)
+		if (strcmp(u->old[i].key, key) == 0) {
+			u->old[i].seen = 1;
+			return u->old[i].code;
+		}
+	return NULL;
+}
+
+/* 000.00.NNN.H26 -> NNN */
+static int level2(const char *code)
+{
+	const char *p = strchr(code, '.');
+	p = p ? strchr(p + 1, '.') : NULL;
+	return p ? atoi(p + 1) : 0;
+}
+
+/* The codes already given below level 1, and the next free numbers. */
+static int load_given(importer *im, units *u)
+{
+	db_stmt *q = db_prepare(im->d,
+		"SELECT IF(kind = 'commune', commune_code, name), code, province_code, kind"
+		" FROM agency WHERE kind <> 'province'");
+	if (db_query(q, "") < 0) {
+		db_stmt_close(q);
+		return -1;
+	}
+	int cap = 4096, rc;
+	u->old = arena_alloc(im->a, (size_t)cap * sizeof *u->old);
+	for (int i = 0; i < 64; i++)
+		u->next_commune[i] = 101;
+	u->next_dept = 2;
+	while ((rc = db_fetch(q)) == 1) {
+		if (u->nold == cap) {
+			given *g = arena_alloc(im->a, (size_t)cap * 2 * sizeof *g);
+			memcpy(g, u->old, (size_t)cap * sizeof *g);
+			u->old = g;
+			cap *= 2;
+		}
+		given *g = &u->old[u->nold++];
+		snprintf(g->key, sizeof g->key, "%s", db_col(q, 0, NULL));
+		snprintf(g->code, sizeof g->code, "%s", db_col(q, 1, NULL));
+		g->seen = 0;
+		const char *kind = db_col(q, 3, NULL);
+		int n = level2(g->code);
+		const hcode *h = hcode_of(u, db_col(q, 2, NULL));
+		if (strcmp(kind, "commune") == 0 && h && n >= u->next_commune[h - u->codes])
+			u->next_commune[h - u->codes] = n + 1;
+		if (strcmp(kind, "department") == 0 && n >= u->next_dept)
+			u->next_dept = n + 1;
+	}
+	db_stmt_close(q);
+	return rc;
+}
+
+/* Agencies no longer in the files: retired, their codes kept. */
+static int retire_unseen(importer *im, units *u)
+{
+	db_stmt *q = db_prepare(im->d, "UPDATE agency SET active = 0 WHERE code = ? AND active = 1");
+	for (int i = 0; i < u->nold; i++) {
+		if (u->old[i].seen)
+			continue;
+		long long rc = db_exec(q, "s", u->old[i].code);
+		if (rc < 0) {
+			db_stmt_close(q);
+			return -1;
+		}
+		im->agencies.skipped += rc;
+	}
+	db_stmt_close(q);
+	return 0;
+}
+
 static int province_row(importer *im, char **f, const int *idx, void *ctx)
 {
 	units *u = ctx;
@@ -147,12 +237,12 @@ static int commune_row(importer *im, char **f, const int *idx, void *ctx)
 	long long parent = agency_id(u, arena_printf(im->a, "000.00.00.%s", h ? h->h : ""));
 	if (!h || parent < 0)
 		return -1;
-	int seq = ++u->commune_seq[h - u->codes];
-	int n = 100 + seq;
+	const char *full = kept_code(u, code);
+	int n = full ? level2(full) : u->next_commune[h - u->codes]++;
 	return agency(im, u, arena_printf(im->a, "000.00.%d.%s", n, h->h),
 		      arena_printf(im->a, "%s.%d", h->h, n),
 		      arena_printf(im->a, "Ủy ban nhân dân %s", f[idx[1]]), "commune", parent,
-		      prov, code, NULL, seq, "assigned",
+		      prov, code, NULL, atoll(code), "assigned",
 		      "số cấp 2 gán theo thứ tự mã xã của Cục Thống kê, chờ tỉnh công bố mã chính thức");
 }
 
@@ -161,8 +251,10 @@ static int department_row(importer *im, char **f, const int *idx, void *ctx)
 	units *u = ctx;
 	const hcode *h = hcode_of(u, im->home_province);
 	u->dept_seq++;
+	const char *full = kept_code(u, f[idx[0]]);
+	int n = full ? level2(full) : (strcmp(f[idx[1]], "office") == 0 ? 1 : u->next_dept++);
 	char num[12];
-	snprintf(num, sizeof num, "%02d", u->dept_seq);
+	snprintf(num, sizeof num, "%02d", n);
 	return agency(im, u, arena_printf(im->a, "000.00.%s.%s", num, h->h),
 		      arena_printf(im->a, "%s.%s", h->h, num), f[idx[0]], f[idx[1]], u->home_id,
 		      im->home_province, NULL, f[idx[2]], u->dept_seq, "assigned",
@@ -191,7 +283,7 @@ int import_units(importer *im)
 		" parent_id=VALUES(parent_id), province_code=VALUES(province_code),"
 		" commune_code=VALUES(commune_code), ministry=VALUES(ministry),"
 		" code_status=VALUES(code_status), sort_order=VALUES(sort_order),"
-		" code_source=VALUES(code_source)");
+		" code_source=VALUES(code_source), active=1");
 	u.agency_id = db_prepare(im->d, "SELECT id FROM agency WHERE code = ?");
 
 	char path[1024];
@@ -204,6 +296,9 @@ int import_units(importer *im)
 			im->home_province);
 		return -1;
 	}
+
+	if (load_given(im, &u) < 0)
+		return -1;
 
 	static const char *const prov_cols[] = {"code", "name", "short_name", "type", "name_en"};
 	snprintf(path, sizeof path, "%s/admin_units/2025-07-01/provinces.csv", im->data_dir);
@@ -220,5 +315,7 @@ int import_units(importer *im)
 	u.home_id = agency_id(&u, arena_printf(im->a, "000.00.00.%s", home->h));
 	static const char *const dep_cols[] = {"name", "kind", "ministry", "source"};
 	snprintf(path, sizeof path, "%s/home_departments.csv", im->seed_dir);
-	return each_row(im, path, dep_cols, 4, department_row, &u);
+	if (each_row(im, path, dep_cols, 4, department_row, &u) < 0)
+		return -1;
+	return retire_unseen(im, &u);
 }

@@ -263,7 +263,8 @@ static int load_places(catalog *c, db *d, const char *home)
 {
 	db_stmt *s = db_prepare(d,
 		"SELECT p.code, p.name, p.short_name, COUNT(c.code) FROM province p"
-		" LEFT JOIN commune c ON c.province_code = p.code GROUP BY p.code ORDER BY p.code");
+		" LEFT JOIN agency c ON c.province_code = p.code AND c.kind = 'commune' AND c.active = 1"
+		" GROUP BY p.code ORDER BY p.code");
 	if (db_query(s, "") < 0) {
 		db_stmt_close(s);
 		return -1;
@@ -285,7 +286,7 @@ static int load_places(catalog *c, db *d, const char *home)
 	s = db_prepare(d,
 		"SELECT a.code, a.short_code, a.name, a.kind, a.province_code, a.commune_code,"
 		" a.ministry, c.unit_type FROM agency a LEFT JOIN commune c ON c.code = a.commune_code"
-		" WHERE a.province_code = ? ORDER BY FIELD(a.kind,'province','office','department','commune'),"
+		" WHERE a.province_code = ? AND a.active = 1 ORDER BY FIELD(a.kind,'province','office','department','commune'),"
 		" a.sort_order, a.name");
 	if (db_query(s, "s", home) < 0) {
 		db_stmt_close(s);

@@ -31,7 +31,10 @@ const char *fee_summary_vi(arena *a, const proc *p)
 	case FEES_FEE:
 		if (p->fee_min == p->fee_max)
 			return money_vi(a, p->fee_min);
-		return arena_printf(a, "Từ %s đến %s", money_vi(a, p->fee_min), money_vi(a, p->fee_max));
+		if (p->fee_min == 0)
+			return arena_printf(a, "Miễn phí hoặc %s, tùy cách nộp", money_vi(a, p->fee_max));
+		return arena_printf(a, "Từ %s đến %s, tùy cách nộp", money_vi(a, p->fee_min),
+				    money_vi(a, p->fee_max));
 	default:
 		return "Chưa rõ mức phí";
 	}

@@ -104,6 +104,46 @@ def test_updated_file_is_picked_up():
     assert wait_until(lambda: "(bản sửa)" not in get("/catalog/api/procedures/1.000894").text, 10)
 
 
+def agency_codes():
+    import re
+    page = get("/catalog/agencies/").text
+    return dict((name, code) for code, name in
+                re.findall(r'href="/catalog/agencies/([0-9A-Z.]+)">([^<]+)</a>', page))
+
+
+def test_agency_codes_survive_a_removed_commune():
+    # A commune leaving the public data is retired; every other agency
+    # keeps its code (codes stand in dossier codes and bookmarks).
+    before = agency_codes()
+    home_communes = [n for n in before if n.startswith("Ủy ban nhân dân Phường")]
+    gone = home_communes[0]
+    tmp = tempfile.mkdtemp()
+    try:
+        data = os.path.join(tmp, "data")
+        shutil.copytree(DATA, data)
+        path = os.path.join(data, "admin_units/2025-07-01/communes.csv")
+        with open(path, encoding="utf-8") as f:
+            lines = f.readlines()
+        name = gone.replace("Ủy ban nhân dân ", "")
+        kept = [l for l in lines if f",{name}," not in l]
+        assert len(kept) == len(lines) - 1
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(kept)
+        env = dict(os.environ, PORTAL_DATA_DIR=data)
+        out = subprocess.run([os.path.join(ROOT, "conf/stack.sh"), "import"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        assert "1 retired" in out.stdout and " 0 changed" in out.stdout.split("agencies")[1].split("\n")[0], out.stdout
+        assert wait_until(lambda: gone not in agency_codes(), 10)
+        after = agency_codes()
+        assert all(after[n] == c for n, c in before.items() if n != gone)
+    finally:
+        shutil.rmtree(tmp)
+        out = stack("import")
+    assert out.returncode == 0
+    assert wait_until(lambda: agency_codes() == before, 10)
+
+
 def test_rate_limit_answers_429():
     # A burst well past the per-address limit is turned away with 429. The
     # test stack exempts 127.0.0.1 only, so this comes from 127.0.0.2.
