@@ -32,6 +32,8 @@ struct db {
 	MYSQL *conn;
 	unsigned gen;
 	int in_tx;
+	int tx_broken;   /* the connection died inside a transaction: refuse
+			  * everything until the caller rolls back */
 	char err[256];
 	db_stmt *stmts[MAX_STMTS];
 	int nstmts;
@@ -71,7 +73,7 @@ static int connect_now(db *d)
 	mysql_query(c, "SET time_zone = '+00:00'");
 	d->conn = c;
 	d->gen++;
-	d->in_tx = 0;
+	d->in_tx = 0;  /* tx_broken stays until the caller rolls back */
 	return 0;
 }
 
@@ -86,6 +88,8 @@ static void disconnect(db *d)
 	if (d->conn)
 		mysql_close(d->conn);
 	d->conn = NULL;
+	if (d->in_tx)
+		d->tx_broken = 1;  /* its work is gone with the connection */
 	d->in_tx = 0;
 }
 
@@ -244,6 +248,10 @@ static int bind_params(db_stmt *s, const char *types, va_list ap,
  * try a second time. */
 static int execute(db_stmt *s, const char *types, va_list ap)
 {
+	if (s->d->tx_broken) {
+		set_err(s->d, "execute", "the transaction was lost with the connection; roll back");
+		return -1;
+	}
 	for (int attempt = 0; attempt < 2; attempt++) {
 		MYSQL_BIND b[MAX_PARAMS];
 		long long ints[MAX_PARAMS];
@@ -381,16 +389,35 @@ static int simple(db *d, const char *sql)
 	return 0;
 }
 
-int db_begin(db *d)
+static int begin(db *d, const char *sql)
 {
-	if (simple(d, "START TRANSACTION") < 0)
+	if (d->tx_broken)
+		return -1;
+	/* The one safe moment to notice a dead connection and reconnect. */
+	if (!db_connected(d))
+		return -1;
+	if (simple(d, sql) < 0)
 		return -1;
 	d->in_tx = 1;
 	return 0;
 }
 
+int db_begin(db *d)
+{
+	return begin(d, "START TRANSACTION");
+}
+
+int db_begin_snapshot(db *d)
+{
+	return begin(d, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+}
+
 int db_commit(db *d)
 {
+	if (d->tx_broken) {
+		set_err(d, "commit", "the transaction was lost with the connection");
+		return -1;
+	}
 	int rc = simple(d, "COMMIT");
 	d->in_tx = 0;
 	return rc;
@@ -398,7 +425,8 @@ int db_commit(db *d)
 
 void db_rollback(db *d)
 {
-	if (d->conn)
+	if (d->conn && d->in_tx)
 		simple(d, "ROLLBACK");
 	d->in_tx = 0;
+	d->tx_broken = 0;
 }

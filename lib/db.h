@@ -7,7 +7,9 @@
  * transparently after a reconnect, because Connector/C invalidates them.
  * A call that fails because the server went away reconnects and retries
  * once, outside a transaction only; inside one the error is returned, as
- * the transaction is lost and only the caller can redo it whole.
+ * the transaction is lost and only the caller can redo it whole: every
+ * statement and the commit then fail until the caller calls db_rollback(),
+ * so nothing of it is ever silently committed piecemeal.
  *
  * Parameters are given as a type string: 'i' long long, 's' const char *
  * (NULL = SQL NULL), 'n' always NULL.  Result columns are read as text.
@@ -40,6 +42,8 @@ long long db_col_int(db_stmt *s, int i, long long def);
 long long db_insert_id(db_stmt *s);
 
 int db_begin(db *d);
+/* A read-only transaction that sees one consistent snapshot (bulk loads). */
+int db_begin_snapshot(db *d);
 int db_commit(db *d);
 void db_rollback(db *d);
 

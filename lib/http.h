@@ -55,6 +55,7 @@ typedef struct request {
 	form_error error;         /* for 400 pages: which field, why */
 	const char *error_detail; /* optional extra sentence for error pages */
 	void *hdf;                /* the page data, see render.h */
+	int want_json;            /* errors as JSON (API routes and paths) */
 	double started;           /* monotonic seconds, for the log */
 } request;
 

@@ -206,7 +206,7 @@ static void error_json(request *r, int status)
 void render_error(request *r, int status)
 {
 	buf_reset(r->body);
-	if (r->route && r->route->json) {
+	if (r->want_json) {
 		error_json(r, status);
 		return;
 	}

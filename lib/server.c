@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,6 +24,9 @@
 #define MAX_PROCS 64
 
 static volatile sig_atomic_t stopping;
+/* A worker asked to stop while it waits for a request leaves at once; in
+ * the middle of one it finishes it first (serve() checks stopping). */
+static volatile sig_atomic_t in_request;
 
 double now_seconds(void)
 {
@@ -74,6 +78,11 @@ static int bad(request *r, int status, const char *field, const char *msg)
 	r->error.field = field;
 	r->error.message = msg;
 	return status;
+}
+
+static int under_api(const app *area, const char *uri)
+{
+	return area->api_prefix && strncmp(uri, area->api_prefix, strlen(area->api_prefix)) == 0;
 }
 
 /* Serve a cacheable route from the page cache, or run it and keep a 200. */
@@ -165,6 +174,10 @@ void server_dispatch(const app *area, request *r, const char *body, size_t blen,
 		     long long content_length, const char *content_type)
 {
 	r->status = dispatch(area, r, body, blen, content_length, content_type);
+	if (r->route)
+		r->want_json = r->route->json;
+	else
+		r->want_json = under_api(area, r->uri);
 	if (r->status >= 400 && r->body->len == 0)
 		render_error(r, r->status);
 	if (r->status == 503 || r->status == 429)
@@ -236,6 +249,7 @@ static void serve(const app *area, int fd)
 	const char *public_url = conf_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8080");
 
 	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+		in_request = 1;
 		request r;
 		memset(&r, 0, sizeof r);
 		r.started = now_seconds();
@@ -262,6 +276,7 @@ static void serve(const app *area, int fd)
 		char *bodyp = NULL;
 		long long blen = 0;
 		if (cl > max_body) {
+			r.want_json = under_api(area, r.uri);
 			r.status = 413;
 			render_error(&r, 413);
 		} else {
@@ -277,6 +292,7 @@ static void serve(const app *area, int fd)
 		buf_reset(&headers);
 		if (body.cap > (8u << 20))
 			buf_free(&body);  /* one huge page must not pin memory */
+		in_request = 0;
 	}
 }
 
@@ -301,15 +317,32 @@ static int drop_privileges(const char *user)
 	return 0;
 }
 
-static pid_t spawn(const app *area, int fd, const char *user)
+static void worker_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	if (!in_request)
+		_exit(0);
+}
+
+static pid_t spawn(const app *area, int fd, const char *user, const sigset_t *blocked)
 {
 	pid_t pid = fork();
 	if (pid != 0)
-		return pid;
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
+		return pid;  /* the parent, or -1: the supervisor tries again */
+	/* Die with the supervisor, whatever kills it: no orphan keeps
+	 * answering on a socket nobody manages. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(0);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = worker_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
+	sigprocmask(SIG_UNBLOCK, blocked, NULL);
 	if (drop_privileges(user) < 0)
 		_exit(2);
 	pagecache_init((size_t)conf_bytes("PORTAL_PAGE_CACHE", 8 << 20));
@@ -319,12 +352,6 @@ static pid_t spawn(const app *area, int fd, const char *user)
 		_exit(3);
 	serve(area, fd);
 	_exit(0);
-}
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
 }
 
 static void usage(const char *prog)
@@ -374,17 +401,20 @@ int server_main(int argc, char **argv, const app *area)
 	}
 	chmod(sock, 0660);
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	/* The supervisor takes its signals synchronously (sigtimedwait), so a
+	 * SIGTERM can never slip in between a check and a blocking wait. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	pid_t kids[MAX_PROCS];
 	double born[MAX_PROCS];
 	for (int i = 0; i < procs; i++) {
-		kids[i] = spawn(area, fd, user);
+		kids[i] = spawn(area, fd, user, &set);
 		born[i] = now_seconds();
 	}
 	if (pidfile) {
@@ -396,30 +426,39 @@ int server_main(int argc, char **argv, const app *area)
 	}
 	fprintf(stderr, "server: %s listening on %s with %d processes\n", area->name, sock, procs);
 
-	while (!stopping) {
-		int st;
-		pid_t pid = waitpid(-1, &st, 0);
-		if (pid < 0) {
-			if (errno == EINTR)
-				continue;
+	for (;;) {
+		struct timespec tick = {1, 0};
+		int sig = sigtimedwait(&set, NULL, &tick);
+		if (sig == SIGTERM || sig == SIGINT)
 			break;
+		int st;
+		pid_t pid;
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+			for (int i = 0; i < procs; i++) {
+				if (kids[i] != pid)
+					continue;
+				fprintf(stderr, "server: %s worker %ld exited (status %d), restarting\n",
+					area->name, (long)pid, st);
+				kids[i] = -1;
+			}
 		}
+		/* Replace what died or never started; a worker that cannot
+		 * even start is retried once a second, not in a spin. */
 		for (int i = 0; i < procs; i++) {
-			if (kids[i] != pid || stopping)
+			if (kids[i] > 0 || now_seconds() - born[i] < 1.0)
 				continue;
-			fprintf(stderr, "server: %s worker %ld exited (status %d), restarting\n",
-				area->name, (long)pid, st);
-			/* A worker that cannot even start must not spin. */
-			if (now_seconds() - born[i] < 1.0)
-				sleep(1);
-			kids[i] = spawn(area, fd, user);
+			kids[i] = spawn(area, fd, user, &set);
 			born[i] = now_seconds();
+			if (kids[i] < 0)
+				perror("server: fork");
 		}
 	}
 	for (int i = 0; i < procs; i++)
-		kill(kids[i], SIGTERM);
+		if (kids[i] > 0)
+			kill(kids[i], SIGTERM);
 	for (int i = 0; i < procs; i++)
-		waitpid(kids[i], NULL, 0);
+		if (kids[i] > 0)
+			waitpid(kids[i], NULL, 0);
 	unlink(sock);
 	if (pidfile)
 		unlink(pidfile);

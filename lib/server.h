@@ -29,6 +29,8 @@ typedef struct app {
 	int (*worker_init)(void);          /* 0 ok; after privileges dropped */
 	void (*before_request)(void);      /* e.g. notice a newer catalog */
 	long long (*generation)(void);     /* what cached pages were made from */
+	const char *api_prefix;            /* errors under it are JSON, even with
+					    * no route matched (404, 405) */
 } app;
 
 /* Limits on what a request may carry; bodies also by PORTAL_MAX_BODY. */

@@ -164,6 +164,64 @@ size_t vn_fold(const char *in, size_t n, char *out)
 	return o;
 }
 
+static uint32_t lower_cp(uint32_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 32;
+	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
+		return c + 32;                    /* À..Þ, not × */
+	if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x178 &&
+	    !(c >= 0x138 && c <= 0x148) && !(c >= 0x179 && c <= 0x17E))
+		return c | 1;                     /* Ă ă, Đ đ, Ĩ ĩ, Ũ ũ: even upper */
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+		return (c & 1) ? c + 1 : c;       /* odd upper in these runs */
+	if (c == 0x1A0 || c == 0x1AF)
+		return c + 1;                     /* Ơ Ư */
+	if (c >= 0x1E00 && c <= 0x1EFF)
+		return c | 1;                     /* Ạ ạ ... Ỹ ỹ: even upper */
+	return c;
+}
+
+static size_t put_utf8(uint32_t c, char *o)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xC0 | c >> 6);
+		o[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	o[0] = (char)(0xE0 | c >> 12);
+	o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+	o[2] = (char)(0x80 | (c & 0x3F));
+	return 3;
+}
+
+size_t vn_lower(const char *in, size_t n, char *out)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t i = 0, o = 0;
+	while (i < n) {
+		uint32_t cp = 0;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (k == 0 || k == 4) {
+			size_t copy = k ? k : 1;  /* invalid or astral: as is */
+			memcpy(out + o, in + i, copy);
+			o += copy;
+			i += copy;
+			continue;
+		}
+		/* a lower-case letter never needs more bytes than its capital here */
+		uint32_t lc = lower_cp(cp);
+		o += put_utf8(lc, out + o);
+		i += k;
+	}
+	out[o] = '\0';
+	return o;
+}
+
 int utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;

@@ -41,6 +41,15 @@ size_t vn_fold(const char *in, size_t n, char *out);
 int utf8_valid(const char *s, size_t n);
 
 /*
+ * Lower-case UTF-8 text keeping its diacritics (ĐĂNG KÝ -> đăng ký), for
+ * telling "thuế" from "thuê" where folding cannot.  Covers ASCII and the
+ * Latin letters Vietnamese uses (Latin-1, Extended-A, Extended Additional);
+ * other characters and invalid bytes are copied as they are.  The output is
+ * never longer than the input: out needs n + 1 bytes.  Returns its length.
+ */
+size_t vn_lower(const char *in, size_t n, char *out);
+
+/*
  * Byte length of the first max_chars code points of s[0..n), never cutting
  * a valid multi-byte sequence in half.  Each byte of an invalid sequence
  * counts as one character (it will be shown as one U+FFFD).

@@ -69,6 +69,7 @@ typedef struct proc {
 	const char *fold_phrases;  /* folded clauses joined by " | ", so a phrase
 				    * match never spans a comma or a bracket */
 	int phrases_len;
+	const char *lower_name;    /* lower case, marks kept: "thuế" vs "thuê" */
 	int name_rank;             /* position in folded-name order */
 } proc;
 

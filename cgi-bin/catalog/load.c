@@ -134,6 +134,9 @@ static int load_procs(catalog *c, db *d, int **by_id, int *max_id)
 		p->fold_len = (int)vn_fold(p->name, n, f);
 		p->fold_name = f;
 		p->fold_phrases = search_fold_phrases(c->a, p->name, &p->phrases_len);
+		char *lw = arena_alloc(c->a, n + 1);
+		vn_lower(p->name, n, lw);
+		p->lower_name = lw;
 		if (p->field >= 0)
 			c->fields[p->field].count++;
 		if (p->id > *max_id)
@@ -319,8 +322,11 @@ catalog *catalog_load(db *d, const char *home_province)
 		abort();
 	c->a = arena_new(1 << 20);
 	int *by_id = NULL, max_id = 0;
-	c->version = catalog_db_version(d);
-	int ok = c->version >= 0 && load_fields(c, d) == 0 &&
+	/* One snapshot: an import committing meanwhile is either all in or
+	 * not at all, and the version read names exactly what was loaded. */
+	int ok = db_begin_snapshot(d) == 0;
+	c->version = ok ? catalog_db_version(d) : -1;
+	ok = ok && c->version >= 0 && load_fields(c, d) == 0 &&
 		 load_procs(c, d, &by_id, &max_id) == 0 &&
 		 load_children(c, d,
 			"SELECT procedure_id, channel, time_value, time_unit, fee_amount, fee_text"
@@ -338,6 +344,10 @@ catalog *catalog_load(db *d, const char *home_province)
 			sizeof(named), fill_named, attach_legal, by_id, max_id) == 0 &&
 		 load_places(c, d, home_province) == 0;
 	free(by_id);
+	if (ok)
+		ok = db_commit(d) == 0;
+	else
+		db_rollback(d);
 	if (!ok) {
 		fprintf(stderr, "catalog: load failed: %s\n", db_error(d));
 		catalog_free(c);

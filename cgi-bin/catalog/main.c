@@ -140,6 +140,7 @@ int main(int argc, char **argv)
 		.worker_init = init,
 		.before_request = refresh,
 		.generation = generation,
+		.api_prefix = "/catalog/api/",
 	};
 	return server_main(argc, argv, &catalog_app);
 }

@@ -150,6 +150,13 @@ const char *page_base_url(request *r)
 	return s;
 }
 
+static int past_last_page(request *r, int pages)
+{
+	r->error_detail = pages ? arena_printf(r->a, "Chỉ có %d trang kết quả.", pages)
+				: "Không có kết quả nào để chia trang.";
+	return 404;
+}
+
 int h_search(request *r)
 {
 	if (!current)
@@ -180,6 +187,8 @@ int h_search(request *r)
 			hsetf(r, res.tokens[i], "Result.unknown.%d", i);
 	int page = (int)req_query_int(r, "page", 1);
 	int pages = (res.total + PER_PAGE - 1) / PER_PAGE;
+	if (page > 1 && page > pages)
+		return past_last_page(r, pages);
 	hset_int(r, "Page.current", page);
 	hset_int(r, "Page.count", pages);
 	hset(r, "Page.base", page_base_url(r));
@@ -276,6 +285,8 @@ int h_agency(request *r)
 	}
 	int page = (int)req_query_int(r, "page", 1);
 	int pages = (res.total + PER_PAGE - 1) / PER_PAGE;
+	if (page > 1 && page > pages)
+		return past_last_page(r, pages);
 	hset_int(r, "Page.current", page);
 	hset_int(r, "Page.count", pages);
 	hset(r, "Page.base", arena_printf(r->a, "/catalog/agencies/%s?", g->code));

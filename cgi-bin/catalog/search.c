@@ -314,14 +314,24 @@ static int bits16(unsigned v)
 	return (int)((v + (v >> 8)) & 0x1f);
 }
 
-static uint64_t make_key(int tier, int matched, int in_name, const proc *p)
+/* Lower is better: tier, then the words as typed with their marks, then
+ * how many words matched, in the name, a shorter name, alphabetical. */
+static uint64_t make_key(int tier, int marks, int matched, int in_name, const proc *p)
 {
 	size_t len = (size_t)p->fold_len;
 	if (len > 4095)
 		len = 4095;
-	return (uint64_t)tier << 60 | (uint64_t)(15 - matched) << 56 |
+	return (uint64_t)tier << 61 | (uint64_t)!marks << 60 | (uint64_t)(15 - matched) << 56 |
 	       (uint64_t)(15 - in_name) << 52 | (uint64_t)len << 40 |
 	       (uint64_t)(uint32_t)p->name_rank;
+}
+
+static int has_marks(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
 }
 
 void search_run(const catalog *c, const search_query *q, arena *a, search_result *out)
@@ -331,6 +341,29 @@ void search_run(const catalog *c, const search_query *q, arena *a, search_result
 	while (*raw == ' ')
 		raw++;
 	size_t rawlen = strlen(raw);
+	while (rawlen && raw[rawlen - 1] == ' ')
+		rawlen--;
+	raw = arena_strndup(a, raw, rawlen);
+	/* A code typed in full is a look-up, not a search for the word "1". */
+	if (is_code(raw)) {
+		const proc *p = catalog_find(c, raw);
+		int shown = p && passes(c, p, q) && q->offset == 0;
+		out->total = p && passes(c, p, q);
+		out->n = shown;
+		out->procs = arena_alloc(a, sizeof(int));
+		out->tiers = arena_alloc(a, sizeof(int));
+		if (shown) {
+			out->procs[0] = (int)(p - c->procs);
+			out->tiers[0] = 0;
+		}
+		return;
+	}
+	/* Typed with marks: names holding the words exactly as typed win ties. */
+	char *lowered = NULL;
+	if (has_marks(raw)) {
+		lowered = arena_alloc(a, rawlen + 1);
+		vn_lower(raw, rawlen, lowered);
+	}
 	char *folded = arena_alloc(a, rawlen + 1);
 	size_t flen = vn_fold(raw, rawlen, folded);
 
@@ -377,7 +410,6 @@ void search_run(const catalog *c, const search_query *q, arena *a, search_result
 			}
 		}
 		uint16_t full = (uint16_t)((1u << nt) - 1);
-		const proc *exact = is_code(raw) ? catalog_find(c, raw) : NULL;
 		for (int k = 0; k < ntouched; k++) {
 			int d = touched[k];
 			const proc *p = &c->procs[d];
@@ -386,9 +418,8 @@ void search_run(const catalog *c, const search_query *q, arena *a, search_result
 			int tier = name_mask[d] == full
 					   ? (has_phrase(p->fold_phrases, (size_t)p->phrases_len, folded, flen) ? 0 : 1)
 				 : any_mask[d] == full ? 2 : 3;
-			uint64_t key = make_key(tier, bits16(any_mask[d]), bits16(name_mask[d]), p);
-			if (p == exact)
-				key = 0;
+			int marks = lowered && strstr(p->lower_name, lowered) != NULL;
+			uint64_t key = make_key(tier, marks, bits16(any_mask[d]), bits16(name_mask[d]), p);
 			out->total++;
 			heap_push(heap, &nheap, cap, (hit){key, d});
 		}
@@ -400,6 +431,6 @@ void search_run(const catalog *c, const search_query *q, arena *a, search_result
 	out->tiers = arena_alloc(a, (size_t)(out->n ? out->n : 1) * sizeof(int));
 	for (int i = 0; i < out->n; i++) {
 		out->procs[i] = heap[from + i].doc;
-		out->tiers[i] = nt ? (int)(heap[from + i].key >> 60) : 0;
+		out->tiers[i] = nt ? (int)(heap[from + i].key >> 61) : 0;
 	}
 }

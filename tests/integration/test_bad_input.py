@@ -61,6 +61,21 @@ def test_wrong_method():
     assert request("PUT", "/catalog/api/procedures").status == 405
 
 
+def test_api_errors_are_json_even_without_a_route():
+    for method, path, status in (("GET", "/catalog/api/procedures/abc", 404),
+                                 ("GET", "/catalog/api/nothing", 404),
+                                 ("POST", "/catalog/api/procedures", 405)):
+        r = request(method, path, body=b"" if method == "POST" else None)
+        assert r.status == status, (path, r.status)
+        assert r.header("Content-Type").startswith("application/json"), path
+        assert r.json()["error"]["status"] == status
+
+
+def test_page_past_the_end_is_404():
+    expect(get("/catalog/search?q=khai+sinh&page=1000"), 404, "trang kết quả")
+    assert get("/catalog/search?q=khai+sinh&page=2").status == 200
+
+
 def test_ten_megabyte_post():
     r = request("POST", "/catalog/search", body=b"x" * (10 * 1024 * 1024),
                 headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30)

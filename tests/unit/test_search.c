@@ -28,6 +28,8 @@ static struct {
 	{"1.000005", "Cấp bản sao trích lục hộ tịch", 0, LV_COMMUNE | LV_PROVINCE, ONLINE_NONE, FEES_FEE, "Bản sao khai sinh"},
 	{"1.000006", "Đăng ký đất đai lần đầu", 1, LV_PROVINCE, ONLINE_NONE, FEES_FEE, ""},
 	{"1.000007", "Thủ tục đăng ký kết hôn", 0, LV_COMMUNE, ONLINE_PARTIAL, FEES_FREE, ""},
+	{"1.000008", "Khai tiền thuê đất", 1, LV_PROVINCE, ONLINE_NONE, FEES_FEE, ""},
+	{"1.000009", "Khai thuế đất", 1, LV_PROVINCE, ONLINE_NONE, FEES_FEE, ""},
 };
 #define NROWS (int)(sizeof rows / sizeof rows[0])
 
@@ -62,6 +64,9 @@ static int setup(void **state)
 		p->fold_len = (int)vn_fold(p->name, n, f);
 		p->fold_name = f;
 		p->fold_phrases = search_fold_phrases(cat.a, p->name, &p->phrases_len);
+		char *lw = arena_alloc(cat.a, n + 1);
+		vn_lower(p->name, n, lw);
+		p->lower_name = lw;
 		p->name_rank = i;
 	}
 	cat.idx = search_build(&cat);
@@ -154,8 +159,23 @@ static void clauses_fold_apart(void **state)
 static void code_typed_in_full(void **state)
 {
 	(void)state;
-	search_result r = run("1.000007", NULL);
+	search_result r = run(" 1.000007 ", NULL);
+	assert_int_equal(r.total, 1);
 	assert_string_equal(code_at(&r, 0), "1.000007");
+	r = run("9.999999", NULL);
+	assert_int_equal(r.total, 0);
+}
+
+static void marks_as_typed_win_ties(void **state)
+{
+	(void)state;
+	/* "thuế" and "thuê" fold alike; typed with marks, the tax comes first */
+	search_result r = run("thuế", NULL);
+	assert_string_equal(code_at(&r, 0), "1.000009");
+	r = run("thuê", NULL);
+	assert_string_equal(code_at(&r, 0), "1.000008");
+	r = run("THUẾ ĐẤT", NULL);
+	assert_string_equal(code_at(&r, 0), "1.000009");
 }
 
 static void filters(void **state)
@@ -170,10 +190,10 @@ static void filters(void **state)
 	assert_int_equal(r.total, 1);
 	search_query fee = {NULL, -1, 0, -1, FEES_FEE, NULL, 0, 10};
 	r = run("", &fee);
-	assert_int_equal(r.total, 2);
+	assert_int_equal(r.total, 4);
 	search_query fld = {NULL, 1, 0, -1, -1, NULL, 0, 10};
 	r = run("", &fld);
-	assert_int_equal(r.total, 1);
+	assert_int_equal(r.total, 3);
 }
 
 static void paging_and_unknown_words(void **state)
@@ -210,6 +230,7 @@ int main(void)
 		cmocka_unit_test(name_before_body_and_all_before_some),
 		cmocka_unit_test(clauses_fold_apart),
 		cmocka_unit_test(code_typed_in_full),
+		cmocka_unit_test(marks_as_typed_win_ties),
 		cmocka_unit_test(filters),
 		cmocka_unit_test(paging_and_unknown_words),
 		cmocka_unit_test(many_words_are_capped),

@@ -513,6 +513,30 @@ static void test_format_appends(void **state)
 	buf_free(&b);
 }
 
+
+/* vn_lower: every Vietnamese capital to its small letter, marks kept. */
+static void test_lower_keeps_marks(void **state)
+{
+	(void)state;
+	const char *up = "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ";
+	const char *low = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
+	char out[512];
+	size_t n = vn_lower(up, strlen(up), out);
+	assert_int_equal(n, strlen(low));
+	assert_string_equal(out, low);
+	n = vn_lower(low, strlen(low), out);
+	assert_string_equal(out, low);
+	vn_lower("ĐĂNG KÝ Khai Sinh 1.001193", strlen("ĐĂNG KÝ Khai Sinh 1.001193"), out);
+	assert_string_equal(out, "đăng ký khai sinh 1.001193");
+	/* thuế and thuê stay apart */
+	vn_lower("THUẾ THUÊ", strlen("THUẾ THUÊ"), out);
+	assert_string_equal(out, "thuế thuê");
+	/* invalid bytes are copied, never grown */
+	n = vn_lower("A\xff\xc3(", 4, out);
+	assert_int_equal(n, 4);
+	assert_memory_equal(out, "a\xff\xc3(", 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -530,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_format_int),
 		cmocka_unit_test(test_format_percent),
 		cmocka_unit_test(test_format_appends),
+		cmocka_unit_test(test_lower_keeps_marks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
