@@ -67,7 +67,7 @@ mysql_root() { mariadb --no-defaults --socket="$DBSOCK" -uroot "$@"; }
 
 db_start() {
 	mkdir -p "$RUN" "$LOG" "$DBDIR"
-	if pid_of "$RUN/mysqld.pid" mariadbd >/dev/null; then
+	if pid_of "$RUN/mysqld.pid" "--datadir=$DBDIR" >/dev/null; then
 		return 0
 	fi
 	local user_opt=""
@@ -131,7 +131,8 @@ db_migrate() {
 	grants=$(sed -e "s/@DB@/$db/g" \
 		-e "s/@CATALOG_PASSWORD@/$(secret db_catalog)/g" \
 		-e "s/@IMPORT_PASSWORD@/$(secret db_import)/g" sql/grants.sql)
-	mysql_root -e "$grants" || die "applying sql/grants.sql failed"
+	# on stdin, never on a command line other users can read in /proc
+	printf '%s\n' "$grants" | mysql_root || die "applying sql/grants.sql failed"
 }
 
 db_env() {
@@ -164,6 +165,7 @@ nginx_conf() {
 		-e "s|@INTRANET_PORT@|$PORTAL_INTRANET_PORT|g" -e "s|@WORKERS@|$PORTAL_NGINX_WORKERS|g" \
 		-e "s|@MAX_BODY@|$PORTAL_MAX_BODY|g" -e "s|@RATE@|$PORTAL_RATE_PER_SECOND|g" \
 		-e "s|@RATE_EXEMPT@|${PORTAL_RATE_EXEMPT:-}|g" -e "s|@USER@|$user|g" \
+		-e "s|@CATALOG_SOCKET@|$RUN/catalog-$(cat "$RUN/catalog.next" 2>/dev/null || slot_of catalog).sock|g" \
 		conf/nginx.conf.in >"$VAR/nginx/nginx.conf"
 	if [ -z "${PORTAL_RATE_EXEMPT:-}" ]; then
 		sed -i '/@@RATE_EXEMPT_LINE@@/d' "$VAR/nginx/nginx.conf"
@@ -172,29 +174,65 @@ nginx_conf() {
 	fi
 }
 
+# Each area runs in one of two slots, a and b, each with its own socket and
+# pid file. A restart starts the new build in the free slot, points nginx at
+# it (a graceful reload), lets nginx's old workers finish, and only then
+# stops the old slot: running `make run` again never drops a request.
+slot_of() { [ -s "$RUN/$1.slot" ] && cat "$RUN/$1.slot"; }
+want_area() { echo "$1 --socket $RUN/$1-"; }
+
 programs_start() {
-	local user=$1 area procs
+	local user=$1 area procs slot i
 	db_env
 	for area in $AREAS; do
-		stop_pidfile "$RUN/$area.pid" "$area --socket $RUN/$area.sock"
+		slot=a
+		[ "$(slot_of "$area")" = a ] && pid_of "$RUN/$area-a.pid" "$(want_area "$area")" >/dev/null && slot=b
+		stop_pidfile "$RUN/$area-$slot.pid" "$(want_area "$area")"
 		procs_var="PORTAL_$(echo "$area" | tr '[:lower:]' '[:upper:]')_PROCS"
 		procs=${!procs_var:-2}
-		say "starting $area ($procs processes)"
-		PORTAL_DB_USER=portal_$area PORTAL_DB_PASSWORD=$(secret db_$area) \
+		say "starting $area ($procs processes, slot $slot)"
+		PORTAL_DB_USER=portal_$area PORTAL_DB_PASSWORD=$(secret "db_$area") \
 		PORTAL_TEMPLATES=$ROOT/cgi-bin/$area/templates PORTAL_LIB_TEMPLATES=$ROOT/lib/templates \
-			setsid "$BIN/$area" --socket "$RUN/$area.sock" --procs "$procs" \
-			--pidfile "$RUN/$area.pid" --user "$user" \
+			setsid "$BIN/$area" --socket "$RUN/$area-$slot.sock" --procs "$procs" \
+			--pidfile "$RUN/$area-$slot.pid" --user "$user" \
 			</dev/null >>"$LOG/$area.log" 2>&1 &
+		for i in $(seq 1 100); do
+			[ -S "$RUN/$area-$slot.sock" ] && pid_of "$RUN/$area-$slot.pid" "$(want_area "$area")" >/dev/null && break
+			sleep 0.1
+		done
+		pid_of "$RUN/$area-$slot.pid" "$(want_area "$area")" >/dev/null ||
+			die "$area did not start: see $LOG/$area.log"
+		echo "$slot" >"$RUN/$area.next"
+	done
+}
+
+# After nginx points at the new slots: stop the old ones.
+programs_retire() {
+	local area slot old
+	for area in $AREAS; do
+		slot=$(cat "$RUN/$area.next")
+		old=$( [ "$slot" = a ] && echo b || echo a )
+		stop_pidfile "$RUN/$area-$old.pid" "$(want_area "$area")"
+		mv "$RUN/$area.next" "$RUN/$area.slot"
+		cp "$RUN/$area-$slot.pid" "$RUN/$area.pid"  # the current supervisor, for tools
 	done
 }
 
 nginx_start() {
-	local user=$1
+	local user=$1 master old_workers i
 	nginx_conf "$user"
 	nginx -t -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx/" 2>"$LOG/nginx-test.log" ||
 		die "nginx configuration is invalid: $(cat "$LOG/nginx-test.log")"
-	if pid_of "$RUN/nginx.pid" nginx >/dev/null; then
+	if master=$(pid_of "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"); then
+		old_workers=$(pgrep -P "$master" | tr '\n' ' ')
 		nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx/" -s reload
+		# The old workers finish what they are serving, then leave.
+		for i in $(seq 1 150); do
+			local alive=0 w
+			for w in $old_workers; do kill -0 "$w" 2>/dev/null && alive=1; done
+			[ "$alive" = 0 ] && break
+			sleep 0.1
+		done
 	else
 		say "starting nginx on $PORTAL_LISTEN:$PORTAL_PUBLIC_PORT and :$PORTAL_INTRANET_PORT"
 		nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx/" </dev/null
@@ -221,6 +259,7 @@ up() {
 	user=$(nginx_user)
 	programs_start "$user"
 	nginx_start "$user"
+	programs_retire
 	wait_ready
 	cat <<URLS
 
@@ -233,24 +272,35 @@ Stop it with: make stop
 URLS
 }
 
+db_stop() {
+	if pid_of "$RUN/mysqld.pid" "--datadir=$DBDIR" >/dev/null; then
+		mariadb-admin --no-defaults --socket="$DBSOCK" -uroot shutdown >/dev/null 2>&1 || true
+	fi
+	stop_pidfile "$RUN/mysqld.pid" "--datadir=$DBDIR"
+}
+
 down() {
 	local area
-	stop_pidfile "$RUN/nginx.pid" nginx
+	stop_pidfile "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"
 	for area in $AREAS; do
-		stop_pidfile "$RUN/$area.pid" "$area --socket $RUN/$area.sock"
+		stop_pidfile "$RUN/$area-a.pid" "$(want_area "$area")"
+		stop_pidfile "$RUN/$area-b.pid" "$(want_area "$area")"
+		rm -f "$RUN/$area.pid" "$RUN/$area.slot" "$RUN/$area.next"
 	done
-	stop_pidfile "$RUN/mysqld.pid" mariadbd
+	db_stop
 	say "stopped"
 }
 
 status() {
-	local area
-	for p in "nginx.pid nginx" "mysqld.pid mariadbd"; do
-		set -- $p
-		if pid=$(pid_of "$RUN/$1" "$2"); then echo "$2: running ($pid)"; else echo "$2: stopped"; fi
-	done
+	local area pid
+	if pid=$(pid_of "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"); then echo "nginx: running ($pid)"; else echo "nginx: stopped"; fi
+	if pid=$(pid_of "$RUN/mysqld.pid" "--datadir=$DBDIR"); then echo "mariadb: running ($pid)"; else echo "mariadb: stopped"; fi
 	for area in $AREAS; do
-		if pid=$(pid_of "$RUN/$area.pid" "$area --socket $RUN/$area.sock"); then echo "$area: running ($pid)"; else echo "$area: stopped"; fi
+		if pid=$(pid_of "$RUN/$area.pid" "$(want_area "$area")"); then
+			echo "$area: running ($pid, slot $(slot_of "$area"))"
+		else
+			echo "$area: stopped"
+		fi
 	done
 }
 

@@ -127,7 +127,9 @@ pass() {
 	ASAN_OPTIONS=${ASAN_OPTIONS:+${ASAN_OPTIONS/detect_leaks=0/detect_leaks=1}} \
 		run_suite "unit-$label" unit_tests "$build"
 	stack_down >/dev/null 2>&1
-	if PORTAL_BIN=$ROOT/$build/bin stack_up; then
+	# every stack command of this pass, the tests' own included, uses this build
+	export PORTAL_BIN=$ROOT/$build/bin
+	if stack_up; then
 		run_suite "integration-$label" integration
 		[ "$label" = plain ] && run_suite "browser" browser
 	else

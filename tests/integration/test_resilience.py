@@ -73,6 +73,33 @@ def test_worker_started_without_database_answers_503_then_recovers():
     assert get("/catalog/procedures/1.001193").status == 200
 
 
+def test_running_make_run_again_drops_no_request():
+    # `make run` on a running stack starts the new programs beside the old
+    # ones, moves nginx over and only then stops the old: no request fails.
+    import threading
+    statuses, stop = [], threading.Event()
+
+    def load():
+        while not stop.is_set():
+            statuses.append(get("/catalog/procedures/1.001193").status)
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        before = catalog_workers()
+        out = stack("up")
+        assert out.returncode == 0, out.stderr
+        after = catalog_workers()
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert len(statuses) > 50
+    assert set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
+    assert not set(before) & set(after)  # the programs really were replaced
+
+
 def test_reimport_changes_nothing():
     out = stack("import")
     assert out.returncode == 0, out.stderr
