@@ -330,11 +330,6 @@ static pid_t spawn(const app *area, int fd, const char *user, const sigset_t *bl
 	pid_t pid = fork();
 	if (pid != 0)
 		return pid;  /* the parent, or -1: the supervisor tries again */
-	/* Die with the supervisor, whatever kills it: no orphan keeps
-	 * answering on a socket nobody manages. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() == 1)
-		_exit(0);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = worker_stop;
@@ -345,6 +340,12 @@ static pid_t spawn(const app *area, int fd, const char *user, const sigset_t *bl
 	sigprocmask(SIG_UNBLOCK, blocked, NULL);
 	if (drop_privileges(user) < 0)
 		_exit(2);
+	/* Die with the supervisor, whatever kills it: no orphan keeps
+	 * answering on a socket nobody manages.  Set after dropping root, as
+	 * a change of credentials clears it. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(0);
 	pagecache_init((size_t)conf_bytes("PORTAL_PAGE_CACHE", 8 << 20));
 	if (render_init(area->template_dirs) < 0)
 		_exit(2);

@@ -171,6 +171,21 @@ def test_agency_codes_survive_a_removed_commune():
     assert wait_until(lambda: agency_codes() == before, 10)
 
 
+def test_workers_die_with_their_supervisor():
+    # Whatever kills the supervisor, no orphan worker keeps answering.
+    with open(os.path.join(VAR, "run/catalog.pid")) as f:
+        master = int(f.read().split()[0])
+    workers = catalog_workers()
+    assert workers
+    os.kill(master, 9)
+    assert wait_until(lambda: not any(os.path.exists(f"/proc/{w}/status") and
+                                      "zombie" not in open(f"/proc/{w}/status").read()
+                                      for w in workers), 10)
+    out = stack("up")
+    assert out.returncode == 0, out.stderr
+    assert get("/catalog/health").status == 200
+
+
 def test_rate_limit_answers_429():
     # A burst well past the per-address limit is turned away with 429. The
     # test stack exempts 127.0.0.1 only, so this comes from 127.0.0.2.
