@@ -326,19 +326,6 @@ static void test_header_index(void **state)
 
 #include "testdata.h"
 
-static int is_code(const char *c)
-{
-	int i;
-
-	/* "1.001193": digit, dot, six digits */
-	if (c[0] < '0' || c[0] > '9' || c[1] != '.')
-		return 0;
-	for (i = 2; i < 8; i++)
-		if (c[i] < '0' || c[i] > '9')
-			return 0;
-	return c[8] == '\0';
-}
-
 static void test_real_catalog(void **state)
 {
 	char path[4096], *s, **hdr, **f;

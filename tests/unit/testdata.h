@@ -54,4 +54,18 @@ static char *slurp(const char *path, size_t *n)
 	return s;
 }
 
+/* A procedure code of the national catalog: "1.001193". */
+static inline int is_code(const char *c)
+{
+	int i;
+
+	/* "1.001193": digit, dot, six digits */
+	if (c[0] < '0' || c[0] > '9' || c[1] != '.')
+		return 0;
+	for (i = 2; i < 8; i++)
+		if (c[i] < '0' || c[i] > '9')
+			return 0;
+	return c[8] == '\0';
+}
+
 #endif
