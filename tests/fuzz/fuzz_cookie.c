@@ -20,8 +20,8 @@
 
 #include "arena.h"
 #include "url.h"
+#include "fuzz.h"
 
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 
 #define MAX_COOKIES 8
 
@@ -81,20 +81,15 @@ static void same(const kvlist *x, const kvlist *y)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static arena *a;
+	arena *a = fuzz_arena();
 	kvlist l, l2;
 	char *in, *s;
 	size_t n;
 	int rc;
 
-	if (!a)
-		a = arena_new(4096);
-	arena_reset(a);
-
-	in = malloc(size ? size : 1);
+	in = fuzz_copy(data, size);
 	if (!in)
 		return 0;
-	memcpy(in, data, size);
 	rc = cookie_parse(a, in, size, MAX_COOKIES, &l);
 	free(in);
 	if (rc != URL_OK) {

@@ -21,8 +21,8 @@
 #include <string.h>
 
 #include "money.h"
+#include "fuzz.h"
 
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 
 static int sep_digit(const char *p)
 {

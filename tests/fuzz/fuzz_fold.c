@@ -22,9 +22,9 @@
 #include <string.h>
 
 #include "vntext.h"
+#include "fuzz.h"
 
 /* abort() rather than assert(): must also fire in -DNDEBUG builds. */
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 
 static void check_folded(const char *s, size_t len)
 {

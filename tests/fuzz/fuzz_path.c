@@ -22,26 +22,21 @@
 #include "arena.h"
 #include "url.h"
 #include "vntext.h"
+#include "fuzz.h"
 
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 
 #define MAX_SEGS 16
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static arena *a;
+	arena *a = fuzz_arena();
 	char **segs, **segs2, *in;
 	size_t n, n2;
 	int ts, ts2, rc;
 
-	if (!a)
-		a = arena_new(4096);
-	arena_reset(a);
-
-	in = malloc(size ? size : 1);
+	in = fuzz_copy(data, size);
 	if (!in)
 		return 0;
-	memcpy(in, data, size);
 	rc = path_split(a, in, size, MAX_SEGS, &segs, &n, &ts);
 	free(in);
 	if (rc != URL_OK) {

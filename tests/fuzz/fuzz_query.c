@@ -26,9 +26,9 @@
 #include "form.h"
 #include "url.h"
 #include "vntext.h"
+#include "fuzz.h"
 
 /* abort() rather than assert(): must also fire in -DNDEBUG builds. */
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 
 #define MAX_PAIRS 16
 
@@ -128,21 +128,15 @@ static void check_validate(arena *a, const kvlist *l)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static arena *a;
+	arena *a = fuzz_arena();
 	kvlist l, l2;
 	const char *bad = NULL;
 	char *in;
 	int rc;
 
-	if (!a)
-		a = arena_new(4096);
-	arena_reset(a);
-
-	/* an exact-size copy: no NUL after the data */
-	in = malloc(size ? size : 1);
+	in = fuzz_copy(data, size);
 	if (!in)
 		return 0;
-	memcpy(in, data, size);
 
 	rc = form_parse(a, in, size, MAX_PAIRS, &l, &bad);
 	if (rc != URL_OK) {
