@@ -107,27 +107,39 @@ def test_reimport_changes_nothing():
     assert "2642 unchanged" in out.stdout.replace("   ", " ").replace("  ", " ")
 
 
-def test_updated_file_is_picked_up():
+def import_edited(relpath, edit):
+    """Import a copy of the public data whose file relpath went through
+    edit(text) -> text; returns the importer's output. The caller re-imports
+    the real data afterwards."""
     tmp = tempfile.mkdtemp()
     try:
         data = os.path.join(tmp, "data")
         shutil.copytree(DATA, data)
-        path = os.path.join(data, "procedures/tthc_catalog.csv")
+        path = os.path.join(data, relpath)
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        assert ",Thủ tục đăng ký kết hôn," in text
         with open(path, "w", encoding="utf-8") as f:
-            f.write(text.replace(",Thủ tục đăng ký kết hôn,", ",Thủ tục đăng ký kết hôn (bản sửa),", 1))
+            f.write(edit(text))
         env = dict(os.environ, PORTAL_DATA_DIR=data)
         out = subprocess.run([os.path.join(ROOT, "conf/stack.sh"), "import"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=300)
         assert out.returncode == 0, out.stderr
-        assert "1 changed" in " ".join(out.stdout.split()), out.stdout
-        assert wait_until(lambda: "(bản sửa)" in get("/catalog/api/procedures/1.000894").text, 10)
+        return out.stdout
     finally:
         shutil.rmtree(tmp)
-        out = stack("import")
-    assert out.returncode == 0
+
+
+def test_updated_file_is_picked_up():
+    def rename(text):
+        assert ",Thủ tục đăng ký kết hôn," in text
+        return text.replace(",Thủ tục đăng ký kết hôn,", ",Thủ tục đăng ký kết hôn (bản sửa),", 1)
+    try:
+        out = import_edited("procedures/tthc_catalog.csv", rename)
+        assert "1 changed" in " ".join(out.split()), out
+        assert wait_until(lambda: "(bản sửa)" in get("/catalog/api/procedures/1.000894").text, 10)
+    finally:
+        restored = stack("import")
+    assert restored.returncode == 0
     assert wait_until(lambda: "(bản sửa)" not in get("/catalog/api/procedures/1.000894").text, 10)
 
 
@@ -144,30 +156,22 @@ def test_agency_codes_survive_a_removed_commune():
     before = agency_codes()
     home_communes = [n for n in before if n.startswith("Ủy ban nhân dân Phường")]
     gone = home_communes[0]
-    tmp = tempfile.mkdtemp()
-    try:
-        data = os.path.join(tmp, "data")
-        shutil.copytree(DATA, data)
-        path = os.path.join(data, "admin_units/2025-07-01/communes.csv")
-        with open(path, encoding="utf-8") as f:
-            lines = f.readlines()
-        name = gone.replace("Ủy ban nhân dân ", "")
+    name = gone.replace("Ủy ban nhân dân ", "")
+
+    def drop(text):
+        lines = text.splitlines(keepends=True)
         kept = [l for l in lines if f",{name}," not in l]
         assert len(kept) == len(lines) - 1
-        with open(path, "w", encoding="utf-8") as f:
-            f.writelines(kept)
-        env = dict(os.environ, PORTAL_DATA_DIR=data)
-        out = subprocess.run([os.path.join(ROOT, "conf/stack.sh"), "import"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=300)
-        assert out.returncode == 0, out.stderr
-        assert "1 retired" in out.stdout and " 0 changed" in out.stdout.split("agencies")[1].split("\n")[0], out.stdout
+        return "".join(kept)
+    try:
+        out = import_edited("admin_units/2025-07-01/communes.csv", drop)
+        assert "1 retired" in out and " 0 changed" in out.split("agencies")[1].split("\n")[0], out
         assert wait_until(lambda: gone not in agency_codes(), 10)
         after = agency_codes()
         assert all(after[n] == c for n, c in before.items() if n != gone)
     finally:
-        shutil.rmtree(tmp)
-        out = stack("import")
-    assert out.returncode == 0
+        restored = stack("import")
+    assert restored.returncode == 0
     assert wait_until(lambda: agency_codes() == before, 10)
 
 
