@@ -301,6 +301,13 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 {
 	if (strlen(r->uri) > MAX_URI)
 		return 414;
+	/* A stray cookie from another site on this host must not lock a
+	 * citizen out: a malformed or oversized Cookie header counts as none
+	 * (and so as no session). */
+	const char *cookie = r->cookie_header ? r->cookie_header : "";
+	if (strlen(cookie) > MAX_COOKIE ||
+	    cookie_parse(r->a, cookie, strlen(cookie), MAX_COOKIES, &r->cookies) != URL_OK)
+		r->cookies.n = 0;
 	const char *q = strchr(r->uri, '?');
 	size_t plen = q ? (size_t)(q - r->uri) : strlen(r->uri);
 	int rc = path_split(r->a, r->uri, plen, MAX_SEGS, &r->segs, &r->nsegs,
@@ -461,12 +468,7 @@ static void serve(const app *area, int fd)
 		/* Absolute links (QR codes) use the configured address, never
 		 * the Host header a client can forge. */
 		r.scheme_host = public_url;
-		const char *cookie = param(&fr, "HTTP_COOKIE");
-		/* A stray cookie from another site on this host must not lock
-		 * a citizen out: malformed cookie headers are ignored. */
-		if (strlen(cookie) <= MAX_COOKIE &&
-		    cookie_parse(a, cookie, strlen(cookie), MAX_COOKIES, &r.cookies) != URL_OK)
-			r.cookies.n = 0;
+		r.cookie_header = param(&fr, "HTTP_COOKIE");
 
 		const char *cls = param(&fr, "CONTENT_LENGTH");
 		long long cl = *cls ? strtoll(cls, NULL, 10) : 0;
