@@ -208,7 +208,9 @@ programs_start() {
 			setsid "$BIN/$area" --socket "$RUN/$area-$slot.sock" --procs "$procs" \
 			--pidfile "$RUN/$area-$slot.pid" --user "$user" \
 			</dev/null >>"$LOG/$area.log" 2>&1 &
-		for i in $(seq 1 100); do
+		# The supervisor loads the area's data before it forks (slow under
+		# the sanitizers): wait up to a minute.
+		for i in $(seq 1 600); do
 			[ -S "$RUN/$area-$slot.sock" ] && pid_of "$RUN/$area-$slot.pid" "$(want_area "$area")" >/dev/null && break
 			sleep 0.1
 		done

@@ -412,6 +412,8 @@ int server_main(int argc, char **argv, const app *area)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (area->master_init)
+		area->master_init();
 	pid_t kids[MAX_PROCS];
 	double born[MAX_PROCS];
 	for (int i = 0; i < procs; i++) {
@@ -453,6 +455,8 @@ int server_main(int argc, char **argv, const app *area)
 			if (kids[i] < 0)
 				perror("server: fork");
 		}
+		if (area->master_tick)
+			area->master_tick();
 	}
 	for (int i = 0; i < procs; i++)
 		if (kids[i] > 0)
