@@ -637,6 +637,8 @@ int server_main(int argc, char **argv, const app *area)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (area->master_init)
+		area->master_init();
 	/* Workers first, then one process per background job (PORTAL_JOBS=0
 	 * turns jobs off on a host that should only serve). */
 	const job *jobs[MAX_PROCS];
@@ -687,6 +689,8 @@ int server_main(int argc, char **argv, const app *area)
 			if (kids[i] < 0)
 				perror("server: fork");
 		}
+		if (area->master_tick)
+			area->master_tick();
 	}
 	for (int i = 0; i < nkids; i++)
 		if (kids[i] > 0)

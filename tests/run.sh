@@ -20,6 +20,8 @@ export PORTAL_CATALOG_PROCS=2
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32
+# 127.0.0.4 stands for the province's reverse proxy (X-Forwarded-For trusted).
+export PORTAL_TRUSTED_PROXIES=127.0.0.4/32
 export PORTAL_DATA_DIR=${PORTAL_DATA_DIR:-$ROOT/../shared/data}
 export FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 ABS_VAR=$ROOT/$PORTAL_VAR
@@ -87,7 +89,8 @@ unit_tests() {
 integration() {
 	/usr/bin/python3 tests/integration/harness.py \
 		tests/integration/test_search.py tests/integration/test_pages.py \
-		tests/integration/test_bad_input.py tests/integration/test_resilience.py
+		tests/integration/test_bad_input.py tests/integration/test_limits.py \
+		tests/integration/test_resilience.py
 }
 
 browser() {
