@@ -20,6 +20,9 @@ typedef enum {
 	FT_INT,      /* decimal integer in [min, max] */
 	FT_ENUM,     /* one of choices */
 	FT_PATTERN,  /* text accepted by check() (codes, slugs) */
+	FT_LINE,     /* FT_TEXT of a one-line box (a search box): a tab or a
+		      * line break pasted into it is a space, as the browser's
+		      * own <input> makes it; other controls are refused */
 } field_type;
 
 typedef struct field_spec {

@@ -48,7 +48,7 @@ static const char *const onlines[] = {"toan_trinh", "mot_phan", "khong", NULL};
 static const char *const fees[] = {"co", "khong", NULL};
 
 #define SEARCH_FIELDS \
-	{"q", FT_TEXT, 200, 0, 0, NULL, NULL, "tối đa 200 ký tự"}, \
+	{"q", FT_LINE, 200, 0, 0, NULL, NULL, "hãy gõ ngắn hơn, chỉ giữ những từ chính"}, \
 	{"field", FT_INT, 0, 1, 65535, NULL, NULL, "mã lĩnh vực"}, \
 	{"level", FT_ENUM, 0, 0, 0, levels, NULL, "bo, tinh, xa hoặc khac"}, \
 	{"online", FT_ENUM, 0, 0, 0, onlines, NULL, "toan_trinh, mot_phan hoặc khong"}, \

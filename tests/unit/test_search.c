@@ -85,7 +85,7 @@ static int teardown(void **state)
 
 static search_result run(const char *q, search_query *opt)
 {
-	search_query sq = {q, -1, 0, -1, -1, NULL, 0, 10};
+	search_query sq = {q, -1, 0, -1, -1, NULL, 0, 10, NULL, 0};
 	if (opt) {
 		sq = *opt;
 		sq.q = q;
@@ -181,17 +181,17 @@ static void marks_as_typed_win_ties(void **state)
 static void filters(void **state)
 {
 	(void)state;
-	search_query f = {NULL, -1, LV_PROVINCE, -1, -1, NULL, 0, 10};
+	search_query f = {NULL, -1, LV_PROVINCE, -1, -1, NULL, 0, 10, NULL, 0};
 	search_result r = run("dang ky", &f);
 	assert_int_equal(r.total, 1);
 	assert_string_equal(code_at(&r, 0), "1.000006");
-	search_query on = {NULL, -1, 0, ONLINE_FULL, -1, NULL, 0, 10};
+	search_query on = {NULL, -1, 0, ONLINE_FULL, -1, NULL, 0, 10, NULL, 0};
 	r = run("", &on);
 	assert_int_equal(r.total, 1);
-	search_query fee = {NULL, -1, 0, -1, FEES_FEE, NULL, 0, 10};
+	search_query fee = {NULL, -1, 0, -1, FEES_FEE, NULL, 0, 10, NULL, 0};
 	r = run("", &fee);
 	assert_int_equal(r.total, 4);
-	search_query fld = {NULL, 1, 0, -1, -1, NULL, 0, 10};
+	search_query fld = {NULL, 1, 0, -1, -1, NULL, 0, 10, NULL, 0};
 	r = run("", &fld);
 	assert_int_equal(r.total, 3);
 }
@@ -199,11 +199,11 @@ static void filters(void **state)
 static void paging_and_unknown_words(void **state)
 {
 	(void)state;
-	search_query pg = {NULL, -1, 0, -1, -1, NULL, 2, 2};
+	search_query pg = {NULL, -1, 0, -1, -1, NULL, 2, 2, NULL, 0};
 	search_result r = run("dang ky", &pg);
 	assert_int_equal(r.n, 2);
 	assert_true(r.total >= 6);
-	search_query far = {NULL, -1, 0, -1, -1, NULL, 100, 10};
+	search_query far = {NULL, -1, 0, -1, -1, NULL, 100, 10, NULL, 0};
 	r = run("dang ky", &far);
 	assert_int_equal(r.n, 0);
 	r = run("xyzzy khai", NULL);
