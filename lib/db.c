@@ -37,6 +37,7 @@ struct db {
 	char err[256];
 	db_stmt *stmts[MAX_STMTS];
 	int nstmts;
+	unsigned timeout;  /* seconds for connect, read and write; 0 = default */
 };
 
 static void set_err(db *d, const char *what, const char *msg)
@@ -53,9 +54,9 @@ static int connect_now(db *d)
 		set_err(d, "mysql_init", "out of memory");
 		return -1;
 	}
-	unsigned int timeout = 2;
+	unsigned int timeout = d->timeout ? d->timeout : 2;
 	mysql_options(c, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	unsigned int rw = 30;
+	unsigned int rw = d->timeout ? d->timeout : 30;
 	mysql_options(c, MYSQL_OPT_READ_TIMEOUT, &rw);
 	mysql_options(c, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 	mysql_options(c, MYSQL_SET_CHARSET_NAME, "utf8mb4");
@@ -104,9 +105,15 @@ static void stmt_free(db_stmt *s);
 
 db *db_open(void)
 {
+	return db_open_timeout(0);
+}
+
+db *db_open_timeout(unsigned seconds)
+{
 	db *d = calloc(1, sizeof *d);
 	if (!d)
 		abort();
+	d->timeout = seconds;
 	connect_now(d);
 	return d;
 }

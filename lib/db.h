@@ -23,6 +23,9 @@ typedef struct db db;
 typedef struct db_stmt db_stmt;
 
 db *db_open(void);                 /* never NULL; may be disconnected */
+/* The same with connect, read and write timeouts of the given seconds,
+ * for work that must give up fast rather than wait (background writers). */
+db *db_open_timeout(unsigned seconds);
 void db_close(db *d);
 int db_connected(db *d);           /* 1 if a connection is up (tries once) */
 const char *db_error(db *d);

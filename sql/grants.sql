@@ -6,6 +6,10 @@
 CREATE USER IF NOT EXISTS 'portal_catalog'@'localhost' IDENTIFIED BY '@CATALOG_PASSWORD@';
 ALTER USER 'portal_catalog'@'localhost' IDENTIFIED BY '@CATALOG_PASSWORD@';
 GRANT SELECT ON `@DB@`.* TO 'portal_catalog'@'localhost';
+-- ... and writes what search learns: misses counted, staff's dictionary
+-- entries (searchlog.h).  Rows are never deleted.
+GRANT INSERT, UPDATE, SELECT ON `@DB@`.search_miss TO 'portal_catalog'@'localhost';
+GRANT INSERT, UPDATE, SELECT ON `@DB@`.search_synonym TO 'portal_catalog'@'localhost';
 
 -- The importer writes the catalog tables and nothing else.
 CREATE USER IF NOT EXISTS 'portal_import'@'localhost' IDENTIFIED BY '@IMPORT_PASSWORD@';

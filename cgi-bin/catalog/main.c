@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "db.h"
 #include "handlers.h"
+#include "searchlog.h"
 #include "server.h"
 
 
@@ -46,6 +47,7 @@ static int is_agency_code(const char *v, size_t n)
 static const char *const levels[] = {"bo", "tinh", "xa", "khac", NULL};
 static const char *const onlines[] = {"toan_trinh", "mot_phan", "khong", NULL};
 static const char *const fees[] = {"co", "khong", NULL};
+static const char *const yes[] = {"1", NULL};
 
 #define SEARCH_FIELDS \
 	{"q", FT_LINE, 200, 0, 0, NULL, NULL, "hãy gõ ngắn hơn, chỉ giữ những từ chính"}, \
@@ -53,7 +55,8 @@ static const char *const fees[] = {"co", "khong", NULL};
 	{"level", FT_ENUM, 0, 0, 0, levels, NULL, "bo, tinh, xa hoặc khac"}, \
 	{"online", FT_ENUM, 0, 0, 0, onlines, NULL, "toan_trinh, mot_phan hoặc khong"}, \
 	{"fee", FT_ENUM, 0, 0, 0, fees, NULL, "co hoặc khong"}, \
-	{"page", FT_INT, 0, 1, 1000, NULL, NULL, "số trang từ 1 đến 1000"}
+	{"page", FT_INT, 0, 1, 1000, NULL, NULL, "số trang từ 1 đến 1000"}, \
+	{"exact", FT_ENUM, 0, 0, 0, yes, NULL, "1: tìm đúng các từ đã gõ, không đoán nghĩa"}
 
 static const field_spec search_q[] = {SEARCH_FIELDS, {NULL}};
 static const field_spec api_q[] = {
@@ -76,6 +79,13 @@ static const field_spec agency_cap[] = {
 
 #define GET (HTTP_GET | HTTP_HEAD)
 
+/* Staff's page of searches that found nothing (admin.c): its list takes
+ * ?page, its form posts these fields. */
+static const field_spec misses_q[] = {
+	{"page", FT_INT, 0, 1, 1000, NULL, NULL, "số trang từ 1 đến 1000"},
+	{NULL},
+};
+
 static const route routes[] = {
 	{"home", GET, "/", h_home, NULL, NULL, 0, 0, 1},
 	{"catalog", GET, "/catalog/", h_search, search_q, NULL, 0, 0, 1},
@@ -89,6 +99,12 @@ static const route routes[] = {
 	{"api_search", GET, "/catalog/api/procedures", h_api_search, api_q, NULL, 1, 0, 1},
 	{"api_procedure", GET, "/catalog/api/procedures/{code}", h_api_procedure, NULL, code_cap, 1, 0, 1},
 	{"health", GET, "/catalog/health", h_health, NULL, NULL, 1, 0, 0},
+	/* STAFF ONLY.  The lead adds `.auth = AUTH_STAFF` (a staff login with
+	 * the catalog role) and the audit log when merging; the server's CSRF
+	 * check covers the POST.  Until then the intranet site is its only
+	 * gate.  Never cached: it changes with every edit. */
+	{"admin_search_misses", GET | HTTP_POST, "/catalog/admin/search-misses", h_admin_misses,
+	 misses_q, NULL, 0, SITE_INTRANET, 0},
 };
 
 /* Reload when an import has changed the catalog; keep serving what we
@@ -115,14 +131,39 @@ static void refresh(void)
 		next->version, next->nprocs, arena_used(next->a) / 1024);
 }
 
+/* Pages are a function of the catalog and of the search dictionary. */
 static long long generation(void)
 {
-	return current ? current->version : -1;
+	return current ? current->version * 1000003 + searchlog_generation() : -1;
+}
+
+db *server_db_handle(void)
+{
+	return dbh;
+}
+
+/* The dictionary file: PORTAL_SEARCH_DICT, or data/synonyms.tsv next to
+ * the catalog's templates directory. */
+static const char *dict_path(void)
+{
+	const char *p = conf_str("PORTAL_SEARCH_DICT", NULL);
+	if (p)
+		return p;
+	static char path[1024];
+	const char *t = conf_str("PORTAL_TEMPLATES", "cgi-bin/catalog/templates");
+	size_t n = strlen(t);
+	while (n && t[n - 1] == '/')
+		n--;
+	if (n >= 9 && strncmp(t + n - 9, "templates", 9) == 0)
+		n -= 9;
+	snprintf(path, sizeof path, "%.*sdata/synonyms.tsv", (int)n, t);
+	return path;
 }
 
 static int init(void)
 {
 	dbh = db_open();
+	searchlog_init(dict_path());
 	refresh();
 	return 0;
 }
@@ -142,5 +183,6 @@ int main(int argc, char **argv)
 		.generation = generation,
 		.api_prefix = "/catalog/api/",
 	};
+	searchlog_prefork();
 	return server_main(argc, argv, &catalog_app);
 }

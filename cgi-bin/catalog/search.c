@@ -17,7 +17,8 @@ typedef struct term {
 	uint32_t n;          /* postings */
 	int last_doc;        /* build-time de-duplication */
 	uint32_t *post;      /* (doc << 1) | IN_NAME */
-	const char *shown;   /* as first written in a name, with its marks */
+	const char *shown;   /* as mostly written in the names, with its marks */
+	int votes;           /* majority vote for shown */
 } term;
 
 struct search_index {
@@ -199,8 +200,17 @@ static void note_shown(search_index *x, arena *tmp, const char *lower)
 	int n = split_words(tmp, lower, strlen(lower), fold, shown, 64);
 	for (int i = 0; i < n; i++) {
 		term *t = lookup(x, fold[i], strlen(fold[i]));
-		if (t && !t->shown)
+		if (!t)
+			continue;
+		/* Boyer-Moore majority: the spelling most names use wins. */
+		if (t->shown && strcmp(t->shown, shown[i]) == 0)
+			t->votes++;
+		else if (t->votes > 0)
+			t->votes--;
+		else {
 			t->shown = arena_strdup(x->a, shown[i]);
+			t->votes = 1;
+		}
 	}
 }
 
@@ -386,12 +396,14 @@ static int has_marks(const char *s)
 #define MAX_CANDIDATES 3      /* corrections kept for one word */
 #define FILLER_WEIGHT 0.05f   /* an optional word only breaks ties */
 #define BODY_WEIGHT 0.5f      /* a word in the body counts half */
+#define ADJ_WEIGHT 0.5f       /* two concepts side by side in the name */
 
 typedef struct qalt {
 	uint64_t mask;        /* its words */
 	float weight;         /* sum of their idf */
 	float factor;         /* 1 as typed or meant, less for a guess */
 	int corrected;
+	int first, last;      /* its first and last word, for adjacency */
 } qalt;
 
 typedef struct qconcept {
@@ -444,7 +456,7 @@ static int add_alt(qplan *pl, qconcept *c, const search_index *x, const char *ph
 {
 	if (c->nalt == MAX_ALTS)
 		return 0;
-	qalt al = {0, 0, factor, corrected};
+	qalt al = {0, 0, factor, corrected, -1, -1};
 	for (const char *p = phrase; *p;) {
 		while (*p == ' ')
 			p++;
@@ -455,6 +467,9 @@ static int add_alt(qplan *pl, qconcept *c, const search_index *x, const char *ph
 		if (id < 0 || !pl->t[id])
 			return 0;
 		al.mask |= 1ull << id;
+		if (al.first < 0)
+			al.first = id;
+		al.last = id;
 		p += n;
 	}
 	if (!al.mask)
@@ -623,10 +638,11 @@ static void plan_word(qplan *pl, const search_index *x, const char *w, const cha
 		return;
 	}
 	edit_variants(x, w, best, &nbest);
-	/* Two words run together: "dangky", "khaisinh". */
+	/* Two words run together: "dangky", "khaisinh" (unless a surer slip
+	 * explains the word, as "dd" for đ does "ddang"). */
 	size_t n = strlen(w);
-	int split = 0;
-	for (size_t i = 2; i + 2 <= n && !split; i++)
+	int sure = nbest && best[0].score >= 3, split = 0;
+	for (size_t i = 2; i + 2 <= n && !split && !sure; i++)
 		if (df_of(x, w, i) && df_of(x, w + i, n - i)) {
 			char *two = arena_printf(a, "%.*s %s", (int)i, w, w + i);
 			if (add_alt(pl, c, x, two, 0.9f, 1, a)) {
@@ -700,6 +716,44 @@ static float idf_sum(const qplan *pl, uint64_t m)
 }
 
 /* ---- ranking -------------------------------------------------------- */
+
+/* Consecutive concepts of the query that stand side by side in the name
+ * ("thường trú", not "thường ... chủ"): a bonus, the way a phrase query
+ * would score it.  Only alternatives whole in the name are tried. */
+static float adjacency(const qplan *pl, const proc *p, uint64_t nm)
+{
+	float bonus = 0;
+	int prev = -1;
+	for (int i = 0; i < pl->nc; i++) {
+		if (pl->c[i].optional)
+			continue;
+		if (prev >= 0) {
+			const qconcept *a = &pl->c[prev], *b = &pl->c[i];
+			float best = 0;
+			for (int x = 0; x < a->nalt; x++) {
+				if ((a->alt[x].mask & nm) != a->alt[x].mask)
+					continue;
+				for (int y = 0; y < b->nalt; y++) {
+					if ((b->alt[y].mask & nm) != b->alt[y].mask)
+						continue;
+					float f = a->alt[x].factor < b->alt[y].factor ? a->alt[x].factor
+										     : b->alt[y].factor;
+					if (f <= best)
+						continue;
+					char pair[130];
+					int n = snprintf(pair, sizeof pair, "%s %s", pl->word[a->alt[x].last],
+							 pl->word[b->alt[y].first]);
+					if (n > 0 && (size_t)n < sizeof pair &&
+					    has_phrase(p->fold_phrases, (size_t)p->phrases_len, pair, (size_t)n))
+						best = f;
+				}
+			}
+			bonus += ADJ_WEIGHT * (a->w < b->w ? a->w : b->w) * best;
+		}
+		prev = i;
+	}
+	return bonus;
+}
 
 /* Lower is better: tier, an exact match before a corrected one, all the
  * words as typed in the name, the words with their marks, the score, a
@@ -888,6 +942,7 @@ void search_run(const catalog *c, const search_query *q, arena *a, search_result
 			}
 			if (!some)
 				continue;   /* only filler words in common */
+			score += adjacency(pl, p, nm);
 			int literal = lit_known && (nm & lit) == lit;
 			int tier;
 			if (literal && has_phrase(p->fold_phrases, (size_t)p->phrases_len, folded, flen))

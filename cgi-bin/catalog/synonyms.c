@@ -135,7 +135,7 @@ int syn_add(syn_dict *d, const char *phrase, const char *expansion, const char *
 	vn_fold(phrase, pn, key);
 	int nw = words_of(key);
 	if (nw == 0 || nw > SYN_MAX_WORDS)
-		return fail(err, errlen, "cụm từ phải có từ 1 đến 6 từ");
+		return fail(err, errlen, "cụm từ phải có từ 1 đến 8 từ");
 
 	syn_entry e;
 	memset(&e, 0, sizeof e);

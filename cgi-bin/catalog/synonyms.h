@@ -31,7 +31,7 @@
 
 #include <stddef.h>
 
-#define SYN_MAX_WORDS 6
+#define SYN_MAX_WORDS 8
 #define SYN_MAX_ALTS 6
 #define SYN_MAX_PHRASE 100      /* bytes, as typed */
 #define SYN_MAX_EXPANSION 400
