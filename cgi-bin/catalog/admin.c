@@ -37,7 +37,7 @@ static int add_entry(request *r)
 	if (form_validate(r->a, &r->form_pairs, entry_form, &v, &r->error) < 0)
 		return 400;
 	char err[200] = "";
-	int st = searchlog_add(server_db_handle(), val(v, F_PHRASE), val(v, F_EXPANSION),
+	int st = searchlog_add(catalog_db, val(v, F_PHRASE), val(v, F_EXPANSION),
 			       v[F_KIND].s ? val(v, F_KIND) : "tu", val(v, F_REASON), err, sizeof err);
 	if (st == 400) {
 		r->error.field = "phrase";
@@ -63,9 +63,9 @@ int h_admin_misses(request *r)
 			return st;
 		refused = st == 1;
 	}
-	const syn_dict *d = searchlog_dict(server_db_handle());
+	const syn_dict *d = searchlog_dict(catalog_db);
 	search_miss_row *rows;
-	int n = searchlog_top_misses(server_db_handle(), r->a, MISSES_SHOWN, &rows);
+	int n = searchlog_top_misses(catalog_db, r->a, MISSES_SHOWN, &rows);
 	if (n < 0) {
 		r->error_detail = "Cơ sở dữ liệu chưa trả lời; hãy thử lại sau ít phút.";
 		return 503;

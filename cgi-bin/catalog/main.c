@@ -137,11 +137,6 @@ static long long generation(void)
 	return current ? current->version * 1000003 + searchlog_generation() : -1;
 }
 
-db *server_db_handle(void)
-{
-	return dbh;
-}
-
 /* The dictionary file: PORTAL_SEARCH_DICT, or data/synonyms.tsv next to
  * the catalog's templates directory. */
 static const char *dict_path(void)
@@ -163,6 +158,7 @@ static const char *dict_path(void)
 static int init(void)
 {
 	dbh = db_open();
+	catalog_db = dbh;
 	searchlog_init(dict_path());
 	refresh();
 	return 0;

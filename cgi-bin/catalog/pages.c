@@ -14,6 +14,7 @@
 #define PER_PAGE 20
 
 catalog *current;
+db *catalog_db;
 
 /* The fields people ask about most, found by their folded names. */
 static const char *const common_fields[] = {
@@ -133,7 +134,7 @@ int read_filters(request *r, search_query *q, int per_page)
 	q->limit = per_page;
 	q->offset = (int)(req_query_int(r, "page", 1) - 1) * per_page;
 	q->exact = req_query(r, "exact") != NULL;
-	q->dict = searchlog_dict(server_db_handle());
+	q->dict = searchlog_dict(catalog_db);
 	return 0;
 }
 

@@ -393,10 +393,11 @@ static int has_marks(const char *s)
 #define MAX_WORDS 64          /* distinct words of all alternatives */
 #define MAX_CONCEPTS 16
 #define MAX_ALTS 10
-#define MAX_CANDIDATES 3      /* corrections kept for one word */
-#define FILLER_WEIGHT 0.05f   /* an optional word only breaks ties */
+#define MAX_CANDIDATES 8      /* corrections kept for one word */
 #define BODY_WEIGHT 0.5f      /* a word in the body counts half */
 #define ADJ_WEIGHT 0.5f       /* two concepts side by side in the name */
+#define DICT_WEIGHT 2.0f      /* a phrase the dictionary knows is what the
+			       * query is about: it outweighs stray words */
 
 typedef struct qalt {
 	uint64_t mask;        /* its words */
@@ -404,13 +405,16 @@ typedef struct qalt {
 	float factor;         /* 1 as typed or meant, less for a guess */
 	int corrected;
 	int first, last;      /* its first and last word, for adjacency */
+	const char *phrase;   /* folded, in order */
+	int nw;
 } qalt;
 
 typedef struct qconcept {
 	qalt alt[MAX_ALTS];
 	int nalt;
 	float w;              /* how much it decides */
-	int optional;         /* filler: never required */
+	float maxw;           /* weight of its fullest alternative */
+	int optional;         /* filler: never required, never scored */
 	int from_dict, from_fix;
 	const char *shown;    /* how the concept reads, for "understood as" */
 } qconcept;
@@ -422,6 +426,9 @@ typedef struct qplan {
 	int nwords;
 	qconcept c[MAX_CONCEPTS];
 	int nc;
+	int rewrites;         /* the dictionary put other words for the typed
+			       * ones: all of those in a name no longer
+			       * counts as "the words as typed" */
 } qplan;
 
 static float idf_of(const search_index *x, uint32_t df)
@@ -456,7 +463,7 @@ static int add_alt(qplan *pl, qconcept *c, const search_index *x, const char *ph
 {
 	if (c->nalt == MAX_ALTS)
 		return 0;
-	qalt al = {0, 0, factor, corrected, -1, -1};
+	qalt al = {0, 0, factor, corrected, -1, -1, phrase, 0};
 	for (const char *p = phrase; *p;) {
 		while (*p == ' ')
 			p++;
@@ -482,6 +489,10 @@ static int add_alt(qplan *pl, qconcept *c, const search_index *x, const char *ph
 		al.weight += pl->idf[__builtin_ctzll(m)];
 		nw++;
 	}
+	al.nw = nw;
+	al.phrase = arena_strdup(a, phrase);
+	if (al.weight > c->maxw)
+		c->maxw = al.weight;
 	c->alt[c->nalt++] = al;
 	/* A concept weighs the mean rarity of its best-known way of saying. */
 	float mean = al.weight / (float)nw;
@@ -504,7 +515,7 @@ static const rule rules[] = {
 	{"c", "t", END}, {"t", "c", END}, {"nh", "n", END}, {"ch", "t", END},
 	{"i", "y", ANY}, {"y", "i", ANY}, {"k", "c", START}, {"c", "k", START},
 	{"ph", "f", START}, {"f", "ph", START}, {"z", "d", START}, {"j", "gi", START},
-	{"q", "qu", START},
+	{"q", "qu", START}, {"g", "gi", START},
 };
 
 typedef struct cand { char w[48]; uint32_t df; int score; } cand;
@@ -684,14 +695,19 @@ static void plan_query(qplan *pl, const search_index *x, const syn_dict *dict, i
 		if (e->kind == SYN_FILLER) {
 			c->optional = 1;
 			add_alt(pl, c, x, typed.p, 1.0f, 0, a);
-			c->w *= FILLER_WEIGHT;
+			c->w = 0;
 		} else {
 			c->from_dict = 1;
 			c->shown = e->shown[0];
+			int keeps = e->kind == SYN_ABBR;
+			for (int k = 0; k < e->nalts; k++)
+				keeps |= strcmp(e->alts[k], e->key) == 0;
+			pl->rewrites |= !keeps;
 			if (e->kind == SYN_ABBR)
 				add_alt(pl, c, x, typed.p, 1.0f, 0, a);
 			for (int k = 0; k < e->nalts; k++)
 				add_alt(pl, c, x, e->alts[k], 1.0f, 0, a);
+			c->w *= DICT_WEIGHT;
 		}
 		buf_free(&typed);
 		i += used;
@@ -702,8 +718,11 @@ static void plan_query(qplan *pl, const search_index *x, const syn_dict *dict, i
 		required += !pl->c[i].optional;
 	if (!required)
 		for (int i = 0; i < pl->nc; i++) {
-			pl->c[i].optional = 0;
-			pl->c[i].w /= FILLER_WEIGHT;
+			qconcept *c = &pl->c[i];
+			c->optional = 0;
+			for (int j = 0; j < c->nalt; j++)
+				if (c->alt[j].weight / (float)c->alt[j].nw > c->w)
+					c->w = c->alt[j].weight / (float)c->alt[j].nw;
 		}
 }
 
@@ -764,7 +783,7 @@ static uint64_t make_key(int tier, int corrected, int literal, int marks, float 
 	size_t len = (size_t)p->fold_len;
 	if (len > 4095)
 		len = 4095;
-	long sc = tier == 0 ? 0 : lrintf(score * 400.0f);
+	long sc = lrintf(score * 400.0f);
 	if (sc > 65535)
 		sc = 65535;
 	if (sc < 0)
@@ -828,17 +847,14 @@ void search_run(const catalog *c, const search_query *q, arena *a, search_result
 	/* The words as typed: distinct, at most SEARCH_MAX_TOKENS. */
 	const char *wf[SEARCH_MAX_TOKENS * 2], *ws[SEARCH_MAX_TOKENS * 2];
 	int nw = split_words(a, raw, rawlen, wf, ws, SEARCH_MAX_TOKENS * 2);
-	const char *qf[SEARCH_MAX_TOKENS], *qs[SEARCH_MAX_TOKENS];
+	const char *qf[SEARCH_MAX_TOKENS];
 	int nq = 0;
 	for (int i = 0; i < nw && nq < SEARCH_MAX_TOKENS; i++) {
 		int dup = 0;
 		for (int k = 0; k < nq; k++)
 			dup |= strcmp(qf[k], wf[i]) == 0;
-		if (!dup) {
-			qf[nq] = wf[i];
-			qs[nq] = ws[i];
-			nq++;
-		}
+		if (!dup)
+			qf[nq++] = wf[i];
 	}
 	out->ntokens = nq;
 	for (int i = 0; i < nq; i++)
@@ -860,7 +876,8 @@ void search_run(const catalog *c, const search_query *q, arena *a, search_result
 		}
 	} else {
 		qplan *pl = arena_calloc(a, 1, sizeof *pl);
-		plan_query(pl, c->idx, q->dict, q->exact, qf, qs, nq, a);
+		/* every word in its place: phrases and filler need the order */
+		plan_query(pl, c->idx, q->dict, q->exact, wf, ws, nw, a);
 		shown_query(pl, a, out);
 		/* The words as typed, for "all of them in the name". */
 		uint64_t lit = 0;
@@ -921,8 +938,14 @@ void search_run(const catalog *c, const search_query *q, arena *a, search_result
 					uint64_t mn = al->mask & nm, ma = al->mask & am;
 					if (!ma)
 						continue;
+					/* the fuller way of saying it counts more */
 					float cov = (idf_sum(pl, mn) + BODY_WEIGHT * idf_sum(pl, ma & ~mn)) /
-						    al->weight * al->factor;
+						    al->weight * al->factor *
+						    (0.6f + 0.4f * al->weight / cc->maxw);
+					if (mn == al->mask && al->nw > 1 &&
+					    has_phrase(p->fold_phrases, (size_t)p->phrases_len, al->phrase,
+						       strlen(al->phrase)))
+						cov += ADJ_WEIGHT * al->factor;
 					if (cov > best)
 						best = cov;
 					if (mn == al->mask)
@@ -943,9 +966,15 @@ void search_run(const catalog *c, const search_query *q, arena *a, search_result
 			if (!some)
 				continue;   /* only filler words in common */
 			score += adjacency(pl, p, nm);
-			int literal = lit_known && (nm & lit) == lit;
+			/* All the typed words in the name: a phrase of it is what was
+			 * typed, always; scattered, only when the dictionary did not
+			 * say they mean something else ("mất bằng lái" is not any
+			 * name holding mất, bằng and lại), unless the query is long
+			 * enough to be a name typed from memory. */
+			int lit_all = lit_known && (nm & lit) == lit;
+			int literal = lit_all && (!pl->rewrites || nq >= 5);
 			int tier;
-			if (literal && has_phrase(p->fold_phrases, (size_t)p->phrases_len, folded, flen))
+			if (lit_all && has_phrase(p->fold_phrases, (size_t)p->phrases_len, folded, flen))
 				tier = 0;
 			else if (all_name && plain && core.len &&
 				 has_phrase(p->fold_phrases, (size_t)p->phrases_len, core.p, core.len))
