@@ -9,6 +9,7 @@
 #include "handlers.h"
 #include "render.h"
 #include "searchlog.h"
+#include "url.h"
 
 #define MISSES_SHOWN 200
 
@@ -72,6 +73,8 @@ int h_admin_misses(request *r)
 	}
 	for (int i = 0; i < n; i++) {
 		hsetf(r, rows[i].shown, "Misses.%d.shown", i);
+		hsetf(r, arena_printf(r->a, "/catalog/search?q=%s", url_encode(r->a, rows[i].shown)),
+		      "Misses.%d.url", i);
 		hsetf(r, rows[i].last_seen, "Misses.%d.last_seen", i);
 		hsetf(r, arena_printf(r->a, "%lld", rows[i].n), "Misses.%d.n", i);
 		/* already in the dictionary (a whole-query entry)? */

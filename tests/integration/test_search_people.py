@@ -9,7 +9,9 @@ ask on the Q&A pages of public-service portals and forums, not from the
 dictionary's lines: many use words, orders and slips the dictionary does
 not hold, to test the general mechanisms (filler, idf, corrections).
 """
-from harness import api_search, codes, get, q
+import urllib.parse
+
+from harness import INTRANET_PORT, api_search, codes, get, q, request, wait_until
 
 PASS_RATE = 0.90
 
@@ -340,3 +342,79 @@ def test_typed_names_keep_their_rank():
     for query, code in [("Thủ tục đăng ký khai sinh", "1.001193"), ("Đăng ký tạm trú", "1.004194"),
                         ("Tách hộ", "1.010038"), ("Cấp lại thẻ căn cước", "1.014064")]:
         assert codes(api_search(query, limit=1)) == [code], query
+
+
+# ---- the search box's input (issue 5) ---------------------------------------
+
+def test_eth_from_old_encodings_is_d():
+    assert "1.001193" in codes(api_search("ÐĂNG KÝ KHAI SINH", limit=3))
+
+
+def test_only_punctuation_is_no_result_with_help():
+    r = get(q("/catalog/search", q="?!... ---"))
+    assert r.status == 200
+    assert "Không tìm thấy thủ tục nào" in r.text and "chỉ có dấu câu" in r.text
+    assert "Tìm thấy" not in r.text
+    assert api_search("???")["total"] == 0
+
+
+def test_zero_is_a_query_like_any_other():
+    r = get(q("/catalog/search", q="0"))
+    assert r.status == 200
+    assert "Kết quả tìm “0”" in r.text
+
+
+def test_pasted_tab_and_newline_are_spaces():
+    r = get(q("/catalog/api/procedures", q="dang\tky\r\nkhai sinh", limit=3))
+    assert r.status == 200, r.body[:200]
+    assert "1.001193" in codes(r.json())
+
+
+def test_control_character_error_says_what_is_wrong():
+    r = get(q("/catalog/search", q="khai\x07sinh"))
+    assert r.status == 400
+    assert "ký tự điều khiển" in r.text and "ký tự thứ 5" in r.text
+    assert "ngắn hơn" not in r.text  # the length hint is not the problem
+    r = get(q("/catalog/search", page=""))
+    assert r.status == 400 and "để trống" in r.text
+
+
+# ---- misses counted, mapped by staff ----------------------------------------
+
+def _nonsense():
+    import random
+    rng = random.Random()
+    return " ".join("".join(rng.choice("qxzjwv") for _ in range(7)) for _ in range(2))
+
+
+def _misses_page():
+    return get("/catalog/admin/search-misses", port=INTRANET_PORT)
+
+
+def test_misses_are_counted_words_only_and_staff_can_map_them():
+    words = _nonsense()
+    for query in (words, words.upper(), words + " 0912345678"):
+        assert api_search(query)["total"] == 0
+    assert get(q("/catalog/search", q=words)).status == 200
+    # counted off the request path, within a few seconds
+    assert wait_until(lambda: words in _misses_page().text, seconds=15), "miss not listed"
+    page = _misses_page().text
+    row = page[page.index(words):][:300]
+    assert ">4<" in row, row            # the same words, four times
+    assert "0912345678" not in page     # numbers are never kept
+    assert get("/catalog/admin/search-misses").status == 404  # intranet only
+    # staff add a mapping: the next search uses it, no restart
+    body = urllib.parse.urlencode({"phrase": words, "expansion": "đăng ký khai sinh",
+                                   "kind": "tu", "reason": "thử nghiệm tự động"}).encode()
+    r = request("POST", "/catalog/admin/search-misses", body=body, port=INTRANET_PORT,
+                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 200 and "Đã thêm" in r.text, r.body[:300]
+    for _ in range(4):  # every worker, at once
+        res = api_search(words, limit=3)
+        assert "1.001193" in codes(res), res
+        assert res["understood_as"] == "đăng ký khai sinh"
+    # a refused entry says why, next to the form
+    bad = urllib.parse.urlencode({"phrase": "!!!", "expansion": "x", "kind": "tu", "reason": "x"}).encode()
+    r = request("POST", "/catalog/admin/search-misses", body=bad, port=INTRANET_PORT,
+                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 400 and "Chưa thêm được" in r.text

@@ -28,7 +28,7 @@
   <tr>
     <td><?cs var:m.shown ?></td><td><?cs var:m.n ?></td><td><?cs var:m.last_seen ?></td>
     <td><?cs if:m.mapped ?><?cs var:m.mapped ?><?cs else ?>chưa có<?cs /if ?></td>
-    <td><a href="/catalog/search?q=<?cs var:url_escape(m.shown) ?>">Thử tìm</a></td>
+    <td><a href="<?cs var:m.url ?>">Thử tìm</a></td>
   </tr>
   <?cs /if ?><?cs /each ?>
   </tbody>
