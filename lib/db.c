@@ -118,6 +118,11 @@ static unsigned seconds(const char *name, long long def)
 	return v >= 1 && v <= 3600 ? (unsigned)v : (unsigned)def;
 }
 
+db *db_open_timeout(unsigned s)
+{
+	return db_open_timeouts(s, s);
+}
+
 db *db_open_timeouts(unsigned connect_s, unsigned rw_s)
 {
 	db *d = calloc(1, sizeof *d);

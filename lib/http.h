@@ -77,6 +77,10 @@ typedef struct request {
 	const char *error_detail; /* optional extra sentence for error pages */
 	void *hdf;                /* the page data, see render.h */
 	int want_json;            /* errors as JSON (API routes and paths) */
+	int no_page_cache;        /* this answer must not be kept in the page
+				   * cache (the handler has to see every such
+				   * request, e.g. to count a search that
+				   * found nothing) */
 	double started;           /* monotonic seconds, for the log */
 } request;
 

@@ -115,7 +115,7 @@ static int cached_handler(const app *area, request *r)
 		return 200;
 	}
 	int status = r->route->handler(r);
-	if (status == 200) {
+	if (status == 200 && !r->no_page_cache) {
 		p.content_type = r->content_type ? r->content_type : "text/html; charset=utf-8";
 		p.cache_control = r->cache_control ? r->cache_control : "no-store";
 		p.body = r->body->p ? r->body->p : "";

@@ -21,6 +21,10 @@ GRANT SELECT ON `@DB@`.catalog_meta TO 'portal_catalog'@'localhost';
 GRANT SELECT ON `@DB@`.staff TO 'portal_catalog'@'localhost';
 GRANT SELECT, UPDATE (last_seen) ON `@DB@`.session TO 'portal_catalog'@'localhost';
 GRANT INSERT ON `@DB@`.audit_log TO 'portal_catalog'@'localhost';
+-- ... and writes what search learns: misses counted, staff's dictionary
+-- entries (searchlog.h).  Rows are never deleted.
+GRANT INSERT, UPDATE, SELECT ON `@DB@`.search_miss TO 'portal_catalog'@'localhost';
+GRANT INSERT, UPDATE, SELECT ON `@DB@`.search_synonym TO 'portal_catalog'@'localhost';
 
 -- The importer writes the catalog tables and nothing else.
 CREATE USER IF NOT EXISTS 'portal_import'@'localhost' IDENTIFIED BY '@IMPORT_PASSWORD@';

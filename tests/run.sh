@@ -88,7 +88,8 @@ unit_tests() {
 
 integration() {
 	/usr/bin/python3 tests/integration/harness.py \
-		tests/integration/test_search.py tests/integration/test_pages.py \
+		tests/integration/test_search.py tests/integration/test_search_people.py \
+		tests/integration/test_pages.py \
 		tests/integration/test_bad_input.py tests/integration/test_limits.py \
 		tests/integration/test_resilience.py
 }
