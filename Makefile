@@ -78,6 +78,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(filter-out $(BUILD
 
 unit: $(UNIT_BIN)
 
+# Tests of lib/ against a real MariaDB: built with the unit tests, run by
+# tests/run.sh once its stack is up.
+DBTEST_SRC := $(wildcard tests/db/test_*.c)
+DBTEST_BIN := $(patsubst tests/db/%.c,$(BUILD)/dbtests/%,$(DBTEST_SRC))
+$(BUILD)/dbtests/%: tests/db/%.c $(BUILD)/libportal.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libportal.a $(LIBS) -lcmocka -o $@
+
+unit: $(DBTEST_BIN)
+
 run: deps all
 	@conf/stack.sh up
 

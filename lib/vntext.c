@@ -364,3 +364,25 @@ void vn_format_percent(buf *out, long long num, long long den)
 	buf_put(out, end - 2, 2);
 	buf_putc(out, '%');
 }
+
+void utf8_clean(const char *s, size_t n, char *out, size_t max)
+{
+	size_t i = 0, j = 0;
+	while (i < n) {
+		uint32_t cp = 0;
+		size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (k == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			if (j + 1 > max)
+				break;
+			out[j++] = '?';
+			i += k ? k : 1;
+			continue;
+		}
+		if (j + k > max)
+			break;
+		memcpy(out + j, s + i, k);
+		j += k;
+		i += k;
+	}
+	out[j] = '\0';
+}

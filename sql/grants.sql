@@ -18,7 +18,7 @@ GRANT SELECT ON `@DB@`.procedure_document TO 'portal_catalog'@'localhost';
 GRANT SELECT ON `@DB@`.procedure_result TO 'portal_catalog'@'localhost';
 GRANT SELECT ON `@DB@`.procedure_legal TO 'portal_catalog'@'localhost';
 GRANT SELECT ON `@DB@`.catalog_meta TO 'portal_catalog'@'localhost';
-GRANT SELECT ON `@DB@`.staff TO 'portal_catalog'@'localhost';
+GRANT SELECT (id, login, name, agency_code, roles, active) ON `@DB@`.staff TO 'portal_catalog'@'localhost';
 GRANT SELECT, UPDATE (last_seen) ON `@DB@`.session TO 'portal_catalog'@'localhost';
 GRANT INSERT ON `@DB@`.audit_log TO 'portal_catalog'@'localhost';
 -- ... and writes what search learns: misses counted, staff's dictionary

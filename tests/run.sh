@@ -67,8 +67,8 @@ run_suite() {
 # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)...";
 # turn each binary's result into the common summary line.
 unit_tests() {
-	local dir=$1 p=0 f=0 t out
-	for t in "$dir"/tests/test_*; do
+	local dir=$1 sub=${2:-tests} p=0 f=0 t out
+	for t in "$dir"/"$sub"/test_*; do
 		out=$("$t" 2>&1)
 		local rc=$?
 		echo "$out"
@@ -134,6 +134,9 @@ pass() {
 	# every stack command of this pass, the tests' own included, uses this build
 	export PORTAL_BIN=$ROOT/$build/bin
 	if stack_up; then
+		# lib/'s transactions and outbox against the stack's MariaDB
+		PORTAL_DB_SOCKET=$ABS_VAR/run/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_NAME=portal \
+			run_suite "db-$label" unit_tests "$build" dbtests
 		run_suite "integration-$label" integration
 		[ "$label" = plain ] && run_suite "browser" browser
 	else
