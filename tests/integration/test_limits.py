@@ -4,7 +4,6 @@ not fill the error log, and nginx's own answers are the portal's pages.
 The test stack exempts only 127.0.0.1 from the limit and trusts only
 127.0.0.4 as the province's reverse proxy (tests/run.sh); every other
 loopback address is an ordinary client."""
-import concurrent.futures as cf
 import os
 import socket
 import threading
@@ -16,12 +15,28 @@ VAR = os.environ["PORTAL_VAR"]
 ERROR_LOG = os.path.join(VAR, "log/nginx-error.log")
 
 
-def flood(source, n=1500, path="/catalog/health", headers=None):
-    """n requests from source, 16 at a time (a second or two); their statuses."""
-    send = lambda i: request("GET", path, source=source,
-                             headers=headers(i) if callable(headers) else headers).status
-    with cf.ThreadPoolExecutor(16) as ex:
-        return list(ex.map(send, range(n)))
+def flood(source, seconds=2.0, path="/catalog/health", headers=None):
+    """Requests from source, 16 at a time, for a few seconds (at most 6000);
+    their statuses."""
+    end = time.monotonic() + seconds
+    lock, statuses = threading.Lock(), []
+
+    def worker():
+        while time.monotonic() < end:
+            with lock:
+                i = len(statuses)
+                if i >= 6000:
+                    return
+                statuses.append(None)
+            h = headers(i) if callable(headers) else headers
+            statuses[i] = request("GET", path, source=source, headers=h).status
+
+    threads = [threading.Thread(target=worker) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return statuses
 
 
 def during(fn, source, path="/catalog/", headers=None):
@@ -55,7 +70,7 @@ def test_one_client_flooding_does_not_lock_out_another():
 def test_a_flood_of_refusals_leaves_the_error_log_small():
     before = os.path.getsize(ERROR_LOG) if os.path.exists(ERROR_LOG) else 0
     statuses = flood("127.0.0.5")
-    assert statuses.count(429) > 1000, {s: statuses.count(s) for s in set(statuses)}
+    assert statuses.count(429) > 500, {s: statuses.count(s) for s in set(statuses)}
     time.sleep(0.5)
     grown = os.path.getsize(ERROR_LOG) - before
     # one line per refusal would be ~100 KB here
