@@ -42,6 +42,26 @@ int render_init(const char *const *dirs)
 	 * (an area may set a better one from its data). */
 	if (!err && getenv("PORTAL_SITE_PROVINCE"))
 		err = hdf_set_value(globals, "Site.province", getenv("PORTAL_SITE_PROVINCE"));
+	/* The site's navigation and search box are the deployment's, not any
+	 * area's: "path|label;path|label" and a search path. */
+	if (!err)
+		err = hdf_set_value(globals, "Site.search", getenv("PORTAL_SEARCH_PATH"));
+	const char *nav = getenv("PORTAL_NAV");
+	for (int i = 0; !err && nav && *nav && i < 12; i++) {
+		size_t n = strcspn(nav, ";");
+		const char *bar = memchr(nav, '|', n);
+		if (bar && nav[0] == '/') {
+			char name[48], val[256];
+			snprintf(name, sizeof name, "Site.nav.%d.href", i);
+			snprintf(val, sizeof val, "%.*s", (int)(bar - nav), nav);
+			err = hdf_set_value(globals, name, val);
+			snprintf(name, sizeof name, "Site.nav.%d.label", i);
+			snprintf(val, sizeof val, "%.*s", (int)(n - (size_t)(bar - nav) - 1), bar + 1);
+			if (!err)
+				err = hdf_set_value(globals, name, val);
+		}
+		nav += n + (nav[n] == ';');
+	}
 	if (err) {
 		nerr_log_error(err);
 		nerr_ignore(&err);

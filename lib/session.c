@@ -46,16 +46,19 @@ const char *session_cookie(int kind)
 	return kind == AUTH_STAFF ? "ssid" : "sid";
 }
 
-/* A cookie value we issued: 64 lowercase hex digits. */
+/* The value of a cookie we issued: exactly n lowercase hex digits, or
+ * NULL (anything else is not ours, whatever it claims). */
+static const char *hex_cookie(const request *r, const char *name, size_t n)
+{
+	const kv *c = kv_find(&r->cookies, name);
+	if (!c || c->vlen != n || strspn(c->value, "0123456789abcdef") != n)
+		return NULL;
+	return c->value;
+}
+
 static const char *token_of(const request *r, int kind)
 {
-	const kv *c = kv_find(&r->cookies, session_cookie(kind));
-	if (!c || c->vlen != 64)
-		return NULL;
-	for (size_t i = 0; i < 64; i++)
-		if (!((c->value[i] >= '0' && c->value[i] <= '9') || (c->value[i] >= 'a' && c->value[i] <= 'f')))
-			return NULL;
-	return c->value;
+	return hex_cookie(r, session_cookie(kind), 64);
 }
 
 int session_load(db *d, request *r, int kind)
@@ -149,13 +152,7 @@ static const char *csrf_of(arena *a, const char *pv)
 
 static const char *visitor(const request *r)
 {
-	const kv *c = kv_find(&r->cookies, "pv");
-	if (!c || c->vlen != 32)
-		return NULL;
-	for (size_t i = 0; i < 32; i++)
-		if (!((c->value[i] >= '0' && c->value[i] <= '9') || (c->value[i] >= 'a' && c->value[i] <= 'f')))
-			return NULL;
-	return c->value;
+	return hex_cookie(r, "pv", 32);
 }
 
 void csrf_prepare(request *r)

@@ -12,7 +12,7 @@
 #include "csv.h"
 #include "import.h"
 #include "jsonparse.h"
-#include "money.h"
+#include "fees.h"
 
 enum { CH_DIRECT = 1, CH_ONLINE = 2, CH_POST = 3 };
 

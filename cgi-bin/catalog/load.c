@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "money.h"
+#include "fees.h"
 #include "search.h"
 #include "vntext.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "json.h"
-#include "money.h"
+#include "fees.h"
 #include "render.h"
 #include "vntext.h"
 

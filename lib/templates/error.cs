@@ -5,10 +5,10 @@
   <?cs if:Error.message ?><p class="why"><?cs var:Error.message ?></p><?cs /if ?>
   <?cs if:Error.detail ?><p><?cs var:Error.detail ?></p><?cs /if ?>
   <p><?cs var:Error.help ?></p>
-  <form class="search" action="/catalog/search" method="get" role="search">
+  <?cs if:Site.search ?><form class="search" action="<?cs var:Site.search ?>" method="get" role="search">
     <label for="q-err">Tìm thủ tục</label>
     <div class="row"><input id="q-err" name="q" type="search" maxlength="200"><button type="submit">Tìm</button></div>
-  </form>
+  </form><?cs /if ?>
   <p><a href="/">Về trang chủ</a></p>
 </section>
 <?cs include:"footer.cs" ?>

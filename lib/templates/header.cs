@@ -13,8 +13,8 @@
     <a class="brand" href="/"><span class="mark" aria-hidden="true">★</span> Cổng dịch vụ công<?cs if:Site.province ?><small><?cs var:Site.province ?></small><?cs /if ?></a>
     <?cs if:Site.intranet == "1" ?><span class="badge">Mạng nội bộ cơ quan</span><?cs /if ?>
     <nav aria-label="Điều hướng chính">
-      <a href="/catalog/">Thủ tục hành chính</a>
-      <a href="/catalog/agencies/">Cơ quan</a>
+      <?cs each:item = Site.nav ?><a href="<?cs var:item.href ?>"><?cs var:item.label ?></a>
+      <?cs /each ?>
     </nav>
   </div>
 </header>

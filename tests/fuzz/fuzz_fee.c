@@ -1,6 +1,6 @@
 /*
  * fuzz_fee.c - libFuzzer harness for fee_parse and time_parse
- * (lib/money.c) on NUL-terminated copies of arbitrary bytes.
+ * (cgi-bin/catalog/fees.c, included whole: it is the catalog's) on NUL-terminated copies of arbitrary bytes.
  *
  * Invariants:
  *  - fee_parse returns one of the three kinds; FEE_UNKNOWN and FEE_FREE
@@ -13,14 +13,14 @@
  *    (and names for it), or -1.
  *
  *   clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
- *	-Ilib lib/money.c tests/fuzz/fuzz_fee.c -o /tmp/fuzz_fee
+ *	-Ilib tests/fuzz/fuzz_fee.c -o /tmp/fuzz_fee
  */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "money.h"
+#include "../../cgi-bin/catalog/fees.c"
 #include "fuzz.h"
 
 

@@ -77,6 +77,7 @@ static int run(const char *method, const char *uri, const char *ck, const char *
 	r->cookie_header = ck;
 	calls = 0;
 	server_dispatch(&test_app, r, b, blen, (long long)blen, ct);
+	render_end(r);  /* as serve() does after each request */
 	return r->status;
 }
 

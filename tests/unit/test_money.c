@@ -21,7 +21,7 @@
 
 #include "arena.h"
 #include "csv.h"
-#include "money.h"
+#include "fees.h"
 
 static const char *kind_name(int k)
 {

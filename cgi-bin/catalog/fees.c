@@ -1,5 +1,5 @@
-/* money.c - see money.h */
-#include "money.h"
+/* fees.c - see fees.h */
+#include "fees.h"
 
 #include <ctype.h>
 #include <stdlib.h>

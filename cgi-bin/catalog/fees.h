@@ -1,5 +1,6 @@
 /*
- * money.h - amounts of đồng, and reading the catalog's fee and time texts.
+ * fees.h - reading the national catalog's fee and time texts (the catalog
+ * area's own: no other area parses them).
  *
  * Money is a whole number of đồng in a long long.  The national catalog's
  * fee texts are noisy ("120 VND" where the fee is 120.000, "Miễn phí(do Ủy
@@ -7,8 +8,8 @@
  * FEE_AMOUNT or FEE_FREE only when the text leaves no doubt, and FEE_UNKNOWN
  * otherwise, so a page shows the original text rather than a wrong number.
  */
-#ifndef PORTAL_MONEY_H
-#define PORTAL_MONEY_H
+#ifndef CATALOG_FEES_H
+#define CATALOG_FEES_H
 
 enum fee_kind {
 	FEE_UNKNOWN = 0,  /* show the original text */
