@@ -24,6 +24,7 @@ struct csv_reader {
 	arena *a;
 	const unsigned char *p, *end;
 	size_t line;		/* 1-based line of p */
+	size_t rec_line;	/* where the last record returned began */
 	enum csv_state state;
 	char **scratch;		/* this row's fields so far */
 	size_t cap;
@@ -58,6 +59,11 @@ static int fail(csv_reader *r, size_t line, const char *msg)
 	r->state = CSV_FAILED;
 	snprintf(r->err, sizeof(r->err), "line %zu: %s", line, msg);
 	return -1;
+}
+
+size_t csv_line(const csv_reader *r)
+{
+	return r->rec_line;
 }
 
 const char *csv_error(const csv_reader *r)
@@ -241,6 +247,7 @@ int csv_next(csv_reader *r, char ***fields, size_t *nfields)
 		r->state = CSV_END;
 		return 0;
 	}
+	r->rec_line = r->line;
 	while (how == END_COMMA) {
 		char *f;
 		int rc;

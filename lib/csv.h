@@ -41,6 +41,10 @@ csv_reader *csv_open(arena *a, const char *data, size_t n);
  */
 int csv_next(csv_reader *r, char ***fields, size_t *nfields);
 
+/* The line the record csv_next last returned began on (1-based; a quoted
+ * field may carry it over more lines), for messages that name it. */
+size_t csv_line(const csv_reader *r);
+
 /* "line N: what went wrong" after csv_next returned -1, else "no error". */
 const char *csv_error(const csv_reader *r);
 

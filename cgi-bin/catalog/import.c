@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,52 @@ char *read_file(arena *a, const char *path, size_t *len)
 	free(p);
 	*len = n;
 	return out;
+}
+
+int row_error(const char *path, size_t line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "import: %s line %zu: ", path, line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return -1;
+}
+
+/* The database's columns that the files call otherwise. */
+static const struct { const char *db, *file; } column_names[] = {
+	{"time_text", "processing_time"},
+	{"fee_text", "fee_summary"},
+};
+
+int row_db_error(importer *im, const char *path, size_t line, const char *what,
+		 const char *column)
+{
+	const char *msg = db_error(im->d);
+	const char *too_long = strstr(msg, "Data too long for column '");
+	char col[64] = "";
+	if (too_long) {
+		const char *c = too_long + strlen("Data too long for column '");
+		size_t n = strcspn(c, "'");
+		snprintf(col, sizeof col, "%.*s", (int)n, c);
+		for (size_t i = 0; i < sizeof column_names / sizeof column_names[0]; i++)
+			if (strcmp(col, column_names[i].db) == 0)
+				snprintf(col, sizeof col, "%s", column_names[i].file);
+		if (column)
+			snprintf(col, sizeof col, "%s", column);
+		return row_error(path, line, "%s%scolumn %s: too long for the database",
+				 what ? what : "", what ? ", " : "", col);
+	}
+	return row_error(path, line, "%s%s%s", what ? what : "", what ? ": " : "",
+			 *msg ? msg : "the database refused it");
+}
+
+int check_whole(const char *path, const char *text, size_t len, size_t last_line)
+{
+	if (len && text[len - 1] == '\n')
+		return 0;
+	return row_error(path, last_line, "the file ends in the middle of this line: cut off?");
 }
 
 void tally_upsert(tally *t, long long affected)
@@ -105,6 +152,9 @@ int main(int argc, char **argv)
 			return 64;
 		}
 	}
+	/* Progress on stdout and errors on stderr come out in the order
+	 * they happen, also through a pipe. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	im.a = arena_new(1 << 20);
 	im.d = db_open();
 	if (!db_connected(im.d)) {
@@ -112,8 +162,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("import: loading %s\n", im.data_dir);
-	if (db_begin(im.d) < 0 || import_units(&im) < 0 || import_procedures(&im) < 0) {
+	if (db_begin(im.d) < 0) {
 		fprintf(stderr, "import: failed, nothing changed: %s\n", db_error(im.d));
+		return 1;
+	}
+	/* Each step has said what went wrong, with the file and line. */
+	if (import_units(&im) < 0 || import_procedures(&im) < 0) {
+		fprintf(stderr, "import: failed, nothing changed\n");
 		db_rollback(im.d);
 		return 1;
 	}
@@ -121,7 +176,7 @@ int main(int argc, char **argv)
 		db_stmt *v = db_prepare(im.d,
 			"UPDATE catalog_meta SET v = CAST(v AS UNSIGNED) + 1 WHERE k = 'version'");
 		if (db_exec(v, "") < 0) {
-			fprintf(stderr, "import: %s\n", db_error(im.d));
+			fprintf(stderr, "import: failed, nothing changed: %s\n", db_error(im.d));
 			db_rollback(im.d);
 			return 1;
 		}

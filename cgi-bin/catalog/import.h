@@ -34,6 +34,25 @@ typedef struct importer {
 
 /* Read a whole file (gunzipped when it ends in .gz) into the arena. */
 char *read_file(arena *a, const char *path, size_t *len);
+
+/*
+ * Every error names the file and the line, and says what is wrong: the
+ * importer fails whole rather than guess, so the message is all a person
+ * has to mend the file with.  These print "import: FILE line N: ..." to
+ * stderr and return -1.
+ */
+int row_error(const char *path, size_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The database refused a row: a value that does not fit its column says
+ * "column C: too long" (column = the file's name for it when given, else
+ * the database's), anything else the database's own words.  what names
+ * the row ("procedure 1.001193"), or NULL. */
+int row_db_error(importer *im, const char *path, size_t line, const char *what,
+		 const char *column);
+/* A CSV file must end with a line end: one that does not was cut off,
+ * and its last row may be too (a cut at a field boundary reads as a
+ * shorter but well-formed row).  last_line: the line of the last row. */
+int check_whole(const char *path, const char *text, size_t len, size_t last_line);
 /* Count one INSERT ... ON DUPLICATE KEY UPDATE by its affected rows. */
 void tally_upsert(tally *t, long long affected);
 

@@ -25,7 +25,14 @@ typedef struct existing {
 	const char *code;
 	long long id;
 	char hash[65];
+	int in_files;
 } existing;
+
+/* A data row of the catalog file and the line it began on. */
+typedef struct row {
+	char **f;
+	size_t line;
+} row;
 
 typedef struct channel {
 	int kind;
@@ -38,6 +45,14 @@ typedef struct channel {
 static int cmp_detail(const void *x, const void *y)
 {
 	return strcmp(((const detail *)x)->code, ((const detail *)y)->code);
+}
+
+static int cmp_row_code(const void *x, const void *y, void *ctx)
+{
+	const row *a = x, *b = y;
+	int code_col = *(const int *)ctx;
+	int c = strcmp(a->f[code_col], b->f[code_col]);
+	return c ? c : (a->line > b->line) - (a->line < b->line);
 }
 
 static int cmp_existing(const void *x, const void *y)
@@ -379,11 +394,14 @@ static int write_children(importer *im, stmts *s, long long id, record *r)
 	return 0;
 }
 
-static int write_record(importer *im, stmts *s, record *r, existing *old)
+/* 0, or -1 having said why with the file and line. */
+static int write_record(importer *im, stmts *s, record *r, existing *old,
+			const char *path, size_t line)
 {
+	const char *what = arena_printf(im->a, "procedure %s", r->row[C_CODE]);
 	long long fid = field_id(im, s, r->row[C_FIELD]);
 	if (fid == -2)
-		return -1;
+		return row_db_error(im, path, line, what, "field");
 	const char *receiving = jstr(r->det, "receiving_address");
 	const char *conditions = jstr(r->det, "conditions");
 	const char *steps = jstr(r->det, "steps_text");
@@ -404,10 +422,10 @@ static int write_record(importer *im, stmts *s, record *r, existing *old)
 			    r->row[C_SUBJECTS], receiving, conditions, steps, r->online,
 			    r->fee_state, fmin, fmax, r->row[C_FEE], tval, tunit, r->row[C_TIME],
 			    url, (long long)(r->det != NULL), r->hash, id) < 0)
-			return -1;
+			return row_db_error(im, path, line, what, NULL);
 		for (int k = 0; k < 4; k++)
 			if (db_exec(s->del[k], "i", id) < 0)
-				return -1;
+				return row_db_error(im, path, line, what, NULL);
 		im->procedures.changed++;
 	} else {
 		if (db_exec(s->insert, "s" PROC_TYPES, r->row[C_CODE], r->row[C_NAME],
@@ -418,11 +436,16 @@ static int write_record(importer *im, stmts *s, record *r, existing *old)
 			    r->row[C_SUBJECTS], receiving, conditions, steps, r->online,
 			    r->fee_state, fmin, fmax, r->row[C_FEE], tval, tunit, r->row[C_TIME],
 			    url, (long long)(r->det != NULL), r->hash) < 0)
-			return -1;
+			return row_db_error(im, path, line, what, NULL);
 		id = db_insert_id(s->insert);
 		im->procedures.added++;
 	}
-	return write_children(im, s, id, r);
+	/* Child rows come from the detail files; the catalog line names the
+	 * procedure they belong to. */
+	if (write_children(im, s, id, r) < 0)
+		return row_db_error(im, path, line,
+				    arena_printf(im->a, "procedure %s, details", r->row[C_CODE]), NULL);
+	return 0;
 }
 
 static int load_existing(importer *im, existing **out, size_t *n)
@@ -444,6 +467,7 @@ static int load_existing(importer *im, existing **out, size_t *n)
 		v[*n].code = arena_strdup(im->a, db_col(q, 0, NULL));
 		v[*n].id = db_col_int(q, 1, 0);
 		snprintf(v[*n].hash, sizeof v[*n].hash, "%s", db_col(q, 2, NULL));
+		v[*n].in_files = 0;
 		(*n)++;
 	}
 	qsort(v, *n, sizeof *v, cmp_existing);
@@ -472,8 +496,11 @@ int import_procedures(importer *im)
 
 	existing *old;
 	size_t nold;
-	if (load_existing(im, &old, &nold) < 0)
+	if (load_existing(im, &old, &nold) < 0) {
+		fprintf(stderr, "import: reading the procedures already imported: %s\n",
+			db_error(im->d));
 		return -1;
+	}
 
 	static stmts s;
 	s.nfields = 0;
@@ -516,43 +543,67 @@ int import_procedures(importer *im)
 			fprintf(stderr, "import: %s: no column %s\n", path, columns[i]);
 			return -1;
 		}
+	/* Read and check the whole file before writing anything: a row cut
+	 * short or a code given twice stops the import with both places
+	 * named, never a partial catalog or a silently dropped procedure. */
 	char **f;
-	size_t nf;
+	size_t nf, nrows = 0, caprows = 4096;
+	row *rows = arena_alloc(im->a, caprows * sizeof *rows);
 	int rc;
-	size_t seen = 0;
 	while ((rc = csv_next(cr, &f, &nf)) == 1) {
+		size_t line = csv_line(cr);
+		if (nf != nh)
+			return row_error(path, line, "%zu fields where the header has %zu%s",
+					 nf, nh, nf < nh ? ": cut off?" : "");
+		if (!*f[idx[C_CODE]])
+			return row_error(path, line, "no procedure code");
+		if (!*f[idx[C_NAME]])
+			return row_error(path, line, "procedure %s has no name", f[idx[C_CODE]]);
+		if (nrows == caprows) {
+			row *g = arena_alloc(im->a, 2 * caprows * sizeof *g);
+			memcpy(g, rows, caprows * sizeof *g);
+			rows = g;
+			caprows *= 2;
+		}
+		rows[nrows++] = (row){f, line};
+	}
+	if (rc < 0) {
+		fprintf(stderr, "import: %s %s\n", path, csv_error(cr));
+		return -1;
+	}
+	if (check_whole(path, text, len, nrows ? rows[nrows - 1].line : 1) < 0)
+		return -1;
+	row *by_code = arena_alloc(im->a, (nrows ? nrows : 1) * sizeof *by_code);
+	memcpy(by_code, rows, nrows * sizeof *rows);
+	int code_col = idx[C_CODE];
+	qsort_r(by_code, nrows, sizeof *by_code, cmp_row_code, &code_col);
+	for (size_t i = 1; i < nrows; i++)
+		if (strcmp(by_code[i].f[code_col], by_code[i - 1].f[code_col]) == 0)
+			return row_error(path, by_code[i].line,
+					 "procedure code %s again (first on line %zu)",
+					 by_code[i].f[code_col], by_code[i - 1].line);
+
+	for (size_t k = 0; k < nrows; k++) {
 		record r;
 		memset(&r, 0, sizeof r);
-		if (nf != nh) {
-			im->procedures.skipped++;
-			continue;
-		}
 		for (int i = 0; i < NCOLS; i++)
-			r.row[i] = f[idx[i]];
-		if (!*r.row[C_CODE] || !*r.row[C_NAME]) {
-			im->procedures.skipped++;
-			continue;
-		}
+			r.row[i] = rows[k].f[idx[i]];
 		r.det = find_detail(det, ndet, r.row[C_CODE]);
 		derive(&r);
 		content_hash(&r);
 		existing key = {.code = r.row[C_CODE]};
 		existing *o = bsearch(&key, old, nold, sizeof *old, cmp_existing);
 		if (o)
-			seen++;
+			o->in_files = 1;
 		if (o && strcmp(o->hash, r.hash) == 0) {
 			im->procedures.unchanged++;
 			continue;
 		}
-		if (write_record(im, &s, &r, o) < 0) {
-			fprintf(stderr, "import: procedure %s: %s\n", r.row[C_CODE], db_error(im->d));
+		if (write_record(im, &s, &r, o, path, rows[k].line) < 0)
 			return -1;
-		}
 	}
-	if (rc < 0) {
-		fprintf(stderr, "import: %s: %s\n", path, csv_error(cr));
-		return -1;
-	}
-	im->not_in_files = (long)(nold - seen);
+	im->not_in_files = 0;
+	for (size_t i = 0; i < nold; i++)
+		im->not_in_files += !old[i].in_files;
 	return 0;
 }

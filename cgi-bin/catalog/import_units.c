@@ -21,7 +21,9 @@
 #include "csv.h"
 #include "import.h"
 
-typedef int (*row_fn)(importer *im, char **f, const int *idx, void *ctx);
+/* A row's handler: 0, or -1 having said why (see row_error). */
+typedef int (*row_fn)(importer *im, char **f, const int *idx, void *ctx,
+		      const char *path, size_t line);
 
 /* Read a CSV with a header; call fn for each row with the named columns. */
 static int each_row(importer *im, const char *path, const char *const *cols, int ncols,
@@ -35,7 +37,8 @@ static int each_row(importer *im, const char *path, const char *const *cols, int
 	char **hdr, **f;
 	size_t nh, nf;
 	if (csv_next(r, &hdr, &nh) != 1) {
-		fprintf(stderr, "import: %s: no header\n", path);
+		fprintf(stderr, "import: %s: no header%s%s\n", path,
+			csv_line(r) ? ": " : "", csv_line(r) ? csv_error(r) : "");
 		return -1;
 	}
 	int idx[16];
@@ -46,16 +49,17 @@ static int each_row(importer *im, const char *path, const char *const *cols, int
 		}
 	int rc;
 	while ((rc = csv_next(r, &f, &nf)) == 1) {
-		if (nf != nh) {
-			fprintf(stderr, "import: %s: a row with %zu fields\n", path, nf);
-			return -1;
-		}
-		if (fn(im, f, idx, ctx) < 0)
+		if (nf != nh)
+			return row_error(path, csv_line(r), "%zu fields where the header has %zu%s",
+					 nf, nh, nf < nh ? ": cut off?" : "");
+		if (fn(im, f, idx, ctx, path, csv_line(r)) < 0)
 			return -1;
 	}
-	if (rc < 0)
-		fprintf(stderr, "import: %s: %s\n", path, csv_error(r));
-	return rc;
+	if (rc < 0) {
+		fprintf(stderr, "import: %s %s\n", path, csv_error(r));
+		return -1;
+	}
+	return check_whole(path, text, len, csv_line(r));
 }
 
 typedef struct hcode {
@@ -92,11 +96,12 @@ static const hcode *hcode_of(const units *u, const char *gso)
 	return NULL;
 }
 
-static int read_code(importer *im, char **f, const int *idx, void *ctx)
+static int read_code(importer *im, char **f, const int *idx, void *ctx,
+		     const char *path, size_t line)
 {
 	units *u = ctx;
 	if (u->ncodes == 64)
-		return -1;
+		return row_error(path, line, "more than 64 provinces");
 	hcode *c = &u->codes[u->ncodes++];
 	snprintf(c->gso, sizeof c->gso, "%s", f[idx[0]]);
 	snprintf(c->h, sizeof c->h, "%s", f[idx[1]]);
@@ -108,14 +113,14 @@ static int read_code(importer *im, char **f, const int *idx, void *ctx)
 static int agency(importer *im, units *u, const char *code, const char *short_code,
 		  const char *name, const char *kind, long long parent, const char *province,
 		  const char *commune, const char *ministry, long long sort,
-		  const char *status, const char *source)
+		  const char *status, const char *source, const char *path, size_t line)
 {
 	long long rc = db_exec(u->agency, "sssssssssiss", code, short_code, name, kind,
 			       parent > 0 ? arena_printf(im->a, "%lld", parent) : NULL,
 			       province, commune, ministry && *ministry ? ministry : NULL,
 			       status, sort, source, "");
 	if (rc < 0)
-		return -1;
+		return row_db_error(im, path, line, arena_printf(im->a, "agency %s", code), NULL);
 	tally_upsert(&im->agencies, rc);
 	return 0;
 }
@@ -204,49 +209,53 @@ static int retire_unseen(importer *im, units *u)
 	return 0;
 }
 
-static int province_row(importer *im, char **f, const int *idx, void *ctx)
+static int province_row(importer *im, char **f, const int *idx, void *ctx,
+			const char *path, size_t line)
 {
 	units *u = ctx;
 	const char *code = f[idx[0]];
 	long long rc = db_exec(u->province, "sssss", code, f[idx[1]], f[idx[2]], f[idx[3]], f[idx[4]]);
 	if (rc < 0)
-		return -1;
+		return row_db_error(im, path, line, arena_printf(im->a, "province %s", code), NULL);
 	tally_upsert(&im->provinces, rc);
 	const hcode *h = hcode_of(u, code);
-	if (!h) {
-		fprintf(stderr, "import: no QCVN 102 code for province %s\n", code);
-		return -1;
-	}
+	if (!h)
+		return row_error(path, line, "no QCVN 102 code for province %s", code);
 	return agency(im, u, arena_printf(im->a, "000.00.00.%s", h->h), h->h,
 		      arena_printf(im->a, "Ủy ban nhân dân %s", f[idx[1]]), "province", 0, code,
-		      NULL, NULL, 0, h->status, h->source);
+		      NULL, NULL, 0, h->status, h->source, path, line);
 }
 
-static int commune_row(importer *im, char **f, const int *idx, void *ctx)
+static int commune_row(importer *im, char **f, const int *idx, void *ctx,
+		       const char *path, size_t line)
 {
 	units *u = ctx;
 	const char *code = f[idx[0]], *prov = f[idx[4]];
 	long long rc = db_exec(u->commune, "ssssss", code, prov, f[idx[1]], f[idx[2]],
 			       f[idx[3]], f[idx[5]]);
 	if (rc < 0)
-		return -1;
+		return row_db_error(im, path, line, arena_printf(im->a, "commune %s", code), NULL);
 	tally_upsert(&im->communes, rc);
 	/* communes.csv is in GSO code order, and a merged province's communes
 	 * come in several runs: number them per province. */
 	const hcode *h = hcode_of(u, prov);
-	long long parent = agency_id(u, arena_printf(im->a, "000.00.00.%s", h ? h->h : ""));
-	if (!h || parent < 0)
-		return -1;
+	if (!h)
+		return row_error(path, line, "commune %s: no province %s", code, prov);
+	long long parent = agency_id(u, arena_printf(im->a, "000.00.00.%s", h->h));
+	if (parent < 0)
+		return row_db_error(im, path, line, arena_printf(im->a, "commune %s", code), NULL);
 	const char *full = kept_code(u, code);
 	int n = full ? level2(full) : u->next_commune[h - u->codes]++;
 	return agency(im, u, arena_printf(im->a, "000.00.%d.%s", n, h->h),
 		      arena_printf(im->a, "%s.%d", h->h, n),
 		      arena_printf(im->a, "Ủy ban nhân dân %s", f[idx[1]]), "commune", parent,
 		      prov, code, NULL, atoll(code), "assigned",
-		      "số cấp 2 gán theo thứ tự mã xã của Cục Thống kê, chờ tỉnh công bố mã chính thức");
+		      "số cấp 2 gán theo thứ tự mã xã của Cục Thống kê, chờ tỉnh công bố mã chính thức",
+		      path, line);
 }
 
-static int department_row(importer *im, char **f, const int *idx, void *ctx)
+static int department_row(importer *im, char **f, const int *idx, void *ctx,
+			  const char *path, size_t line)
 {
 	units *u = ctx;
 	const hcode *h = hcode_of(u, im->home_province);
@@ -259,7 +268,7 @@ static int department_row(importer *im, char **f, const int *idx, void *ctx)
 		      arena_printf(im->a, "%s.%s", h->h, num), f[idx[0]], f[idx[1]], u->home_id,
 		      im->home_province, NULL, f[idx[2]], u->dept_seq, "assigned",
 		      arena_printf(im->a, "%s; số cấp 2 gán theo thứ tự, chờ tỉnh công bố mã chính thức",
-				   f[idx[3]]));
+				   f[idx[3]]), path, line);
 }
 
 int import_units(importer *im)
@@ -297,8 +306,10 @@ int import_units(importer *im)
 		return -1;
 	}
 
-	if (load_given(im, &u) < 0)
+	if (load_given(im, &u) < 0) {
+		fprintf(stderr, "import: reading the agencies already given: %s\n", db_error(im->d));
 		return -1;
+	}
 
 	static const char *const prov_cols[] = {"code", "name", "short_name", "type", "name_en"};
 	snprintf(path, sizeof path, "%s/admin_units/2025-07-01/provinces.csv", im->data_dir);
@@ -317,5 +328,9 @@ int import_units(importer *im)
 	snprintf(path, sizeof path, "%s/home_departments.csv", im->seed_dir);
 	if (each_row(im, path, dep_cols, 4, department_row, &u) < 0)
 		return -1;
-	return retire_unseen(im, &u);
+	if (retire_unseen(im, &u) < 0) {
+		fprintf(stderr, "import: retiring agencies: %s\n", db_error(im->d));
+		return -1;
+	}
+	return 0;
 }

@@ -257,9 +257,10 @@ static const char *dict_path(void)
 
 static int init(void)
 {
-	/* The supervisor's connections are its own: a worker opens its own
-	 * (never closing those, which would end them for the supervisor). */
-	dbh = db_open();
+	/* The supervisor's connections are its own: a worker loads on the
+	 * server's connection for it (never closing the inherited ones,
+	 * which would end them for the supervisor). */
+	dbh = server_db();
 	quick = NULL;
 	if (current)
 		catalog_globals(current);

@@ -159,23 +159,30 @@ def test_reimport_changes_nothing():
     assert "2642 unchanged" in out.stdout.replace("   ", " ").replace("  ", " ")
 
 
-def import_edited(relpath, edit):
+def import_edited(relpath, edit, ok=True):
     """Import a copy of the public data whose file relpath went through
-    edit(text) -> text; returns the importer's output. The caller re-imports
-    the real data afterwards."""
+    edit(text) -> text. ok: expect success and return the importer's
+    output; else expect failure and return its output and errors merged,
+    in the order they were written. The caller re-imports the real data
+    afterwards."""
     tmp = tempfile.mkdtemp()
     try:
         data = os.path.join(tmp, "data")
         shutil.copytree(DATA, data)
         path = os.path.join(data, relpath)
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8", newline="") as f:
             text = f.read()
-        with open(path, "w", encoding="utf-8") as f:
+        with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(edit(text))
         env = dict(os.environ, PORTAL_DATA_DIR=data)
         out = subprocess.run([os.path.join(ROOT, "conf/stack.sh"), "import"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=300)
-        assert out.returncode == 0, out.stderr
+                             stdout=subprocess.PIPE,
+                             stderr=None if ok else subprocess.STDOUT,
+                             text=True, timeout=300)
+        if ok:
+            assert out.returncode == 0, out.stdout
+        else:
+            assert out.returncode != 0, out.stdout
         return out.stdout
     finally:
         shutil.rmtree(tmp)
@@ -225,6 +232,123 @@ def test_agency_codes_survive_a_removed_commune():
         restored = stack("import")
     assert restored.returncode == 0
     assert wait_until(lambda: agency_codes() == before, 10)
+
+
+def catalog_state():
+    h = get("/catalog/health").json()
+    return h["version"], h["procedures"], get("/catalog/api/procedures/1.001193").text
+
+
+def record_lines(text):
+    """Physical line numbers (1-based) of the catalog rows that sit on one
+    line and start with a procedure code."""
+    import csv
+    import re
+    lines = text.split("\n")
+    out = []
+    for i, l in enumerate(lines):
+        if re.match(r"^\d\.\d{6},", l):
+            try:
+                if len(next(csv.reader([l]))) == 17:
+                    out.append(i + 1)
+            except (csv.Error, StopIteration):
+                pass
+    return lines, out
+
+
+def failed_import(relpath, edit, *words):
+    """Import edited data that must be refused: non-zero exit, every word
+    in the report, a reason on every error line, the progress line before
+    the error, and the catalog exactly as it was."""
+    before = catalog_state()
+    try:
+        out = import_edited(relpath, edit, ok=False)
+        for w in words:
+            assert w in out, (w, out)
+        errors = [l for l in out.splitlines() if l.startswith("import:") and "loading" not in l]
+        assert errors and all(not l.rstrip().endswith(":") for l in errors), out
+        assert out.index("import: loading") < out.index(errors[0]), out  # stdout in order
+        assert "nothing changed" in out and "done" not in out, out
+        time.sleep(1.5)  # a changed catalog would show within a second or two
+        assert catalog_state() == before
+        return out
+    finally:
+        if catalog_state() != before:  # leave the real data for the next tests
+            stack("import")
+
+
+CATALOG = "procedures/tthc_catalog.csv"
+
+
+def test_import_of_a_file_cut_off_is_refused():
+    def cut_at_comma(text):
+        lines, recs = record_lines(text)
+        n = recs[len(recs) // 2]
+        line = lines[n - 1]
+        cut = line.index(",", 20) + 1  # just after a field
+        return "\n".join(lines[:n - 1]) + "\n" + line[:cut]
+    n = record_lines(open(os.path.join(DATA, CATALOG), encoding="utf-8").read())[1]
+    n = n[len(n) // 2]
+    failed_import(CATALOG, cut_at_comma, f"tthc_catalog.csv line {n}:", "cut off")
+
+    def cut_in_last_field(text):
+        lines, recs = record_lines(text)
+        n = recs[-10]
+        return "\n".join(lines[:n - 1]) + "\n" + lines[n - 1][:-5]
+    lines, recs = record_lines(open(os.path.join(DATA, CATALOG), encoding="utf-8").read())
+    failed_import(CATALOG, cut_in_last_field, f"tthc_catalog.csv line {recs[-10]}:", "cut off")
+
+
+def test_import_with_a_duplicate_code_is_refused():
+    text = open(os.path.join(DATA, CATALOG), encoding="utf-8").read()
+    lines, recs = record_lines(text)
+    first, at = recs[100], recs[2000]
+    code = lines[first - 1].split(",")[0]
+
+    def dup(t):
+        ls = t.split("\n")
+        copy = ls[first - 1].replace(",", ",Bản trùng ", 1)  # same code, other name
+        return "\n".join(ls[:at - 1] + [copy] + ls[at - 1:])
+    failed_import(CATALOG, dup, f"tthc_catalog.csv line {at}:", code,
+                  f"first on line {first}")
+
+
+def test_import_with_an_over_long_field_is_refused():
+    import csv
+    import io
+    text = open(os.path.join(DATA, CATALOG), encoding="utf-8").read()
+    lines, recs = record_lines(text)
+    n = recs[500]
+
+    def long_type(t):
+        ls = t.split("\n")
+        row = next(csv.reader([ls[n - 1]]))
+        row[5] = "Thủ tục hành chính rất dài " * 20  # procedure_type: at most 200
+        b = io.StringIO()
+        csv.writer(b, lineterminator="").writerow(row)
+        ls[n - 1] = b.getvalue()
+        return "\n".join(ls)
+    failed_import(CATALOG, long_type, f"tthc_catalog.csv line {n}:",
+                  "column procedure_type: too long")
+
+    def long_commune(t):
+        ls = t.split("\n")
+        ls[10] = ls[10].replace(",", ",Xã " + "Rất Dài " * 30, 1)  # name: at most 100
+        return "\n".join(ls)
+    failed_import("admin_units/2025-07-01/communes.csv", long_commune,
+                  "communes.csv line 11:", "column name: too long")
+
+
+def test_import_counts_procedures_missing_from_the_files():
+    lines, recs = record_lines(open(os.path.join(DATA, CATALOG), encoding="utf-8").read())
+    n = recs[42]
+
+    def drop(t):
+        ls = t.split("\n")
+        return "\n".join(ls[:n - 1] + ls[n:])
+    out = import_edited(CATALOG, drop)
+    assert "1 procedures in the database are not in the files (kept)" in out, out
+    assert "nothing changed" in out, out
 
 
 def test_workers_die_with_their_supervisor():

@@ -322,6 +322,21 @@ static void test_header_index(void **state)
 	assert_int_equal(csv_header_index(h, n, NULL), -1);
 }
 
+static void test_record_line(void **state)
+{
+	/* the line a record began on, even when a quoted field spans lines */
+	csv_reader *r = open_s(state, "h1,h2\n\"a\nb\nc\",x\ny,z\n\nlast,1");
+	char **f;
+	size_t n;
+	static const size_t want[] = {1, 2, 5, 6, 7};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_int_equal(csv_next(r, &f, &n), 1);
+		assert_int_equal(csv_line(r), want[i]);
+	}
+	assert_int_equal(csv_next(r, &f, &n), 0);
+}
+
 /* ---- the real catalog ---- */
 
 #include "testdata.h"
@@ -378,6 +393,7 @@ int main(void)
 		T(test_error_utf8),
 		T(test_field_limit),
 		T(test_header_index),
+		T(test_record_line),
 		T(test_real_catalog),
 #undef T
 	};
