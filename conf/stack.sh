@@ -130,7 +130,9 @@ db_migrate() {
 	local grants
 	grants=$(sed -e "s/@DB@/$db/g" \
 		-e "s/@CATALOG_PASSWORD@/$(secret db_catalog)/g" \
-		-e "s/@IMPORT_PASSWORD@/$(secret db_import)/g" sql/grants.sql)
+		-e "s/@IMPORT_PASSWORD@/$(secret db_import)/g" \
+		-e "s/@PAYMENT_PASSWORD@/$(secret db_payment)/g" \
+		-e "s/@PAYMENT_ADMIN_PASSWORD@/$(secret db_payment_admin)/g" sql/grants.sql)
 	# on stdin, never on a command line other users can read in /proc
 	printf '%s\n' "$grants" | mysql_root || die "applying sql/grants.sql failed"
 }

@@ -74,7 +74,7 @@ typedef struct obligation_req {
 	const char *due;           /* YYYY-MM-DD, or NULL for 30 days from today */
 	const char *dossier_code;  /* NULL unless created for a dossier */
 	int source;                /* enum obligation_source */
-	long long api_key_id;      /* 0 unless source == OS_API */
+	const char *api_key_id;    /* the calling key ("pk_…"), NULL unless source == OS_API */
 } obligation_req;
 
 enum obligation_err {
