@@ -35,7 +35,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all deps test-deps run stop test bench fuzz import clean unit status
 
-all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/fcgi-minimal
+all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/payment-admin $(BUILD)/bin/fcgi-minimal
 
 deps:
 	@conf/deps.sh

@@ -146,6 +146,8 @@ import_data() {
 	db_env
 	PORTAL_DB_USER=portal_import PORTAL_DB_PASSWORD=$(secret db_import) \
 		"$BIN/catalog-import" --data "$DATA" --home-province "$PORTAL_HOME_PROVINCE"
+	PORTAL_DB_USER=portal_payment_admin PORTAL_DB_PASSWORD=$(secret db_payment_admin) \
+		"$BIN/payment-admin" banks-import --data "$DATA"
 }
 
 nginx_user() {
