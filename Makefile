@@ -35,7 +35,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all deps test-deps run stop test bench fuzz import clean unit status
 
-all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/payment-admin $(BUILD)/bin/fcgi-minimal
+all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/payment $(BUILD)/bin/payment-admin $(BUILD)/bin/fcgi-minimal
 
 deps:
 	@conf/deps.sh
@@ -60,6 +60,10 @@ PAYMENT_OBJ := $(patsubst cgi-bin/payment/%.c,$(BUILD)/payment/%.o,$(PAYMENT_SHA
 $(BUILD)/payment/%.o: cgi-bin/payment/%.c cgi-bin/payment/*.h lib/*.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) -I cgi-bin/payment -c $< -o $@
+
+$(BUILD)/bin/payment: $(BUILD)/payment/main.o $(PAYMENT_OBJ) $(BUILD)/libportal.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD)/bin/payment-admin: $(BUILD)/payment/admin.o $(PAYMENT_OBJ) $(BUILD)/libportal.a
 	@mkdir -p $(dir $@)

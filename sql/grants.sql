@@ -51,6 +51,11 @@ GRANT INSERT, UPDATE ON `@DB@`.catalog_meta TO 'portal_import'@'localhost';
 -- INSERT-only for every program: never edited, never deleted.
 CREATE USER IF NOT EXISTS 'portal_payment'@'localhost' IDENTIFIED BY '@PAYMENT_PASSWORD@';
 ALTER USER 'portal_payment'@'localhost' IDENTIFIED BY '@PAYMENT_PASSWORD@';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'portal_payment'@'localhost';
+GRANT SELECT ON `@DB@`.staff TO 'portal_payment'@'localhost';
+GRANT SELECT, UPDATE (last_seen) ON `@DB@`.session TO 'portal_payment'@'localhost';
+GRANT INSERT ON `@DB@`.audit_log TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.outbox TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.pay_bank TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.agency TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.pay_beneficiary TO 'portal_payment'@'localhost';
@@ -72,6 +77,7 @@ GRANT SELECT, INSERT, UPDATE ON `@DB@`.pay_daily TO 'portal_payment'@'localhost'
 -- The operator's tool: the settings, the keys and the bank list.
 CREATE USER IF NOT EXISTS 'portal_payment_admin'@'localhost' IDENTIFIED BY '@PAYMENT_ADMIN_PASSWORD@';
 ALTER USER 'portal_payment_admin'@'localhost' IDENTIFIED BY '@PAYMENT_ADMIN_PASSWORD@';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'portal_payment_admin'@'localhost';
 GRANT SELECT ON `@DB@`.agency TO 'portal_payment_admin'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.pay_bank TO 'portal_payment_admin'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.pay_beneficiary TO 'portal_payment_admin'@'localhost';

@@ -186,22 +186,25 @@ def send_ipn(t, params, record=True):
     return code
 
 
-def ipn_with_retries(t, delay):
+def fire(t, params, first):
+    """One IPN, plus on the first round the extra identical copies the
+    attempt asked for, all at the same moment; the first one's RspCode."""
+    dup = int(t["faults"].get("dup") or 0) if first else 0
+    threads = [threading.Thread(target=send_ipn, args=(t, params)) for _ in range(dup)]
+    for th in threads:
+        th.start()
+    code = send_ipn(t, params)
+    for th in threads:
+        th.join()
+    return code
+
+
+def ipn_with_retries(t, delay, tries=None):
     if delay:
         time.sleep(delay)
     params = result_params(t)
-    for i in range(TRIES):
-        dup = int(t["faults"].get("dup") or 0)
-        if dup and i == 0:
-            # identical copies at the same moment, as a retrying bank may
-            threads = [threading.Thread(target=send_ipn, args=(t, params)) for _ in range(dup)]
-            for th in threads:
-                th.start()
-        code = send_ipn(t, params)
-        if dup and i == 0:
-            for th in threads:
-                th.join()
-        if code in ("00", "02"):
+    for i in range(TRIES if tries is None else tries):
+        if fire(t, params, i == 0) in ("00", "02"):
             with lock:
                 t["ipn_done"] = True
                 save()
@@ -398,8 +401,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         back = t["return_url"] + ("&" if "?" in t["return_url"] else "?") + urllib.parse.urlencode(params)
         if mode == "before_return":
             # the IPN reaches the portal before the browser does
-            send_ipn(t, params)
-            if t["ipn_log"][-1]["rsp"] not in ("00", "02"):
+            if fire(t, params, True) not in ("00", "02"):
                 threading.Thread(target=ipn_with_retries, args=(t, RETRY_S), daemon=True).start()
             else:
                 t["ipn_done"] = True
