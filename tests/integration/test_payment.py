@@ -479,3 +479,56 @@ def test_find_by_code_and_reference():
     ref = sql("SELECT reference FROM obligation WHERE payment_code = '%s'" % c)[0][0]
     r = get("/pay/tra-cuu?" + urllib.parse.urlencode({"tham_chieu": ref, "giay_to": "001090000001"}))
     assert r.status == 303 and r.header("Location").endswith("/pay/" + c)
+
+
+def test_sweeper_settles_what_nobody_reported():
+    o = create()
+    loc, q = start(o["payment_code"])
+    bank_pays(loc, "paid", ipn="never")       # no IPN, and the browser never returns
+    assert status_of(o["payment_code"]) == "being_paid"
+    # as if the sweep delay had passed
+    sql("UPDATE payment_attempt SET next_check_at = UTC_TIMESTAMP(3) WHERE txn_ref = '%s'" % q["vnp_TxnRef"])
+    assert wait_until(lambda: status_of(o["payment_code"]) == "paid", 20)
+    assert sql("SELECT settled_by FROM payment_attempt WHERE txn_ref = '%s'" % q["vnp_TxnRef"]) == [["querydr"]]
+    check_invariants()
+
+
+def test_webhook_signed_and_logged():
+    import http.server
+    import socketserver
+    got = []
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.append((self.headers.get("Portal-Signature"), body))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+    srv = socketserver.TCPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        setup_agency()
+        rc, whsecret, err = admin("webhook-set", "--agency", AGENCY,
+                                  "--url", "http://127.0.0.1:%d/hook" % srv.server_address[1])
+        assert rc == 0, err
+        o = create()
+        loc, q = start(o["payment_code"])
+        assert ipn(success_params(q["vnp_TxnRef"], o["total"])).json()["RspCode"] == "00"
+        assert wait_until(lambda: any(json.loads(b)["data"]["payment_code"] == o["payment_code"]
+                                      for _, b in got), 20)
+        sig, body = [g for g in got if json.loads(g[1])["data"]["payment_code"] == o["payment_code"]][0]
+        parts = dict(x.split("=", 1) for x in sig.split(","))
+        want = hmac.new(whsecret.encode(), parts["t"].encode() + b"." + body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(want, parts["v1"])
+        assert abs(int(parts["t"]) - time.time()) < 60
+        ev = json.loads(body)
+        assert ev["type"] == "obligation.paid" and ev["data"]["receipt"]["number"] >= 1
+        assert wait_until(lambda: sql("SELECT http_status FROM pay_webhook_delivery WHERE payment_code = '%s'"
+                                      % o["payment_code"]) == [["200"]], 5)
+    finally:
+        sql("DELETE FROM pay_webhook_endpoint WHERE agency_code = '%s'" % AGENCY)
+        srv.shutdown()
