@@ -35,7 +35,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all deps test-deps run stop test bench fuzz import clean unit status
 
-all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/payment $(BUILD)/bin/payment-admin $(BUILD)/bin/fcgi-minimal
+all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/payment $(BUILD)/bin/payment-admin $(BUILD)/bin/fcgi-minimal $(BUILD)/bin/db-raw
 
 deps:
 	@conf/deps.sh
@@ -82,6 +82,11 @@ $(BUILD)/bin/catalog-import: $(IMPORT_OBJ) $(BUILD)/libportal.a
 $(BUILD)/bin/fcgi-minimal: tests/bench/fcgi_minimal.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $< -lfcgi -o $@
+
+# The baseline of the write benchmarks: the same writes straight on MariaDB.
+$(BUILD)/bin/db-raw: tests/bench/db_raw.c $(BUILD)/libportal.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 # Objects first, the archive last, so the linker pulls from it what they need.
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(filter-out $(BUILD)/catalog/main.o,$(CATALOG_OBJ)) $(PAYMENT_OBJ) $(BUILD)/libportal.a

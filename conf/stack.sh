@@ -183,11 +183,19 @@ nginx_conf() {
 		-e "s|@RATE_EXEMPT@|${PORTAL_RATE_EXEMPT:-}|g" -e "s|@USER@|$user|g" \
 		conf/nginx.conf.in >"$VAR/nginx/nginx.conf"
 	nginx_areas
-	if [ -z "${PORTAL_RATE_EXEMPT:-}" ]; then
-		sed -i '/@@RATE_EXEMPT_LINE@@/d' "$VAR/nginx/nginx.conf"
-	else
-		sed -i "s|.*@@RATE_EXEMPT_LINE@@.*|\t\t${PORTAL_RATE_EXEMPT} \"\";|" "$VAR/nginx/nginx.conf"
-	fi
+	# Both settings are lists of addresses or CIDR blocks, by spaces or commas.
+	local a exempt="" realip=""
+	for a in ${PORTAL_RATE_EXEMPT//,/ }; do
+		valid_cidr "$a" || die "PORTAL_RATE_EXEMPT: not an address: $a"
+		exempt+="\\t\\t$a 1;\\n"
+	done
+	for a in ${PORTAL_TRUSTED_PROXIES//,/ }; do
+		valid_cidr "$a" || die "PORTAL_TRUSTED_PROXIES: not an address: $a"
+		realip+="\\tset_real_ip_from $a;\\n"
+	done
+	[ -z "$realip" ] || realip+="\\treal_ip_header X-Forwarded-For;\\n\\treal_ip_recursive on;\\n"
+	sed -i -e "s|.*@@RATE_EXEMPT_LINE@@.*|$exempt|" -e "s|.*@@REAL_IP_LINES@@.*|$realip|" \
+		"$VAR/nginx/nginx.conf"
 }
 
 # From conf/areas.conf: an upstream per area (its current socket) and the
@@ -216,6 +224,10 @@ nginx_areas() {
 	done
 }
 
+# An IPv4 or IPv6 address, optionally with a /prefix: nothing else may
+# reach nginx.conf from a setting.
+valid_cidr() { [[ "$1" =~ ^[0-9A-Fa-f.:]+(/[0-9]{1,3})?$ ]]; }
+
 # Each area runs in one of two slots, a and b, each with its own socket and
 # pid file. A restart starts the new build in the free slot, points nginx at
 # it (a graceful reload), lets nginx's old workers finish, and only then
@@ -241,7 +253,9 @@ programs_start() {
 			setsid "$BIN/$area" --socket "$RUN/$area-$slot.sock" --procs "$procs" \
 			--pidfile "$RUN/$area-$slot.pid" --user "$user" \
 			</dev/null >>"$LOG/$area.log" 2>&1 &
-		for i in $(seq 1 100); do
+		# The supervisor loads the area's data before it forks (slow under
+		# the sanitizers): wait up to a minute.
+		for i in $(seq 1 600); do
 			[ -S "$RUN/$area-$slot.sock" ] && pid_of "$RUN/$area-$slot.pid" "$(want_area "$area")" >/dev/null && break
 			sleep 0.1
 		done

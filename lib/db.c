@@ -35,6 +35,7 @@ struct db {
 	int in_tx;
 	int tx_broken;   /* the connection died inside a transaction: refuse
 			  * everything until the caller rolls back */
+	unsigned connect_timeout, rw_timeout;  /* seconds */
 	char err[256];
 	db_stmt *stmts[MAX_STMTS];
 	int nstmts;
@@ -55,9 +56,11 @@ static int connect_now(db *d)
 		set_err(d, "mysql_init", "out of memory");
 		return -1;
 	}
-	unsigned int timeout = 2;
+	/* Every wait on the server is bounded: a hung server (stopped, or
+	 * cut off by the network while the connection stays up) costs a call
+	 * these seconds and then an error, never a hang. */
+	unsigned int timeout = d->connect_timeout, rw = d->rw_timeout;
 	mysql_options(c, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	unsigned int rw = 30;
 	mysql_options(c, MYSQL_OPT_READ_TIMEOUT, &rw);
 	mysql_options(c, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 	mysql_options(c, MYSQL_SET_CHARSET_NAME, "utf8mb4");
@@ -109,13 +112,26 @@ static int gone(unsigned e)
 
 static void stmt_free(db_stmt *s);
 
-db *db_open(void)
+static unsigned seconds(const char *name, long long def)
+{
+	long long v = conf_int(name, def);
+	return v >= 1 && v <= 3600 ? (unsigned)v : (unsigned)def;
+}
+
+db *db_open_timeouts(unsigned connect_s, unsigned rw_s)
 {
 	db *d = calloc(1, sizeof *d);
 	if (!d)
 		abort();
+	d->connect_timeout = connect_s ? connect_s : seconds("PORTAL_DB_CONNECT_TIMEOUT", 2);
+	d->rw_timeout = rw_s ? rw_s : seconds("PORTAL_DB_TIMEOUT", 5);
 	connect_now(d);
 	return d;
+}
+
+db *db_open(void)
+{
+	return db_open_timeouts(0, 0);
 }
 
 void db_close(db *d)

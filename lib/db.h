@@ -29,7 +29,19 @@
 typedef struct db db;
 typedef struct db_stmt db_stmt;
 
+/*
+ * No call waits on the server without bound: connecting takes at most
+ * PORTAL_DB_CONNECT_TIMEOUT seconds (default 2), each read or write of a
+ * statement at most PORTAL_DB_TIMEOUT (default 5; set per area, well under
+ * nginx's fastcgi_read_timeout).  A call that runs out fails like a lost
+ * connection; a handler then answers 503 (the server adds Retry-After),
+ * never hangs.  A call may take about twice its bound: a lost connection
+ * outside a transaction is retried once (see above).
+ */
 db *db_open(void);                 /* never NULL; may be disconnected */
+/* The same with its own bounds (0 = the setting): a quick check that must
+ * not hold up anything while the server hangs. */
+db *db_open_timeouts(unsigned connect_s, unsigned rw_s);
 void db_close(db *d);
 int db_connected(db *d);           /* 1 if a connection is up (tries once) */
 const char *db_error(db *d);

@@ -42,6 +42,7 @@ typedef struct request {
 	int method;
 	const char *method_name;
 	const char *uri;          /* raw REQUEST_URI */
+	const char *cookie_header; /* raw Cookie header, parsed by the server */
 	char **segs;              /* decoded path segments */
 	size_t nsegs;
 	int trailing_slash;

@@ -301,6 +301,13 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 {
 	if (strlen(r->uri) > MAX_URI)
 		return 414;
+	/* A stray cookie from another site on this host must not lock a
+	 * citizen out: a malformed or oversized Cookie header counts as none
+	 * (and so as no session). */
+	const char *cookie = r->cookie_header ? r->cookie_header : "";
+	if (strlen(cookie) > MAX_COOKIE ||
+	    cookie_parse(r->a, cookie, strlen(cookie), MAX_COOKIES, &r->cookies) != URL_OK)
+		r->cookies.n = 0;
 	const char *q = strchr(r->uri, '?');
 	size_t plen = q ? (size_t)(q - r->uri) : strlen(r->uri);
 	int rc = path_split(r->a, r->uri, plen, MAX_SEGS, &r->segs, &r->nsegs,
@@ -462,16 +469,12 @@ static void serve(const app *area, int fd)
 		r.env = fr.envp;
 		r.site = param(&fr, "PORTAL_SITE");
 		r.remote_addr = arena_strdup(a, param(&fr, "REMOTE_ADDR"));
-		r.user_agent = arena_strndup(a, param(&fr, "HTTP_USER_AGENT"), 300);
+		const char *ua = param(&fr, "HTTP_USER_AGENT");
+		r.user_agent = arena_strndup(a, ua, strnlen(ua, 300));
 		/* Absolute links (QR codes) use the configured address, never
 		 * the Host header a client can forge. */
 		r.scheme_host = public_url;
-		const char *cookie = param(&fr, "HTTP_COOKIE");
-		/* A stray cookie from another site on this host must not lock
-		 * a citizen out: malformed cookie headers are ignored. */
-		if (strlen(cookie) <= MAX_COOKIE &&
-		    cookie_parse(a, cookie, strlen(cookie), MAX_COOKIES, &r.cookies) != URL_OK)
-			r.cookies.n = 0;
+		r.cookie_header = param(&fr, "HTTP_COOKIE");
 
 		const char *cls = param(&fr, "CONTENT_LENGTH");
 		long long cl = *cls ? strtoll(cls, NULL, 10) : 0;
@@ -640,6 +643,8 @@ int server_main(int argc, char **argv, const app *area)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (area->master_init)
+		area->master_init();
 	/* Workers first, then one process per background job (PORTAL_JOBS=0
 	 * turns jobs off on a host that should only serve). */
 	const job *jobs[MAX_PROCS];
@@ -690,6 +695,8 @@ int server_main(int argc, char **argv, const app *area)
 			if (kids[i] < 0)
 				perror("server: fork");
 		}
+		if (area->master_tick)
+			area->master_tick();
 	}
 	for (int i = 0; i < nkids; i++)
 		if (kids[i] > 0)

@@ -40,6 +40,13 @@ typedef struct app {
 	size_t nroutes;
 	const char *const *template_dirs;  /* NULL-terminated */
 	int (*worker_init)(void);          /* 0 ok; after privileges dropped */
+	/* Optional, in the supervisor: master_init once before the first fork,
+	 * so every worker (one restarted while the database is down too)
+	 * starts with what it holds; master_tick about once a second after,
+	 * to keep it fresh.  Neither may block for long: workers are restarted
+	 * from the same loop. */
+	void (*master_init)(void);
+	void (*master_tick)(void);
 	void (*before_request)(request *r); /* after the policy passed, before
 					     * the handler (e.g. notice a newer
 					     * catalog) */

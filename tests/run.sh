@@ -24,6 +24,8 @@ export SANDBOX_IPN_RETRY_SECONDS=${SANDBOX_IPN_RETRY_SECONDS:-1}
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32
+# 127.0.0.4 stands for the province's reverse proxy (X-Forwarded-For trusted).
+export PORTAL_TRUSTED_PROXIES=127.0.0.4/32
 export PORTAL_DATA_DIR=${PORTAL_DATA_DIR:-$ROOT/../shared/data}
 export FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 ABS_VAR=$ROOT/$PORTAL_VAR
@@ -91,8 +93,8 @@ unit_tests() {
 integration() {
 	/usr/bin/python3 tests/integration/harness.py \
 		tests/integration/test_search.py tests/integration/test_pages.py \
-		tests/integration/test_bad_input.py tests/integration/test_resilience.py \
-		tests/integration/test_payment.py
+		tests/integration/test_bad_input.py tests/integration/test_limits.py \
+		tests/integration/test_resilience.py tests/integration/test_payment.py
 }
 
 browser() {
@@ -161,11 +163,26 @@ export ASAN_OPTIONS="abort_on_error=1:detect_leaks=0:log_path=$ABS_VAR/log/asan/
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$ABS_VAR/log/asan/ubsan"
 pass asan build-asan "-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	"-fsanitize=address,undefined"
+# "No report" means something only if the programs really ran under the
+# sanitizers: every program of the asan build must carry ASan's runtime, and
+# the integration suite must have run against them.
+asan_ran=1
+for prog in "$ROOT"/build-asan/bin/*; do
+	if ! nm "$prog" 2>/dev/null | grep -q __asan_init; then
+		echo "not built with AddressSanitizer: $prog"
+		asan_ran=0
+	fi
+done
+compgen -G "$ROOT/build-asan/bin/*" >/dev/null || asan_ran=0
+grep -qE '^integration: [1-9][0-9]* passed' "$ABS_VAR/log/suite-integration-asan.log" 2>/dev/null || asan_ran=0
 if compgen -G "$ABS_VAR/log/asan/*" >/dev/null; then
 	echo "sanitizer reports:"
 	head -50 "$ABS_VAR"/log/asan/*
 	FAILED=$((FAILED + 1))
 	SUITES+=("sanitizers: reports found")
+elif [ "$asan_ran" = 0 ]; then
+	FAILED=$((FAILED + 1))
+	SUITES+=("sanitizers: nothing ran under ASan, so no report proves nothing")
 else
 	PASSED=$((PASSED + 1))
 	SUITES+=("sanitizers: no reports")

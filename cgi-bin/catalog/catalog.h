@@ -5,9 +5,11 @@
  * enough to hold, and holding them means a detail page or a search costs no
  * database round trip.  A snapshot is built from MariaDB into one arena and
  * never changed; when an import bumps catalog_meta.version the process
- * builds a new snapshot and drops the old one (checked at most once a
- * second, so an import shows within a second).  If MariaDB is down the
- * process keeps serving the snapshot it has; a process that has none yet
+ * builds a new snapshot and drops the old one (the supervisor checks about
+ * once a second, so an import shows within a second or two; see main.c).
+ * If MariaDB is down or hangs the process keeps serving the snapshot it
+ * has; a worker started meanwhile has the supervisor's.  Only a process
+ * that has none at all (the database was away when the area started)
  * answers 503 until it can load one.
  */
 #ifndef CATALOG_CATALOG_H

@@ -17,12 +17,19 @@ static const char *dup(catalog *c, db_stmt *s, int col)
 
 long long catalog_db_version(db *d)
 {
-	static db_stmt *s;
-	static db *for_db;
-	if (for_db != d) {
-		s = db_prepare(d, "SELECT v FROM catalog_meta WHERE k = 'version'");
-		for_db = d;
+	/* One statement per connection asked (the supervisor asks on two). */
+	static struct { db *d; db_stmt *s; } kept[4];
+	db_stmt *s = NULL;
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0] && !s; i++) {
+		if (kept[i].d == d)
+			s = kept[i].s;
+		else if (!kept[i].d) {
+			kept[i].d = d;
+			s = kept[i].s = db_prepare(d, "SELECT v FROM catalog_meta WHERE k = 'version'");
+		}
 	}
+	if (!s)
+		abort();
 	if (db_query(s, "") < 0)
 		return -1;
 	long long v = -1;

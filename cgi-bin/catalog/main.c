@@ -5,16 +5,15 @@
  * worker checks at most once a second whether an import changed it. */
 #include <malloc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "conf.h"
 #include "db.h"
 #include "handlers.h"
 #include "server.h"
 
-
-static db *dbh;
-static double last_check;
 
 static int is_proc_code(const char *v, size_t n)
 {
@@ -102,29 +101,106 @@ static const route routes[] = {
 	 .json = 1},
 };
 
-/* Reload when an import has changed the catalog; keep serving what we
- * have while the database is away. */
-static void refresh(request *r)
+/*
+ * Who asks the database, and when: never a request, while it hangs.
+ *
+ * The supervisor loads the catalog before it forks (master_init), so every
+ * worker starts with a snapshot, one restarted while MariaDB is down too,
+ * and shares its pages until it loads a newer one.  About once a second
+ * the supervisor asks for the catalog version on a connection of its own
+ * with one-second bounds, backing off while that fails, and publishes the
+ * answer in a page it shares with the workers (master_tick).  A worker
+ * goes to the database only when that page names a newer version than it
+ * serves, or when it has nothing to serve; a load that fails is not tried
+ * again for a while.  So a stopped or cut-off database costs the
+ * supervisor a few seconds of its own time and no page any.
+ */
+enum { CHECK_TIMEOUT = 1, MAX_BACKOFF = 16 };
+
+static db *dbh;                           /* loads: the supervisor's, then each worker's */
+static db *quick;                         /* the supervisor's version checks */
+static volatile long long *seen_version;  /* shared: what the supervisor last saw, -1 none */
+
+typedef struct backoff {
+	double next;  /* nothing before this time */
+	double wait;
+} backoff;
+
+static void failed(backoff *b, double now)
 {
-	(void)r;
-	double now = now_seconds();
-	if (current && now - last_check < 1.0)
-		return;
-	last_check = now;
-	long long v = catalog_db_version(dbh);
-	if (v < 0 || (current && v == current->version))
-		return;
+	b->wait = b->wait ? b->wait * 2 : 1;
+	if (b->wait > MAX_BACKOFF)
+		b->wait = MAX_BACKOFF;
+	b->next = now + b->wait;
+}
+
+/* Load the current catalog into `current`; 0 if it could. */
+static int reload(const char *who)
+{
 	catalog *next = catalog_load(dbh, conf_str("PORTAL_HOME_PROVINCE", "01"));
 	if (!next)
-		return;
+		return -1;
 	catalog *old = current;
 	current = next;
-	catalog_globals(current);
 	catalog_free(old);
 	/* Give the old snapshot and the client's result buffers back. */
 	malloc_trim(0);
-	fprintf(stderr, "catalog: serving version %lld (%d procedures, %zu KiB)\n",
-		next->version, next->nprocs, arena_used(next->a) / 1024);
+	fprintf(stderr, "catalog: %s serving version %lld (%d procedures, %zu KiB)\n",
+		who, next->version, next->nprocs, arena_used(next->a) / 1024);
+	return 0;
+}
+
+static void master_tick(void)
+{
+	static backoff check;
+	double now = now_seconds();
+	if (now < check.next)
+		return;
+	long long v = catalog_db_version(quick);
+	if (v < 0) {
+		failed(&check, now);
+		return;
+	}
+	*seen_version = v;
+	check.wait = 0;
+	check.next = now + 1.0;
+	/* Keep the snapshot new workers inherit up to date. */
+	if ((!current || current->version != v) && reload("supervisor") < 0)
+		failed(&check, now);
+}
+
+static void master_init(void)
+{
+	seen_version = mmap(NULL, sizeof *seen_version, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (seen_version == MAP_FAILED) {
+		perror("catalog: mmap");
+		exit(1);
+	}
+	*seen_version = -1;
+	dbh = db_open();
+	quick = db_open_timeouts(CHECK_TIMEOUT, CHECK_TIMEOUT);
+	master_tick();
+}
+
+/* Before each request: take a newer catalog the supervisor has seen. */
+static void refresh(request *r)
+{
+	(void)r;
+	static backoff load;
+	long long want = seen_version ? *seen_version : -1;
+	/* Versions only grow: an import adds one. */
+	if (current && want <= current->version)
+		return;
+	double now = now_seconds();
+	if (now < load.next)
+		return;
+	if (reload("worker") < 0) {
+		failed(&load, now);
+		return;
+	}
+	load.wait = 0;
+	catalog_globals(current);
 }
 
 static long long generation(void)
@@ -134,7 +210,12 @@ static long long generation(void)
 
 static int init(void)
 {
+	/* The supervisor's connections are its own: a worker opens its own
+	 * (never closing those, which would end them for the supervisor). */
 	dbh = db_open();
+	quick = NULL;
+	if (current)
+		catalog_globals(current);
 	refresh(NULL);
 	return 0;
 }
@@ -150,6 +231,8 @@ int main(int argc, char **argv)
 		.nroutes = sizeof routes / sizeof routes[0],
 		.template_dirs = dirs,
 		.worker_init = init,
+		.master_init = master_init,
+		.master_tick = master_tick,
 		.before_request = refresh,
 		.generation = generation,
 		.api_prefix = "/catalog/api/",

@@ -1,9 +1,11 @@
 """Pages a citizen opens: front door, detail, guide, QR, agencies, JSON."""
 import json
 import os
-import re
 import subprocess
+import re
+import struct
 import tempfile
+import zlib
 
 from harness import HOST, INTRANET_PORT, PORT, get, request
 
@@ -68,9 +70,57 @@ def test_qr_images_decode_to_the_detail_url():
     svg = get("/catalog/procedures/1.001193/qr.svg")
     assert svg.status == 200 and svg.header("Content-Type").startswith("image/svg+xml")
     assert svg.text.startswith("<svg") or svg.text.startswith("<?xml")
-    # the SVG draws the same symbol: render it with chromium-free tooling is
-    # heavy, so compare module counts with the PNG's symbol size instead
-    assert 'viewBox="0 0 ' in svg.text
+    # the SVG draws the same symbol as the PNG, module for module
+    svg_modules, svg_dark = svg_dark_modules(svg.text)
+    png_modules, png_dark = png_dark_modules(png.body)
+    assert svg_modules == png_modules, (svg_modules, png_modules)
+    assert svg_dark == png_dark
+    assert len(svg_dark) > 100
+
+
+def svg_dark_modules(text):
+    """The dark modules of the SVG: its viewBox side and the unit cells
+    its path's rectangles (M x y h w v 1 h -w z) cover."""
+    side = int(re.search(r'viewBox="0 0 (\d+) (\d+)"', text).group(1))
+    d = re.search(r' d="([^"]+)"', text).group(1)
+    dark = set()
+    for x, y, w in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", d):
+        for i in range(int(w)):
+            dark.add((int(x) + i, int(y)))
+    assert len(re.findall(r"M", d)) == len(re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", d))
+    return side, dark
+
+
+def png_dark_modules(data):
+    """Decode the 1-bit greyscale PNG by hand (zlib, filter 0 rows) and
+    sample each module's centre."""
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        n = struct.unpack(">I", data[pos:pos + 4])[0]
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            width = struct.unpack(">I", body[:4])[0]
+            assert body[8] == 1 and body[9] == 0, "1-bit greyscale expected"
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    rowlen = 1 + (width + 7) // 8
+    rows = [raw[i * rowlen:(i + 1) * rowlen] for i in range(width)]
+    assert all(r[0] == 0 for r in rows)
+    # the module size is the run length of the first dark pixel row
+    def px(x, y):
+        return (rows[y][1 + x // 8] >> (7 - x % 8)) & 1 == 0
+    first = next(y for y in range(width) if any(px(x, y) for x in range(width)))
+    x0 = next(x for x in range(width) if px(x, first))
+    run = 0
+    while px(x0 + run, first):
+        run += 1
+    scale = run // 7  # a finder pattern's top edge is 7 modules wide
+    modules = width // scale
+    dark = {(mx, my) for my in range(modules) for mx in range(modules)
+            if px(mx * scale + scale // 2, my * scale + scale // 2)}
+    return modules, dark
 
 
 def test_json_detail():

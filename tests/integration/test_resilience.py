@@ -28,14 +28,13 @@ def test_serves_while_mariadb_restarts():
     os.kill(pid, 15)
     assert wait_until(lambda: not os.path.exists(f"/proc/{pid}"), 60)
     # Down: the catalog keeps answering from its snapshot, never a 500.
-    statuses = set()
+    statuses = []
     for path in ("/catalog/procedures/1.001193", "/catalog/search?q=ket+hon",
                  "/catalog/api/procedures?q=ket+hon", "/"):
         for _ in range(5):
-            statuses.add(get(path).status)
+            statuses.append(get(path).status)
         time.sleep(0.3)
-    assert statuses <= {200, 503}, statuses
-    assert get("/catalog/procedures/1.001193").status in (200, 503)
+    assert set(statuses) == {200}, statuses
     # Back: normal again without restarting the programs.
     out = stack("db")
     assert out.returncode == 0, out.stderr
@@ -50,27 +49,80 @@ def catalog_workers():
     return [int(p) for p in out.stdout.split()]
 
 
-def test_worker_started_without_database_answers_503_then_recovers():
-    # A worker that starts while MariaDB is away has nothing to serve: 503
-    # with a Vietnamese page, and the normal pages once the database is back,
-    # without restarting anything by hand.
+def test_worker_started_while_database_is_down_serves_the_snapshot():
+    # Workers start from the snapshot their supervisor holds, so a worker
+    # restarted during an outage serves like its siblings: never a 503.
     pid = mariadb_pid()
     os.kill(pid, 15)
     assert wait_until(lambda: not os.path.exists(f"/proc/{pid}"), 60)
-    old = catalog_workers()
-    for w in old:
-        os.kill(w, 9)
-    assert wait_until(lambda: len(set(catalog_workers()) - set(old)) == len(old), 15)
-    r = get("/catalog/procedures/1.001193")
-    assert r.status == 503, r.status
-    assert "tạm thời gián đoạn" in r.text
-    assert r.header("Retry-After")
-    h = get("/catalog/health")
-    assert h.status == 503 and h.json()["status"] == "loading"
-    out = stack("db")
+    try:
+        old = catalog_workers()
+        for w in old:
+            os.kill(w, 9)
+        assert wait_until(lambda: len(set(catalog_workers()) - set(old)) == len(old), 15)
+        statuses = []
+        for _ in range(10):  # both new workers, whichever accepts
+            for path in ("/catalog/procedures/1.001193", "/catalog/search?q=ket+hon",
+                         "/catalog/api/procedures/1.001193", "/catalog/health"):
+                statuses.append(get(path).status)
+        assert set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
+        assert "1.001193" in get("/catalog/api/procedures/1.001193").text
+        assert get("/catalog/health").json()["status"] == "ok"
+    finally:
+        out = stack("db")
     assert out.returncode == 0, out.stderr
     assert wait_until(lambda: get("/catalog/health").status == 200, 30)
     assert get("/catalog/procedures/1.001193").status == 200
+
+
+def test_pages_keep_their_pace_while_mariadb_hangs():
+    # A stopped database (or a network partition) holds connections open
+    # and never answers. Pages are served from memory meanwhile, each in
+    # its usual time, and nothing needs a restart when it wakes up.
+    import signal
+    import threading
+    paths = ["/catalog/procedures/1.001193", "/catalog/api/procedures?q=ket+hon",
+             "/catalog/agencies/", "/", "/catalog/procedures/1.000894/guide"]
+    times, statuses, stop = [], [], threading.Event()
+
+    def load(k):
+        i = 0
+        while not stop.is_set():
+            # fresh queries too, so not every answer comes from the page cache
+            path = paths[i % len(paths)] if i % 2 else f"/catalog/search?q=thu+tuc+{k}x{i}"
+            t0 = time.monotonic()
+            try:
+                status = get(path, timeout=30).status
+            except Exception as e:  # a timeout is a failure, not a crash of the test
+                status = repr(e)
+            times.append(time.monotonic() - t0)
+            statuses.append(status)
+            i += 1
+            time.sleep(0.02)
+
+    pid = mariadb_pid()
+    threads = [threading.Thread(target=load, args=(k,)) for k in range(3)]
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        for t in threads:
+            t.start()
+        time.sleep(20)
+    finally:
+        stop.set()
+        os.kill(pid, signal.SIGCONT)
+        for t in threads:
+            t.join()
+    print(f"  {len(times)} requests while stopped, slowest {max(times):.3f}s")
+    assert len(statuses) > 100, len(statuses)
+    assert set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
+    times.sort()
+    p99 = times[int(len(times) * 0.99)]
+    assert times[-1] < 1.5, f"slowest {times[-1]:.2f}s, p99 {p99:.3f}s over {len(times)} requests"
+    assert p99 < 0.5, f"p99 {p99:.3f}s"
+    # Awake again: serving, and an import is still picked up (the next
+    # tests import), with no restart.
+    assert wait_until(lambda: get("/catalog/health").status == 200, 10)
+    assert api_search("dang ky khai sinh", limit=3)["results"]
 
 
 def test_running_make_run_again_drops_no_request():

@@ -1,0 +1,288 @@
+/*
+ * test_dispatch.c - the server's policy, driven through server_dispatch()
+ * without a socket: the program's own caps (URI, cookies, bodies) that
+ * nginx normally meets first, the route's POST fields and files, CSRF,
+ * and the one error renderer.  Routes here need no database (AUTH_NONE).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "render.h"
+#include "server.h"
+
+static int calls;
+static request *seen;
+
+static int h_ok(request *r)
+{
+	calls++;
+	seen = r;
+	http_body(r, "text/plain", "ok", 2);
+	return 200;
+}
+
+enum { F_NAME, F_DOB, F_AMOUNT };
+static const field_spec form_f[] = {
+	{.name = "name", .type = FT_TEXT, .max_chars = 20, .hint = "họ tên"},
+	{.name = "dob", .type = FT_DATE},
+	{.name = "amount", .type = FT_MONEY, .min = 1},
+	{NULL},
+};
+static const file_spec files_f[] = {
+	{.name = "doc_", .max_bytes = 4096, .kinds = FILE_PDF | FILE_PNG, .max_count = 3},
+	{.name = "result", .max_bytes = 4096, .kinds = FILE_PDF},
+	{NULL},
+};
+
+static const route routes[] = {
+	{.name = "page", .methods = HTTP_GET, .pattern = "/x", .handler = h_ok},
+	{.name = "form", .methods = HTTP_POST, .pattern = "/form", .handler = h_ok, .form = form_f},
+	{.name = "upload", .methods = HTTP_POST, .pattern = "/upload", .handler = h_ok,
+	 .form = form_f, .files = files_f, .body_limit = 16384},
+	{.name = "hook", .methods = HTTP_POST, .pattern = "/hook", .handler = h_ok, .form = form_f,
+	 .no_csrf = 1},
+};
+
+static const char *dirs[] = {"lib/templates", NULL};
+static const app test_app = {.name = "test", .routes = routes, .nroutes = 4, .template_dirs = dirs};
+
+static arena *A;
+static buf body = BUF_INIT, headers = BUF_INIT;
+static const char *pv = "0123456789abcdef0123456789abcdef";
+static char cookie[64], token[65];
+
+static int run(const char *method, const char *uri, const char *ck, const char *b, size_t blen,
+	       const char *ct, request *r)
+{
+	arena_reset(A);
+	buf_reset(&body);
+	buf_reset(&headers);
+	memset(r, 0, sizeof *r);
+	r->a = A;
+	r->body = &body;
+	r->headers = &headers;
+	r->method_name = method;
+	r->method = strcmp(method, "POST") == 0 ? HTTP_POST : HTTP_GET;
+	r->uri = uri;
+	r->site = "public";
+	r->remote_addr = "127.0.0.1";
+	r->cookie_header = ck;
+	calls = 0;
+	server_dispatch(&test_app, r, b, blen, (long long)blen, ct);
+	render_end(r);  /* as serve() does after each request */
+	return r->status;
+}
+
+static int post_form(const char *fields, request *r)
+{
+	return run("POST", "/form", cookie, fields, strlen(fields), "application/x-www-form-urlencoded", r);
+}
+
+static void uri_and_cookie_caps(void **state)
+{
+	request r;
+	char *uri = malloc(5000);
+	memset(uri, 'a', 4999);
+	uri[0] = '/';
+	uri[4999] = 0;
+	assert_int_equal(run("GET", uri, "", NULL, 0, NULL, &r), 414);
+	free(uri);
+	/* an oversized or malformed Cookie header is ignored, not an error */
+	char *big = malloc(5000);
+	memset(big, 'c', 4999);
+	memcpy(big, "a=", 2);
+	big[4999] = 0;
+	assert_int_equal(run("GET", "/x", big, NULL, 0, NULL, &r), 200);
+	assert_int_equal(r.cookies.n, 0);
+	free(big);
+	assert_int_equal(run("GET", "/x", "garbage without equals", NULL, 0, NULL, &r), 200);
+	assert_int_equal(r.cookies.n, 0);
+	/* a body on GET */
+	assert_int_equal(run("GET", "/x", "", "a=1", 3, "application/x-www-form-urlencoded", &r), 400);
+}
+
+static void csrf_required(void **state)
+{
+	request r;
+	char f[256];
+	/* missing, forged, duplicated: 403 and the handler never ran */
+	assert_int_equal(post_form("name=Hoa", &r), 403);
+	assert_int_equal(calls, 0);
+	assert_non_null(strstr(body.p, "Biểu mẫu đã hết hạn"));
+	assert_int_equal(post_form("name=Hoa&csrf=0000000000000000000000000000000000000000000000000000000000000000", &r), 403);
+	snprintf(f, sizeof f, "name=Hoa&csrf=%s&csrf=%s", token, token);
+	assert_int_equal(post_form(f, &r), 403);
+	/* the right token but no visitor cookie */
+	snprintf(f, sizeof f, "name=Hoa&csrf=%s", token);
+	assert_int_equal(run("POST", "/form", "", f, strlen(f), "application/x-www-form-urlencoded", &r), 403);
+	/* right: 200, and the token is not a field the handler sees */
+	assert_int_equal(post_form(f, &r), 200);
+	assert_int_equal(calls, 1);
+	assert_string_equal(seen->form[F_NAME].s, "Hoa");
+	/* a signed callback route takes no token */
+	assert_int_equal(run("POST", "/hook", "", "name=Hoa", 8, "application/x-www-form-urlencoded", &r), 200);
+}
+
+static void typed_form_fields(void **state)
+{
+	request r;
+	char f[256];
+	snprintf(f, sizeof f, "csrf=%s&name=Hoa&dob=1990-02-28&amount=150.000", token);
+	assert_int_equal(post_form(f, &r), 200);
+	assert_int_equal(seen->form[F_DOB].i, 19900228);
+	assert_int_equal(seen->form[F_AMOUNT].i, 150000);
+	static const char *const bad[] = {
+		"dob=1990-02-30", "dob=2023-02-29", "dob=90-02-28", "dob=1990-2-28",
+		"amount=0", "amount=-5", "amount=1.5", "amount=1000000000000001", "amount=15.00",
+		"amount=1,000", "amount=", "name=123456789012345678901", "unknown=1", "name=a&name=b",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(f, sizeof f, "csrf=%s&%s", token, bad[i]);
+		int st = post_form(f, &r);
+		if (st != 400)
+			fail_msg("%s: %d", bad[i], st);
+		assert_int_equal(calls, 0);
+	}
+	/* the error names the field */
+	snprintf(f, sizeof f, "csrf=%s&amount=abc", token);
+	post_form(f, &r);
+	assert_non_null(strstr(body.p, "amount"));
+	/* urlencoded is the only other body a form route takes */
+	assert_int_equal(run("POST", "/form", cookie, "{}", 2, "application/json", &r), 415);
+}
+
+/* parts may hold NUL bytes (binary files): copied by length. */
+static int send_upload_n(const char *parts, size_t plen, request *r)
+{
+	static char b[20000];
+	size_t n = (size_t)snprintf(b, sizeof b,
+				    "--BB\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n", token);
+	memcpy(b + n, parts, plen);
+	n += plen;
+	memcpy(b + n, "--BB--\r\n", 8);
+	n += 8;
+	return run("POST", "/upload", cookie, b, n, "multipart/form-data; boundary=BB", r);
+}
+
+static int send_upload(const char *parts, request *r)
+{
+	return send_upload_n(parts, strlen(parts), r);
+}
+
+#define FILEPART(name, content) \
+	"--BB\r\nContent-Disposition: form-data; name=\"" name "\"; filename=\"x\"\r\n" \
+	"Content-Type: application/pdf\r\n\r\n" content "\r\n"
+#define PDF "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+#define PNG "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x00IEND\xae" "B`\x82"
+
+static void multipart_files(void **state)
+{
+	request r;
+	assert_int_equal(send_upload("--BB\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nHoa\r\n"
+				FILEPART("doc_1", PDF) FILEPART("doc_2", PDF), &r), 200);
+	assert_int_equal(seen->nfiles, 2);
+	assert_string_equal(seen->files[1].field, "doc_2");
+	assert_int_equal(seen->files[1].index, 2);
+	assert_int_equal(seen->files[0].kind, FILE_PDF);
+	assert_string_equal(seen->form[F_NAME].s, "Hoa");
+	/* an empty file input is no file */
+	assert_int_equal(send_upload("--BB\r\nContent-Disposition: form-data; name=\"doc_1\"; filename=\"\"\r\n\r\n\r\n", &r), 200);
+	assert_int_equal(seen->nfiles, 0);
+	/* HTML named .pdf, an executable: refused by content */
+	assert_int_equal(send_upload(FILEPART("doc_1", "<html><script>alert(1)</script></html>"), &r), 422);
+	assert_int_equal(send_upload(FILEPART("doc_1", "\x7f" "ELF\x02\x01\x01"), &r), 422);
+	/* a PNG where only a PDF is taken */
+	assert_int_equal(send_upload_n(FILEPART("result", PNG), sizeof(FILEPART("result", PNG)) - 1, &r), 422);
+	assert_int_equal(send_upload_n(FILEPART("doc_3", PNG), sizeof(FILEPART("doc_3", PNG)) - 1, &r), 200);
+	assert_int_equal(seen->files[0].kind, FILE_PNG);
+	calls = 0;
+	/* unknown file fields, numbers out of range, twice the same */
+	assert_int_equal(send_upload(FILEPART("doc_4", PDF), &r), 400);
+	assert_int_equal(send_upload(FILEPART("doc_0", PDF), &r), 400);
+	assert_int_equal(send_upload(FILEPART("doc_01", PDF), &r), 400);
+	assert_int_equal(send_upload(FILEPART("evil", PDF), &r), 400);
+	assert_int_equal(send_upload(FILEPART("doc_1", PDF) FILEPART("doc_1", PDF), &r), 400);
+	assert_int_equal(calls, 0);
+	/* a file over its cap: 413 */
+	char big[6000];
+	size_t k = (size_t)snprintf(big, sizeof big,
+				    "--BB\r\nContent-Disposition: form-data; name=\"doc_1\"; filename=\"a.pdf\"\r\n\r\n%%PDF-1.4\n");
+	memset(big + k, ' ', 4200);
+	k += 4200;
+	snprintf(big + k, sizeof big - k, "%%%%EOF\r\n");
+	assert_int_equal(send_upload(big, &r), 413);
+	/* truncated body */
+	const char *cut = "--BB\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nHoa";
+	assert_int_equal(run("POST", "/upload", cookie, cut, strlen(cut), "multipart/form-data; boundary=BB", &r), 400);
+	/* more parts than any form has (the cap is 64), within the body limit */
+	static char many[40000];
+	size_t m = 0;
+	for (int i = 0; i < 70; i++)
+		m += (size_t)snprintf(many + m, sizeof many - m,
+				      "--BB\r\nContent-Disposition: form-data; name=\"n%d\"\r\n\r\nv\r\n", i);
+	m += (size_t)snprintf(many + m, sizeof many - m, "--BB--\r\n");
+	assert_true(m < 16384);
+	assert_int_equal(run("POST", "/upload", cookie, many, m, "multipart/form-data; boundary=BB", &r), 400);
+	assert_non_null(strstr(body.p, "quá nhiều phần"));
+}
+
+static void body_limits(void **state)
+{
+	request r;
+	/* over the route's limit: 413 before anything is parsed */
+	char *b = calloc(1, 20000);
+	memset(b, 'a', 19999);
+	assert_int_equal(run("POST", "/upload", cookie, b, 19999, "multipart/form-data; boundary=BB", &r), 413);
+	/* a form route keeps PORTAL_MAX_BODY (1 MB here) */
+	char *huge = calloc(1, (2 << 20) + 1);
+	memset(huge, 'a', 2 << 20);
+	assert_int_equal(run("POST", "/form", cookie, huge, 2 << 20, "application/x-www-form-urlencoded", &r), 413);
+	assert_int_equal(calls, 0);
+	free(huge);
+	free(b);
+	/* multipart on a route without files */
+	const char *one = "--BB\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nHoa\r\n--BB--\r\n";
+	assert_int_equal(run("POST", "/form", cookie, one, strlen(one), "multipart/form-data; boundary=BB", &r), 415);
+}
+
+static void header_injection(void **state)
+{
+	request r;
+	run("GET", "/x", "", NULL, 0, NULL, &r);
+	buf_reset(&headers);
+	http_header(&r, "Location", "/a\r\nSet-Cookie: evil=1");
+	assert_int_equal(headers.len, 0);
+	http_header(&r, "X-A", "fine");
+	assert_string_equal(headers.p, "X-A: fine\r\n");
+	buf_reset(&headers);
+	assert_int_equal(http_redirect(&r, "//evil.example/"), 303);
+	assert_string_equal(headers.p, "Location: /\r\n");
+}
+
+int main(void)
+{
+	setenv("PORTAL_SECRET", "test-secret-0123456789abcdef0123456789abcdef", 1);
+	setenv("PORTAL_MAX_BODY", "1m", 1);
+	A = arena_new(65536);
+	if (render_init(dirs) < 0)
+		return 1;
+	snprintf(cookie, sizeof cookie, "pv=%s", pv);
+	/* the token a page would have put in its forms, computed independently */
+	char msg[64];
+	int n = snprintf(msg, sizeof msg, "csrf:%s", pv);
+	hmac_sha256_hex(getenv("PORTAL_SECRET"), strlen(getenv("PORTAL_SECRET")), msg, (size_t)n, token);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(uri_and_cookie_caps), cmocka_unit_test(csrf_required),
+		cmocka_unit_test(typed_form_fields), cmocka_unit_test(multipart_files),
+		cmocka_unit_test(body_limits), cmocka_unit_test(header_injection),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
