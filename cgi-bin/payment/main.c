@@ -84,11 +84,11 @@ static const route routes[] = {
 	 .handler = h_admin_flagged, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
 	{.name = "admin_deliveries", .methods = GET, .pattern = "/payment/admin/deliveries",
 	 .handler = h_admin_deliveries, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
-	{.name = "health", .methods = GET, .pattern = "/payment/health", .handler = h_health,
+	{.name = "health", .methods = GET, .pattern = "/payment/health", .handler = h_pay_health,
 	 .json = 1},
 };
 
-int h_health(request *r)
+int h_pay_health(request *r)
 {
 	if (!db_connected(server_db()))
 		return 503;

@@ -12,7 +12,7 @@
 #include "vntext.h"
 #include "vnwords.h"
 
-void money_vi(buf *b, long long v)
+void pay_money(buf *b, long long v)
 {
 	vn_format_int(b, v);
 }
@@ -39,7 +39,7 @@ int is_paycode(const char *v, size_t n)
 static void hset_money(request *r, const char *name, long long v)
 {
 	buf b = BUF_INIT;
-	money_vi(&b, v);
+	pay_money(&b, v);
 	hset(r, name, b.p);
 	buf_free(&b);
 }
@@ -156,7 +156,7 @@ int h_pay_show(request *r)
 	for (int i = 0; db_fetch(s) > 0; i++) {
 		hsetf(r, db_col(s, 0, NULL), "Pay.lines.%d.name", i);
 		buf b = BUF_INIT;
-		money_vi(&b, db_col_int(s, 1, 0));
+		pay_money(&b, db_col_int(s, 1, 0));
 		hsetf(r, b.p, "Pay.lines.%d.amount", i);
 		buf_free(&b);
 	}

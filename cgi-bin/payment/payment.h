@@ -93,10 +93,10 @@ int h_api_get(request *r);
 int h_api_cancel(request *r);
 int h_admin_flagged(request *r);
 int h_admin_deliveries(request *r);
-int h_health(request *r);
+int h_pay_health(request *r);
 
 /* Helpers shared by the pages */
-void money_vi(buf *b, long long v);          /* 150.000 */
+void pay_money(buf *b, long long v);          /* 150.000 */
 const char *status_vi(const char *status);
 int is_paycode(const char *v, size_t n);
 

@@ -42,7 +42,7 @@ static int load(request *r, const char *token)
 			hsetf(r, db_col(s, i, NULL), "Receipt.%s", names[i]);
 	long long amount = db_col_int(s, 8, 0);
 	buf b = BUF_INIT;
-	money_vi(&b, amount);
+	pay_money(&b, amount);
 	hset(r, "Receipt.amount", b.p);
 	buf_reset(&b);
 	vn_amount_words(&b, amount);
