@@ -311,9 +311,10 @@ static int pipe_body(buf *out, const char *secret, const char *const *names,
 	buf data = BUF_INIT;
 	char hash[VNP_HASH_HEX + 1];
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (!values[i])
 			return -1;
+	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_putc(&data, '|');
 		buf_puts(&data, values[i]);
