@@ -149,3 +149,13 @@ const char *http_status_help_vi(int status)
 	int i = idx(status);
 	return i < 0 ? "" : statuses[i].help;
 }
+
+const char *req_env(const request *r, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (char **e = r->env; e && *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}

@@ -353,6 +353,9 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 		return rc;
 
 	const char *qs = q ? q + 1 : "";
+	r->raw_query = qs;
+	if (r->route->raw_query)
+		goto query_done;
 	if (strlen(qs) > MAX_QUERY)
 		return bad(r, 414, NULL, "Chuỗi tham số quá dài.");
 	const char *badpair = NULL;
@@ -366,6 +369,7 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 	}
 	if (form_validate(r->a, &r->query_pairs, r->route->query, &r->query, &r->error) < 0)
 		return 400;
+query_done:
 
 	if (r->method == HTTP_POST) {
 		r->raw_body = body ? body : "";
@@ -476,6 +480,7 @@ static void serve(const app *area, int fd)
 		r.method_name = arena_strdup(a, param(&fr, "REQUEST_METHOD"));
 		r.method = parse_method(r.method_name);
 		r.uri = param(&fr, "REQUEST_URI");
+		r.env = fr.envp;
 		r.site = param(&fr, "PORTAL_SITE");
 		r.remote_addr = arena_strdup(a, param(&fr, "REMOTE_ADDR"));
 		/* Stored in the audit log: valid UTF-8 of at most 300 bytes. */
