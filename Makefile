@@ -18,7 +18,7 @@ HARDEN := -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fstack-clash-p
 LDHARDEN := -pie -Wl,-z,relro,-z,now
 CFLAGS ?= $(HARDEN) -g
 LDFLAGS ?= $(LDHARDEN)
-LIBS := -lfcgi -lneo_cgi -lneo_cs -lneo_utl -lz -lmariadb -lqrencode -lssl -lcrypto
+LIBS := -lfcgi -lneo_cgi -lneo_cs -lneo_utl -lz -lmariadb -lqrencode -lssl -lcrypto -lcurl
 
 LIB_SRC := $(wildcard lib/*.c)
 LIB_OBJ := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRC))

@@ -31,7 +31,11 @@ export PORTAL_VAR=$VAR PORTAL_DATA_DIR=$DATA
 # The site's address as people reach it (QR codes, absolute links).
 export PORTAL_PUBLIC_URL=${PORTAL_PUBLIC_URL:-http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT}
 
-AREAS="catalog"
+# The areas, in the order of conf/areas.conf.
+AREAS=$(awk '!/^#/ && NF { if (!seen[$1]++) printf "%s ", $1 }' conf/areas.conf)
+# The home province's name for every area's layout, from the public data.
+export PORTAL_SITE_PROVINCE=${PORTAL_SITE_PROVINCE:-$(awk -F, -v c="$PORTAL_HOME_PROVINCE" \
+	'$1 == c { print $3 }' "$DATA/admin_units/2025-07-01/provinces.csv" 2>/dev/null)}
 
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
@@ -127,10 +131,11 @@ db_migrate() {
 	done
 	# Users and grants are re-applied every time, from sql/grants.sql, with
 	# passwords generated once into $SECRETS (never in the repository).
-	local grants
-	grants=$(sed -e "s/@DB@/$db/g" \
-		-e "s/@CATALOG_PASSWORD@/$(secret db_catalog)/g" \
-		-e "s/@IMPORT_PASSWORD@/$(secret db_import)/g" sql/grants.sql)
+	local grants area subst=(-e "s/@DB@/$db/g" -e "s/@IMPORT_PASSWORD@/$(secret db_import)/g")
+	for area in $AREAS; do
+		subst+=(-e "s/@$(echo "$area" | tr '[:lower:]' '[:upper:]')_PASSWORD@/$(secret "db_$area")/g")
+	done
+	grants=$(sed "${subst[@]}" sql/grants.sql)
 	# on stdin, never on a command line other users can read in /proc
 	printf '%s\n' "$grants" | mysql_root || die "applying sql/grants.sql failed"
 }
@@ -165,13 +170,39 @@ nginx_conf() {
 		-e "s|@INTRANET_PORT@|$PORTAL_INTRANET_PORT|g" -e "s|@WORKERS@|$PORTAL_NGINX_WORKERS|g" \
 		-e "s|@MAX_BODY@|$PORTAL_MAX_BODY|g" -e "s|@RATE@|$PORTAL_RATE_PER_SECOND|g" \
 		-e "s|@RATE_EXEMPT@|${PORTAL_RATE_EXEMPT:-}|g" -e "s|@USER@|$user|g" \
-		-e "s|@CATALOG_SOCKET@|$RUN/catalog-$(cat "$RUN/catalog.next" 2>/dev/null || slot_of catalog).sock|g" \
 		conf/nginx.conf.in >"$VAR/nginx/nginx.conf"
+	nginx_areas
 	if [ -z "${PORTAL_RATE_EXEMPT:-}" ]; then
 		sed -i '/@@RATE_EXEMPT_LINE@@/d' "$VAR/nginx/nginx.conf"
 	else
 		sed -i "s|.*@@RATE_EXEMPT_LINE@@.*|\t\t${PORTAL_RATE_EXEMPT} \"\";|" "$VAR/nginx/nginx.conf"
 	fi
+}
+
+# From conf/areas.conf: an upstream per area (its current socket) and the
+# locations of each server block.  Public locations meet the rate limit.
+nginx_areas() {
+	local area out=$VAR/nginx
+	: >"$out/upstreams.conf"
+	for area in $AREAS; do
+		printf 'upstream %s {\n\tserver unix:%s;\n}\n' "$area" \
+			"$RUN/$area-$(cat "$RUN/$area.next" 2>/dev/null || slot_of "$area").sock" >>"$out/upstreams.conf"
+	done
+	local site
+	for site in public intranet; do
+		awk -v site="$site" '
+			/^#/ || !NF { next }
+			$2 != site && $2 != "both" { next }
+			{
+				m = $3 == "exact" ? "= " : $3 == "regex" ? "~ " : ""
+				printf "location %s%s {\n", m, $4
+				printf "\tclient_max_body_size %s;\n", $5
+				if (site == "public") printf "\tlimit_req zone=portal_rate burst=100 nodelay;\n"
+				printf "\tinclude /etc/nginx/fastcgi_params;\n"
+				printf "\tfastcgi_param PORTAL_SITE %s;\n", site
+				printf "\tfastcgi_pass %s;\n}\n", $1
+			}' conf/areas.conf >"$out/locations-$site.conf"
+	done
 }
 
 # Each area runs in one of two slots, a and b, each with its own socket and
@@ -192,6 +223,7 @@ programs_start() {
 		procs=${!procs_var:-2}
 		say "starting $area ($procs processes, slot $slot)"
 		PORTAL_DB_USER=portal_$area PORTAL_DB_PASSWORD=$(secret "db_$area") \
+		PORTAL_SECRET=$(secret portal) \
 		PORTAL_TEMPLATES=$ROOT/cgi-bin/$area/templates PORTAL_LIB_TEMPLATES=$ROOT/lib/templates \
 			setsid "$BIN/$area" --socket "$RUN/$area-$slot.sock" --procs "$procs" \
 			--pidfile "$RUN/$area-$slot.pid" --user "$user" \
@@ -251,7 +283,10 @@ wait_ready() {
 }
 
 up() {
-	[ -x "$BIN/catalog" ] || die "not built: run make first"
+	local a
+	for a in $AREAS; do
+		[ -x "$BIN/$a" ] || die "$a is not built: run make first"
+	done
 	db_start
 	db_migrate
 	import_data

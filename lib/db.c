@@ -30,6 +30,7 @@ struct db_stmt {
 
 struct db {
 	MYSQL *conn;
+	unsigned last_errno;     /* of the last failed call, for db_errclass */
 	unsigned gen;
 	int in_tx;
 	int tx_broken;   /* the connection died inside a transaction: refuse
@@ -41,6 +42,7 @@ struct db {
 
 static void set_err(db *d, const char *what, const char *msg)
 {
+	d->last_errno = d->conn ? mysql_errno(d->conn) : CR_SERVER_GONE_ERROR;
 	snprintf(d->err, sizeof d->err, "%s: %s", what, msg ? msg : "?");
 }
 
@@ -69,8 +71,13 @@ static int connect_now(db *d)
 		mysql_close(c);
 		return -1;
 	}
-	/* Times are UTC in the database; pages convert for people. */
-	mysql_query(c, "SET time_zone = '+00:00'");
+	/* Times are UTC in the database; pages convert for people.  A lock
+	 * wait gives up long before nginx would (fastcgi_read_timeout 60 s):
+	 * the transaction runner retries it, and a request never hangs. */
+	char init[128];
+	snprintf(init, sizeof init, "SET time_zone = '+00:00', innodb_lock_wait_timeout = %lld",
+		 conf_int("PORTAL_DB_LOCK_WAIT", 5));
+	mysql_query(c, init);
 	d->conn = c;
 	d->gen++;
 	d->in_tx = 0;  /* tx_broken stays until the caller rolls back */
@@ -206,6 +213,7 @@ static int bind_params(db_stmt *s, const char *types, va_list ap,
 		       MYSQL_BIND *b, long long *ints)
 {
 	size_t n = strlen(types);
+	s->d->last_errno = 0;
 	if (n > MAX_PARAMS || n != mysql_stmt_param_count(s->st)) {
 		set_err(s->d, "bind", "parameter count mismatch");
 		return -1;
@@ -232,6 +240,14 @@ static int bind_params(db_stmt *s, const char *types, va_list ap,
 		case 'n':
 			b[i].buffer_type = MYSQL_TYPE_NULL;
 			break;
+		case 'b': {
+			const void *v = va_arg(ap, const void *);
+			size_t len = va_arg(ap, size_t);
+			b[i].buffer_type = v ? MYSQL_TYPE_BLOB : MYSQL_TYPE_NULL;
+			b[i].buffer = (void *)v;
+			b[i].buffer_length = (unsigned long)len;
+			break;
+		}
 		default:
 			set_err(s->d, "bind", "unknown parameter type");
 			return -1;
@@ -270,6 +286,7 @@ static int execute(db_stmt *s, const char *types, va_list ap)
 			return 0;
 		unsigned e = mysql_stmt_errno(s->st);
 		set_err(s->d, "execute", mysql_stmt_error(s->st));
+		s->d->last_errno = e;
 		if (!gone(e))
 			return -1;
 		int in_tx = s->d->in_tx;
@@ -314,8 +331,17 @@ int db_query(db_stmt *s, const char *types, ...)
 		return 0;
 	MYSQL_FIELD *f = mysql_fetch_fields(meta);
 	memset(s->res, 0, sizeof s->res);
+	size_t cap = (size_t)conf_bytes("PORTAL_DB_MAX_VALUE", 16 << 20);
 	for (int i = 0; i < s->ncols; i++) {
 		size_t need = f[i].max_length + 1;
+		if (need > cap + 1) {
+			/* One value may not take a worker's memory: refuse the
+			 * result instead of allocating without bound. */
+			mysql_free_result(meta);
+			mysql_stmt_free_result(s->st);
+			set_err(s->d, "store", "a value is larger than PORTAL_DB_MAX_VALUE");
+			return -1;
+		}
 		if (need < 32)
 			need = 32;
 		if (s->caps[i] < need) {
@@ -382,6 +408,7 @@ static int simple(db *d, const char *sql)
 		return -1;
 	if (mysql_query(d->conn, sql) != 0) {
 		set_err(d, sql, mysql_error(d->conn));
+		d->last_errno = mysql_errno(d->conn);
 		if (gone(mysql_errno(d->conn)))
 			disconnect(d);
 		return -1;
@@ -429,4 +456,50 @@ void db_rollback(db *d)
 		simple(d, "ROLLBACK");
 	d->in_tx = 0;
 	d->tx_broken = 0;
+}
+
+int db_errclass(db *d)
+{
+	unsigned e = d->last_errno;
+	if (e == 0)
+		return DB_OK;
+	if (e == 1213)
+		return DB_DEADLOCK;
+	if (e == 1205)
+		return DB_LOCK_TIMEOUT;
+	if (e == 1062)
+		return DB_DUPLICATE;
+	if (gone(e) || e == CR_SERVER_GONE_ERROR || e == 2002 /* CR_CONNECTION_ERROR */ ||
+	    e == 2003 || e == 2013 || d->tx_broken)
+		return DB_GONE;
+	return DB_OTHER;
+}
+
+int db_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
+{
+	int tries = (int)conf_int("PORTAL_DB_TX_TRIES", 5);
+	for (int attempt = 0; attempt < tries; attempt++) {
+		if (db_begin(d) < 0) {
+			db_rollback(d);
+			return 503;
+		}
+		int rc = fn(d, arg);
+		if (rc == 0 && db_commit(d) == 0)
+			return 0;
+		int cls = rc == 0 || rc == DB_TX_FAILED ? db_errclass(d) : DB_OK;
+		/* A deadlock has rolled the whole transaction back, a lock wait
+		 * timeout only the statement: ROLLBACK both, then redo it all. */
+		db_rollback(d);
+		if (cls == DB_DEADLOCK || cls == DB_LOCK_TIMEOUT) {
+			fprintf(stderr, "db: %s, retrying the transaction (%d)\n",
+				cls == DB_DEADLOCK ? "deadlock" : "lock wait timeout", attempt + 1);
+			continue;
+		}
+		if (rc == 0 || rc == DB_TX_FAILED) {
+			fprintf(stderr, "db: transaction failed: %s\n", d->err);
+			return cls == DB_GONE ? 503 : 500;
+		}
+		return rc;
+	}
+	return 503;
 }

@@ -12,7 +12,14 @@
  * so nothing of it is ever silently committed piecemeal.
  *
  * Parameters are given as a type string: 'i' long long, 's' const char *
- * (NULL = SQL NULL), 'n' always NULL.  Result columns are read as text.
+ * (NULL = SQL NULL), 'n' always NULL, 'b' binary: two arguments, const
+ * void * and size_t (uploads).  Result columns are read as text (binary
+ * safe: use the length); one value over PORTAL_DB_MAX_VALUE (16 MiB) fails
+ * the query rather than grow a buffer without bound.
+ *
+ * Every connection sets innodb_lock_wait_timeout (PORTAL_DB_LOCK_WAIT, 5 s)
+ * well under nginx's read timeout, and db_tx() runs a whole transaction,
+ * redoing it on deadlock (1213) or lock-wait timeout (1205).
  */
 #ifndef PORTAL_DB_H
 #define PORTAL_DB_H
@@ -40,6 +47,21 @@ int db_fetch(db_stmt *s);
 const char *db_col(db_stmt *s, int i, size_t *len);   /* NULL for SQL NULL */
 long long db_col_int(db_stmt *s, int i, long long def);
 long long db_insert_id(db_stmt *s);
+
+/* What the last failed call ran into, so callers can tell a retryable
+ * conflict, a duplicate key (a double post) and a lost server apart. */
+enum db_errclass { DB_OK = 0, DB_DEADLOCK, DB_LOCK_TIMEOUT, DB_DUPLICATE, DB_GONE, DB_OTHER };
+int db_errclass(db *d);
+
+/* BEGIN, fn, COMMIT.  fn returns 0 to commit; DB_TX_FAILED when a
+ * statement failed (the runner looks at why: a deadlock or lock wait is
+ * retried whole, at most PORTAL_DB_TX_TRIES times); or an HTTP status of
+ * its own (409, 422…) to roll back and return it.  Returns 0 once
+ * committed, fn's status, 503 when the database is away or stays locked,
+ * 500 for any other database error.  fn must be safe to run again: keep
+ * its results in arg only once it returns 0. */
+enum { DB_TX_FAILED = -1 };
+int db_tx(db *d, int (*fn)(db *d, void *arg), void *arg);
 
 int db_begin(db *d);
 /* A read-only transaction that sees one consistent snapshot (bulk loads). */

@@ -30,8 +30,9 @@
 
 #include <stddef.h>
 
-/* Bit values, so a route can accept a set of kinds (FILE_PDF|FILE_JPEG). */
-enum { FILE_NONE = 0, FILE_PDF = 1, FILE_JPEG = 2, FILE_PNG = 4 };
+#include "form.h"   /* enum file_kind: FILE_PDF, FILE_JPEG, FILE_PNG (bits) */
+
+#define FILE_NONE 0
 #define FILE_DOCUMENT (FILE_PDF | FILE_JPEG | FILE_PNG)
 
 int filetype_detect(const unsigned char *p, size_t n);

@@ -63,6 +63,63 @@ const char *field_name_shown(arena *a, const char *name, size_t n)
 	return s;
 }
 
+/* YYYY-MM-DD of a real day, years 1900-2199. */
+static int date_ok(const char *v, size_t n, long long *out)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (n != 10 || v[4] != '-' || v[7] != '-')
+		return 0;
+	int d[8], k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 4 || i == 7)
+			continue;
+		if (v[i] < '0' || v[i] > '9')
+			return 0;
+		d[k++] = v[i] - '0';
+	}
+	int y = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+	int m = d[4] * 10 + d[5], day = d[6] * 10 + d[7];
+	if (y < 1900 || y > 2199 || m < 1 || m > 12 || day < 1 || day > mdays[m - 1])
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m == 2 && day == 29 && !leap)
+		return 0;
+	*out = (long long)y * 10000 + m * 100 + day;
+	return 1;
+}
+
+/* Whole đồng: digits, optionally grouped by dots ("150.000").  1 valid,
+ * 0 malformed, -1 over max. */
+static int money_ok(const char *v, size_t n, long long max, long long *out)
+{
+	long long x = 0;
+	size_t digits = 0, group = 0;
+	int dotted = 0;
+	if (n == 0 || n > 24 || v[0] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '.') {
+			if ((dotted && group != 3) || (!dotted && (group < 1 || group > 3)))
+				return 0;
+			dotted = 1;
+			group = 0;
+			continue;
+		}
+		if (v[i] < '0' || v[i] > '9')
+			return 0;
+		if (++digits > 16)
+			return -1;
+		x = x * 10 + (v[i] - '0');
+		group++;
+	}
+	if (dotted && group != 3)
+		return 0;
+	if (x > max)
+		return -1;
+	*out = x;
+	return 1;
+}
+
 int field_check(arena *a, const field_spec *sp, const char *v, size_t n,
 		field_value *out, form_error *err)
 {
@@ -114,6 +171,22 @@ int field_check(arena *a, const field_spec *sp, const char *v, size_t n,
 		if (utf8_chars(v, n) > sp->max_chars || !sp->check(v, n))
 			return fail(a, err, sp->name, "không đúng định dạng", sp->hint);
 		return 0;
+	case FT_DATE:
+		if (!date_ok(v, n, &out->i))
+			return fail(a, err, sp->name, "không phải ngày hợp lệ (năm-tháng-ngày)", sp->hint);
+		if ((sp->min && out->i < sp->min) || (sp->max && out->i > sp->max))
+			return fail(a, err, sp->name, "nằm ngoài khoảng cho phép", sp->hint);
+		return 0;
+	case FT_MONEY: {
+		long long max = sp->max ? sp->max : 1000000000000000LL;
+		int r = money_ok(v, n, max, &out->i);
+		if (r == 0)
+			return fail(a, err, sp->name, "phải là số tiền nguyên đồng, chỉ gồm chữ số", sp->hint);
+		if (r < 0 || out->i < sp->min)
+			return fail(a, err, sp->name,
+				    arena_printf(a, "phải từ %lld đến %lld đồng", sp->min, max), sp->hint);
+		return 0;
+	}
 	}
 	return fail(a, err, sp->name, "không hợp lệ", NULL);
 }

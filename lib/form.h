@@ -20,6 +20,9 @@ typedef enum {
 	FT_INT,      /* decimal integer in [min, max] */
 	FT_ENUM,     /* one of choices */
 	FT_PATTERN,  /* text accepted by check() (codes, slugs) */
+	FT_DATE,     /* YYYY-MM-DD, a real calendar date; i = YYYYMMDD */
+	FT_MONEY,    /* whole đồng, digits only (dots as thousands allowed),
+		      * in [min, max] (max 0 = 10^15); i = the amount */
 } field_type;
 
 typedef struct field_spec {
@@ -43,6 +46,28 @@ typedef struct form_error {
 	const char *field;
 	const char *message;   /* Vietnamese, for the 400 page or JSON */
 } form_error;
+
+/* A file part a multipart route accepts.  A name ending in '_' is a
+ * prefix: "doc_" accepts doc_1 .. doc_{max_count}. */
+enum file_kind { FILE_PDF = 1, FILE_JPEG = 2, FILE_PNG = 4 };
+
+typedef struct file_spec {
+	const char *name;
+	size_t max_bytes;      /* one file */
+	unsigned kinds;        /* FILE_* accepted, checked on content */
+	int max_count;         /* for prefixes: how many numbered parts */
+	const char *hint;      /* what is expected, in Vietnamese */
+} file_spec;
+
+/* An uploaded file, validated against its file_spec. */
+typedef struct upload {
+	const char *field;     /* "doc_2" */
+	int index;             /* 2 for doc_2; 0 for an exact name */
+	const char *filename;  /* as the client named it: shown, never trusted */
+	const unsigned char *data;
+	size_t len;
+	int kind;              /* FILE_* detected from the bytes */
+} upload;
 
 /* specs is terminated by an entry with name == NULL; out gets one value per
  * spec, in the same order.  Returns 0, or -1 with *err filled in. */

@@ -1,7 +1,10 @@
 /* http.c - see http.h */
 #include "http.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "conf.h"
 
 #include "route.h"
 
@@ -36,7 +39,38 @@ const char *req_capture(const request *r, const char *name)
 
 void http_header(request *r, const char *name, const char *value)
 {
+	/* A CR or LF would let a value start a header of its own. */
+	if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n")) {
+		fprintf(stderr, "http: refused header %s with a line break\n", name);
+		return;
+	}
 	buf_printf(r->headers, "%s: %s\r\n", name, value);
+}
+
+int http_redirect(request *r, const char *path)
+{
+	/* Only local paths: a redirect never sends a citizen elsewhere. */
+	if (path[0] != '/' || path[1] == '/' || path[1] == '\\')
+		path = "/";
+	http_header(r, "Location", path);
+	return 303;
+}
+
+void http_set_cookie(request *r, const char *name, const char *value, long max_age)
+{
+	int secure = strncmp(conf_str("PORTAL_PUBLIC_URL", ""), "https://", 8) == 0;
+	const char *v = arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+				     name, value, secure ? "; Secure" : "",
+				     max_age >= 0 ? arena_printf(r->a, "; Max-Age=%ld", max_age) : "");
+	http_header(r, "Set-Cookie", v);
+}
+
+const upload *req_file(const request *r, const char *field)
+{
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i].field, field) == 0)
+			return &r->files[i];
+	return NULL;
 }
 
 void http_body(request *r, const char *content_type, const void *p, size_t n)
@@ -52,15 +86,20 @@ static const struct {
 	{200, "OK", "", ""},
 	{301, "Moved Permanently", "", ""},
 	{302, "Found", "", ""},
+	{303, "See Other", "", ""},
 	{304, "Not Modified", "", ""},
 	{400, "Bad Request", "Yêu cầu không hợp lệ",
 	 "Địa chỉ hoặc dữ liệu gửi lên có chỗ không đúng. Vui lòng kiểm tra lại."},
+	{401, "Unauthorized", "Cần đăng nhập",
+	 "Bạn cần đăng nhập để dùng trang này."},
 	{403, "Forbidden", "Không được phép truy cập",
 	 "Bạn không có quyền xem trang này."},
 	{404, "Not Found", "Không tìm thấy trang",
 	 "Trang bạn tìm không có hoặc đã được chuyển đi. Hãy kiểm tra lại địa chỉ hoặc tìm thủ tục từ trang chủ."},
 	{405, "Method Not Allowed", "Phương thức không được hỗ trợ",
 	 "Trang này không nhận kiểu yêu cầu này."},
+	{409, "Conflict", "Không thực hiện được",
+	 "Thao tác này không còn phù hợp với tình trạng hiện tại. Hãy tải lại trang để xem tình trạng mới nhất."},
 	{411, "Length Required", "Thiếu độ dài dữ liệu",
 	 "Yêu cầu gửi dữ liệu phải nêu rõ độ dài."},
 	{413, "Payload Too Large", "Dữ liệu gửi lên quá lớn",
@@ -69,6 +108,8 @@ static const struct {
 	 "Địa chỉ trang dài quá giới hạn cho phép."},
 	{415, "Unsupported Media Type", "Kiểu dữ liệu không được hỗ trợ",
 	 "Trang này không nhận kiểu dữ liệu đã gửi."},
+	{422, "Unprocessable Content", "Dữ liệu chưa đúng",
+	 "Thông tin đã nhập có chỗ chưa đúng. Vui lòng sửa rồi gửi lại."},
 	{429, "Too Many Requests", "Quá nhiều yêu cầu",
 	 "Bạn gửi yêu cầu quá nhanh. Vui lòng đợi một lát rồi thử lại."},
 	{500, "Internal Server Error", "Lỗi hệ thống",

@@ -26,6 +26,17 @@ enum http_method {
 
 struct route;
 
+/* Who is calling, once the server has checked the session. */
+typedef struct principal {
+	int kind;                 /* AUTH_CITIZEN or AUTH_STAFF (route.h) */
+	long long id;             /* citizen.id or staff.id */
+	const char *name;
+	const char *login;        /* citizen: phone or e-mail; staff: login */
+	const char *agency_code;  /* staff only */
+	unsigned roles;           /* staff only: ROLE_* bits */
+	const char *sid_hash;     /* the session row, for logout and rotation */
+} principal;
+
 typedef struct request {
 	arena *a;
 	int method;
@@ -45,6 +56,15 @@ typedef struct request {
 	field_value *query;       /* typed, in the route's declared order */
 	field_value *form;
 	field_value *captures;
+	upload *files;            /* multipart file parts, validated */
+	size_t nfiles;
+	const char *raw_body;     /* the POST body as received (signed APIs
+				   * and JSON parse it themselves) */
+	size_t raw_len;
+	principal *user;          /* the checked session, or NULL */
+	const char *csrf;         /* the token this visitor's forms carry */
+	const char *anon_id;      /* the visitor's pre-session cookie value */
+	const char *user_agent;
 
 	/* response */
 	int status;
@@ -64,7 +84,16 @@ const char *req_query(const request *r, const char *name);
 long long req_query_int(const request *r, const char *name, long long def);
 const char *req_capture(const request *r, const char *name);
 
+/* Header values with CR or LF are refused (logged, not sent). */
 void http_header(request *r, const char *name, const char *value);
+/* 303 See Other to a local path; returns 303 for `return http_redirect(…)`. */
+int http_redirect(request *r, const char *path);
+/* A cookie with HttpOnly, SameSite=Lax, Path=/ and, when the portal is
+ * served over https (PORTAL_PUBLIC_URL), Secure.  max_age < 0: a session
+ * cookie; 0: delete it. */
+void http_set_cookie(request *r, const char *name, const char *value, long max_age);
+/* The file part of this field name, or NULL. */
+const upload *req_file(const request *r, const char *field);
 void http_body(request *r, const char *content_type, const void *p, size_t n);
 
 /* The Vietnamese reason phrase of a status, for pages and logs. */

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ClearSilver.h>
@@ -37,6 +38,10 @@ int render_init(const char *const *dirs)
 		snprintf(name, sizeof name, "hdf.loadpaths.%d", i);
 		err = hdf_set_value(config, name, dirs[i]);
 	}
+	/* The home province's name for the layout, when the stack knows it
+	 * (an area may set a better one from its data). */
+	if (!err && getenv("PORTAL_SITE_PROVINCE"))
+		err = hdf_set_value(globals, "Site.province", getenv("PORTAL_SITE_PROVINCE"));
 	if (err) {
 		nerr_log_error(err);
 		nerr_ignore(&err);
@@ -162,12 +167,28 @@ static NEOERR *to_body(void *ctx, char *s)
 	return STATUS_OK;
 }
 
+/* What the layout needs on every page of every area: which site, and who
+ * is signed in with the token their forms carry. */
+static void page_data(request *r)
+{
+	hset(r, "Site.intranet", r->site && strcmp(r->site, "intranet") == 0 ? "1" : "0");
+	if (r->csrf)
+		hset(r, "Session.csrf", r->csrf);
+	if (r->user) {
+		hset(r, "Session.name", r->user->name);
+		hset(r, "Session.kind", r->user->kind == AUTH_STAFF ? "staff" : "citizen");
+		if (r->user->agency_code)
+			hset(r, "Session.agency", r->user->agency_code);
+	}
+}
+
 int render(request *r, const char *tmpl)
 {
 	CSPARSE *cs = template(tmpl);
 	HDF *h = req_hdf(r);
 	if (!cs || !h)
 		return 500;
+	page_data(r);
 	size_t mark = r->body->len;
 	cs->hdf = h;
 	cs->global_hdf = globals;

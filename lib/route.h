@@ -1,10 +1,13 @@
 /*
- * route.h - the static route table of an area.
+ * route.h - the static route table of an area, which is also its policy.
  *
- * A pattern is a path with literal segments and {captures}: 
- * "/catalog/procedures/{code}/qr.svg".  Each route names the methods it
- * answers, its query whitelist and the spec of each capture; everything not
- * declared is rejected before the handler runs.
+ * A pattern is a path with literal segments and {captures}:
+ * "/catalog/procedures/{code}/qr.svg".  Each row says, with designated
+ * initialisers, everything the server enforces before the handler runs:
+ * the methods, the query and POST fields (typed, capped, unknown ones
+ * refused), the files a multipart body may carry, the body limit, who may
+ * call it (site, citizen or staff session, staff roles), CSRF and caching.
+ * A handler therefore never re-checks a session or a token by hand.
  */
 #ifndef PORTAL_ROUTE_H
 #define PORTAL_ROUTE_H
@@ -14,20 +17,41 @@
 
 typedef int (*handler_fn)(request *r);
 
+enum { SITE_PUBLIC = 1, SITE_INTRANET = 2 };
+
+/* Who may call a route.  AUTH_OPTIONAL loads a session when there is one
+ * (pages that greet a signed-in citizen) and lets everyone in. */
+enum route_auth { AUTH_NONE = 0, AUTH_OPTIONAL, AUTH_CITIZEN, AUTH_STAFF };
+
+/* Staff roles, as bits; a route's .roles of 0 lets any staff member in. */
+enum staff_role {
+	ROLE_DESK = 1,        /* tiếp nhận và trả kết quả */
+	ROLE_PROCESSOR = 2,   /* xử lý */
+	ROLE_LEADER = 4,      /* lãnh đạo */
+	ROLE_ADMIN = 8,       /* quản trị */
+};
+
 typedef struct route {
 	const char *name;            /* for the log line */
-	int methods;                 /* HTTP_GET | HTTP_HEAD | ... */
+	int methods;                 /* HTTP_GET | HTTP_HEAD | HTTP_POST */
 	const char *pattern;
 	handler_fn handler;
 	const field_spec *query;     /* allowed query parameters, or NULL: none */
 	const field_spec *captures;  /* one spec per {capture}, in order */
+	const field_spec *form;      /* POST fields (urlencoded, or the text
+				      * parts of multipart), or NULL: none */
+	const file_spec *files;      /* multipart file parts; NULL: multipart
+				      * bodies are refused */
+	long long body_limit;        /* bytes; 0: PORTAL_MAX_BODY */
 	int json;                    /* answer errors as JSON */
 	int sites;                   /* which server blocks may call it; 0 = both */
 	int cache;                   /* a pure function of URL, site and generation:
 				      * keep its 200 answers (pagecache.h) */
+	int auth;                    /* enum route_auth */
+	unsigned roles;              /* AUTH_STAFF: any of these roles */
+	int no_csrf;                 /* a POST that carries no form token: callbacks
+				      * and APIs that are signed instead */
 } route;
-
-enum { SITE_PUBLIC = 1, SITE_INTRANET = 2 };
 
 /* Find the route for a path.  Returns it, or NULL; *path_matched tells a
  * 405 (path known, method not allowed) from a 404. */

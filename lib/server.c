@@ -18,8 +18,12 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "db.h"
+#include "filetype.h"
+#include "multipart.h"
 #include "pagecache.h"
 #include "render.h"
+#include "session.h"
 
 #define MAX_PROCS 64
 
@@ -73,6 +77,17 @@ static void allow_header(const app *area, request *r)
 	http_header(r, "Allow", allow);
 }
 
+static db *worker_db;
+
+db *server_db(void)
+{
+	/* Opened on first use: an area that never needs the database (or a
+	 * test driving server_dispatch) never connects. */
+	if (!worker_db)
+		worker_db = db_open();
+	return worker_db;
+}
+
 static int bad(request *r, int status, const char *field, const char *msg)
 {
 	r->error.field = field;
@@ -110,6 +125,177 @@ static int cached_handler(const app *area, request *r)
 	return status;
 }
 
+/* The route's policy on who may call it.  0 lets the request through. */
+static int authorize(request *r, int site)
+{
+	const route *rt = r->route;
+	/* Forms live on pages that are never cached: give each visitor its
+	 * token there (a cached page must not set cookies). */
+	if (!rt->cache && !rt->json)
+		csrf_prepare(r);
+	if (rt->auth == AUTH_NONE)
+		return 0;
+	int kind = rt->auth == AUTH_OPTIONAL ? (site == SITE_INTRANET ? AUTH_STAFF : AUTH_CITIZEN)
+					      : rt->auth;
+	int got = session_load(server_db(), r, kind);
+	if (got < 0)
+		return 503;
+	if (rt->auth == AUTH_OPTIONAL)
+		return 0;
+	if (got == 0) {
+		if (rt->json)
+			return bad(r, 401, NULL, "Cần đăng nhập.");
+		const char *login = kind == AUTH_STAFF ? SESSION_LOGIN_STAFF : SESSION_LOGIN_CITIZEN;
+		const char *path = arena_strndup(r->a, r->uri, strcspn(r->uri, "?"));
+		if (r->method == HTTP_POST)
+			return http_redirect(r, login);
+		return http_redirect(r, arena_printf(r->a, "%s?next=%s", login, url_encode(r->a, path)));
+	}
+	if (rt->roles && !(r->user->roles & rt->roles))
+		return bad(r, 403, NULL, "Vai trò của bạn không được làm việc này.");
+	return 0;
+}
+
+static const file_spec *file_spec_for(const file_spec *fs, const char *name, int *index)
+{
+	for (; fs && fs->name; fs++) {
+		size_t n = strlen(fs->name);
+		if (fs->name[n - 1] != '_') {
+			if (strcmp(fs->name, name) == 0) {
+				*index = 0;
+				return fs;
+			}
+			continue;
+		}
+		/* prefix_N, N from 1 to max_count, no leading zero */
+		if (strncmp(fs->name, name, n) != 0 || name[n] < '1' || name[n] > '9' ||
+		    strlen(name + n) > 3 || strspn(name + n, "0123456789") != strlen(name + n))
+			continue;
+		int i = atoi(name + n);
+		if (i > fs->max_count)
+			return NULL;
+		*index = i;
+		return fs;
+	}
+	return NULL;
+}
+
+static const char *kinds_text(unsigned k)
+{
+	static const char *const names[] = {"", "PDF", "JPEG", "PDF hoặc JPEG", "PNG",
+					    "PDF hoặc PNG", "JPEG hoặc PNG", "PDF, JPEG hoặc PNG"};
+	return names[k & 7];
+}
+
+/* A multipart body into form pairs and checked uploads. */
+static int read_multipart(request *r, const char *body, size_t blen, const char *boundary)
+{
+	const route *rt = r->route;
+	size_t max_file = 0;
+	for (const file_spec *fs = rt->files; fs->name; fs++)
+		if (fs->max_bytes > max_file)
+			max_file = fs->max_bytes;
+	mp_limits lim = {.max_parts = MAX_QUERY_PAIRS * 2, .max_header = 1024, .max_name = 255,
+			 .max_field = 16 * 1024, .max_file = max_file};
+	mpart *parts;
+	size_t n;
+	const char *why;
+	int rc = multipart_parse(r->a, boundary, body, blen, &lim, &parts, &n, &why);
+	if (rc == MP_TOO_BIG)
+		return bad(r, 413, NULL, why);
+	if (rc != MP_OK)
+		return bad(r, 400, NULL, why);
+	r->form_pairs.items = arena_calloc(r->a, n ? n : 1, sizeof(kv));
+	r->files = arena_calloc(r->a, n ? n : 1, sizeof(upload));
+	for (size_t i = 0; i < n; i++) {
+		mpart *p = &parts[i];
+		const char *shown = field_name_shown(r->a, p->name, strlen(p->name));
+		if (!p->filename) {
+			kv *k = &r->form_pairs.items[r->form_pairs.n++];
+			k->name = p->name;
+			k->value = arena_strndup(r->a, p->data, p->len);
+			k->vlen = p->len;
+			if (strlen(k->value) != p->len)
+				return bad(r, 400, shown, "Trường có ký tự không hợp lệ.");
+			continue;
+		}
+		int index = 0;
+		const file_spec *fs = file_spec_for(rt->files, p->name, &index);
+		if (!fs)
+			return bad(r, 400, shown,
+				   arena_printf(r->a, "Tệp “%s” không được nhận ở trang này.", shown));
+		if (p->len == 0 && !*p->filename)
+			continue;  /* a file input left empty */
+		if (req_file(r, p->name))
+			return bad(r, 400, shown, arena_printf(r->a, "Tệp “%s” được gửi hai lần.", shown));
+		if (p->len == 0)
+			return bad(r, 422, shown, arena_printf(r->a, "Tệp “%s” rỗng.", shown));
+		if (p->len > fs->max_bytes)
+			return bad(r, 413, shown,
+				   arena_printf(r->a, "Tệp “%s” lớn quá %zu MB.", shown, fs->max_bytes >> 20));
+		int kind = filetype_detect((const unsigned char *)p->data, p->len);
+		if (!(kind & (int)fs->kinds))
+			return bad(r, 422, shown,
+				   arena_printf(r->a, "Tệp “%s” không phải tệp %s hợp lệ (kiểm tra theo nội dung tệp, không theo tên).",
+						shown, kinds_text(fs->kinds)));
+		upload *u = &r->files[r->nfiles++];
+		u->field = p->name;
+		u->index = index;
+		u->filename = field_name_shown(r->a, p->filename, strlen(p->filename));
+		u->data = (const unsigned char *)p->data;
+		u->len = p->len;
+		u->kind = kind;
+	}
+	return 0;
+}
+
+/* A POST body into r->form (typed) and r->files, then its CSRF token. */
+static int read_post(request *r, const char *body, size_t blen, const char *content_type)
+{
+	const route *rt = r->route;
+	const char *boundary = rt->files ? multipart_boundary(r->a, content_type) : NULL;
+	int rc;
+	if (boundary) {
+		rc = read_multipart(r, body, blen, boundary);
+		if (rc)
+			return rc;
+	} else if (content_type && strncmp(content_type, "application/x-www-form-urlencoded", 33) == 0) {
+		const char *badpair = NULL;
+		rc = form_parse(r->a, body ? body : "", blen, MAX_QUERY_PAIRS, &r->form_pairs, &badpair);
+		if (rc == URL_TOO_MANY)
+			return bad(r, 400, NULL, "Biểu mẫu có quá nhiều trường.");
+		if (rc != URL_OK)
+			return bad(r, 400, NULL, "Dữ liệu biểu mẫu có mã hoá ký tự sai.");
+	} else if (rt->json && content_type && strncmp(content_type, "application/json", 16) == 0) {
+		return 0;  /* the handler parses it (jsonparse.h) */
+	} else {
+		return bad(r, 415, NULL, rt->files ? "Biểu mẫu phải gửi dạng multipart/form-data."
+						   : "Biểu mẫu phải gửi dạng application/x-www-form-urlencoded.");
+	}
+	/* The token is checked before anything else of the form is looked at,
+	 * and taken out so no route has to declare it. */
+	if (!rt->no_csrf) {
+		const char *token = NULL;
+		size_t k = 0;
+		for (size_t i = 0; i < r->form_pairs.n; i++) {
+			if (strcmp(r->form_pairs.items[i].name, "csrf") == 0) {
+				if (token)
+					return bad(r, 403, "csrf", "Mã chống giả mạo biểu mẫu bị gửi hai lần.");
+				token = r->form_pairs.items[i].value;
+				continue;
+			}
+			r->form_pairs.items[k++] = r->form_pairs.items[i];
+		}
+		r->form_pairs.n = k;
+		if (!csrf_valid(r, token))
+			return bad(r, 403, "csrf",
+				   "Biểu mẫu đã hết hạn hoặc không phải từ trang này. Hãy tải lại trang rồi gửi lại.");
+	}
+	if (form_validate(r->a, &r->form_pairs, rt->form, &r->form, &r->error) < 0)
+		return 400;
+	return 0;
+}
+
 static int dispatch(const app *area, request *r, const char *body, size_t blen,
 		    long long content_length, const char *content_type)
 {
@@ -139,8 +325,14 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 
 	if ((r->method & (HTTP_GET | HTTP_HEAD)) && (content_length > 0 || blen > 0))
 		return bad(r, 400, NULL, "Yêu cầu GET không được kèm dữ liệu.");
-	if (content_length > conf_bytes("PORTAL_MAX_BODY", 1 << 20))
-		return 413;
+	long long limit = r->route->body_limit ? r->route->body_limit
+					       : conf_bytes("PORTAL_MAX_BODY", 1 << 20);
+	if (content_length > limit || (long long)blen > limit)
+		return bad(r, 413, NULL, arena_printf(r->a, "Dữ liệu gửi lên quá %lld MB.",
+						      (limit + (1 << 20) - 1) >> 20));
+	rc = authorize(r, site);
+	if (rc)
+		return rc;
 
 	const char *qs = q ? q + 1 : "";
 	if (strlen(qs) > MAX_QUERY)
@@ -158,15 +350,14 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 		return 400;
 
 	if (r->method == HTTP_POST) {
-		if (!content_type || strncmp(content_type, "application/x-www-form-urlencoded", 33) != 0)
-			return 415;
-		rc = form_parse(r->a, body, blen, MAX_QUERY_PAIRS, &r->form_pairs, &badpair);
-		if (rc != URL_OK)
-			return bad(r, 400, NULL, "Dữ liệu biểu mẫu có mã hoá ký tự sai.");
+		r->raw_body = body ? body : "";
+		r->raw_len = blen;
+		rc = read_post(r, body, blen, content_type);
+		if (rc)
+			return rc;
 	}
-	(void)body;
 	if (area->before_request)
-		area->before_request();
+		area->before_request(r);
 	return cached_handler(area, r);
 }
 
@@ -245,7 +436,12 @@ static void serve(const app *area, int fd)
 	FCGX_InitRequest(&fr, fd, 0);
 	arena *a = arena_new(64 * 1024);
 	buf body = BUF_INIT, headers = BUF_INIT;
+	/* Bodies are read up to the largest limit any route declares; each
+	 * route's own limit is applied once the route is known. */
 	long long max_body = conf_bytes("PORTAL_MAX_BODY", 1 << 20);
+	for (size_t k = 0; k < area->nroutes; k++)
+		if (area->routes[k].body_limit > max_body)
+			max_body = area->routes[k].body_limit;
 	const char *public_url = conf_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8080");
 
 	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
@@ -260,7 +456,8 @@ static void serve(const app *area, int fd)
 		r.method = parse_method(r.method_name);
 		r.uri = param(&fr, "REQUEST_URI");
 		r.site = param(&fr, "PORTAL_SITE");
-		r.remote_addr = param(&fr, "REMOTE_ADDR");
+		r.remote_addr = arena_strdup(a, param(&fr, "REMOTE_ADDR"));
+		r.user_agent = arena_strndup(a, param(&fr, "HTTP_USER_AGENT"), 300);
 		/* Absolute links (QR codes) use the configured address, never
 		 * the Host header a client can forge. */
 		r.scheme_host = public_url;
@@ -325,7 +522,28 @@ static void worker_stop(int sig)
 		_exit(0);
 }
 
-static pid_t spawn(const app *area, int fd, const char *user, const sigset_t *blocked)
+/* A background job's life: rounds on its own connection until told to
+ * stop.  A round in progress finishes (its transaction is short); kill -9
+ * at any instant loses nothing, as an unfinished row stays claimable. */
+static void run_job(const job *j)
+{
+	db *d = server_db();
+	fprintf(stderr, "server: job %s started\n", j->name);
+	while (!stopping) {
+		in_request = 1;
+		int n = j->run(d);
+		in_request = 0;
+		if (stopping)
+			break;
+		if (n <= 0) {
+			struct timespec ts = {j->idle_ms / 1000, (long)(j->idle_ms % 1000) * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+static pid_t spawn(const app *area, int fd, const char *user, const sigset_t *blocked,
+		   const job *j)
 {
 	pid_t pid = fork();
 	if (pid != 0)
@@ -346,6 +564,11 @@ static pid_t spawn(const app *area, int fd, const char *user, const sigset_t *bl
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() == 1)
 		_exit(0);
+	if (j) {
+		close(fd);
+		run_job(j);
+		_exit(0);
+	}
 	pagecache_init((size_t)conf_bytes("PORTAL_PAGE_CACHE", 8 << 20));
 	if (render_init(area->template_dirs) < 0)
 		_exit(2);
@@ -412,10 +635,19 @@ int server_main(int argc, char **argv, const app *area)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Workers first, then one process per background job (PORTAL_JOBS=0
+	 * turns jobs off on a host that should only serve). */
+	const job *jobs[MAX_PROCS];
+	int nkids = procs;
+	for (int i = 0; i < procs; i++)
+		jobs[i] = NULL;
+	for (const job *j = area->jobs; j && j->name && nkids < MAX_PROCS; j++)
+		if (conf_int("PORTAL_JOBS", 1))
+			jobs[nkids++] = j;
 	pid_t kids[MAX_PROCS];
 	double born[MAX_PROCS];
-	for (int i = 0; i < procs; i++) {
-		kids[i] = spawn(area, fd, user, &set);
+	for (int i = 0; i < nkids; i++) {
+		kids[i] = spawn(area, fd, user, &set, jobs[i]);
 		born[i] = now_seconds();
 	}
 	if (pidfile) {
@@ -435,7 +667,7 @@ int server_main(int argc, char **argv, const app *area)
 		int st;
 		pid_t pid;
 		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-			for (int i = 0; i < procs; i++) {
+			for (int i = 0; i < nkids; i++) {
 				if (kids[i] != pid)
 					continue;
 				fprintf(stderr, "server: %s worker %ld exited (status %d), restarting\n",
@@ -445,19 +677,19 @@ int server_main(int argc, char **argv, const app *area)
 		}
 		/* Replace what died or never started; a worker that cannot
 		 * even start is retried once a second, not in a spin. */
-		for (int i = 0; i < procs; i++) {
+		for (int i = 0; i < nkids; i++) {
 			if (kids[i] > 0 || now_seconds() - born[i] < 1.0)
 				continue;
-			kids[i] = spawn(area, fd, user, &set);
+			kids[i] = spawn(area, fd, user, &set, jobs[i]);
 			born[i] = now_seconds();
 			if (kids[i] < 0)
 				perror("server: fork");
 		}
 	}
-	for (int i = 0; i < procs; i++)
+	for (int i = 0; i < nkids; i++)
 		if (kids[i] > 0)
 			kill(kids[i], SIGTERM);
-	for (int i = 0; i < procs; i++)
+	for (int i = 0; i < nkids; i++)
 		if (kids[i] > 0)
 			waitpid(kids[i], NULL, 0);
 	unlink(sock);

@@ -19,7 +19,20 @@
 
 #include <stddef.h>
 
+#include "db.h"
 #include "route.h"
+
+/* Background work of an area (outbox senders, sweepers): the supervisor
+ * runs each job in a process of its own beside the workers and restarts it
+ * when it dies.  run() does one round on the job's own connection and
+ * returns how much it did; when that is 0 (or -1, the database away) the
+ * job sleeps idle_ms before the next round.  A job claims its rows with
+ * SELECT … FOR UPDATE SKIP LOCKED, so any number of hosts may run it. */
+typedef struct job {
+	const char *name;
+	int (*run)(db *d);
+	int idle_ms;
+} job;
 
 typedef struct app {
 	const char *name;
@@ -27,10 +40,13 @@ typedef struct app {
 	size_t nroutes;
 	const char *const *template_dirs;  /* NULL-terminated */
 	int (*worker_init)(void);          /* 0 ok; after privileges dropped */
-	void (*before_request)(void);      /* e.g. notice a newer catalog */
+	void (*before_request)(request *r); /* after the policy passed, before
+					     * the handler (e.g. notice a newer
+					     * catalog) */
 	long long (*generation)(void);     /* what cached pages were made from */
 	const char *api_prefix;            /* errors under it are JSON, even with
 					    * no route matched (404, 405) */
+	const job *jobs;                   /* NULL-terminated by .name, or NULL */
 } app;
 
 /* Limits on what a request may carry; bodies also by PORTAL_MAX_BODY. */
@@ -51,5 +67,10 @@ void server_dispatch(const app *area, request *r, const char *body, size_t blen,
 		     long long content_length, const char *content_type);
 
 double now_seconds(void);
+
+/* The worker's own database connection (one per process), opened on first
+ * use.  Sessions, handlers and jobs share it; nothing outlives a request
+ * on it but prepared statements. */
+db *server_db(void);
 
 #endif

@@ -2,15 +2,40 @@
 -- filled in from generated secrets under var/secrets (never committed).
 -- Each area has its own user holding only what it needs.
 
--- The catalog's public pages only read.
+-- The catalog reads its own tables only: never citizens, dossiers or
+-- payments.  It may check a staff session (its intranet tools) and audit
+-- what staff do there.
 CREATE USER IF NOT EXISTS 'portal_catalog'@'localhost' IDENTIFIED BY '@CATALOG_PASSWORD@';
 ALTER USER 'portal_catalog'@'localhost' IDENTIFIED BY '@CATALOG_PASSWORD@';
-GRANT SELECT ON `@DB@`.* TO 'portal_catalog'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'portal_catalog'@'localhost';
+GRANT SELECT ON `@DB@`.province TO 'portal_catalog'@'localhost';
+GRANT SELECT ON `@DB@`.commune TO 'portal_catalog'@'localhost';
+GRANT SELECT ON `@DB@`.agency TO 'portal_catalog'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_field TO 'portal_catalog'@'localhost';
+GRANT SELECT ON `@DB@`.`procedure` TO 'portal_catalog'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_channel TO 'portal_catalog'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_document TO 'portal_catalog'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_result TO 'portal_catalog'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_legal TO 'portal_catalog'@'localhost';
+GRANT SELECT ON `@DB@`.catalog_meta TO 'portal_catalog'@'localhost';
+GRANT SELECT ON `@DB@`.staff TO 'portal_catalog'@'localhost';
+GRANT SELECT, UPDATE (last_seen) ON `@DB@`.session TO 'portal_catalog'@'localhost';
+GRANT INSERT ON `@DB@`.audit_log TO 'portal_catalog'@'localhost';
 
 -- The importer writes the catalog tables and nothing else.
 CREATE USER IF NOT EXISTS 'portal_import'@'localhost' IDENTIFIED BY '@IMPORT_PASSWORD@';
 ALTER USER 'portal_import'@'localhost' IDENTIFIED BY '@IMPORT_PASSWORD@';
-GRANT SELECT ON `@DB@`.* TO 'portal_import'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'portal_import'@'localhost';
+GRANT SELECT ON `@DB@`.province TO 'portal_import'@'localhost';
+GRANT SELECT ON `@DB@`.commune TO 'portal_import'@'localhost';
+GRANT SELECT ON `@DB@`.agency TO 'portal_import'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_field TO 'portal_import'@'localhost';
+GRANT SELECT ON `@DB@`.`procedure` TO 'portal_import'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_channel TO 'portal_import'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_document TO 'portal_import'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_result TO 'portal_import'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_legal TO 'portal_import'@'localhost';
+GRANT SELECT ON `@DB@`.catalog_meta TO 'portal_import'@'localhost';
 GRANT INSERT, UPDATE, DELETE ON `@DB@`.province TO 'portal_import'@'localhost';
 GRANT INSERT, UPDATE, DELETE ON `@DB@`.commune TO 'portal_import'@'localhost';
 GRANT INSERT, UPDATE, DELETE ON `@DB@`.agency TO 'portal_import'@'localhost';

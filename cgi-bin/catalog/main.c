@@ -77,24 +77,36 @@ static const field_spec agency_cap[] = {
 #define GET (HTTP_GET | HTTP_HEAD)
 
 static const route routes[] = {
-	{"home", GET, "/", h_home, NULL, NULL, 0, 0, 1},
-	{"catalog", GET, "/catalog/", h_search, search_q, NULL, 0, 0, 1},
-	{"search", GET, "/catalog/search", h_search, search_q, NULL, 0, 0, 1},
-	{"procedure", GET, "/catalog/procedures/{code}", h_procedure, NULL, code_cap, 0, 0, 1},
-	{"guide", GET, "/catalog/procedures/{code}/guide", h_guide, NULL, code_cap, 0, 0, 1},
-	{"qr_svg", GET, "/catalog/procedures/{code}/qr.svg", h_qr_svg, NULL, code_cap, 0, 0, 1},
-	{"qr_png", GET, "/catalog/procedures/{code}/qr.png", h_qr_png, NULL, code_cap, 0, 0, 1},
-	{"agencies", GET, "/catalog/agencies/", h_agencies, NULL, NULL, 0, 0, 1},
-	{"agency", GET, "/catalog/agencies/{code}", h_agency, agency_q, agency_cap, 0, 0, 1},
-	{"api_search", GET, "/catalog/api/procedures", h_api_search, api_q, NULL, 1, 0, 1},
-	{"api_procedure", GET, "/catalog/api/procedures/{code}", h_api_procedure, NULL, code_cap, 1, 0, 1},
-	{"health", GET, "/catalog/health", h_health, NULL, NULL, 1, 0, 0},
+	{.name = "home", .methods = GET, .pattern = "/", .handler = h_home, .cache = 1},
+	{.name = "catalog", .methods = GET, .pattern = "/catalog/", .handler = h_search,
+	 .query = search_q, .cache = 1},
+	{.name = "search", .methods = GET, .pattern = "/catalog/search", .handler = h_search,
+	 .query = search_q, .cache = 1},
+	{.name = "procedure", .methods = GET, .pattern = "/catalog/procedures/{code}",
+	 .handler = h_procedure, .captures = code_cap, .cache = 1},
+	{.name = "guide", .methods = GET, .pattern = "/catalog/procedures/{code}/guide",
+	 .handler = h_guide, .captures = code_cap, .cache = 1},
+	{.name = "qr_svg", .methods = GET, .pattern = "/catalog/procedures/{code}/qr.svg",
+	 .handler = h_qr_svg, .captures = code_cap, .cache = 1},
+	{.name = "qr_png", .methods = GET, .pattern = "/catalog/procedures/{code}/qr.png",
+	 .handler = h_qr_png, .captures = code_cap, .cache = 1},
+	{.name = "agencies", .methods = GET, .pattern = "/catalog/agencies/", .handler = h_agencies,
+	 .cache = 1},
+	{.name = "agency", .methods = GET, .pattern = "/catalog/agencies/{code}", .handler = h_agency,
+	 .query = agency_q, .captures = agency_cap, .cache = 1},
+	{.name = "api_search", .methods = GET, .pattern = "/catalog/api/procedures",
+	 .handler = h_api_search, .query = api_q, .json = 1, .cache = 1},
+	{.name = "api_procedure", .methods = GET, .pattern = "/catalog/api/procedures/{code}",
+	 .handler = h_api_procedure, .captures = code_cap, .json = 1, .cache = 1},
+	{.name = "health", .methods = GET, .pattern = "/catalog/health", .handler = h_health,
+	 .json = 1},
 };
 
 /* Reload when an import has changed the catalog; keep serving what we
  * have while the database is away. */
-static void refresh(void)
+static void refresh(request *r)
 {
+	(void)r;
 	double now = now_seconds();
 	if (current && now - last_check < 1.0)
 		return;
@@ -123,7 +135,7 @@ static long long generation(void)
 static int init(void)
 {
 	dbh = db_open();
-	refresh();
+	refresh(NULL);
 	return 0;
 }
 

@@ -1,0 +1,60 @@
+/* limit.c - see limit.h */
+#include "limit.h"
+
+static struct {
+	db *on;
+	db_stmt *count, *add, *wait, *clear, *prune;
+} st;
+
+static void prepare(db *d)
+{
+	if (st.on == d)
+		return;
+	st.on = d;
+	st.count = db_prepare(d,
+		"SELECT COUNT(*) FROM attempt WHERE scope = ? AND k = ? "
+		"AND at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND");
+	st.add = db_prepare(d, "INSERT INTO attempt (scope, k, at) VALUES (?, ?, UTC_TIMESTAMP(3))");
+	st.wait = db_prepare(d,
+		"SELECT GREATEST(0, ? - TIMESTAMPDIFF(SECOND, MIN(at), UTC_TIMESTAMP(3))) FROM attempt "
+		"WHERE scope = ? AND k = ? AND at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND");
+	st.clear = db_prepare(d, "DELETE FROM attempt WHERE scope = ? AND k = ?");
+	/* Old rows go as new ones come: the table stays the size of a window. */
+	st.prune = db_prepare(d,
+		"DELETE FROM attempt WHERE scope = ? AND k = ? AND at < UTC_TIMESTAMP(3) - INTERVAL 1 DAY");
+}
+
+int limit_count(db *d, const char *scope, const char *key, int window_s)
+{
+	prepare(d);
+	if (db_query(st.count, "ssi", scope, key, (long long)window_s) < 0)
+		return -1;
+	int n = 0, rc;
+	while ((rc = db_fetch(st.count)) == 1)
+		n = (int)db_col_int(st.count, 0, 0);
+	return rc < 0 ? -1 : n;
+}
+
+int limit_add(db *d, const char *scope, const char *key)
+{
+	prepare(d);
+	db_exec(st.prune, "ss", scope, key);
+	return db_exec(st.add, "ss", scope, key) == 1 ? 0 : -1;
+}
+
+int limit_wait(db *d, const char *scope, const char *key, int window_s)
+{
+	prepare(d);
+	if (db_query(st.wait, "issi", (long long)window_s, scope, key, (long long)window_s) < 0)
+		return 0;
+	int w = 0;
+	while (db_fetch(st.wait) == 1)
+		w = (int)db_col_int(st.wait, 0, 0);
+	return w;
+}
+
+int limit_clear(db *d, const char *scope, const char *key)
+{
+	prepare(d);
+	return db_exec(st.clear, "ss", scope, key) < 0 ? -1 : 0;
+}

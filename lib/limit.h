@@ -1,0 +1,23 @@
+/*
+ * limit.h - attempts counted in MariaDB (failed logins, one-time codes,
+ * public lookups), so the limit holds across every process and host.
+ *
+ * A scope ("login", "otp", "lookup") and a key (an account, a client
+ * address) name a counter; attempts older than the window do not count.
+ */
+#ifndef PORTAL_LIMIT_H
+#define PORTAL_LIMIT_H
+
+#include "db.h"
+
+/* How many attempts in the last window_s seconds, or -1. */
+int limit_count(db *d, const char *scope, const char *key, int window_s);
+/* Record one; 0 or -1. */
+int limit_add(db *d, const char *scope, const char *key);
+/* Seconds until the oldest counted attempt leaves the window (for "try
+ * again in N minutes"), or 0. */
+int limit_wait(db *d, const char *scope, const char *key, int window_s);
+/* Forget a key's attempts (after a success). */
+int limit_clear(db *d, const char *scope, const char *key);
+
+#endif

@@ -1,0 +1,126 @@
+/* outbox.c - see outbox.h */
+#include "outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+/* Statements per connection: a job has one connection for its life. */
+static struct {
+	db *on;
+	db_stmt *put, *claim, *done, *retry;
+} st;
+
+static void prepare(db *d)
+{
+	if (st.on == d)
+		return;
+	st.on = d;
+	st.put = db_prepare(d,
+		"INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at) "
+		"VALUES (?, ?, ?, ?, 'pending', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))");
+	/* The head of each subject only, so one subject's messages leave in
+	 * order; SKIP LOCKED lets other senders take other subjects. */
+	st.claim = db_prepare(d,
+		"SELECT o.id, o.subject, o.url, o.payload, o.attempts FROM outbox o "
+		"WHERE o.topic = ? AND o.state = 'pending' AND o.next_at <= UTC_TIMESTAMP(3) "
+		"  AND o.id = (SELECT MIN(p.id) FROM outbox p WHERE p.topic = o.topic "
+		"              AND p.subject = o.subject AND p.state = 'pending') "
+		"ORDER BY o.next_at, o.id LIMIT 1 FOR UPDATE SKIP LOCKED");
+	st.done = db_prepare(d,
+		"UPDATE outbox SET state = 'done', attempts = attempts + 1, delivered_at = UTC_TIMESTAMP(3), "
+		"  last_error = NULL WHERE id = ?");
+	st.retry = db_prepare(d,
+		"UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
+		"  next_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND WHERE id = ?");
+}
+
+int outbox_put(db *d, const char *topic, const char *subject, const char *url,
+	       const char *payload)
+{
+	prepare(d);
+	return db_exec(st.put, "ssss", topic, subject, url, payload) == 1 ? 0 : -1;
+}
+
+long outbox_backoff(int failures, long cap)
+{
+	long s = 2;
+	for (int i = 1; i < failures && s < cap; i++)
+		s *= 2;
+	return s < cap ? s : cap;
+}
+
+/* One message in one transaction; 1 handled, 0 none due, -1 db error. */
+static int one(db *d, const char *topic, outbox_deliver_fn deliver)
+{
+	if (db_begin(d) < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	if (db_query(st.claim, "s", topic) < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	outbox_msg m = {0};
+	char subject[256] = "", url[1024] = "";
+	char *payload = NULL;
+	int rc, found = 0;
+	while ((rc = db_fetch(st.claim)) == 1) {
+		size_t len = 0;
+		const char *p;
+		found = 1;
+		m.id = db_col_int(st.claim, 0, 0);
+		snprintf(subject, sizeof subject, "%s", db_col(st.claim, 1, NULL));
+		if ((p = db_col(st.claim, 2, NULL)))
+			snprintf(url, sizeof url, "%s", p);
+		p = db_col(st.claim, 3, &len);
+		payload = strndup(p ? p : "", len);
+		m.len = len;
+		m.attempts = (int)db_col_int(st.claim, 4, 0);
+	}
+	if (rc < 0 || !found || !payload) {
+		free(payload);
+		db_rollback(d);
+		return rc < 0 ? -1 : 0;
+	}
+	m.topic = topic;
+	m.subject = subject;
+	m.url = url[0] ? url : NULL;
+	m.payload = payload;
+	char err[512] = "";
+	long long w;
+	if (deliver(&m, err, sizeof err) == 0) {
+		w = db_exec(st.done, "i", m.id);
+	} else {
+		long cap = (long)conf_int("PORTAL_OUTBOX_MAX_BACKOFF", 300);
+		long wait = outbox_backoff(m.attempts + 1, cap < 2 ? 2 : cap);
+		fprintf(stderr, "outbox: %s #%lld to %s failed (attempt %d, next in %ld s): %s\n",
+			topic, m.id, m.url ? m.url : topic, m.attempts + 1, wait, err);
+		w = db_exec(st.retry, "sii", err[0] ? err : "không rõ lỗi", (long long)wait, m.id);
+	}
+	free(payload);
+	if (w < 0 || db_commit(d) < 0) {
+		/* Delivered but not marked: the message goes again, and the
+		 * receiver deduplicates it by id. */
+		db_rollback(d);
+		return -1;
+	}
+	return 1;
+}
+
+int outbox_round(db *d, const char *topic, outbox_deliver_fn deliver, int batch)
+{
+	prepare(d);
+	int n = 0;
+	for (int i = 0; i < batch; i++) {
+		int rc = one(d, topic, deliver);
+		if (rc < 0)
+			return n ? n : -1;
+		if (rc == 0)
+			break;
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,53 @@
+/*
+ * outbox.h - what must leave the portal, written with the change that
+ * causes it and delivered later by a background job.
+ *
+ * outbox_put() runs inside the caller's transaction: the message exists
+ * exactly when the change does.  A sender job calls outbox_round(), which
+ * claims due messages with SELECT … FOR UPDATE SKIP LOCKED (any number of
+ * hosts may send; none delivers a message another is delivering), takes
+ * only the oldest undelivered message of each subject (so a dossier's
+ * changes arrive in order: a later one waits for an earlier one that
+ * keeps failing), delivers it and marks it done, or schedules a retry
+ * with exponential back-off (from 2 s, doubling, capped by
+ * PORTAL_OUTBOX_MAX_BACKOFF, default 300 s).
+ *
+ * The claim's transaction stays open while the message is delivered, so
+ * a kill -9 mid-delivery leaves the row pending and another sender takes
+ * it: the receiver may then see a message twice, which is why every
+ * message carries its unique id for the receiver to deduplicate on.
+ */
+#ifndef PORTAL_OUTBOX_H
+#define PORTAL_OUTBOX_H
+
+#include <stddef.h>
+
+#include "db.h"
+
+typedef struct outbox_msg {
+	long long id;
+	const char *topic;
+	const char *subject;
+	const char *url;       /* where to, or NULL: the topic's default */
+	const char *payload;
+	size_t len;
+	int attempts;          /* before this one */
+} outbox_msg;
+
+/* Inside the caller's transaction.  0, or -1 (the caller fails the
+ * transaction).  url may be NULL. */
+int outbox_put(db *d, const char *topic, const char *subject, const char *url,
+	       const char *payload);
+
+/* Deliver a message: 0 acknowledged, -1 not (err says why). */
+typedef int (*outbox_deliver_fn)(const outbox_msg *m, char *err, size_t errlen);
+
+/* One round for a topic: up to `batch` due messages.  Returns how many
+ * were delivered or rescheduled, 0 when nothing was due, -1 when the
+ * database did not answer. */
+int outbox_round(db *d, const char *topic, outbox_deliver_fn deliver, int batch);
+
+/* Seconds to wait before attempt n+1 after n failures (for tests). */
+long outbox_backoff(int failures, long cap);
+
+#endif
