@@ -17,6 +17,8 @@ export PORTAL_PUBLIC_PORT=${PORTAL_TEST_PORT:-18080}
 export PORTAL_INTRANET_PORT=$((PORTAL_PUBLIC_PORT + 1))
 export PORTAL_DB_PORT=${PORTAL_TEST_DB_PORT:-13407}
 export PORTAL_CATALOG_PROCS=2
+# The stand-in national-portal receiver of the test stack.
+export PORTAL_SYNC_RECEIVER_PORT=${PORTAL_TEST_SYNC_PORT:-18090}
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32
@@ -87,7 +89,8 @@ unit_tests() {
 integration() {
 	/usr/bin/python3 tests/integration/harness.py \
 		tests/integration/test_search.py tests/integration/test_pages.py \
-		tests/integration/test_bad_input.py tests/integration/test_resilience.py
+		tests/integration/test_bad_input.py tests/integration/test_resilience.py \
+		tests/integration/test_submission.py
 }
 
 browser() {

@@ -85,7 +85,7 @@ static int wait_message(request *r, int seconds)
 static int field_error(request *r, int status, const char *field, const char *msg)
 {
 	r->error.field = field;
-	r->error.message = msg;
+	r->error.message = arena_printf(r->a, "%s (trường “%s”)", msg, field);
 	return status;
 }
 

@@ -46,10 +46,11 @@ static void drain(db_stmt *s)
 		;
 }
 
+/* The field is named in the message too, for the person and for tools. */
 static int fail(request *r, int status, const char *field, const char *msg)
 {
 	r->error.field = field;
-	r->error.message = msg;
+	r->error.message = field ? arena_printf(r->a, "%s (trường “%s”)", msg, field) : msg;
 	return status;
 }
 
@@ -271,7 +272,7 @@ static int filing_tx(db *d, void *arg)
 		"result_channel, status, tracking_secret_hash, limit_value, limit_unit, received_at, "
 		"received_day, due_day, due_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, "
 		"UTC_TIMESTAMP(3), ?, ?, ?, UTC_TIMESTAMP(3))");
-	if (db_exec(ins, "sssssssssssssssss", f->code, f->p->code, f->agency,
+	if (db_exec(ins, "ssssssssssssssssss", f->code, f->p->code, f->agency,
 		    f->desk ? NULL : cit, f->desk ? staff : NULL, fv[F_NAME].s, fv[F_ID].s,
 		    fv[F_DOB].s, fv[F_ADDRESS].s ? fv[F_ADDRESS].s : "",
 		    fv[F_PHONE].s ? fv[F_PHONE].s : "",

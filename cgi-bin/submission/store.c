@@ -316,12 +316,12 @@ static int move_tx(db *d, void *arg)
 	}
 	if (t->needs_reason && (!m->reason || !*m->reason)) {
 		r->error.field = "reason";
-		r->error.message = "Cần ghi lý do.";
+		r->error.message = "Cần ghi lý do (trường “reason”).";
 		return 422;
 	}
 	if (m->to == ST_RETURNED && strcmp(x.result_channel, "online") == 0 && !m->result) {
 		r->error.field = "result";
-		r->error.message = "Hồ sơ nhận kết quả trực tuyến: cần tải lên tệp kết quả.";
+		r->error.message = "Hồ sơ nhận kết quả trực tuyến: cần tải lên tệp kết quả (trường “result”).";
 		return 422;
 	}
 
@@ -329,7 +329,7 @@ static int move_tx(db *d, void *arg)
 	if (m->to == ST_OBLIGATION) {
 		if (m->amount <= 0 || !m->fee_name || !*m->fee_name) {
 			r->error.field = m->amount <= 0 ? "amount" : "fee_name";
-			r->error.message = "Cần số tiền (đồng) và khoản phải nộp.";
+			r->error.message = "Cần số tiền (đồng, trường “amount”) và khoản phải nộp (trường “fee_name”).";
 			return 422;
 		}
 #ifdef HAVE_OBLIGATION
@@ -346,7 +346,8 @@ static int move_tx(db *d, void *arg)
 			return DB_TX_FAILED;
 		if (oc != OBL_OK) {
 			r->error.field = "amount";
-			r->error.message = what ? what : "Không tạo được khoản phải nộp.";
+			r->error.message = arena_printf(a, "%s (trường “amount”)",
+							what ? what : "Không tạo được khoản phải nộp");
 			return 422;
 		}
 		reason = arena_printf(a, "%s: %lld đồng (mã thanh toán %s)%s%s", m->fee_name,
