@@ -457,7 +457,9 @@ static void serve(const app *area, int fd)
 		r.uri = param(&fr, "REQUEST_URI");
 		r.site = param(&fr, "PORTAL_SITE");
 		r.remote_addr = arena_strdup(a, param(&fr, "REMOTE_ADDR"));
-		r.user_agent = arena_strndup(a, param(&fr, "HTTP_USER_AGENT"), 300);
+		const char *ua = param(&fr, "HTTP_USER_AGENT");
+		/* arena_strndup copies n bytes: cap by the string's own length */
+		r.user_agent = arena_strndup(a, ua, strnlen(ua, 300));
 		/* Absolute links (QR codes) use the configured address, never
 		 * the Host header a client can forge. */
 		r.scheme_host = public_url;

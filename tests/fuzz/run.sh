@@ -31,7 +31,7 @@ esac
 FUZZ_CFLAGS=(-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer
 	"-fsanitize=address,undefined" -fno-sanitize-recover=all
 	-I lib -I /usr/include/ClearSilver -I /usr/include/mariadb)
-LIBS=(-lfcgi -lneo_cgi -lneo_cs -lneo_utl -lz -lmariadb -lqrencode -lssl -lcrypto)
+LIBS=(-lfcgi -lneo_cgi -lneo_cs -lneo_utl -lz -lmariadb -lqrencode -lssl -lcrypto -lcurl)
 
 mkdir -p "$OUT/lib" "$OUT/bin" "$OUT/logs" "$OUT/corpus" "$OUT/crashes" || exit 2
 
