@@ -19,7 +19,6 @@
 #include "crypto.h"
 #include "filetype.h"
 #include "limit.h"
-#include "money.h"
 #include "qr.h"
 #include "render.h"
 #include "server.h"
@@ -56,6 +55,8 @@ static int fail(request *r, int status, const char *field, const char *msg)
 
 /* --- the procedure, its documents and the agencies that take it -------------- */
 
+static int unit_from_db(const char *u);
+
 typedef struct proc {
 	long long id;
 	const char *code, *name, *online;
@@ -83,8 +84,7 @@ static int proc_load(db *d, arena *a, const char *code, proc *p)
 	p->level_commune = (int)db_col_int(s, 4, 0);
 	p->level_province = (int)db_col_int(s, 5, 0);
 	p->time_value = (int)db_col_int(s, 6, -1);
-	const char *u = db_col(s, 7, NULL);
-	p->time_unit = u ? time_unit_from_db(u) : TU_NONE;
+	p->time_unit = unit_from_db(db_col(s, 7, NULL));
 	drain(s);
 	db_stmt *q = STMT(d, "SELECT seq, name FROM procedure_document WHERE procedure_id = ? ORDER BY seq");
 	if (db_query(q, "i", p->id) != 0)
@@ -107,20 +107,24 @@ static void proc_limit(db *d, const proc *p, int channel, int *value, int *unit)
 			     "ORDER BY seq LIMIT 1");
 	if (db_query(s, "ii", p->id, (long long)channel) == 0 && db_fetch(s) == 1) {
 		*value = (int)db_col_int(s, 0, -1);
-		const char *u = db_col(s, 1, NULL);
-		*unit = u ? time_unit_from_db(u) : TU_NONE;
+		*unit = unit_from_db(db_col(s, 1, NULL));
 	}
 	drain(s);
 }
 
-static int wd_unit(int tu)
+/* The catalog's ENUM('working_day','day','hour','month') to workdays.h;
+ * no unit at all counts as working days (the catalog's plain "N ngày"). */
+static int unit_from_db(const char *u)
 {
-	switch (tu) {
-	case TU_DAY: return WD_UNIT_DAY;
-	case TU_HOUR: return WD_UNIT_HOUR;
-	case TU_MONTH: return WD_UNIT_MONTH;
-	default: return WD_UNIT_WORKING_DAY;   /* the catalog's "N ngày" are working days */
-	}
+	if (!u)
+		return WD_UNIT_WORKING_DAY;
+	if (strcmp(u, "day") == 0)
+		return WD_UNIT_DAY;
+	if (strcmp(u, "hour") == 0)
+		return WD_UNIT_HOUR;
+	if (strcmp(u, "month") == 0)
+		return WD_UNIT_MONTH;
+	return WD_UNIT_WORKING_DAY;
 }
 
 /* Agencies of the home province that handle the procedure at its level. */
@@ -278,7 +282,7 @@ static int filing_tx(db *d, void *arg)
 		    fv[F_PHONE].s ? fv[F_PHONE].s : "",
 		    f->channel == 1 ? "1" : f->channel == 3 ? "3" : "2", f->result, th,
 		    f->limit_value >= 0 ? arena_printf(a, "%d", f->limit_value) : NULL,
-		    f->limit_value >= 0 ? units[wd_unit(f->limit_unit)] : NULL, day,
+		    f->limit_value >= 0 ? units[f->limit_unit] : NULL, day,
 		    *due ? due : NULL, *due_at ? due_at : NULL) < 0) {
 		if (db_errclass(d) == DB_DUPLICATE)
 			return DB_TX_FAILED;
@@ -418,7 +422,7 @@ int filing_submit(request *r, int desk)
 
 	f.day = today();
 	proc_limit(d, &p, f.channel, &f.limit_value, &f.limit_unit);
-	f.due = f.limit_value >= 0 ? wd_due(calendar_get(d), f.day, f.limit_value, wd_unit(f.limit_unit))
+	f.due = f.limit_value >= 0 ? wd_due(calendar_get(d), f.day, f.limit_value, f.limit_unit)
 				   : WD_NONE;
 	rc = db_tx(d, filing_tx, &f);
 	if (rc)
