@@ -21,6 +21,8 @@ export PORTAL_PAYMENT_PROCS=2
 # The bank sandbox of the test stack, and a bank that retries fast.
 export PORTAL_BANK_SANDBOX_PORT=${PORTAL_TEST_BANK_SANDBOX_PORT:-$((PORTAL_PUBLIC_PORT + 10))}
 export SANDBOX_IPN_RETRY_SECONDS=${SANDBOX_IPN_RETRY_SECONDS:-1}
+# The stand-in national-portal receiver of the test stack.
+export PORTAL_SYNC_RECEIVER_PORT=${PORTAL_TEST_SYNC_PORT:-$((PORTAL_PUBLIC_PORT + 11))}
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32
@@ -95,7 +97,8 @@ integration() {
 		tests/integration/test_search.py tests/integration/test_search_people.py \
 		tests/integration/test_pages.py \
 		tests/integration/test_bad_input.py tests/integration/test_limits.py \
-		tests/integration/test_resilience.py tests/integration/test_payment.py
+		tests/integration/test_resilience.py tests/integration/test_payment.py \
+		tests/integration/test_submission.py
 }
 
 browser() {
