@@ -18,12 +18,16 @@ HARDEN := -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fstack-clash-p
 LDHARDEN := -pie -Wl,-z,relro,-z,now
 CFLAGS ?= $(HARDEN) -g
 LDFLAGS ?= $(LDHARDEN)
-LIBS := -lfcgi -lneo_cgi -lneo_cs -lneo_utl -lz -lmariadb -lqrencode -lssl -lcrypto -lcurl
+LIBS := -lfcgi -lneo_cgi -lneo_cs -lneo_utl -lz -lmariadb -lqrencode -lssl -lcrypto -lcurl -lm
 
 LIB_SRC := $(wildcard lib/*.c)
 LIB_OBJ := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRC))
 CATALOG_SRC := $(filter-out cgi-bin/catalog/import%.c,$(wildcard cgi-bin/catalog/*.c))
 IMPORT_SRC := $(wildcard cgi-bin/catalog/import*.c) cgi-bin/catalog/fees.c
+# The payment area: the FastCGI program (main.c and the handlers) and the
+# operator's tool (admin.c) share the rest of cgi-bin/payment.
+PAYMENT_ALL := $(wildcard cgi-bin/payment/*.c)
+PAYMENT_SHARED := $(filter-out cgi-bin/payment/main.c cgi-bin/payment/admin.c,$(PAYMENT_ALL))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -31,7 +35,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all deps test-deps run stop test bench fuzz import clean unit status
 
-all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/fcgi-minimal $(BUILD)/bin/db-raw
+all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/payment $(BUILD)/bin/payment-admin $(BUILD)/bin/fcgi-minimal $(BUILD)/bin/db-raw
 
 deps:
 	@conf/deps.sh
@@ -51,6 +55,19 @@ $(BUILD)/catalog/%.o: cgi-bin/catalog/%.c cgi-bin/catalog/*.h lib/*.h
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) -I cgi-bin/catalog -c $< -o $@
 
 CATALOG_OBJ := $(patsubst cgi-bin/catalog/%.c,$(BUILD)/catalog/%.o,$(CATALOG_SRC))
+PAYMENT_OBJ := $(patsubst cgi-bin/payment/%.c,$(BUILD)/payment/%.o,$(PAYMENT_SHARED))
+
+$(BUILD)/payment/%.o: cgi-bin/payment/%.c cgi-bin/payment/*.h lib/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) -I cgi-bin/payment -c $< -o $@
+
+$(BUILD)/bin/payment: $(BUILD)/payment/main.o $(PAYMENT_OBJ) $(BUILD)/libportal.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
+
+$(BUILD)/bin/payment-admin: $(BUILD)/payment/admin.o $(PAYMENT_OBJ) $(BUILD)/libportal.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 IMPORT_OBJ := $(patsubst cgi-bin/catalog/%.c,$(BUILD)/catalog/%.o,$(IMPORT_SRC))
 
 $(BUILD)/bin/catalog: $(CATALOG_OBJ) $(BUILD)/libportal.a
@@ -72,11 +89,21 @@ $(BUILD)/bin/db-raw: tests/bench/db_raw.c $(BUILD)/libportal.a
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 # Objects first, the archive last, so the linker pulls from it what they need.
-$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(filter-out $(BUILD)/catalog/main.o,$(CATALOG_OBJ)) $(BUILD)/libportal.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(filter-out $(BUILD)/catalog/main.o,$(CATALOG_OBJ)) $(PAYMENT_OBJ) $(BUILD)/libportal.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) -I cgi-bin/catalog $(LDFLAGS) $(filter %.c %.o,$^) $(BUILD)/libportal.a $(LIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) -I cgi-bin/catalog -I cgi-bin/payment $(LDFLAGS) $(filter %.c %.o,$^) $(BUILD)/libportal.a $(LIBS) -lcmocka -o $@
 
 unit: $(UNIT_BIN)
+
+# Tests of lib/ against a real MariaDB: built with the unit tests, run by
+# tests/run.sh once its stack is up.
+DBTEST_SRC := $(wildcard tests/db/test_*.c)
+DBTEST_BIN := $(patsubst tests/db/%.c,$(BUILD)/dbtests/%,$(DBTEST_SRC))
+$(BUILD)/dbtests/%: tests/db/%.c $(BUILD)/libportal.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libportal.a $(LIBS) -lcmocka -o $@
+
+unit: $(DBTEST_BIN)
 
 run: deps all
 	@conf/stack.sh up

@@ -37,6 +37,13 @@ AREAS=$(awk '!/^#/ && NF { if (!seen[$1]++) printf "%s ", $1 }' conf/areas.conf)
 export PORTAL_SITE_PROVINCE=${PORTAL_SITE_PROVINCE:-$(awk -F, -v c="$PORTAL_HOME_PROVINCE" \
 	'$1 == c { print $3 }' "$DATA/admin_units/2025-07-01/provinces.csv" 2>/dev/null)}
 
+# The payment gateway: VNPay's payment page and JSON API.  Unset, they are
+# the bank sandbox's (conf/sandbox/vnpay_bank.py), which this script runs.
+PORTAL_BANK_SANDBOX_PORT=${PORTAL_BANK_SANDBOX_PORT:-8090}
+export PORTAL_BANK_SANDBOX_PORT
+export PORTAL_VNPAY_URL=${PORTAL_VNPAY_URL:-http://$PORTAL_LISTEN:$PORTAL_BANK_SANDBOX_PORT/paymentv2/vpcpay.html}
+export PORTAL_VNPAY_API_URL=${PORTAL_VNPAY_API_URL:-http://$PORTAL_LISTEN:$PORTAL_BANK_SANDBOX_PORT/merchant_webapi/api/transaction}
+
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
 
@@ -135,6 +142,8 @@ db_migrate() {
 	for area in $AREAS; do
 		subst+=(-e "s/@$(echo "$area" | tr '[:lower:]' '[:upper:]')_PASSWORD@/$(secret "db_$area")/g")
 	done
+	# the payment area's operator tool has a user of its own
+	subst+=(-e "s/@PAYMENT_ADMIN_PASSWORD@/$(secret db_payment_admin)/g")
 	grants=$(sed "${subst[@]}" sql/grants.sql)
 	# on stdin, never on a command line other users can read in /proc
 	printf '%s\n' "$grants" | mysql_root || die "applying sql/grants.sql failed"
@@ -149,6 +158,8 @@ import_data() {
 	db_env
 	PORTAL_DB_USER=portal_import PORTAL_DB_PASSWORD=$(secret db_import) \
 		"$BIN/catalog-import" --data "$DATA" --home-province "$PORTAL_HOME_PROVINCE"
+	PORTAL_DB_USER=portal_payment_admin PORTAL_DB_PASSWORD=$(secret db_payment_admin) \
+		"$BIN/payment-admin" banks-import --data "$DATA"
 }
 
 nginx_user() {
@@ -236,6 +247,8 @@ programs_start() {
 		say "starting $area ($procs processes, slot $slot)"
 		PORTAL_DB_USER=portal_$area PORTAL_DB_PASSWORD=$(secret "db_$area") \
 		PORTAL_SECRET=$(secret portal) \
+		PORTAL_VNPAY_HASH_SECRET=${PORTAL_VNPAY_HASH_SECRET:-$(secret vnpay_hash_secret)} \
+		PORTAL_APIKEY_MASTER=${PORTAL_APIKEY_MASTER:-$(secret apikey_master)} \
 		PORTAL_TEMPLATES=$ROOT/cgi-bin/$area/templates PORTAL_LIB_TEMPLATES=$ROOT/lib/templates \
 			setsid "$BIN/$area" --socket "$RUN/$area-$slot.sock" --procs "$procs" \
 			--pidfile "$RUN/$area-$slot.pid" --user "$user" \
@@ -285,6 +298,28 @@ nginx_start() {
 	fi
 }
 
+# The bank sandbox plays VNPay on its own port, only when the portal is not
+# pointed at a real gateway (PORTAL_VNPAY_URL set to VNPay's).
+sandbox_start() {
+	case "$PORTAL_VNPAY_URL" in
+	http://$PORTAL_LISTEN:$PORTAL_BANK_SANDBOX_PORT/*) ;;
+	*) return 0 ;;
+	esac
+	stop_pidfile "$RUN/sandbox.pid" "vnpay_bank.py"
+	say "starting the bank sandbox on $PORTAL_LISTEN:$PORTAL_BANK_SANDBOX_PORT"
+	mkdir -p "$VAR/sandbox"
+	PORTAL_VNPAY_HASH_SECRET=${PORTAL_VNPAY_HASH_SECRET:-$(secret vnpay_hash_secret)} \
+	SANDBOX_STATE=$VAR/sandbox/state.json \
+		setsid python3 "$ROOT/conf/sandbox/vnpay_bank.py" </dev/null >>"$LOG/sandbox.log" 2>&1 &
+	echo $! >"$RUN/sandbox.pid"
+	local i
+	for i in $(seq 1 100); do
+		curl -fsS -o /dev/null "http://$PORTAL_LISTEN:$PORTAL_BANK_SANDBOX_PORT/sandbox/health" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	die "the bank sandbox did not start: see $LOG/sandbox.log"
+}
+
 wait_ready() {
 	local url=http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/catalog/health i
 	for i in $(seq 1 200); do
@@ -309,6 +344,7 @@ up() {
 	programs_start "$user"
 	nginx_start "$user"
 	programs_retire
+	sandbox_start
 	wait_ready
 	cat <<URLS
 
@@ -316,6 +352,8 @@ Cổng dịch vụ công is running:
   public site      http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/
   catalog          http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/catalog/
   agency intranet  http://$PORTAL_LISTEN:$PORTAL_INTRANET_PORT/
+  pay an obligation http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/pay/
+  bank sandbox     http://$PORTAL_LISTEN:$PORTAL_BANK_SANDBOX_PORT/sandbox/transactions
   logs             $LOG/
 Stop it with: make stop
 URLS
@@ -331,6 +369,7 @@ db_stop() {
 down() {
 	local area
 	stop_pidfile "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"
+	stop_pidfile "$RUN/sandbox.pid" "vnpay_bank.py"
 	for area in $AREAS; do
 		stop_pidfile "$RUN/$area-a.pid" "$(want_area "$area")"
 		stop_pidfile "$RUN/$area-b.pid" "$(want_area "$area")"

@@ -61,6 +61,8 @@ const char *crypto_token(arena *a, size_t nbytes)
 long long crypto_uniform(long long bound)
 {
 	/* Rejection sampling: no modulo bias. */
+	if (bound <= 1)
+		return 0;
 	unsigned long long x, lim = UINT64_MAX - UINT64_MAX % (unsigned long long)bound;
 	do {
 		if (crypto_random(&x, sizeof x) < 0)

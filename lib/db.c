@@ -33,6 +33,9 @@ struct db {
 	unsigned last_errno;     /* of the last failed call, for db_errclass */
 	unsigned gen;
 	int in_tx;
+	unsigned doomed; /* the server rolled the open transaction back (1213,
+			  * 1205): refuse everything until the caller rolls
+			  * back, or later statements would commit alone */
 	int tx_broken;   /* the connection died inside a transaction: refuse
 			  * everything until the caller rolls back */
 	unsigned connect_timeout, rw_timeout;  /* seconds */
@@ -78,8 +81,15 @@ static int connect_now(db *d)
 	 * wait gives up long before nginx would (fastcgi_read_timeout 60 s):
 	 * the transaction runner retries it, and a request never hangs. */
 	char init[128];
-	snprintf(init, sizeof init, "SET time_zone = '+00:00', innodb_lock_wait_timeout = %lld",
-		 conf_int("PORTAL_DB_LOCK_WAIT", 5));
+	/* and under this connection's own read timeout too, with room for
+	 * InnoDB's once-a-second lock check: the server's 1205 (retried
+	 * whole by db_tx) must come before the client gives up on it. */
+	long long lw = conf_int("PORTAL_DB_LOCK_WAIT", 3);
+	if (lw > (long long)d->rw_timeout - 2)
+		lw = (long long)d->rw_timeout - 2;
+	if (lw < 1)
+		lw = 1;
+	snprintf(init, sizeof init, "SET time_zone = '+00:00', innodb_lock_wait_timeout = %lld", lw);
 	mysql_query(c, init);
 	d->conn = c;
 	d->gen++;
@@ -116,6 +126,11 @@ static unsigned seconds(const char *name, long long def)
 {
 	long long v = conf_int(name, def);
 	return v >= 1 && v <= 3600 ? (unsigned)v : (unsigned)def;
+}
+
+db *db_open_timeout(unsigned s)
+{
+	return db_open_timeouts(s, s);
 }
 
 db *db_open_timeouts(unsigned connect_s, unsigned rw_s)
@@ -280,6 +295,12 @@ static int bind_params(db_stmt *s, const char *types, va_list ap,
  * try a second time. */
 static int execute(db_stmt *s, const char *types, va_list ap)
 {
+	if (s->d->doomed) {
+		s->d->last_errno = s->d->doomed;
+		set_err(s->d, "execute", "the server rolled the transaction back; redo it");
+		s->d->last_errno = s->d->doomed;
+		return -1;
+	}
 	if (s->d->tx_broken) {
 		set_err(s->d, "execute", "the transaction was lost with the connection; roll back");
 		return -1;
@@ -303,11 +324,20 @@ static int execute(db_stmt *s, const char *types, va_list ap)
 		unsigned e = mysql_stmt_errno(s->st);
 		set_err(s->d, "execute", mysql_stmt_error(s->st));
 		s->d->last_errno = e;
+		if (s->d->in_tx && (e == 1213 || e == 1205)) {
+			/* 1213 has rolled the transaction back; after 1205 we
+			 * roll it back ourselves: either way it is over. */
+			s->d->doomed = e;
+			return -1;
+		}
 		if (!gone(e))
 			return -1;
 		int in_tx = s->d->in_tx;
 		disconnect(s->d);
-		if (in_tx)
+		/* A lost answer (2013) may mean the statement ran and, outside
+		 * a transaction, committed: only a read is safe to send again.
+		 * A connection that was already gone (2006) ran nothing. */
+		if (in_tx || (e != CR_SERVER_GONE_ERROR && s->ncols == 0))
 			return -1;
 	}
 	return -1;
@@ -338,7 +368,11 @@ int db_query(db_stmt *s, const char *types, ...)
 	if (rc < 0)
 		return -1;
 	if (mysql_stmt_store_result(s->st) != 0) {
+		unsigned e = mysql_stmt_errno(s->st);
 		set_err(s->d, "store", mysql_stmt_error(s->st));
+		s->d->last_errno = e;
+		if (s->d->in_tx && (e == 1213 || e == 1205))
+			s->d->doomed = e;
 		return -1;
 	}
 	/* Size every column buffer to the longest value in the result. */
@@ -434,7 +468,8 @@ static int simple(db *d, const char *sql)
 
 static int begin(db *d, const char *sql)
 {
-	if (d->tx_broken)
+	d->last_errno = 0;
+	if (d->tx_broken || d->doomed)
 		return -1;
 	/* The one safe moment to notice a dead connection and reconnect. */
 	if (!db_connected(d))
@@ -457,6 +492,12 @@ int db_begin_snapshot(db *d)
 
 int db_commit(db *d)
 {
+	if (d->doomed) {
+		d->last_errno = d->doomed;
+		set_err(d, "commit", "the server rolled the transaction back");
+		d->last_errno = d->doomed;
+		return -1;
+	}
 	if (d->tx_broken) {
 		set_err(d, "commit", "the transaction was lost with the connection");
 		return -1;
@@ -472,6 +513,7 @@ void db_rollback(db *d)
 		simple(d, "ROLLBACK");
 	d->in_tx = 0;
 	d->tx_broken = 0;
+	d->doomed = 0;
 }
 
 int db_errclass(db *d)
@@ -502,7 +544,10 @@ int db_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
 		int rc = fn(d, arg);
 		if (rc == 0 && db_commit(d) == 0)
 			return 0;
-		int cls = rc == 0 || rc == DB_TX_FAILED ? db_errclass(d) : DB_OK;
+		/* A status of fn's own still means "redo" when the server had
+		 * rolled the transaction back under it (fn may have read a
+		 * failed query as "not found"). */
+		int cls = rc == 0 || rc == DB_TX_FAILED || d->doomed ? db_errclass(d) : DB_OK;
 		/* A deadlock has rolled the whole transaction back, a lock wait
 		 * timeout only the statement: ROLLBACK both, then redo it all. */
 		db_rollback(d);

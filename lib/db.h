@@ -42,6 +42,9 @@ db *db_open(void);                 /* never NULL; may be disconnected */
 /* The same with its own bounds (0 = the setting): a quick check that must
  * not hold up anything while the server hangs. */
 db *db_open_timeouts(unsigned connect_s, unsigned rw_s);
+/* The same with connect, read and write timeouts of the given seconds,
+ * for work that must give up fast rather than wait (background writers). */
+db *db_open_timeout(unsigned seconds);
 void db_close(db *d);
 int db_connected(db *d);           /* 1 if a connection is up (tries once) */
 const char *db_error(db *d);

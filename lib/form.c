@@ -24,18 +24,37 @@ static size_t utf8_chars(const char *s, size_t n)
 	return c;
 }
 
-/* C0 controls, DEL, and the C1 controls U+0080..U+009F (UTF-8 C2 80..9F). */
-static int has_control(const char *s, size_t n)
+/* C0 controls, DEL, and the C1 controls U+0080..U+009F (UTF-8 C2 80..9F):
+ * the character position (from 1) of the first, or 0.  Tabs and line
+ * breaks pass when spaces_ok. */
+static size_t has_control(const char *s, size_t n, int spaces_ok)
 {
+	size_t pos = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if ((c & 0xC0) != 0x80)
+			pos++;
+		if (spaces_ok && (c == '\t' || c == '\n' || c == '\r'))
+			continue;
 		if (c < 0x20 || c == 0x7f)
-			return 1;
+			return pos;
 		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
 		    (unsigned char)s[i + 1] <= 0x9F)
-			return 1;
+			return pos;
 	}
 	return 0;
+}
+
+/* A copy with each tab and line break made a space. */
+static const char *one_line(arena *a, const char *v, size_t n)
+{
+	if (!memchr(v, '\t', n) && !memchr(v, '\n', n) && !memchr(v, '\r', n))
+		return v;
+	char *s = arena_strndup(a, v, n);
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+			s[i] = ' ';
+	return s;
 }
 
 const char *field_name_shown(arena *a, const char *name, size_t n)
@@ -131,15 +150,25 @@ int field_check(arena *a, const field_spec *sp, const char *v, size_t n,
 		return fail(a, err, sp->name, "không phải văn bản UTF-8 hợp lệ", NULL);
 	switch (sp->type) {
 	case FT_TEXT:
+	case FT_LINE:
 		if (utf8_chars(v, n) > sp->max_chars)
 			return fail(a, err, sp->name,
 				    arena_printf(a, "dài quá %zu ký tự", sp->max_chars),
 				    sp->hint);
-		if (has_control(v, n))
-			return fail(a, err, sp->name, "có ký tự điều khiển", sp->hint);
+		size_t at = has_control(v, n, sp->type == FT_LINE);
+		if (at)
+			/* the length hint would mislead here: say where it is */
+			return fail(a, err, sp->name,
+				    arena_printf(a, "có ký tự điều khiển không gõ được "
+						 "(ký tự thứ %zu); hãy xoá nó rồi thử lại", at),
+				    NULL);
+		if (sp->type == FT_LINE)
+			out->s = one_line(a, v, n);
 		return 0;
 	case FT_INT: {
-		if (n == 0 || n > 18)
+		if (n == 0)
+			return fail(a, err, sp->name, "để trống", sp->hint);
+		if (n > 18)
 			return fail(a, err, sp->name, "không hợp lệ", sp->hint);
 		/* Read exactly n bytes: the value need not be NUL-terminated. */
 		int neg = v[0] == '-';

@@ -23,6 +23,9 @@ typedef enum {
 	FT_DATE,     /* YYYY-MM-DD, a real calendar date; i = YYYYMMDD */
 	FT_MONEY,    /* whole đồng, digits only (dots as thousands allowed),
 		      * in [min, max] (max 0 = 10^15); i = the amount */
+	FT_LINE,     /* FT_TEXT of a one-line box (a search box): a tab or a
+		      * line break pasted into it is a space, as the browser's
+		      * own <input> makes it; other controls are refused */
 } field_type;
 
 typedef struct field_spec {

@@ -49,8 +49,14 @@ void http_header(request *r, const char *name, const char *value)
 
 int http_redirect(request *r, const char *path)
 {
-	/* Only local paths: a redirect never sends a citizen elsewhere. */
-	if (path[0] != '/' || path[1] == '/' || path[1] == '\\')
+	/* Only local paths: a redirect never sends a citizen elsewhere.
+	 * Browsers drop tabs and line breaks from a URL and read '\' as '/',
+	 * so "/\t/evil" would be "//evil": none of them may appear. */
+	int ok = path[0] == '/' && path[1] != '/';
+	for (const char *p = path; ok && *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '\\')
+			ok = 0;
+	if (!ok)
 		path = "/";
 	http_header(r, "Location", path);
 	return 303;
@@ -142,4 +148,14 @@ const char *http_status_help_vi(int status)
 {
 	int i = idx(status);
 	return i < 0 ? "" : statuses[i].help;
+}
+
+const char *req_env(const request *r, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (char **e = r->env; e && *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
 }

@@ -59,6 +59,9 @@ typedef struct request {
 	field_value *captures;
 	upload *files;            /* multipart file parts, validated */
 	size_t nfiles;
+	const char *raw_query;    /* what follows '?' in the URI, as received */
+	char **env;               /* the FastCGI parameters ("NAME=value"),
+				   * valid until the request ends: req_env() */
 	const char *raw_body;     /* the POST body as received (signed APIs
 				   * and JSON parse it themselves) */
 	size_t raw_len;
@@ -77,8 +80,17 @@ typedef struct request {
 	const char *error_detail; /* optional extra sentence for error pages */
 	void *hdf;                /* the page data, see render.h */
 	int want_json;            /* errors as JSON (API routes and paths) */
+	int no_page_cache;        /* this answer must not be kept in the page
+				   * cache (the handler has to see every such
+				   * request, e.g. to count a search that
+				   * found nothing) */
 	double started;           /* monotonic seconds, for the log */
 } request;
+
+/* A FastCGI parameter of this request, e.g. "HTTP_X_PORTAL_KEY" for the
+ * header X-Portal-Key; NULL when absent.  For signed APIs, whose headers
+ * the handler checks itself. */
+const char *req_env(const request *r, const char *name);
 
 /* Typed access to validated fields (NULL / def when absent). */
 const char *req_query(const request *r, const char *name);

@@ -24,6 +24,16 @@ static void prepare(db *d)
 		"DELETE FROM attempt WHERE scope = ? AND k = ? AND at < UTC_TIMESTAMP(3) - INTERVAL 1 DAY");
 }
 
+int limit_take(db *d, const char *scope, const char *key, int window_s, int max)
+{
+	/* Record first, then count: concurrent attempts on other workers all
+	 * see each other, so no more than max ever get through. */
+	if (limit_add(d, scope, key) < 0)
+		return -1;
+	int n = limit_count(d, scope, key, window_s);
+	return n < 0 ? -1 : n <= max;
+}
+
 int limit_count(db *d, const char *scope, const char *key, int window_s)
 {
 	prepare(d);

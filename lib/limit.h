@@ -12,6 +12,10 @@
 
 /* How many attempts in the last window_s seconds, or -1. */
 int limit_count(db *d, const char *scope, const char *key, int window_s);
+/* Record an attempt and say whether it is within max for the window:
+ * 1 allowed, 0 over the limit, -1 the database did not answer.  Counting
+ * after recording is what makes the limit hold across processes. */
+int limit_take(db *d, const char *scope, const char *key, int window_s, int max);
 /* Record one; 0 or -1. */
 int limit_add(db *d, const char *scope, const char *key);
 /* Seconds until the oldest counted attempt leaves the window (for "try

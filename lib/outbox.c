@@ -6,11 +6,12 @@
 #include <string.h>
 
 #include "conf.h"
+#include "vntext.h"
 
 /* Statements per connection: a job has one connection for its life. */
 static struct {
 	db *on;
-	db_stmt *put, *claim, *done, *retry;
+	db_stmt *put, *claim, *lease, *done, *retry;
 } st;
 
 static void prepare(db *d)
@@ -29,12 +30,18 @@ static void prepare(db *d)
 		"  AND o.id = (SELECT MIN(p.id) FROM outbox p WHERE p.topic = o.topic "
 		"              AND p.subject = o.subject AND p.state = 'pending') "
 		"ORDER BY o.next_at, o.id LIMIT 1 FOR UPDATE SKIP LOCKED");
+	/* The lease: nobody claims the row again before it ends, and a sender
+	 * killed mid-delivery has spent one attempt, so a message that kills
+	 * its sender backs off like one that fails. */
+	st.lease = db_prepare(d,
+		"UPDATE outbox SET attempts = attempts + 1, next_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND "
+		"WHERE id = ?");
 	st.done = db_prepare(d,
-		"UPDATE outbox SET state = 'done', attempts = attempts + 1, delivered_at = UTC_TIMESTAMP(3), "
-		"  last_error = NULL WHERE id = ?");
+		"UPDATE outbox SET state = 'done', delivered_at = UTC_TIMESTAMP(3), last_error = NULL "
+		"WHERE id = ? AND attempts = ? AND state = 'pending'");
 	st.retry = db_prepare(d,
-		"UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
-		"  next_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND WHERE id = ?");
+		"UPDATE outbox SET last_error = ?, next_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND "
+		"WHERE id = ? AND attempts = ? AND state = 'pending'");
 }
 
 int outbox_put(db *d, const char *topic, const char *subject, const char *url,
@@ -52,7 +59,9 @@ long outbox_backoff(int failures, long cap)
 	return s < cap ? s : cap;
 }
 
-/* One message in one transaction; 1 handled, 0 none due, -1 db error. */
+/* One message: claim it under a lease in a short transaction, deliver it
+ * with no transaction open, then record the outcome if the lease is still
+ * ours.  1 handled, 0 none due, -1 database error. */
 static int one(db *d, const char *topic, outbox_deliver_fn deliver)
 {
 	if (db_begin(d) < 0) {
@@ -64,7 +73,7 @@ static int one(db *d, const char *topic, outbox_deliver_fn deliver)
 		return -1;
 	}
 	outbox_msg m = {0};
-	char subject[256] = "", url[1024] = "";
+	char subject[600] = "", url[1024] = "";
 	char *payload = NULL;
 	int rc, found = 0;
 	while ((rc = db_fetch(st.claim)) == 1) {
@@ -76,38 +85,45 @@ static int one(db *d, const char *topic, outbox_deliver_fn deliver)
 		if ((p = db_col(st.claim, 2, NULL)))
 			snprintf(url, sizeof url, "%s", p);
 		p = db_col(st.claim, 3, &len);
-		payload = strndup(p ? p : "", len);
+		payload = malloc(len + 1);
+		if (payload) {
+			memcpy(payload, p ? p : "", p ? len : 0);
+			payload[p ? len : 0] = '\0';
+		}
 		m.len = len;
 		m.attempts = (int)db_col_int(st.claim, 4, 0);
 	}
-	if (rc < 0 || !found || !payload) {
+	long lease = (long)conf_int("PORTAL_OUTBOX_LEASE", 60);
+	if (rc < 0 || !found || !payload ||
+	    db_exec(st.lease, "ii", (long long)lease, m.id) != 1 || db_commit(d) < 0) {
 		free(payload);
 		db_rollback(d);
-		return rc < 0 ? -1 : 0;
+		return rc < 0 || (found && payload) ? -1 : 0;
 	}
 	m.topic = topic;
 	m.subject = subject;
 	m.url = url[0] ? url : NULL;
 	m.payload = payload;
-	char err[512] = "";
+	long long mine = m.attempts + 1;  /* the attempt count our lease set */
+	char raw[512] = "", err[512];
 	long long w;
-	if (deliver(&m, err, sizeof err) == 0) {
-		w = db_exec(st.done, "i", m.id);
+	int ok = deliver(&m, raw, sizeof raw) == 0;
+	/* The reason may quote the other party: keep it storable. */
+	utf8_clean(raw, strlen(raw), err, 500);
+	if (ok) {
+		w = db_exec(st.done, "ii", m.id, mine);
 	} else {
 		long cap = (long)conf_int("PORTAL_OUTBOX_MAX_BACKOFF", 300);
-		long wait = outbox_backoff(m.attempts + 1, cap < 2 ? 2 : cap);
-		fprintf(stderr, "outbox: %s #%lld to %s failed (attempt %d, next in %ld s): %s\n",
-			topic, m.id, m.url ? m.url : topic, m.attempts + 1, wait, err);
-		w = db_exec(st.retry, "sii", err[0] ? err : "không rõ lỗi", (long long)wait, m.id);
+		long wait = outbox_backoff((int)mine, cap < 2 ? 2 : cap);
+		fprintf(stderr, "outbox: %s #%lld to %s failed (attempt %lld, next in %ld s): %s\n",
+			topic, m.id, m.url ? m.url : topic, mine, wait, err);
+		w = db_exec(st.retry, "siii", err[0] ? err : "không rõ lỗi", (long long)wait, m.id, mine);
 	}
 	free(payload);
-	if (w < 0 || db_commit(d) < 0) {
-		/* Delivered but not marked: the message goes again, and the
-		 * receiver deduplicates it by id. */
-		db_rollback(d);
-		return -1;
-	}
-	return 1;
+	/* Not recorded (the database went away, or the lease ran out and
+	 * another sender took it): the message goes again after the lease,
+	 * and the receiver deduplicates it by id. */
+	return w < 0 ? -1 : 1;
 }
 
 int outbox_round(db *d, const char *topic, outbox_deliver_fn deliver, int batch)

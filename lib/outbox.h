@@ -12,10 +12,13 @@
  * with exponential back-off (from 2 s, doubling, capped by
  * PORTAL_OUTBOX_MAX_BACKOFF, default 300 s).
  *
- * The claim's transaction stays open while the message is delivered, so
- * a kill -9 mid-delivery leaves the row pending and another sender takes
- * it: the receiver may then see a message twice, which is why every
- * message carries its unique id for the receiver to deduplicate on.
+ * A claim is a lease (PORTAL_OUTBOX_LEASE, default 60 s, longer than any
+ * delivery's timeout) taken in a short transaction; the message is then
+ * delivered with no transaction or lock open.  A sender killed mid-delivery
+ * leaves the row pending: it is taken again when the lease ends, and counts
+ * as a failed attempt, so a message that kills its sender backs off too.
+ * The receiver may then see a message twice, which is why every message
+ * carries its unique id for the receiver to deduplicate on.
  */
 #ifndef PORTAL_OUTBOX_H
 #define PORTAL_OUTBOX_H

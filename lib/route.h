@@ -51,6 +51,10 @@ typedef struct route {
 	unsigned roles;              /* AUTH_STAFF: any of these roles */
 	int no_csrf;                 /* a POST that carries no form token: callbacks
 				      * and APIs that are signed instead */
+	int raw_query;               /* the query string is not parsed or checked
+				      * here: the handler reads r->raw_query
+				      * itself (a bank's callback is stored as it
+				      * came, before anything judges it) */
 } route;
 
 /* Find the route for a path.  Returns it, or NULL; *path_matched tells a

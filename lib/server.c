@@ -24,6 +24,7 @@
 #include "pagecache.h"
 #include "render.h"
 #include "session.h"
+#include "vntext.h"
 
 #define MAX_PROCS 64
 
@@ -115,7 +116,7 @@ static int cached_handler(const app *area, request *r)
 		return 200;
 	}
 	int status = r->route->handler(r);
-	if (status == 200) {
+	if (status == 200 && !r->no_page_cache) {
 		p.content_type = r->content_type ? r->content_type : "text/html; charset=utf-8";
 		p.cache_control = r->cache_control ? r->cache_control : "no-store";
 		p.body = r->body->p ? r->body->p : "";
@@ -137,6 +138,10 @@ static int authorize(request *r, int site)
 		return 0;
 	int kind = rt->auth == AUTH_OPTIONAL ? (site == SITE_INTRANET ? AUTH_STAFF : AUTH_CITIZEN)
 					      : rt->auth;
+	/* Staff work only on the intranet, whatever a route table says: the
+	 * public site never reads a staff session. */
+	if (kind == AUTH_STAFF && site != SITE_INTRANET)
+		return 404;
 	int got = session_load(server_db(), r, kind);
 	if (got < 0)
 		return 503;
@@ -266,8 +271,13 @@ static int read_post(request *r, const char *body, size_t blen, const char *cont
 			return bad(r, 400, NULL, "Biểu mẫu có quá nhiều trường.");
 		if (rc != URL_OK)
 			return bad(r, 400, NULL, "Dữ liệu biểu mẫu có mã hoá ký tự sai.");
-	} else if (rt->json && content_type && strncmp(content_type, "application/json", 16) == 0) {
-		return 0;  /* the handler parses it (jsonparse.h) */
+	} else if (rt->json && rt->no_csrf && content_type &&
+		   strncmp(content_type, "application/json", 16) == 0 &&
+		   (content_type[16] == '\0' || content_type[16] == ';')) {
+		/* Only a signed machine API takes JSON: a browser form cannot
+		 * send it, and no CSRF token is looked for.  The handler
+		 * parses it (jsonparse.h) and checks the signature. */
+		return 0;
 	} else {
 		return bad(r, 415, NULL, rt->files ? "Biểu mẫu phải gửi dạng multipart/form-data."
 						   : "Biểu mẫu phải gửi dạng application/x-www-form-urlencoded.");
@@ -302,12 +312,13 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 	if (strlen(r->uri) > MAX_URI)
 		return 414;
 	/* A stray cookie from another site on this host must not lock a
-	 * citizen out: a malformed or oversized Cookie header counts as none
-	 * (and so as no session). */
+	 * citizen out: from a malformed or oversized Cookie header only our
+	 * own well-formed cookies are kept. */
 	const char *cookie = r->cookie_header ? r->cookie_header : "";
+	static const char *const ours[] = {"pv", "sid", "ssid", NULL};
 	if (strlen(cookie) > MAX_COOKIE ||
 	    cookie_parse(r->a, cookie, strlen(cookie), MAX_COOKIES, &r->cookies) != URL_OK)
-		r->cookies.n = 0;
+		cookie_salvage(r->a, cookie, strnlen(cookie, 4 * MAX_COOKIE), ours, &r->cookies);
 	const char *q = strchr(r->uri, '?');
 	size_t plen = q ? (size_t)(q - r->uri) : strlen(r->uri);
 	int rc = path_split(r->a, r->uri, plen, MAX_SEGS, &r->segs, &r->nsegs,
@@ -342,6 +353,9 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 		return rc;
 
 	const char *qs = q ? q + 1 : "";
+	r->raw_query = qs;
+	if (r->route->raw_query)
+		goto query_done;
 	if (strlen(qs) > MAX_QUERY)
 		return bad(r, 414, NULL, "Chuỗi tham số quá dài.");
 	const char *badpair = NULL;
@@ -355,6 +369,7 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 	}
 	if (form_validate(r->a, &r->query_pairs, r->route->query, &r->query, &r->error) < 0)
 		return 400;
+query_done:
 
 	if (r->method == HTTP_POST) {
 		r->raw_body = body ? body : "";
@@ -398,6 +413,9 @@ static void write_response(FCGX_Request *fr, request *r)
 			 r->content_type ? r->content_type : "text/html; charset=utf-8",
 			 (unsigned long)r->body->len,
 			 r->cache_control ? r->cache_control : "no-store");
+	if (n < 0 || (size_t)n >= sizeof head)
+		n = snprintf(head, sizeof head, "Status: 500 Internal Server Error\r\n"
+			     "Content-Type: text/plain\r\nContent-Length: 0\r\n");
 	FCGX_PutStr(head, n, fr->out);
 	FCGX_PutStr(r->headers->p ? r->headers->p : "", (int)r->headers->len, fr->out);
 	FCGX_PutStr("\r\n", 2, fr->out);
@@ -462,10 +480,14 @@ static void serve(const app *area, int fd)
 		r.method_name = arena_strdup(a, param(&fr, "REQUEST_METHOD"));
 		r.method = parse_method(r.method_name);
 		r.uri = param(&fr, "REQUEST_URI");
+		r.env = fr.envp;
 		r.site = param(&fr, "PORTAL_SITE");
 		r.remote_addr = arena_strdup(a, param(&fr, "REMOTE_ADDR"));
+		/* Stored in the audit log: valid UTF-8 of at most 300 bytes. */
 		const char *ua = param(&fr, "HTTP_USER_AGENT");
-		r.user_agent = arena_strndup(a, ua, strnlen(ua, 300));
+		char *uac = arena_alloc(a, 301);
+		utf8_clean(ua, strlen(ua), uac, 300);
+		r.user_agent = uac;
 		/* Absolute links (QR codes) use the configured address, never
 		 * the Host header a client can forge. */
 		r.scheme_host = public_url;
@@ -610,6 +632,14 @@ int server_main(int argc, char **argv, const app *area)
 	if (!sock || procs < 1 || procs > MAX_PROCS)
 		usage(argv[0]);
 
+	/* A cached page is served to everyone: it may not depend on who asks. */
+	for (size_t k = 0; k < area->nroutes; k++) {
+		if (area->routes[k].cache && area->routes[k].auth != AUTH_NONE) {
+			fprintf(stderr, "server: route %s is cached and reads a session\n",
+				area->routes[k].name);
+			return 1;
+		}
+	}
 	if (FCGX_Init() != 0) {
 		fputs("server: FCGX_Init failed\n", stderr);
 		return 1;

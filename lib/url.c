@@ -223,3 +223,43 @@ char *url_encode(arena *a, const char *s)
 	*p = '\0';
 	return d;
 }
+
+void cookie_salvage(arena *a, const char *s, size_t n, const char *const *names,
+		    kvlist *out)
+{
+	size_t want = 0;
+	while (names[want])
+		want++;
+	out->items = arena_calloc(a, want ? want : 1, sizeof(kv));
+	out->n = 0;
+	size_t i = 0;
+	while (i < n && out->n < want) {
+		size_t start = i;
+		while (i < n && s[i] != ';')
+			i++;
+		size_t end = i++;
+		while (start < end && (s[start] == ' ' || s[start] == '\t'))
+			start++;
+		const char *eq = memchr(s + start, '=', end - start);
+		if (!eq)
+			continue;
+		size_t nlen = (size_t)(eq - (s + start)), vlen = end - (size_t)(eq + 1 - s);
+		for (size_t k = 0; k < want; k++) {
+			if (strlen(names[k]) != nlen || memcmp(names[k], s + start, nlen) != 0 ||
+			    kv_find(out, names[k]))
+				continue;
+			const char *v = eq + 1;
+			size_t ok = 0;
+			while (ok < vlen && ((v[ok] >= '0' && v[ok] <= '9') || (v[ok] >= 'a' && v[ok] <= 'z') ||
+					     (v[ok] >= 'A' && v[ok] <= 'Z')))
+				ok++;
+			if (ok != vlen)
+				break;
+			kv *p = &out->items[out->n++];
+			p->name = names[k];
+			p->value = arena_strndup(a, v, vlen);
+			p->vlen = vlen;
+			break;
+		}
+	}
+}

@@ -53,6 +53,13 @@ int form_parse(arena *a, const char *s, size_t n, size_t max_pairs,
 int cookie_parse(arena *a, const char *s, size_t n, size_t max_pairs,
 		 kvlist *out);
 
+/* The cookies named in names (NULL-terminated) from a Cookie header that
+ * cookie_parse refused (a stray cookie of another site on this host, one
+ * pair too many): each "; "-separated pair whose name is wanted and whose
+ * value is a plain token is kept, the rest skipped.  Never fails. */
+void cookie_salvage(arena *a, const char *s, size_t n, const char *const *names,
+		    kvlist *out);
+
 /* Split the path of a request URI (what precedes '?') into decoded
  * segments.  "/catalog/procedures/1.001193" -> {"catalog", "procedures",
  * "1.001193"}; a trailing slash is reported in *trailing_slash and gives no

@@ -41,6 +41,11 @@
  *	table('fold_lo', 0x0000, 0x0250)
  *	table('fold_1e', 0x1E00, 0x1F00)
  *
+ * One exception after generating: Ð/ð (U+00D0/U+00F0, eth) -> d.  In
+ * Windows-1258 the bytes D0/F0 are Đ/đ, so Vietnamese text that went
+ * through a Latin-1 conversion carries eth where it meant đ; nobody
+ * searches this catalog in Icelandic.
+ *
  * Letters without a decomposition are matched by name so that đ/Đ -> d
  * (required for Vietnamese) and ø ł ħ ... -> o l h come out of the same
  * rule instead of a hand-kept exception list.  Ligatures and other letters
@@ -60,9 +65,9 @@ static const char fold_lo[0x250] = {
 	/* U+00A0 */ 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
 	/* U+00B0 */ 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
 	/* U+00C0 */ 'a','a','a','a','a','a',0,'c','e','e','e','e','i','i','i','i',
-	/* U+00D0 */ 0,'n','o','o','o','o','o',0,'o','u','u','u','u','y',0,0,
+	/* U+00D0 */ 'd','n','o','o','o','o','o',0,'o','u','u','u','u','y',0,0,
 	/* U+00E0 */ 'a','a','a','a','a','a',0,'c','e','e','e','e','i','i','i','i',
-	/* U+00F0 */ 0,'n','o','o','o','o','o',0,'o','u','u','u','u','y',0,'y',
+	/* U+00F0 */ 'd','n','o','o','o','o','o',0,'o','u','u','u','u','y',0,'y',
 	/* U+0100 */ 'a','a','a','a','a','a','c','c','c','c','c','c','c','c','d','d',
 	/* U+0110 */ 'd','d','e','e','e','e','e','e','e','e','e','e','g','g','g','g',
 	/* U+0120 */ 'g','g','g','g','h','h','h','h','i','i','i','i','i','i','i','i',
@@ -168,6 +173,8 @@ static uint32_t lower_cp(uint32_t c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c + 32;
+	if (c == 0xD0 || c == 0xF0)
+		return 0x111;                     /* Ð ð as written for đ (see fold) */
 	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
 		return c + 32;                    /* À..Þ, not × */
 	if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x178 &&
@@ -356,4 +363,26 @@ void vn_format_percent(buf *out, long long num, long long den)
 	buf_putc(out, ',');
 	buf_put(out, end - 2, 2);
 	buf_putc(out, '%');
+}
+
+void utf8_clean(const char *s, size_t n, char *out, size_t max)
+{
+	size_t i = 0, j = 0;
+	while (i < n) {
+		uint32_t cp = 0;
+		size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (k == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			if (j + 1 > max)
+				break;
+			out[j++] = '?';
+			i += k ? k : 1;
+			continue;
+		}
+		if (j + k > max)
+			break;
+		memcpy(out + j, s + i, k);
+		j += k;
+		i += k;
+	}
+	out[j] = '\0';
 }

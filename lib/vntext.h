@@ -40,6 +40,12 @@ size_t vn_fold(const char *in, size_t n, char *out);
 /* 1 if s[0..n) is strictly valid UTF-8 and contains no NUL byte, else 0. */
 int utf8_valid(const char *s, size_t n);
 
+/* A copy of n bytes of untrusted text (a User-Agent, a remote party's
+ * error) safe to store and show: invalid UTF-8 and control characters
+ * become '?', and it is cut to at most max bytes on a character boundary.
+ * Written to out, which has room for max + 1 bytes. */
+void utf8_clean(const char *s, size_t n, char *out, size_t max);
+
 /*
  * Lower-case UTF-8 text keeping its diacritics (ĐĂNG KÝ -> đăng ký), for
  * telling "thuế" from "thuê" where folding cannot.  Covers ASCII and the

@@ -18,9 +18,13 @@ GRANT SELECT ON `@DB@`.procedure_document TO 'portal_catalog'@'localhost';
 GRANT SELECT ON `@DB@`.procedure_result TO 'portal_catalog'@'localhost';
 GRANT SELECT ON `@DB@`.procedure_legal TO 'portal_catalog'@'localhost';
 GRANT SELECT ON `@DB@`.catalog_meta TO 'portal_catalog'@'localhost';
-GRANT SELECT ON `@DB@`.staff TO 'portal_catalog'@'localhost';
+GRANT SELECT (id, login, name, agency_code, roles, active) ON `@DB@`.staff TO 'portal_catalog'@'localhost';
 GRANT SELECT, UPDATE (last_seen) ON `@DB@`.session TO 'portal_catalog'@'localhost';
 GRANT INSERT ON `@DB@`.audit_log TO 'portal_catalog'@'localhost';
+-- ... and writes what search learns: misses counted, staff's dictionary
+-- entries (searchlog.h).  Rows are never deleted.
+GRANT INSERT, UPDATE, SELECT ON `@DB@`.search_miss TO 'portal_catalog'@'localhost';
+GRANT INSERT, UPDATE, SELECT ON `@DB@`.search_synonym TO 'portal_catalog'@'localhost';
 
 -- The importer writes the catalog tables and nothing else.
 CREATE USER IF NOT EXISTS 'portal_import'@'localhost' IDENTIFIED BY '@IMPORT_PASSWORD@';
@@ -46,3 +50,41 @@ GRANT INSERT, UPDATE, DELETE ON `@DB@`.procedure_document TO 'portal_import'@'lo
 GRANT INSERT, UPDATE, DELETE ON `@DB@`.procedure_result TO 'portal_import'@'localhost';
 GRANT INSERT, UPDATE, DELETE ON `@DB@`.procedure_legal TO 'portal_import'@'localhost';
 GRANT INSERT, UPDATE ON `@DB@`.catalog_meta TO 'portal_import'@'localhost';
+
+-- The payment area (sql/005_payment.sql).  Receipts and raw callbacks are
+-- INSERT-only for every program: never edited, never deleted.
+CREATE USER IF NOT EXISTS 'portal_payment'@'localhost' IDENTIFIED BY '@PAYMENT_PASSWORD@';
+ALTER USER 'portal_payment'@'localhost' IDENTIFIED BY '@PAYMENT_PASSWORD@';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'portal_payment'@'localhost';
+GRANT SELECT ON `@DB@`.staff TO 'portal_payment'@'localhost';
+GRANT SELECT, UPDATE (last_seen) ON `@DB@`.session TO 'portal_payment'@'localhost';
+GRANT INSERT ON `@DB@`.audit_log TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.outbox TO 'portal_payment'@'localhost';
+GRANT SELECT ON `@DB@`.pay_bank TO 'portal_payment'@'localhost';
+GRANT SELECT ON `@DB@`.agency TO 'portal_payment'@'localhost';
+GRANT SELECT ON `@DB@`.pay_beneficiary TO 'portal_payment'@'localhost';
+GRANT SELECT ON `@DB@`.pay_receipt_setting TO 'portal_payment'@'localhost';
+GRANT SELECT ON `@DB@`.api_key TO 'portal_payment'@'localhost';
+GRANT SELECT ON `@DB@`.pay_webhook_endpoint TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.obligation TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT ON `@DB@`.obligation_line TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.payment_attempt TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT ON `@DB@`.callback_raw TO 'portal_payment'@'localhost';
+GRANT UPDATE (result) ON `@DB@`.callback_raw TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.receipt_series TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT ON `@DB@`.receipt TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT, DELETE ON `@DB@`.api_nonce TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT, DELETE ON `@DB@`.pay_idempotency TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT ON `@DB@`.pay_webhook_delivery TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.pay_daily TO 'portal_payment'@'localhost';
+
+-- The operator's tool: the settings, the keys and the bank list.
+CREATE USER IF NOT EXISTS 'portal_payment_admin'@'localhost' IDENTIFIED BY '@PAYMENT_ADMIN_PASSWORD@';
+ALTER USER 'portal_payment_admin'@'localhost' IDENTIFIED BY '@PAYMENT_ADMIN_PASSWORD@';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'portal_payment_admin'@'localhost';
+GRANT SELECT ON `@DB@`.agency TO 'portal_payment_admin'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.pay_bank TO 'portal_payment_admin'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.pay_beneficiary TO 'portal_payment_admin'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.pay_receipt_setting TO 'portal_payment_admin'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.api_key TO 'portal_payment_admin'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.pay_webhook_endpoint TO 'portal_payment_admin'@'localhost';

@@ -17,6 +17,10 @@ export PORTAL_PUBLIC_PORT=${PORTAL_TEST_PORT:-18080}
 export PORTAL_INTRANET_PORT=$((PORTAL_PUBLIC_PORT + 1))
 export PORTAL_DB_PORT=${PORTAL_TEST_DB_PORT:-13407}
 export PORTAL_CATALOG_PROCS=2
+export PORTAL_PAYMENT_PROCS=2
+# The bank sandbox of the test stack, and a bank that retries fast.
+export PORTAL_BANK_SANDBOX_PORT=${PORTAL_TEST_BANK_SANDBOX_PORT:-$((PORTAL_PUBLIC_PORT + 10))}
+export SANDBOX_IPN_RETRY_SECONDS=${SANDBOX_IPN_RETRY_SECONDS:-1}
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32
@@ -67,8 +71,8 @@ run_suite() {
 # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)...";
 # turn each binary's result into the common summary line.
 unit_tests() {
-	local dir=$1 p=0 f=0 t out
-	for t in "$dir"/tests/test_*; do
+	local dir=$1 sub=${2:-tests} p=0 f=0 t out
+	for t in "$dir"/"$sub"/test_*; do
 		out=$("$t" 2>&1)
 		local rc=$?
 		echo "$out"
@@ -88,9 +92,10 @@ unit_tests() {
 
 integration() {
 	/usr/bin/python3 tests/integration/harness.py \
-		tests/integration/test_search.py tests/integration/test_pages.py \
+		tests/integration/test_search.py tests/integration/test_search_people.py \
+		tests/integration/test_pages.py \
 		tests/integration/test_bad_input.py tests/integration/test_limits.py \
-		tests/integration/test_resilience.py
+		tests/integration/test_resilience.py tests/integration/test_payment.py
 }
 
 browser() {
@@ -133,6 +138,9 @@ pass() {
 	# every stack command of this pass, the tests' own included, uses this build
 	export PORTAL_BIN=$ROOT/$build/bin
 	if stack_up; then
+		# lib/'s transactions and outbox against the stack's MariaDB
+		PORTAL_DB_SOCKET=$ABS_VAR/run/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_NAME=portal \
+			run_suite "db-$label" unit_tests "$build" dbtests
 		run_suite "integration-$label" integration
 		[ "$label" = plain ] && run_suite "browser" browser
 	else

@@ -19,9 +19,16 @@ int h_api_search(request *r)
 		return st;
 	search_result res;
 	search_run(current, &q, r->a, &res);
+	note_search(r, &q, &res);
 	buf *b = r->body;
 	buf_puts(b, "{\"query\":");
 	json_cstr(b, q.q ? q.q : "");
+	/* how the query was read, when not as typed (null otherwise) */
+	buf_puts(b, ",\"understood_as\":");
+	if (res.understood)
+		json_cstr(b, res.understood);
+	else
+		buf_puts(b, "null");
 	buf_puts(b, ",\"total\":");
 	json_int(b, res.total);
 	buf_puts(b, ",\"page\":");

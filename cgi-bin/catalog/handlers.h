@@ -27,5 +27,11 @@ void catalog_globals(const catalog *c);
 /* Read the search filters shared by the page and the API. */
 int read_filters(request *r, search_query *q, int per_page);
 const char *page_base_url(request *r);
+/* After a search: count a query that found nothing. */
+void note_search(request *r, const search_query *q, const search_result *res);
+/* The worker's database connection (set by main.c). */
+extern db *catalog_db;
+
+int h_admin_misses(request *r);
 
 #endif

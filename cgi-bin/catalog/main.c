@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "db.h"
 #include "handlers.h"
+#include "searchlog.h"
 #include "server.h"
 
 
@@ -45,14 +46,16 @@ static int is_agency_code(const char *v, size_t n)
 static const char *const levels[] = {"bo", "tinh", "xa", "khac", NULL};
 static const char *const onlines[] = {"toan_trinh", "mot_phan", "khong", NULL};
 static const char *const fees[] = {"co", "khong", NULL};
+static const char *const yes[] = {"1", NULL};
 
 #define SEARCH_FIELDS \
-	{"q", FT_TEXT, 200, 0, 0, NULL, NULL, "tối đa 200 ký tự"}, \
+	{"q", FT_LINE, 200, 0, 0, NULL, NULL, "hãy gõ ngắn hơn, chỉ giữ những từ chính"}, \
 	{"field", FT_INT, 0, 1, 65535, NULL, NULL, "mã lĩnh vực"}, \
 	{"level", FT_ENUM, 0, 0, 0, levels, NULL, "bo, tinh, xa hoặc khac"}, \
 	{"online", FT_ENUM, 0, 0, 0, onlines, NULL, "toan_trinh, mot_phan hoặc khong"}, \
 	{"fee", FT_ENUM, 0, 0, 0, fees, NULL, "co hoặc khong"}, \
-	{"page", FT_INT, 0, 1, 1000, NULL, NULL, "số trang từ 1 đến 1000"}
+	{"page", FT_INT, 0, 1, 1000, NULL, NULL, "số trang từ 1 đến 1000"}, \
+	{"exact", FT_ENUM, 0, 0, 0, yes, NULL, "1: tìm đúng các từ đã gõ, không đoán nghĩa"}
 
 static const field_spec search_q[] = {SEARCH_FIELDS, {NULL}};
 static const field_spec api_q[] = {
@@ -74,6 +77,23 @@ static const field_spec agency_cap[] = {
 };
 
 #define GET (HTTP_GET | HTTP_HEAD)
+
+/* Staff's page of searches that found nothing (admin.c): its list takes
+ * ?page, its form posts these fields. */
+static const field_spec misses_q[] = {
+	{"page", FT_INT, 0, 1, 1000, NULL, NULL, "số trang từ 1 đến 1000"},
+	{NULL},
+};
+
+static const char *const kinds[] = {"tu", "viettat", "hutu", NULL};
+static const field_spec entry_form[] = {
+	{"phrase", FT_LINE, 100, 0, 0, NULL, NULL, "cụm từ người dân gõ, tối đa 100 ký tự"},
+	{"expansion", FT_LINE, 400, 0, 0, NULL, NULL,
+	 "từ ngữ của danh mục, các cách hiểu cách nhau bằng “|”, tối đa 400 ký tự"},
+	{"kind", FT_ENUM, 0, 0, 0, kinds, NULL, "tu, viettat hoặc hutu"},
+	{"reason", FT_LINE, 300, 0, 0, NULL, NULL, "vì sao hiểu như vậy, tối đa 300 ký tự"},
+	{NULL},
+};
 
 static const route routes[] = {
 	{.name = "home", .methods = GET, .pattern = "/", .handler = h_home, .cache = 1},
@@ -99,6 +119,14 @@ static const route routes[] = {
 	 .handler = h_api_procedure, .captures = code_cap, .json = 1, .cache = 1},
 	{.name = "health", .methods = GET, .pattern = "/catalog/health", .handler = h_health,
 	 .json = 1},
+	/* Staff's page of searches that found nothing, and the form adding a
+	 * dictionary entry from it: intranet, administrators and leaders. */
+	{.name = "admin_search_misses", .methods = GET, .pattern = "/catalog/admin/search-misses",
+	 .handler = h_admin_misses, .query = misses_q, .sites = SITE_INTRANET, .auth = AUTH_STAFF,
+	 .roles = ROLE_ADMIN | ROLE_LEADER},
+	{.name = "admin_search_entry", .methods = HTTP_POST, .pattern = "/catalog/admin/search-misses",
+	 .handler = h_admin_misses, .form = entry_form, .sites = SITE_INTRANET, .auth = AUTH_STAFF,
+	 .roles = ROLE_ADMIN | ROLE_LEADER},
 };
 
 /*
@@ -203,9 +231,28 @@ static void refresh(request *r)
 	catalog_globals(current);
 }
 
+/* Pages are a function of the catalog and of the search dictionary. */
 static long long generation(void)
 {
-	return current ? current->version : -1;
+	return current ? current->version * 1000003 + searchlog_generation() : -1;
+}
+
+/* The dictionary file: PORTAL_SEARCH_DICT, or data/synonyms.tsv next to
+ * the catalog's templates directory. */
+static const char *dict_path(void)
+{
+	const char *p = conf_str("PORTAL_SEARCH_DICT", NULL);
+	if (p)
+		return p;
+	static char path[1024];
+	const char *t = conf_str("PORTAL_TEMPLATES", "cgi-bin/catalog/templates");
+	size_t n = strlen(t);
+	while (n && t[n - 1] == '/')
+		n--;
+	if (n >= 9 && strncmp(t + n - 9, "templates", 9) == 0)
+		n -= 9;
+	snprintf(path, sizeof path, "%.*sdata/synonyms.tsv", (int)n, t);
+	return path;
 }
 
 static int init(void)
@@ -218,6 +265,8 @@ static int init(void)
 	if (current)
 		catalog_globals(current);
 	refresh(NULL);
+	catalog_db = dbh;
+	searchlog_init(dict_path());
 	return 0;
 }
 
@@ -238,5 +287,6 @@ int main(int argc, char **argv)
 		.generation = generation,
 		.api_prefix = "/catalog/api/",
 	};
+	searchlog_prefork();
 	return server_main(argc, argv, &catalog_app);
 }

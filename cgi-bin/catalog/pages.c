@@ -7,12 +7,14 @@
 #include "handlers.h"
 #include "present.h"
 #include "render.h"
+#include "searchlog.h"
 #include "url.h"
 #include "vntext.h"
 
 #define PER_PAGE 20
 
 catalog *current;
+db *catalog_db;
 
 /* The fields people ask about most, found by their folded names. */
 static const char *const common_fields[] = {
@@ -131,13 +133,26 @@ int read_filters(request *r, search_query *q, int per_page)
 		q->fee = strcmp(fee, "co") == 0 ? FEES_FEE : FEES_FREE;
 	q->limit = per_page;
 	q->offset = (int)(req_query_int(r, "page", 1) - 1) * per_page;
+	q->exact = req_query(r, "exact") != NULL;
+	q->dict = searchlog_dict(catalog_db);
 	return 0;
+}
+
+/* After a search: a query that found nothing is counted (its words only),
+ * and such an answer is never kept in the page cache, or only the first
+ * asking would be counted. */
+void note_search(request *r, const search_query *q, const search_result *res)
+{
+	if (res->total == 0 && res->ntokens > 0 && q->q) {
+		searchlog_miss(q->q);
+		r->no_page_cache = 1;
+	}
 }
 
 /* The current query string without page, for paging and filter links. */
 const char *page_base_url(request *r)
 {
-	static const char *const keep[] = {"q", "field", "level", "online", "fee", NULL};
+	static const char *const keep[] = {"q", "field", "level", "online", "fee", "exact", NULL};
 	buf b = BUF_INIT;
 	buf_puts(&b, "/catalog/search?");
 	for (int i = 0; keep[i]; i++) {
@@ -168,10 +183,23 @@ int h_search(request *r)
 	search_result res;
 	search_run(current, &q, r->a, &res);
 	site_hdf(r);
+	note_search(r, &q, &res);
 	const char *keys[] = {"q", "level", "online", "fee"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (req_query(r, keys[i]))
 			hsetf(r, req_query(r, keys[i]), "Query.%s", keys[i]);
+	/* "0" is a query like any other: templates test this, not Query.q,
+	 * which ClearSilver reads as false when it is "0". */
+	hset_int(r, "Query.has_q", q.q && *q.q);
+	hset_int(r, "Query.exact", q.exact);
+	hset_int(r, "Result.no_words", res.no_words);
+	if (res.understood) {
+		hset(r, "Result.understood", res.understood);
+		hset_int(r, "Result.corrected", res.corrected);
+		/* the literal search: the same filters, exact=1 */
+		const char *base = page_base_url(r);
+		hset(r, "Result.exact_url", arena_printf(r->a, "%sexact=1", base));
+	}
 	hset_int(r, "Query.field", req_query_int(r, "field", 0));
 	int searched = r->query_pairs.n > 0;
 	hset_int(r, "Query.searched", searched);

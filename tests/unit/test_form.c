@@ -211,6 +211,27 @@ static void test_text(void **state)
 	OK("q=%E2%80%9Cabc%E2%80%9D+%C2%A0x");
 }
 
+/* A one-line box: a pasted tab or line break is a space; other controls
+ * are still refused, and the message says where, not the length hint. */
+static void test_line(void **state)
+{
+	arena *a = *state;
+	static const field_spec line = {"q", FT_LINE, 20, 0, 0, NULL, NULL, "tối đa 20 ký tự"};
+	field_value fv;
+	form_error err;
+	assert_int_equal(field_check(a, &line, "a\tb\r\nc", 6, &fv, &err), 0);
+	assert_string_equal(fv.s, "a b  c");
+	assert_int_equal(field_check(a, &line, "ab\x1b[", 4, &fv, &err), -1);
+	assert_non_null(strstr(err.message, "ký tự thứ 3"));
+	assert_null(strstr(err.message, "tối đa"));
+	static const field_spec text = {"q", FT_TEXT, 20, 0, 0, NULL, NULL, "tối đa 20 ký tự"};
+	assert_int_equal(field_check(a, &text, "a\tb", 3, &fv, &err), -1);
+	assert_null(strstr(err.message, "tối đa"));
+	static const field_spec page = {"page", FT_INT, 0, 1, 9, NULL, NULL, "số trang"};
+	assert_int_equal(field_check(a, &page, "", 0, &fv, &err), -1);
+	assert_non_null(strstr(err.message, "để trống"));
+}
+
 static void test_int(void **state)
 {
 	arena *a = *state;
@@ -462,6 +483,7 @@ int main(void)
 		T(test_absent),
 		T(test_all_types),
 		T(test_text),
+		T(test_line),
 		T(test_int),
 		T(test_int_limits),
 		T(test_int_respects_length),

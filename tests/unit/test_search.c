@@ -10,6 +10,8 @@
 
 #include "catalog.h"
 #include "search.h"
+#include "searchlog.h"
+#include "synonyms.h"
 #include "vntext.h"
 
 static field fields[] = {{1, "Hộ tịch", 0}, {2, "Đất đai", 0}};
@@ -85,7 +87,7 @@ static int teardown(void **state)
 
 static search_result run(const char *q, search_query *opt)
 {
-	search_query sq = {q, -1, 0, -1, -1, NULL, 0, 10};
+	search_query sq = {q, -1, 0, -1, -1, NULL, 0, 10, NULL, 0};
 	if (opt) {
 		sq = *opt;
 		sq.q = q;
@@ -181,17 +183,17 @@ static void marks_as_typed_win_ties(void **state)
 static void filters(void **state)
 {
 	(void)state;
-	search_query f = {NULL, -1, LV_PROVINCE, -1, -1, NULL, 0, 10};
+	search_query f = {NULL, -1, LV_PROVINCE, -1, -1, NULL, 0, 10, NULL, 0};
 	search_result r = run("dang ky", &f);
 	assert_int_equal(r.total, 1);
 	assert_string_equal(code_at(&r, 0), "1.000006");
-	search_query on = {NULL, -1, 0, ONLINE_FULL, -1, NULL, 0, 10};
+	search_query on = {NULL, -1, 0, ONLINE_FULL, -1, NULL, 0, 10, NULL, 0};
 	r = run("", &on);
 	assert_int_equal(r.total, 1);
-	search_query fee = {NULL, -1, 0, -1, FEES_FEE, NULL, 0, 10};
+	search_query fee = {NULL, -1, 0, -1, FEES_FEE, NULL, 0, 10, NULL, 0};
 	r = run("", &fee);
 	assert_int_equal(r.total, 4);
-	search_query fld = {NULL, 1, 0, -1, -1, NULL, 0, 10};
+	search_query fld = {NULL, 1, 0, -1, -1, NULL, 0, 10, NULL, 0};
 	r = run("", &fld);
 	assert_int_equal(r.total, 3);
 }
@@ -199,11 +201,11 @@ static void filters(void **state)
 static void paging_and_unknown_words(void **state)
 {
 	(void)state;
-	search_query pg = {NULL, -1, 0, -1, -1, NULL, 2, 2};
+	search_query pg = {NULL, -1, 0, -1, -1, NULL, 2, 2, NULL, 0};
 	search_result r = run("dang ky", &pg);
 	assert_int_equal(r.n, 2);
 	assert_true(r.total >= 6);
-	search_query far = {NULL, -1, 0, -1, -1, NULL, 100, 10};
+	search_query far = {NULL, -1, 0, -1, -1, NULL, 100, 10, NULL, 0};
 	r = run("dang ky", &far);
 	assert_int_equal(r.n, 0);
 	r = run("xyzzy khai", NULL);
@@ -221,9 +223,116 @@ static void many_words_are_capped(void **state)
 	assert_int_equal(r.ntokens, SEARCH_MAX_TOKENS);
 }
 
+/* The query as people mean it: a dictionary on the small catalog. */
+static search_result run_dict(const char *q, int exact)
+{
+	static syn_dict *d;
+	if (!d) {
+		static const char text[] =
+			"giấy khai sinh\tkhai sinh\ttu\tgiấy tờ trong tay\n"
+			"lấy vợ\tđăng ký kết hôn\ttu\tviệc xảy ra\n"
+			"dkkh\tđăng ký kết hôn\tviettat\tviết tắt\n"
+			"thủ tục\t\thutu\ttừ đệm\n"
+			"làm\t\thutu\ttừ đệm\n"
+			"ở đâu\t\thutu\ttừ để hỏi\n"
+			"cho con\t\thutu\tngười làm thay\n";
+		char err[100];
+		d = syn_new();
+		syn_parse(d, text, strlen(text), err, sizeof err);
+	}
+	search_query sq = {q, -1, 0, -1, -1, NULL, 0, 10, d, exact};
+	search_result r;
+	arena_reset(qa);
+	search_run(&cat, &sq, qa, &r);
+	return r;
+}
+
+static void dictionary_phrases_and_filler(void **state)
+{
+	(void)state;
+	search_result r = run_dict("làm giấy khai sinh cho con ở đâu", 0);
+	assert_string_equal(code_at(&r, 0), "1.000002");
+	assert_string_equal(r.understood, "khai sinh");
+	r = run_dict("lấy vợ", 0);
+	assert_string_equal(code_at(&r, 0), "1.000007");
+	assert_int_equal(r.tiers[0], 1);
+	r = run_dict("DKKH", 0);
+	assert_string_equal(code_at(&r, 0), "1.000007");
+	/* exact: nothing rewritten, nothing found for the slang */
+	r = run_dict("lấy vợ", 1);
+	assert_null(r.understood);
+	assert_int_equal(r.total, 0);
+	/* only filler: then it is what was asked for */
+	r = run_dict("thủ tục", 0);
+	assert_true(r.total >= 3);
+}
+
+static void slips_of_the_keyboard(void **state)
+{
+	(void)state;
+	const char *slips[][2] = {
+		{"ddang ky ket hon", "1.000007"},     /* telex dd */
+		{"dang ky kett hon", "1.000007"},     /* doubled letter */
+		{"dang ky ket hn", "1.000007"},       /* dropped letter */
+		{"dangky ket hon", "1.000007"},       /* words run together */
+		{"khai xinh", "1.000002"},            /* s/x */
+		{"chich luc ho tich", "1.000005"},    /* tr/ch */
+		{"dang ky thuong chu", "1.000004"},   /* ch/tr in a rare word */
+		{"khaii sinh", "1.000002"},
+	};
+	for (size_t i = 0; i < sizeof slips / sizeof slips[0]; i++) {
+		search_result r = run_dict(slips[i][0], 0);
+		if (strcmp(code_at(&r, 0), slips[i][1]) != 0)
+			fail_msg("%s: got %s", slips[i][0], code_at(&r, 0));
+	}
+	search_result r = run_dict("khai xinh", 0);
+	assert_true(r.corrected);
+	assert_string_equal(r.understood, "khai sinh");
+}
+
+static void corrected_ranks_below_exact(void **state)
+{
+	(void)state;
+	/* a slip of "thue" ("thuee") finds the same names, never above the
+	 * tier the exact word reaches (here the phrase, tier 0) */
+	search_result exact = run_dict("khai thue dat", 0);
+	assert_int_equal(exact.tiers[0], 0);
+	search_result fixed = run_dict("khai thuee dat", 0);
+	assert_true(fixed.corrected);
+	assert_true(fixed.tiers[0] >= 1);
+	assert_string_equal(code_at(&fixed, 0), code_at(&exact, 0));
+}
+
+static void only_symbols_finds_nothing(void **state)
+{
+	(void)state;
+	search_result r = run_dict("?!... ---", 0);
+	assert_int_equal(r.total, 0);
+	assert_true(r.no_words);
+	r = run_dict("", 0);
+	assert_int_equal(r.total, NROWS);
+	assert_false(r.no_words);
+}
+
+static void misses_keep_only_the_words(void **state)
+{
+	(void)state;
+	const char *shown;
+	const char *key = searchlog_words(qa, "Sổ  ĐỎ của tôi 0912345678 số 12", &shown);
+	assert_string_equal(shown, "sổ đỏ của tôi số 12");
+	assert_string_equal(key, "so do cua toi so 12");
+	key = searchlog_words(qa, "0912345678", &shown);
+	assert_string_equal(key, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(dictionary_phrases_and_filler),
+		cmocka_unit_test(slips_of_the_keyboard),
+		cmocka_unit_test(corrected_ranks_below_exact),
+		cmocka_unit_test(only_symbols_finds_nothing),
+		cmocka_unit_test(misses_keep_only_the_words),
 		cmocka_unit_test(phrase_first_then_shorter),
 		cmocka_unit_test(diacritics_case_and_order),
 		cmocka_unit_test(phrase_does_not_cross_a_comma),

@@ -537,9 +537,25 @@ static void test_lower_keeps_marks(void **state)
 	assert_memory_equal(out, "a\xff\xc3(", 4);
 }
 
+/* Ð/ð (eth) stand for Đ/đ in text that went through Windows-1258 to
+ * Latin-1: they fold to d and lower-case to đ. */
+static void test_eth_is_d(void **state)
+{
+	(void)state;
+	char out[64];
+	vn_fold("\xC3\x90\xC4\x82NG K\xC3\x9D", 10, out);   /* ÐĂNG KÝ */
+	assert_string_equal(out, "dang ky");
+	vn_fold("\xC3\xB0i", 3, out);                         /* ði */
+	assert_string_equal(out, "di");
+	size_t n = vn_lower("\xC3\x90\xC3\xB0", 4, out);
+	assert_int_equal(n, 4);
+	assert_string_equal(out, "\xC4\x91\xC4\x91");            /* đđ */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_eth_is_d),
 		cmocka_unit_test(test_fold_vowels),
 		cmocka_unit_test(test_fold_vowel_strings),
 		cmocka_unit_test(test_fold_other_latin),

@@ -1,10 +1,11 @@
-<?cs include:"macros.cs" ?><?cs if:Query.q ?><?cs set:Page.title = "Kết quả tìm: " + Query.q ?><?cs else ?><?cs set:Page.title = "Thủ tục hành chính" ?><?cs /if ?><?cs include:"header.cs" ?>
-<h1><?cs if:Query.q ?>Kết quả tìm “<?cs var:Query.q ?>”<?cs else ?>Thủ tục hành chính<?cs /if ?></h1>
+<?cs include:"macros.cs" ?><?cs if:Query.has_q ?><?cs set:Page.title = "Kết quả tìm: " + Query.q ?><?cs else ?><?cs set:Page.title = "Thủ tục hành chính" ?><?cs /if ?><?cs include:"header.cs" ?>
+<h1><?cs if:Query.has_q ?>Kết quả tìm “<?cs var:Query.q ?>”<?cs else ?>Thủ tục hành chính<?cs /if ?></h1>
 <?cs call:search_form("q", Query.q) ?>
 <details class="filters"<?cs if:Query.field || Query.level || Query.online || Query.fee ?> open<?cs /if ?>>
 <summary>Lọc kết quả</summary>
 <form action="/catalog/search" method="get">
   <input type="hidden" name="q" value="<?cs var:Query.q ?>">
+  <?cs if:Query.exact ?><input type="hidden" name="exact" value="1"><?cs /if ?>
   <label for="f-field">Lĩnh vực</label>
   <select id="f-field" name="field">
     <option value="">Tất cả lĩnh vực</option>
@@ -34,6 +35,10 @@
   <button type="submit">Áp dụng</button>
 </form>
 </details>
+<?cs if:Result.understood ?>
+<p class="understood" role="status">Hiển thị kết quả cho: <strong><?cs var:Result.understood ?></strong>.
+<?cs if:Result.corrected ?>Có thể bạn gõ nhầm một chữ. <?cs /if ?>Tìm đúng các từ đã gõ: <a href="<?cs var:Result.exact_url ?>"><?cs var:Query.q ?></a>.</p>
+<?cs /if ?>
 <?cs if:Result.total > 0 ?>
 <p class="count" role="status">Tìm thấy <?cs var:Result.total_vi ?> thủ tục<?cs if:Page.count > 1 ?>, đang xem <?cs var:Page.first ?>–<?cs var:Page.last ?><?cs /if ?>.</p>
 <?cs call:result_list(Results) ?>
@@ -41,6 +46,7 @@
 <?cs else ?>
 <section class="empty" role="status">
   <h2>Không tìm thấy thủ tục nào</h2>
+  <?cs if:Result.no_words ?><p>Ô tìm kiếm chỉ có dấu câu hoặc ký hiệu, chưa có chữ hay số nào để tìm.</p><?cs /if ?>
   <?cs each:w = Result.unknown ?><p>Không có thủ tục nào chứa từ “<?cs var:w ?>”.</p><?cs /each ?>
   <p>Bạn có thể thử:</p>
   <ul>

@@ -1,0 +1,433 @@
+/*
+ * admin.c - payment-admin: the operator's settings for the payment area.
+ *
+ *   payment-admin beneficiary-set --agency CODE [--group GROUP] --bin BIN
+ *                 --account NUMBER --account-name NAME
+ *                 [--chuong CCC] [--tieu-muc TTTT]
+ *   payment-admin beneficiary-set --agency CODE [--group GROUP] --treasury KBNN
+ *                 --account NUMBER --account-name NAME [--chuong CCC] [--tieu-muc TTTT]
+ *   payment-admin receipts-set --agency CODE --name NAME --tax-code TAXCODE
+ *                 --template SYMBOL --series SYMBOL
+ *   payment-admin apikey-add --agency CODE          prints "KEY_ID SECRET"
+ *   payment-admin webhook-set --agency CODE --url URL   prints the signing secret
+ *   payment-admin banks-import [--data DIR]        loads banks/vn_banks_napas_bin.csv
+ *
+ * Every command is re-runnable: a setting is replaced, and obligations and
+ * receipts already made keep the snapshot they took.  It finds the local
+ * stack by itself (var/ next to build/, as conf/stack.sh lays it out)
+ * unless PORTAL_DB_* say otherwise.  Exit 0 done, 2 bad usage or input
+ * (the message names the field), 1 database trouble.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "csv.h"
+#include "db.h"
+#include "keys.h"
+#include "obligation.h"
+#include "vntext.h"
+
+static const char *opt_names[] = {
+	"agency", "group", "bin", "treasury", "account", "account-name",
+	"chuong", "tieu-muc", "name", "tax-code", "template", "series", "url",
+	"data", NULL,
+};
+enum { O_AGENCY, O_GROUP, O_BIN, O_TREASURY, O_ACCOUNT, O_ACCOUNT_NAME,
+       O_CHUONG, O_TIEU_MUC, O_NAME, O_TAX_CODE, O_TEMPLATE, O_SERIES, O_URL,
+       O_DATA, O_COUNT };
+static const char *opt[O_COUNT];
+
+static void usage(void)
+{
+	fputs("usage:\n"
+	      "  payment-admin beneficiary-set --agency CODE [--group GROUP] (--bin BIN | --treasury KBNN)\n"
+	      "                --account NUMBER --account-name NAME [--chuong CCC] [--tieu-muc TTTT]\n"
+	      "  payment-admin receipts-set --agency CODE --name NAME --tax-code TAXCODE\n"
+	      "                --template SYMBOL --series SYMBOL\n"
+	      "  payment-admin apikey-add --agency CODE\n"
+	      "  payment-admin webhook-set --agency CODE --url URL\n"
+	      "  payment-admin banks-import [--data DIR]\n", stderr);
+	exit(2);
+}
+
+static _Noreturn void die(int code, const char *fmt, const char *arg)
+    __attribute__((format(printf, 2, 0)));
+static _Noreturn void die(int code, const char *fmt, const char *arg)
+{
+	fputs("payment-admin: ", stderr);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	fprintf(stderr, fmt, arg);	/* every fmt is a literal with one %s */
+#pragma GCC diagnostic pop
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static void parse_opts(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i += 2) {
+		int k = -1;
+		if (strncmp(argv[i], "--", 2) == 0)
+			for (int j = 0; opt_names[j]; j++)
+				if (strcmp(argv[i] + 2, opt_names[j]) == 0)
+					k = j;
+		if (k < 0)
+			die(2, "unknown option %s", argv[i]);
+		if (i + 1 >= argc)
+			die(2, "%s needs a value", argv[i]);
+		if (opt[k])
+			die(2, "%s given twice", argv[i]);
+		if (!utf8_valid(argv[i + 1], strlen(argv[i + 1])))
+			die(2, "%s: not valid UTF-8", argv[i]);
+		opt[k] = argv[i + 1];
+	}
+}
+
+static const char *need(int k)
+{
+	if (!opt[k] || !*opt[k])
+		die(2, "--%s is required", opt_names[k]);
+	return opt[k];
+}
+
+static void only(const int *allowed)
+{
+	for (int k = 0; k < O_COUNT; k++) {
+		if (!opt[k])
+			continue;
+		int ok = 0;
+		for (const int *a = allowed; *a >= 0; a++)
+			ok |= *a == k;
+		if (!ok)
+			die(2, "--%s does not apply to this command", opt_names[k]);
+	}
+}
+
+static int all_of(const char *s, const char *set, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+	if (n < min || n > max)
+		return 0;
+	return strspn(s, set) == n;
+}
+
+#define DIGITS "0123456789"
+#define ALNUM DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+/* Where the local stack lives: PORTAL_VAR, or var/ beside build/bin. */
+static char root[PATH_MAX], var[PATH_MAX + 8];
+
+static void find_stack(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		die(1, "cannot find my own path: %s", strerror(errno));
+	exe[n] = '\0';
+	snprintf(root, sizeof root, "%s", exe);
+	for (int up = 0; up < 3; up++) {	/* build/bin/payment-admin */
+		char *slash = strrchr(root, '/');
+		if (slash)
+			*slash = '\0';
+	}
+	const char *v = getenv("PORTAL_VAR");
+	if (v && *v == '/')
+		snprintf(var, sizeof var, "%s", v);
+	else
+		snprintf(var, sizeof var, "%s/%s", root, v && *v ? v : "var");
+}
+
+/* A secret file under var/secrets, created (0600) if it does not exist. */
+static char *secret_file(const char *name, int create)
+{
+	static char value[8][128];
+	static int used;
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/secrets/%s", var, name);
+	FILE *f = fopen(path, "r");
+	if (!f && create) {
+		char dir[PATH_MAX + 16], hex[65];
+		snprintf(dir, sizeof dir, "%s/secrets", var);
+		mkdir(dir, 0700);
+		if (random_hex(hex, 32) < 0)
+			die(1, "%s", "no randomness");
+		mode_t old = umask(077);
+		f = fopen(path, "w");
+		umask(old);
+		if (!f || fprintf(f, "%s\n", hex) < 0 || fclose(f) != 0)
+			die(1, "cannot write %s", path);
+		f = fopen(path, "r");
+	}
+	if (!f)
+		die(1, "cannot read %s (is the stack set up? run make run)", path);
+	char *v = value[used++ % 8];
+	if (!fgets(v, 128, f))
+		v[0] = '\0';
+	fclose(f);
+	v[strcspn(v, "\r\n")] = '\0';
+	return v;
+}
+
+static db *connect_db(void)
+{
+	if (!getenv("PORTAL_DB_USER")) {
+		char sock[PATH_MAX + 32];
+		snprintf(sock, sizeof sock, "%s/run/mysqld.sock", var);
+		setenv("PORTAL_DB_SOCKET", sock, 0);
+		setenv("PORTAL_DB_USER", "portal_payment_admin", 1);
+		setenv("PORTAL_DB_PASSWORD", secret_file("db_payment_admin", 0), 1);
+	}
+	db *d = db_open();
+	if (!db_connected(d))
+		die(1, "cannot reach the database: %s", db_error(d));
+	return d;
+}
+
+static const char *master_key(void)
+{
+	const char *m = getenv("PORTAL_APIKEY_MASTER");
+	return m && *m ? m : secret_file("apikey_master", 1);
+}
+
+static void check_agency(db *d, const char *code)
+{
+	db_stmt *s = db_prepare(d, "SELECT 1 FROM agency WHERE code = ?");
+	int r;
+	if (db_query(s, "s", code) < 0 || (r = db_fetch(s)) < 0)
+		die(1, "database: %s", db_error(d));
+	if (r == 0)
+		die(2, "--agency %s: no such agency in the catalog (a national agency code, e.g. 000.00.12.H26)", code);
+	while (db_fetch(s) > 0)
+		;
+}
+
+static void exec_or_die(db *d, db_stmt *s, long long rc)
+{
+	(void)s;
+	if (rc < 0)
+		die(1, "database: %s", db_error(d));
+}
+
+static int beneficiary_set(db *d)
+{
+	static const int allowed[] = {O_AGENCY, O_GROUP, O_BIN, O_TREASURY, O_ACCOUNT,
+				      O_ACCOUNT_NAME, O_CHUONG, O_TIEU_MUC, -1};
+	only(allowed);
+	const char *agency = need(O_AGENCY), *acct = need(O_ACCOUNT),
+		   *name = need(O_ACCOUNT_NAME);
+	const char *grp = opt[O_GROUP] ? opt[O_GROUP] : "";
+	if (*grp && obligation_group_parse(grp) < 0)
+		die(2, "--group %s: one of phi_le_phi, thue, bhxh_bhyt, phat_vphc, tien_dien, an_phi, vien_phi, hoc_phi", grp);
+	if (!!opt[O_BIN] == !!opt[O_TREASURY])
+		die(2, "%s", "give exactly one of --bin (a bank, by NAPAS BIN) and --treasury (a State Treasury code)");
+	if (!all_of(acct, ALNUM, 4, 30))
+		die(2, "--account %s: 4 to 30 letters or digits", acct);
+	if (strlen(name) > 200)
+		die(2, "%s", "--account-name: at most 200 bytes");
+	if (opt[O_TREASURY] && !all_of(opt[O_TREASURY], DIGITS, 4, 10))
+		die(2, "--treasury %s: the treasury's code, 4 to 10 digits", opt[O_TREASURY]);
+	if (opt[O_CHUONG] && !all_of(opt[O_CHUONG], DIGITS, 3, 3))
+		die(2, "--chuong %s: 3 digits", opt[O_CHUONG]);
+	if (opt[O_TIEU_MUC] && !all_of(opt[O_TIEU_MUC], DIGITS, 4, 4))
+		die(2, "--tieu-muc %s: 4 digits", opt[O_TIEU_MUC]);
+	check_agency(d, agency);
+	if (opt[O_BIN]) {
+		if (!all_of(opt[O_BIN], DIGITS, 6, 6))
+			die(2, "--bin %s: a NAPAS BIN is 6 digits", opt[O_BIN]);
+		db_stmt *s = db_prepare(d, "SELECT 1 FROM pay_bank WHERE bin = ?");
+		int r;
+		if (db_query(s, "s", opt[O_BIN]) < 0 || (r = db_fetch(s)) < 0)
+			die(1, "database: %s", db_error(d));
+		if (r == 0)
+			die(2, "--bin %s: not a bank in the NAPAS list (payment-admin banks-import loads it)", opt[O_BIN]);
+		while (db_fetch(s) > 0)
+			;
+	}
+	db_stmt *s = db_prepare(d,
+		"REPLACE INTO pay_beneficiary (agency_code, grp, kind, bank_bin, account_no,"
+		" account_name, treasury_code, chuong, tieu_muc, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
+	exec_or_die(d, s, db_exec(s, "sssssssss", agency, grp,
+				   opt[O_BIN] ? "bank" : "treasury", opt[O_BIN], acct, name,
+				   opt[O_TREASURY], opt[O_CHUONG], opt[O_TIEU_MUC]));
+	printf("beneficiary of %s (%s): %s %s\n", agency, *grp ? grp : "all groups",
+	       opt[O_BIN] ? opt[O_BIN] : opt[O_TREASURY], acct);
+	return 0;
+}
+
+static int receipts_set(db *d)
+{
+	static const int allowed[] = {O_AGENCY, O_NAME, O_TAX_CODE, O_TEMPLATE, O_SERIES, -1};
+	only(allowed);
+	const char *agency = need(O_AGENCY), *name = need(O_NAME), *tax = need(O_TAX_CODE),
+		   *tpl = need(O_TEMPLATE), *ser = need(O_SERIES);
+	/* mã số thuế: 10 digits, or 10 digits, '-', 3 digits for a branch */
+	if (!(all_of(tax, DIGITS, 10, 10) ||
+	      (strlen(tax) == 14 && tax[10] == '-' && strspn(tax, DIGITS) == 10 &&
+	       all_of(tax + 11, DIGITS, 3, 3))))
+		die(2, "--tax-code %s: 10 digits, or 10-3 digits for a branch", tax);
+	if (strlen(name) > 255)
+		die(2, "%s", "--name: at most 255 bytes");
+	if (!all_of(tpl, ALNUM "/-", 1, 20))
+		die(2, "--template %s: 1 to 20 letters, digits, '/' or '-'", tpl);
+	if (!all_of(ser, ALNUM "/-", 1, 20))
+		die(2, "--series %s: 1 to 20 letters, digits, '/' or '-'", ser);
+	check_agency(d, agency);
+	db_stmt *s = db_prepare(d,
+		"REPLACE INTO pay_receipt_setting (agency_code, unit_name, tax_code,"
+		" template_symbol, series_symbol, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
+	exec_or_die(d, s, db_exec(s, "sssss", agency, name, tax, tpl, ser));
+	printf("receipts of %s: %s, template %s, series %s\n", agency, name, tpl, ser);
+	return 0;
+}
+
+static int apikey_add(db *d)
+{
+	static const int allowed[] = {O_AGENCY, -1};
+	only(allowed);
+	const char *agency = need(O_AGENCY);
+	check_agency(d, agency);
+	char id[3 + 16 + 1] = "pk_", salt[33], secret[KEY_HEX + 1];
+	if (random_hex(id + 3, 8) < 0 || random_hex(salt, 16) < 0)
+		die(1, "%s", "no randomness");
+	const char *master = master_key();
+	db_stmt *s = db_prepare(d, "INSERT INTO api_key (id, agency_code, salt, created_at)"
+				   " VALUES (?, ?, ?, UTC_TIMESTAMP(3))");
+	exec_or_die(d, s, db_exec(s, "sss", id, agency, salt));
+	derive_secret(master, "apikey", id, salt, secret);
+	printf("%s %s\n", id, secret);
+	return 0;
+}
+
+static int webhook_set(db *d)
+{
+	static const int allowed[] = {O_AGENCY, O_URL, -1};
+	only(allowed);
+	const char *agency = need(O_AGENCY), *url = need(O_URL);
+	if (!(strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0) ||
+	    strlen(url) > 500 || strpbrk(url, " \t\r\n\"'<>\\"))
+		die(2, "--url %s: an http:// or https:// address of at most 500 bytes", url);
+	check_agency(d, agency);
+	char salt[33], secret[KEY_HEX + 1];
+	if (random_hex(salt, 16) < 0)
+		die(1, "%s", "no randomness");
+	db_stmt *s = db_prepare(d,
+		"REPLACE INTO pay_webhook_endpoint (agency_code, url, salt, updated_at)"
+		" VALUES (?, ?, ?, UTC_TIMESTAMP(3))");
+	exec_or_die(d, s, db_exec(s, "sss", agency, url, salt));
+	derive_secret(master_key(), "webhook", agency, salt, secret);
+	printf("%s\n", secret);
+	return 0;
+}
+
+static int banks_import(db *d)
+{
+	static const int allowed[] = {O_DATA, -1};
+	only(allowed);
+	char path[PATH_MAX + 64];
+	const char *data = opt[O_DATA] ? opt[O_DATA] : getenv("PORTAL_DATA_DIR");
+	if (data && *data)
+		snprintf(path, sizeof path, "%s/banks/vn_banks_napas_bin.csv", data);
+	else
+		snprintf(path, sizeof path, "%s/../shared/data/banks/vn_banks_napas_bin.csv", root);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		die(2, "cannot read %s (--data DIR)", path);
+	buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&b, chunk, n);
+	fclose(f);
+	arena *a = arena_new(1 << 16);
+	csv_reader *r = csv_open(a, b.p ? b.p : "", b.len);
+	char **hdr, **row;
+	size_t nh, nf;
+	if (csv_next(r, &hdr, &nh) != 1)
+		die(2, "%s: no header", path);
+	const char *want[] = {"bin", "short_name", "name", "lib_code", "swift_code",
+			      "vietqr_status", "deprecated"};
+	int col[7];
+	for (int i = 0; i < 7; i++)
+		if ((col[i] = csv_header_index(hdr, nh, want[i])) < 0)
+			die(2, "the bank list has no column %s", want[i]);
+	db_stmt *s = db_prepare(d,
+		"INSERT INTO pay_bank (bin, short_name, name, code, swift, vietqr_status, deprecated)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+		/* A BIN listed twice is a bank renamed (Ocean Bank -> MBV): the
+		 * current name wins over one marked deprecated, and among current
+		 * ones the later row.  deprecated is assigned last, as MariaDB
+		 * assigns left to right. */
+		" short_name = IF(VALUES(deprecated) = 0 OR deprecated = 1, VALUES(short_name), short_name),"
+		" name = IF(VALUES(deprecated) = 0 OR deprecated = 1, VALUES(name), name),"
+		" code = IF(VALUES(deprecated) = 0 OR deprecated = 1, VALUES(code), code),"
+		" swift = IF(VALUES(deprecated) = 0 OR deprecated = 1, VALUES(swift), swift),"
+		" vietqr_status = IF(VALUES(deprecated) = 0 OR deprecated = 1, VALUES(vietqr_status), vietqr_status),"
+		" deprecated = IF(VALUES(deprecated) = 0 OR deprecated = 1, VALUES(deprecated), deprecated)");
+	int count = 0, skipped = 0, rc;
+	if (db_begin(d) < 0)
+		die(1, "database: %s", db_error(d));
+	while ((rc = csv_next(r, &row, &nf)) == 1) {
+		if (nf != nh)
+			die(2, "bank list: a row with %s fields", nf < nh ? "too few" : "too many");
+		const char *bin = row[col[0]];
+		if (!*bin) {	/* listed without a BIN (BIDC): not payable by BIN */
+			skipped++;
+			continue;
+		}
+		if (!all_of(bin, DIGITS, 6, 6))
+			die(2, "bank list: BIN %s is not 6 digits", bin);
+		const char *swift = row[col[4]];
+		const char *dep = row[col[6]];
+		long long vq = strtoll(row[col[5]], NULL, 10);
+		if (db_exec(s, "sssssii", bin, row[col[1]], row[col[2]],
+			    row[col[3]], *swift ? swift : NULL, vq,
+			    (long long)(*dep && strcmp(dep, "0") != 0)) < 0) {
+			db_rollback(d);
+			die(1, "database: %s", db_error(d));
+		}
+		count++;
+	}
+	if (rc < 0)
+		die(2, "bank list: %s", csv_error(r));
+	if (db_commit(d) < 0)
+		die(1, "database: %s", db_error(d));
+	printf("banks: %d rows loaded, %d without a BIN skipped, from %s\n", count, skipped, path);
+	arena_free(a);
+	buf_free(&b);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(db *d);
+	} cmds[] = {
+		{"beneficiary-set", beneficiary_set},
+		{"receipts-set", receipts_set},
+		{"apikey-add", apikey_add},
+		{"webhook-set", webhook_set},
+		{"banks-import", banks_import},
+	};
+	if (argc < 2)
+		usage();
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		if (strcmp(argv[1], cmds[i].name) != 0)
+			continue;
+		parse_opts(argc, argv);
+		find_stack();
+		db *d = connect_db();
+		int rc = cmds[i].run(d);
+		db_close(d);
+		return rc;
+	}
+	usage();
+}

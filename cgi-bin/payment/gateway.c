@@ -1,0 +1,385 @@
+/* gateway.c - the VNPay side of the area: start a payment, the IPN, the
+ * browser's return, and asking the bank (querydr).  The protocol itself
+ * (encoding, signatures) is vnpay.c; this file decides what to do. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crypto.h"
+#include "httpc.h"
+#include "json.h"
+#include "jsonparse.h"
+#include "obligation.h"
+#include "paycode.h"
+#include "payment.h"
+#include "render.h"
+#include "server.h"
+#include "vnpay.h"
+
+/* ---- starting a payment ---------------------------------------------- */
+
+static const char Q_START_LOCK[] =
+	"SELECT id, status, total, grp FROM obligation WHERE payment_code = ? FOR UPDATE";
+static const char Q_START_INSERT[] =
+	"INSERT INTO payment_attempt (obligation_id, gateway, txn_ref, amount, state, bank_code,"
+	" create_date, client_ip, created_at, next_check_at)"
+	" VALUES (?, 'vnpay', ?, ?, 'pending', ?, ?, ?, UTC_TIMESTAMP(3),"
+	" UTC_TIMESTAMP(3) + INTERVAL ? MINUTE)";
+static const char Q_START_MARK[] =
+	"UPDATE obligation SET status = 'being_paid' WHERE id = ? AND status = 'unpaid'";
+
+typedef struct start_arg {
+	const char *code, *bank, *ip;
+	char txn_ref[35];
+	char create_date[15];
+	time_t created;
+	long long total;
+	char status[16];
+	int group;
+} start_arg;
+
+static int start_tx(db *d, void *p)
+{
+	start_arg *a = p;
+	db_stmt *s = S(d, Q_START_LOCK);
+	if (db_query(s, "s", a->code) < 0)
+		return DB_TX_FAILED;
+	int r = db_fetch(s);
+	if (r < 0)
+		return DB_TX_FAILED;
+	if (r == 0)
+		return 404;
+	long long id = db_col_int(s, 0, 0);
+	snprintf(a->status, sizeof a->status, "%s", db_col(s, 1, NULL));
+	a->total = db_col_int(s, 2, 0);
+	a->group = obligation_group_parse(db_col(s, 3, NULL));
+	while (db_fetch(s) > 0)
+		;
+	if (strcmp(a->status, "unpaid") != 0 && strcmp(a->status, "being_paid") != 0)
+		return 409;
+	a->created = time(NULL);
+	vnp_time(a->created, a->create_date);
+	for (int tries = 0;; tries++) {
+		/* the payment code and six random digits: unique per attempt */
+		long long n = crypto_uniform(1000000);
+		if (n < 0)
+			return 500;
+		snprintf(a->txn_ref, sizeof a->txn_ref, "%s%06lld", a->code, n);
+		long long rc = db_exec(S(d, Q_START_INSERT), "isisssi", id, a->txn_ref, a->total,
+				       a->bank && *a->bank ? a->bank : NULL, a->create_date,
+				       a->ip, (long long)cfg.sweep_minutes);
+		if (rc == 1)
+			break;
+		if (db_errclass(d) != DB_DUPLICATE || tries == 3)
+			return DB_TX_FAILED;
+	}
+	if (db_exec(S(d, Q_START_MARK), "i", id) < 0)
+		return DB_TX_FAILED;
+	return 0;
+}
+
+int h_pay_start(request *r)
+{
+	start_arg a = {0};
+	a.code = req_capture(r, "code");
+	a.bank = r->form[1].s;     /* bank (optional), after gateway */
+	a.ip = r->remote_addr && *r->remote_addr ? r->remote_addr : "127.0.0.1";
+	int rc = db_tx(server_db(), start_tx, &a);
+	if (rc == 409)             /* paid or closed meanwhile: show what it is */
+		return http_redirect(r, arena_printf(r->a, "/pay/%s", a.code));
+	if (rc == 404) {
+		r->error.message = "Không có khoản phải nộp nào mang mã này.";
+		return 404;
+	}
+	if (rc)
+		return rc;
+	buf info = BUF_INIT;
+	char shown[PAYCODE_LEN + 3];
+	paycode_format(a.code, shown);
+	buf_printf(&info, "Thanh toan %s %s", shown,
+		   a.group >= 0 ? obligation_group_titles[a.group] : "");
+	buf oi = BUF_INIT;
+	vnp_orderinfo(&oi, info.p);
+	vnp_pay p = {
+		.tmn_code = cfg.tmn_code, .amount = a.total, .txn_ref = a.txn_ref,
+		.order_info = oi.p, .order_type = "other",
+		.return_url = arena_printf(r->a, "%s/payment/vnpay/return", cfg.public_url),
+		.ip_addr = a.ip, .created = a.created, .expire_minutes = (int)cfg.expire_minutes,
+		.bank_code = a.bank, .locale = "vn",
+	};
+	buf url = BUF_INIT;
+	int ok = vnp_pay_url(&url, cfg.pay_url, cfg.hash_secret, &p);
+	if (ok == 0)
+		http_header(r, "Location", arena_strdup(r->a, url.p));
+	buf_free(&info);
+	buf_free(&oi);
+	buf_free(&url);
+	return ok == 0 ? 303 : 500;
+}
+
+/* ---- callbacks --------------------------------------------------------- */
+
+/* The raw query as decoded pairs for vnpay.c; -1 if it does not parse. */
+static int pairs(request *r, vnp_kv **out, size_t *n)
+{
+	kvlist l = {0};
+	const char *bad = NULL;
+	const char *q = r->raw_query ? r->raw_query : "";
+	if (form_parse(r->a, q, strlen(q), 64, &l, &bad) != URL_OK)
+		return -1;
+	*out = arena_calloc(r->a, l.n + 1, sizeof **out);
+	for (size_t i = 0; i < l.n; i++)
+		(*out)[i] = (vnp_kv){l.items[i].name, l.items[i].value};
+	*n = l.n;
+	return 0;
+}
+
+static int digits(const char *s, size_t min, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+	return n >= min && n <= max && strspn(s, "0123456789") == n;
+}
+
+/* Check a verified callback's fields into a bank_result; NULL if unusable. */
+static int result_of(const vnp_kv *vk, size_t n, bank_result *b)
+{
+	const char *amount = vnp_get(vk, n, "vnp_Amount");
+	memset(b, 0, sizeof *b);
+	b->txn_ref = vnp_get(vk, n, "vnp_TxnRef");
+	b->response_code = vnp_get(vk, n, "vnp_ResponseCode");
+	b->transaction_status = vnp_get(vk, n, "vnp_TransactionStatus");
+	b->transaction_no = vnp_get(vk, n, "vnp_TransactionNo");
+	b->bank_code = vnp_get(vk, n, "vnp_BankCode");
+	b->bank_tran_no = vnp_get(vk, n, "vnp_BankTranNo");
+	b->card_type = vnp_get(vk, n, "vnp_CardType");
+	b->pay_date = vnp_get(vk, n, "vnp_PayDate");
+	if (!b->txn_ref || strlen(b->txn_ref) > 34 || !digits(amount, 3, 19) ||
+	    !b->response_code || strlen(b->response_code) > 4 ||
+	    !b->transaction_status || strlen(b->transaction_status) > 4 ||
+	    (b->transaction_no && strlen(b->transaction_no) > 20) ||
+	    (b->bank_code && strlen(b->bank_code) > 20) ||
+	    (b->bank_tran_no && strlen(b->bank_tran_no) > 40) ||
+	    (b->card_type && strlen(b->card_type) > 20) ||
+	    (b->pay_date && strlen(b->pay_date) > 14))
+		return -1;
+	long long cents = strtoll(amount, NULL, 10);
+	if (cents % 100)
+		return -1;
+	b->amount = cents / 100;
+	return 0;
+}
+
+static int ipn_answer(request *r, const char *rsp)
+{
+	static const struct { const char *code, *msg; } msgs[] = {
+		{RSP_OK, "Confirm Success"}, {RSP_NOT_FOUND, "Order not found"},
+		{RSP_ALREADY, "Order already confirmed"}, {RSP_AMOUNT, "Invalid amount"},
+		{RSP_SIGNATURE, "Invalid signature"}, {RSP_OTHER, "Unknown error"},
+	};
+	const char *m = "Unknown error";
+	for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++)
+		if (strcmp(msgs[i].code, rsp) == 0)
+			m = msgs[i].msg;
+	buf_printf(r->body, "{\"RspCode\":\"%s\",\"Message\":\"%s\"}", rsp, m);
+	r->content_type = "application/json; charset=utf-8";
+	return 200;
+}
+
+int h_vnpay_ipn(request *r)
+{
+	db *d = server_db();
+	vnp_kv *vk = NULL;
+	size_t n = 0;
+	int parsed = pairs(r, &vk, &n) == 0;
+	/* stored first, whatever it is */
+	long long id = callback_store(d, "ipn", r->remote_addr, r->raw_query,
+				      parsed ? vnp_get(vk, n, "vnp_TxnRef") : NULL);
+	if (id < 0)
+		return ipn_answer(r, RSP_OTHER);	/* the bank retries later */
+	const char *rsp;
+	bank_result b;
+	if (!parsed)
+		rsp = RSP_OTHER;
+	else if (vnp_verify(cfg.hash_secret, vk, n) != VNP_VALID)
+		rsp = RSP_SIGNATURE;
+	else if (!vnp_get(vk, n, "vnp_TmnCode") || strcmp(vnp_get(vk, n, "vnp_TmnCode"), cfg.tmn_code) != 0)
+		rsp = RSP_NOT_FOUND;
+	else if (result_of(vk, n, &b) < 0)
+		rsp = RSP_OTHER;
+	else {
+		b.source = SRC_IPN;
+		rsp = settle(d, &b);
+	}
+	callback_result(d, id, rsp);
+	return ipn_answer(r, rsp);
+}
+
+/* ---- asking the bank ---------------------------------------------------- */
+
+static const char Q_ATT_BY_REF[] =
+	"SELECT a.state, a.create_date, o.payment_code, a.created_at < UTC_TIMESTAMP(3) - INTERVAL ? MINUTE"
+	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id WHERE a.txn_ref = ?";
+static const char Q_EXPIRE[] =
+	"UPDATE payment_attempt SET state = 'expired', settled_by = 'sweeper',"
+	" settled_at = UTC_TIMESTAMP(3) WHERE txn_ref = ? AND state = 'pending'";
+static const char Q_EXPIRE_OBL[] =
+	"UPDATE obligation o JOIN payment_attempt a ON a.obligation_id = o.id"
+	" SET o.status = 'unpaid' WHERE a.txn_ref = ? AND o.status = 'being_paid'"
+	" AND NOT EXISTS (SELECT 1 FROM payment_attempt p WHERE p.obligation_id = o.id"
+	" AND p.state = 'pending')";
+
+static int attempt_state(db *d, const char *ref, char *state, size_t sl, char *cdate,
+			 int *old)
+{
+	db_stmt *s = S(d, Q_ATT_BY_REF);
+	/* "old": past the bank's payment window, with a margin */
+	if (db_query(s, "is", (long long)cfg.expire_minutes + 5, ref) < 0)
+		return -1;
+	int r = db_fetch(s);
+	if (r <= 0)
+		return r < 0 ? -1 : 0;
+	snprintf(state, sl, "%s", db_col(s, 0, NULL));
+	if (cdate)
+		snprintf(cdate, 15, "%s", db_col(s, 1, NULL));
+	if (old)
+		*old = (int)db_col_int(s, 3, 0);
+	while (db_fetch(s) > 0)
+		;
+	return 1;
+}
+
+typedef struct expire_arg { const char *ref; } expire_arg;
+
+static int expire_tx(db *d, void *p)
+{
+	expire_arg *a = p;
+	if (db_exec(S(d, Q_EXPIRE), "s", a->ref) < 0 ||
+	    db_exec(S(d, Q_EXPIRE_OBL), "s", a->ref) < 0)
+		return DB_TX_FAILED;
+	return 0;
+}
+
+int check_with_bank(db *d, const char *ref, char *state, size_t sl)
+{
+	char cdate[15];
+	int old = 0;
+	if (attempt_state(d, ref, state, sl, cdate, &old) <= 0)
+		return -1;
+	if (strcmp(state, "pending") != 0)
+		return 0;
+	char reqid[33], info[64];
+	unsigned char rnd[8];
+	if (crypto_random(rnd, sizeof rnd) < 0)
+		return -1;
+	for (int i = 0; i < 8; i++)
+		snprintf(reqid + 2 * i, 3, "%02x", rnd[i]);
+	snprintf(info, sizeof info, "Truy van giao dich %s", ref);
+	vnp_query q = {
+		.tmn_code = cfg.tmn_code, .request_id = reqid, .txn_ref = ref,
+		.order_info = info, .transaction_date = cdate, .created = time(NULL),
+		.ip_addr = "127.0.0.1",
+	};
+	buf body = BUF_INIT;
+	if (vnp_querydr_body(&body, cfg.hash_secret, &q) < 0) {
+		buf_free(&body);
+		return -1;
+	}
+	httpc_result res;
+	int rc = httpc_post(cfg.api_url, NULL, "application/json", body.p, body.len, 5000, &res);
+	buf_free(&body);
+	if (rc < 0 || res.status != 200) {
+		fprintf(stderr, "payment: querydr %s: %s (HTTP %ld)\n", ref,
+			rc < 0 ? res.error : "bank answered", res.status);
+		return -1;
+	}
+	long long id = callback_store(d, "querydr", "bank", res.body, ref);
+	arena *a = arena_new(8192);
+	char err[80];
+	json_value *o = json_parse(a, res.body, res.len, err, sizeof err);
+	int out = -1;
+	const char *code = o ? json_get_str(o, "vnp_ResponseCode") : NULL;
+	const char *tref = o ? json_get_str(o, "vnp_TxnRef") : NULL;
+	if (!o || vnp_querydr_answer_verify(cfg.hash_secret, o) != VNP_VALID || !code) {
+		callback_result(d, id, RSP_SIGNATURE);
+		fprintf(stderr, "payment: querydr %s: answer not verified\n", ref);
+	} else if (strcmp(code, "91") == 0) {
+		/* the bank never saw it: the person did not reach the bank */
+		if (old)
+			db_tx(d, expire_tx, &(expire_arg){ref});
+		callback_result(d, id, code);
+		out = 0;
+	} else if (strcmp(code, "00") == 0 && tref && strcmp(tref, ref) == 0) {
+		const char *status = json_get_str(o, "vnp_TransactionStatus");
+		const char *amount = json_get_str(o, "vnp_Amount");
+		if (status && strcmp(status, "01") == 0) {
+			if (old)	/* never completed, and the window is past */
+				db_tx(d, expire_tx, &(expire_arg){ref});
+			out = 0;
+		} else if (status && digits(amount, 3, 19)) {
+			bank_result b = {
+				.txn_ref = ref, .amount = strtoll(amount, NULL, 10) / 100,
+				.response_code = strcmp(status, "00") == 0 ? "00" : "99",
+				.transaction_status = status,
+				.transaction_no = json_get_str(o, "vnp_TransactionNo"),
+				.bank_code = json_get_str(o, "vnp_BankCode"),
+				.pay_date = json_get_str(o, "vnp_PayDate"),
+				.source = SRC_QUERYDR,
+			};
+			const char *rsp = settle(d, &b);
+			out = strcmp(rsp, RSP_OTHER) == 0 ? -1 : 0;
+		}
+		callback_result(d, id, code);
+	} else {
+		callback_result(d, id, code);
+	}
+	arena_free(a);
+	if (out == 0)
+		attempt_state(d, ref, state, sl, NULL, NULL);
+	return out;
+}
+
+/* ---- the browser comes back ------------------------------------------- */
+
+static const char Q_CODE_OF[] =
+	"SELECT o.payment_code FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
+	" WHERE a.txn_ref = ?";
+
+int h_vnpay_return(request *r)
+{
+	db *d = server_db();
+	vnp_kv *vk = NULL;
+	size_t n = 0;
+	int parsed = pairs(r, &vk, &n) == 0;
+	const char *ref = parsed ? vnp_get(vk, n, "vnp_TxnRef") : NULL;
+	long long id = callback_store(d, "return", r->remote_addr, r->raw_query, ref);
+	if (id < 0)
+		return 503;
+	if (!parsed || vnp_verify(cfg.hash_secret, vk, n) != VNP_VALID || !ref) {
+		callback_result(d, id, RSP_SIGNATURE);
+		r->error.message = "Không xác thực được kết quả ngân hàng gửi về. "
+				   "Nếu tiền đã bị trừ, khoản nộp sẽ được xác nhận khi ngân hàng báo cho cổng.";
+		return 400;
+	}
+	/* The return never decides: it shows what the portal knows, and asks
+	 * the bank when the attempt is still pending. */
+	char state[16] = "";
+	if (attempt_state(d, ref, state, sizeof state, NULL, NULL) <= 0) {
+		callback_result(d, id, RSP_NOT_FOUND);
+		r->error.message = "Không tìm thấy giao dịch này.";
+		return 404;
+	}
+	if (strcmp(state, "pending") == 0)
+		check_with_bank(d, ref, state, sizeof state);
+	callback_result(d, id, RSP_OK);
+	db_stmt *s = S(d, Q_CODE_OF);
+	if (db_query(s, "s", ref) < 0 || db_fetch(s) <= 0)
+		return 503;
+	char code[13];
+	snprintf(code, sizeof code, "%s", db_col(s, 0, NULL));
+	while (db_fetch(s) > 0)
+		;
+	hset(r, "Result.attempt_state", state);
+	hset(r, "Result.txn_ref", ref);
+	return http_redirect(r, arena_printf(r->a, "/pay/%s?ket_qua=%s", code, state));
+}

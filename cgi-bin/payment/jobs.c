@@ -1,0 +1,128 @@
+/* jobs.c - the area's background work: the sweeper that asks the bank
+ * about attempts still pending, and the webhook sender.  Each runs in a
+ * process of its own (server.h), any number of them on any number of
+ * hosts: rows are claimed with FOR UPDATE SKIP LOCKED. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "httpc.h"
+#include "keys.h"
+#include "outbox.h"
+#include "payment.h"
+
+/* Claim up to 10 due attempts: push their next check forward (doubling
+ * with each check, capped at an hour) in a short transaction, so no other
+ * sweeper takes them, then ask the bank outside any transaction. */
+static const char Q_CLAIM[] =
+	"SELECT id, txn_ref FROM payment_attempt WHERE state = 'pending'"
+	" AND next_check_at <= UTC_TIMESTAMP(3) ORDER BY next_check_at LIMIT 10"
+	" FOR UPDATE SKIP LOCKED";
+static const char Q_PUSH[] =
+	"UPDATE payment_attempt SET checks = checks + 1, next_check_at = UTC_TIMESTAMP(3)"
+	" + INTERVAL LEAST(3600, 60 * POW(2, LEAST(checks, 6))) SECOND WHERE id = ?";
+
+int job_sweep(db *d)
+{
+	char refs[10][35];
+	long long ids[10];
+	int n = 0;
+
+	if (db_begin(d) < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	db_stmt *s = S(d, Q_CLAIM);
+	if (db_query(s, "") < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	while (n < 10 && db_fetch(s) > 0) {
+		ids[n] = db_col_int(s, 0, 0);
+		snprintf(refs[n], sizeof refs[n], "%s", db_col(s, 1, NULL));
+		n++;
+	}
+	for (int i = 0; i < n; i++)
+		if (db_exec(S(d, Q_PUSH), "i", ids[i]) < 0) {
+			db_rollback(d);
+			return -1;
+		}
+	if (db_commit(d) < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		char state[16];
+		if (check_with_bank(d, refs[i], state, sizeof state) == 0)
+			fprintf(stderr, "sweeper: %s is %s\n", refs[i], state);
+	}
+	return n;
+}
+
+/* Webhooks: signed "Portal-Signature: t=…,v1=…", HMAC-SHA256 over
+ * "t.body" with the agency's derived secret (keys.h). */
+static db *hook_db;
+static const char Q_SALT[] =
+	"SELECT salt FROM pay_webhook_endpoint WHERE agency_code = ?";
+static const char Q_LOG[] =
+	"INSERT INTO pay_webhook_delivery (outbox_id, agency_code, event, payment_code, url,"
+	" attempted_at, http_status, error) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?, ?)";
+
+/* "agency":"…" and "type":"…" out of our own payload */
+static void field(const char *json, const char *key, char *out, size_t n)
+{
+	char pat[32];
+	snprintf(pat, sizeof pat, "\"%s\":\"", key);
+	const char *p = strstr(json, pat);
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += strlen(pat);
+	size_t k = strcspn(p, "\"");
+	snprintf(out, n, "%.*s", (int)(k < n ? k : n - 1), p);
+}
+
+static int deliver(const outbox_msg *m, char *err, size_t errlen)
+{
+	char agency[64], type[32], code[16], salt[40] = "";
+	field(m->payload, "agency", agency, sizeof agency);
+	field(m->payload, "type", type, sizeof type);
+	field(m->payload, "payment_code", code, sizeof code);
+	db_stmt *s = S(hook_db, Q_SALT);
+	if (db_query(s, "s", agency) < 0) {
+		snprintf(err, errlen, "database");
+		return -1;
+	}
+	if (db_fetch(s) > 0)
+		snprintf(salt, sizeof salt, "%s", db_col(s, 0, NULL));
+	while (db_fetch(s) > 0)
+		;
+	if (!*salt || !m->url) {
+		snprintf(err, errlen, "no webhook endpoint for %s", agency);
+		return -1;
+	}
+	char secret[KEY_HEX + 1], sig[KEY_HEX + 1], hdr[160];
+	derive_secret(cfg.apikey_master, "webhook", agency, salt, secret);
+	long long t = (long long)time(NULL);
+	buf msg = BUF_INIT;
+	buf_printf(&msg, "%lld.%s", t, m->payload);
+	hmac256_hex(secret, msg.p, msg.len, sig);
+	buf_free(&msg);
+	snprintf(hdr, sizeof hdr, "Portal-Signature: t=%lld,v1=%s", t, sig);
+	const char *headers[] = {hdr, NULL};
+	httpc_result res;
+	int rc = httpc_post(m->url, headers, "application/json", m->payload, m->len, 10000, &res);
+	int ok = rc == 0 && res.status >= 200 && res.status < 300;
+	if (!ok)
+		snprintf(err, errlen, "%s", rc < 0 ? res.error : "receiver answered non-2xx");
+	db_exec(S(hook_db, Q_LOG), "issssis", m->id, agency, type, code,
+		m->url, rc == 0 ? (long long)res.status : 0LL, ok ? NULL : err);
+	return ok ? 0 : -1;
+}
+
+int job_webhooks(db *d)
+{
+	hook_db = d;
+	return outbox_round(d, "webhook", deliver, 10);
+}

@@ -1,0 +1,178 @@
+/* main.c - the payment area: its route table (which is its policy) and
+ * its background jobs.  The bank's callbacks are public, unauthenticated
+ * and read their query raw (they are stored before they are judged); the
+ * agency API lives on the intranet and is signed instead of CSRF-checked. */
+#include <stdio.h>
+#include <string.h>
+
+#include "conf.h"
+#include "payment.h"
+#include "render.h"
+#include "server.h"
+
+static int is_token(const char *v, size_t n)
+{
+	return n == 32 && strspn(v, "0123456789abcdef") == 32;
+}
+
+static int is_bank(const char *v, size_t n)
+{
+	return n >= 2 && n <= 20 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == n;
+}
+
+static const char *const gateways[] = {"vnpay", NULL};
+static const char *const results[] = {"pending", "paid", "failed", "cancelled", "expired",
+				      "duplicate", NULL};
+
+static const field_spec code_cap[] = {
+	{"code", FT_PATTERN, 12, 0, 0, NULL, is_paycode, "mã thanh toán 12 chữ số"},
+	{NULL},
+};
+static const field_spec token_cap[] = {
+	{"token", FT_PATTERN, 32, 0, 0, NULL, is_token, "mã biên lai"},
+	{NULL},
+};
+static const field_spec find_q[] = {
+	{"ma", FT_TEXT, 20, 0, 0, NULL, NULL, "mã thanh toán 12 chữ số"},
+	{"tham_chieu", FT_TEXT, 100, 0, 0, NULL, NULL, "số tham chiếu, tối đa 100 ký tự"},
+	{"giay_to", FT_TEXT, 20, 0, 0, NULL, NULL, "số giấy tờ, tối đa 20 ký tự"},
+	{NULL},
+};
+static const field_spec show_q[] = {
+	{"ket_qua", FT_ENUM, 0, 0, 0, results, NULL, "kết quả giao dịch"},
+	{NULL},
+};
+static const field_spec start_form[] = {
+	{"gateway", FT_ENUM, 0, 0, 0, gateways, NULL, "vnpay"},
+	{"bank", FT_PATTERN, 20, 0, 0, NULL, is_bank, "mã ngân hàng, chữ in hoa và số"},
+	{NULL},
+};
+static const field_spec verify_q[] = {
+	{"t", FT_TEXT, 64, 0, 0, NULL, NULL, "mã kiểm tra trên biên lai"},
+	{NULL},
+};
+
+#define GET (HTTP_GET | HTTP_HEAD)
+
+static const route routes[] = {
+	{.name = "pay_home", .methods = GET, .pattern = "/pay/", .handler = h_pay_home,
+	 .sites = SITE_PUBLIC},
+	{.name = "pay_find", .methods = GET, .pattern = "/pay/tra-cuu", .handler = h_pay_find,
+	 .query = find_q, .sites = SITE_PUBLIC},
+	{.name = "pay_show", .methods = GET, .pattern = "/pay/{code}", .handler = h_pay_show,
+	 .query = show_q, .captures = code_cap, .sites = SITE_PUBLIC},
+	{.name = "pay_start", .methods = HTTP_POST, .pattern = "/pay/{code}/start",
+	 .handler = h_pay_start, .captures = code_cap, .form = start_form, .sites = SITE_PUBLIC},
+	{.name = "vnpay_ipn", .methods = GET, .pattern = "/payment/vnpay/ipn",
+	 .handler = h_vnpay_ipn, .json = 1, .raw_query = 1, .sites = SITE_PUBLIC},
+	{.name = "vnpay_return", .methods = GET, .pattern = "/payment/vnpay/return",
+	 .handler = h_vnpay_return, .raw_query = 1, .sites = SITE_PUBLIC},
+	{.name = "receipt_verify", .methods = GET, .pattern = "/receipts/verify",
+	 .handler = h_receipt_verify, .query = verify_q},
+	{.name = "receipt", .methods = GET, .pattern = "/receipts/{token}", .handler = h_receipt,
+	 .captures = token_cap},
+	{.name = "receipt_qr", .methods = GET, .pattern = "/receipts/{token}/qr.svg",
+	 .handler = h_receipt_qr, .captures = token_cap},
+	{.name = "api_create", .methods = HTTP_POST, .pattern = "/payment/api/obligations",
+	 .handler = h_api_create, .json = 1, .no_csrf = 1, .sites = SITE_INTRANET},
+	{.name = "api_get", .methods = GET, .pattern = "/payment/api/obligations/{code}",
+	 .handler = h_api_get, .captures = code_cap, .json = 1, .sites = SITE_INTRANET},
+	{.name = "api_cancel", .methods = HTTP_POST, .pattern = "/payment/api/obligations/{code}/cancel",
+	 .handler = h_api_cancel, .captures = code_cap, .json = 1, .no_csrf = 1,
+	 .sites = SITE_INTRANET},
+	{.name = "admin_flagged", .methods = GET, .pattern = "/payment/admin/flagged",
+	 .handler = h_admin_flagged, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
+	{.name = "admin_deliveries", .methods = GET, .pattern = "/payment/admin/deliveries",
+	 .handler = h_admin_deliveries, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
+	{.name = "health", .methods = GET, .pattern = "/payment/health", .handler = h_pay_health,
+	 .json = 1},
+};
+
+int h_pay_health(request *r)
+{
+	if (!db_connected(server_db()))
+		return 503;
+	buf_puts(r->body, "{\"ok\":true}\n");
+	r->content_type = "application/json; charset=utf-8";
+	return 200;
+}
+
+/* Intranet: second successes waiting for a refund, and webhook deliveries,
+ * of the staff member's own agency. */
+static const char Q_FLAGGED[] =
+	"SELECT o.payment_code, a.txn_ref, a.amount, a.refund_state,"
+	" DATE_FORMAT(a.settled_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i') FROM payment_attempt a"
+	" JOIN obligation o ON o.id = a.obligation_id WHERE a.state = 'duplicate'"
+	" AND o.agency_code = ? ORDER BY a.id DESC LIMIT 200";
+static const char Q_DELIV[] =
+	"SELECT event, payment_code, url, DATE_FORMAT(attempted_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i:%s'),"
+	" COALESCE(http_status, 0), COALESCE(error, '') FROM pay_webhook_delivery"
+	" WHERE agency_code = ? ORDER BY id DESC LIMIT 200";
+
+static int table(request *r, const char *sql, int ncols, const char *tmpl)
+{
+	db_stmt *s = S(server_db(), sql);
+	if (db_query(s, "s", r->user && r->user->agency_code ? r->user->agency_code : "") < 0)
+		return 503;
+	for (int i = 0; db_fetch(s) > 0; i++)
+		for (int k = 0; k < ncols; k++)
+			hsetf(r, db_col(s, k, NULL) ? db_col(s, k, NULL) : "", "Rows.%d.c%d", i, k);
+	return render(r, tmpl);
+}
+
+int h_admin_flagged(request *r)
+{
+	return table(r, Q_FLAGGED, 5, "admin_flagged.cs");
+}
+
+int h_admin_deliveries(request *r)
+{
+	return table(r, Q_DELIV, 6, "admin_deliveries.cs");
+}
+
+static int init(void)
+{
+	pay_conf_load();
+	if (!*cfg.tmn_code || !*cfg.hash_secret || !*cfg.pay_url || !*cfg.apikey_master) {
+		fprintf(stderr, "payment: PORTAL_VNPAY_TMN_CODE, PORTAL_VNPAY_HASH_SECRET, "
+				"PORTAL_VNPAY_URL and PORTAL_APIKEY_MASTER must be set\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int sweep(db *d)
+{
+	if (!cfg.tmn_code)
+		pay_conf_load();
+	return job_sweep(d);
+}
+
+static int webhooks(db *d)
+{
+	if (!cfg.tmn_code)
+		pay_conf_load();
+	return job_webhooks(d);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *dirs[3];
+	dirs[0] = conf_str("PORTAL_TEMPLATES", "cgi-bin/payment/templates");
+	dirs[1] = conf_str("PORTAL_LIB_TEMPLATES", "lib/templates");
+	static const job jobs[] = {
+		{.name = "sweeper", .run = sweep, .idle_ms = 5000},
+		{.name = "webhooks", .run = webhooks, .idle_ms = 1000},
+		{NULL},
+	};
+	static const app payment_app = {
+		.name = "payment",
+		.routes = routes,
+		.nroutes = sizeof routes / sizeof routes[0],
+		.template_dirs = dirs,
+		.worker_init = init,
+		.api_prefix = "/payment/api/",
+		.jobs = jobs,
+	};
+	return server_main(argc, argv, &payment_app);
+}

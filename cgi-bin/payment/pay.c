@@ -1,0 +1,178 @@
+/* pay.c - the citizen's pages: find what you owe, see it line by line, pay
+ * it, see the result and the receipt.  No account needed; the payment code
+ * (or a reference with the payer's ID number) is the key. */
+#include <stdio.h>
+#include <string.h>
+
+#include "obligation.h"
+#include "paycode.h"
+#include "payment.h"
+#include "render.h"
+#include "server.h"
+#include "vntext.h"
+#include "vnwords.h"
+
+void pay_money(buf *b, long long v)
+{
+	vn_format_int(b, v);
+}
+
+const char *status_vi(const char *s)
+{
+	static const char *const map[][2] = {
+		{"unpaid", "Chưa nộp"}, {"being_paid", "Đang thanh toán"},
+		{"paid", "Đã nộp"}, {"expired", "Quá hạn"},
+		{"cancelled", "Đã hủy"}, {"refunded", "Đã hoàn tiền"},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(map[i][0], s) == 0)
+			return map[i][1];
+	return s;
+}
+
+int is_paycode(const char *v, size_t n)
+{
+	char out[PAYCODE_LEN + 1];
+	return n == PAYCODE_LEN && paycode_normalize(v, out) == 0;
+}
+
+static void hset_money(request *r, const char *name, long long v)
+{
+	buf b = BUF_INIT;
+	pay_money(&b, v);
+	hset(r, name, b.p);
+	buf_free(&b);
+}
+
+int h_pay_home(request *r)
+{
+	return render(r, "pay_home.cs");
+}
+
+static const char Q_FIND_REF[] =
+	"SELECT payment_code FROM obligation WHERE reference = ? AND payer_id = ?"
+	" ORDER BY (status IN ('unpaid','being_paid')) DESC, id DESC LIMIT 1";
+static const char Q_EXISTS[] = "SELECT 1 FROM obligation WHERE payment_code = ?";
+
+/* /pay/tra-cuu?ma=… or ?tham_chieu=…&giay_to=… */
+int h_pay_find(request *r)
+{
+	const char *code = r->query[0].s, *ref = r->query[1].s, *pid = r->query[2].s;
+	db *d = server_db();
+	char norm[PAYCODE_LEN + 1];
+	if (code && *code) {
+		hset(r, "Find.code", code);
+		if (paycode_normalize(code, norm) < 0) {
+			hset(r, "Find.error", "Mã thanh toán gồm 12 chữ số. Vui lòng kiểm tra lại từng chữ số.");
+			return render(r, "pay_home.cs");
+		}
+		db_stmt *s = S(d, Q_EXISTS);
+		int f;
+		if (db_query(s, "s", norm) < 0 || (f = db_fetch(s)) < 0)
+			return 503;
+		while (f > 0 && db_fetch(s) > 0)
+			;
+		if (f > 0)
+			return http_redirect(r, arena_printf(r->a, "/pay/%s", norm));
+	} else if (ref && *ref && pid && *pid) {
+		hset(r, "Find.reference", ref);
+		hset(r, "Find.payer_id", pid);
+		db_stmt *s = S(d, Q_FIND_REF);
+		int f;
+		if (db_query(s, "ss", ref, pid) < 0 || (f = db_fetch(s)) < 0)
+			return 503;
+		if (f > 0) {
+			snprintf(norm, sizeof norm, "%s", db_col(s, 0, NULL));
+			while (db_fetch(s) > 0)
+				;
+			return http_redirect(r, arena_printf(r->a, "/pay/%s", norm));
+		}
+	} else {
+		hset(r, "Find.error", "Nhập mã thanh toán, hoặc số tham chiếu cùng số giấy tờ của người nộp.");
+		return render(r, "pay_home.cs");
+	}
+	hset(r, "Find.error", "Không tìm thấy khoản phải nộp nào khớp với thông tin đã nhập.");
+	return render(r, "pay_home.cs");
+}
+
+static const char Q_SHOW[] =
+	"SELECT o.id, o.grp, o.agency_code, COALESCE(a.name, o.agency_code), o.bene_kind,"
+	" o.bene_bin, COALESCE(b.short_name, ''), o.bene_account, o.bene_name, o.treasury_code,"
+	" o.payer_name, o.total, DATE_FORMAT(o.due_date, '%d/%m/%Y'), o.reference, o.status,"
+	" o.chuong, o.tieu_muc"
+	" FROM obligation o LEFT JOIN agency a ON a.code = o.agency_code"
+	" LEFT JOIN pay_bank b ON b.bin = o.bene_bin WHERE o.payment_code = ?";
+static const char Q_SHOW_LINES[] =
+	"SELECT name, amount FROM obligation_line WHERE obligation_id = ? ORDER BY line_no";
+static const char Q_SHOW_RECEIPT[] =
+	"SELECT verify_token, template_symbol, series_symbol, number FROM receipt"
+	" WHERE obligation_id = ? AND kind = 'receipt' ORDER BY id LIMIT 1";
+
+int h_pay_show(request *r)
+{
+	const char *code = req_capture(r, "code");
+	db *d = server_db();
+	db_stmt *s = S(d, Q_SHOW);
+	int f;
+	if (db_query(s, "s", code) < 0 || (f = db_fetch(s)) < 0)
+		return 503;
+	if (f == 0) {
+		r->error.message = "Không có khoản phải nộp nào mang mã này.";
+		return 404;
+	}
+	long long id = db_col_int(s, 0, 0);
+	char shown[PAYCODE_LEN + 3];
+	paycode_format(code, shown);
+	hset(r, "Pay.code", code);
+	hset(r, "Pay.code_shown", shown);
+	int g = obligation_group_parse(db_col(s, 1, NULL));
+	hset(r, "Pay.group", g >= 0 ? obligation_group_titles[g] : db_col(s, 1, NULL));
+	hset(r, "Pay.agency_code", db_col(s, 2, NULL));
+	hset(r, "Pay.agency", db_col(s, 3, NULL));
+	hset(r, "Pay.bene_kind", db_col(s, 4, NULL));
+	hset(r, "Pay.bank", db_col(s, 6, NULL));
+	hset(r, "Pay.account", db_col(s, 7, NULL));
+	hset(r, "Pay.account_name", db_col(s, 8, NULL));
+	hset(r, "Pay.treasury", db_col(s, 9, NULL));
+	hset(r, "Pay.payer", db_col(s, 10, NULL));
+	long long total = db_col_int(s, 11, 0);
+	hset_money(r, "Pay.total", total);
+	buf w = BUF_INIT;
+	vn_amount_words(&w, total);
+	hset(r, "Pay.total_words", w.p);
+	buf_free(&w);
+	hset(r, "Pay.due", db_col(s, 12, NULL));
+	hset(r, "Pay.reference", db_col(s, 13, NULL));
+	const char *st = db_col(s, 14, NULL);
+	hset(r, "Pay.status", st);
+	hset(r, "Pay.status_vi", status_vi(st));
+	hset(r, "Pay.chuong", db_col(s, 15, NULL));
+	hset(r, "Pay.tieu_muc", db_col(s, 16, NULL));
+	while (db_fetch(s) > 0)
+		;
+	s = S(d, Q_SHOW_LINES);
+	if (db_query(s, "i", id) < 0)
+		return 503;
+	for (int i = 0; db_fetch(s) > 0; i++) {
+		hsetf(r, db_col(s, 0, NULL), "Pay.lines.%d.name", i);
+		buf b = BUF_INIT;
+		pay_money(&b, db_col_int(s, 1, 0));
+		hsetf(r, b.p, "Pay.lines.%d.amount", i);
+		buf_free(&b);
+	}
+	s = S(d, Q_SHOW_RECEIPT);
+	if (db_query(s, "i", id) < 0)
+		return 503;
+	if (db_fetch(s) > 0) {
+		hset(r, "Pay.receipt.token", db_col(s, 0, NULL));
+		hsetf(r, db_col(s, 1, NULL), "Pay.receipt.template");
+		hset(r, "Pay.receipt.series", db_col(s, 2, NULL));
+		hset(r, "Pay.receipt.number", db_col(s, 3, NULL));
+		while (db_fetch(s) > 0)
+			;
+	}
+	const char *res = r->query ? r->query[0].s : NULL;
+	if (res)
+		hset(r, "Pay.result", res);
+	return render(r, "pay_show.cs");
+}

@@ -1,0 +1,103 @@
+/*
+ * payment.h - the payment area's shared state and the exactly-once core.
+ *
+ * settle() is the one place an attempt's outcome is written, whoever
+ * learnt it (the IPN, the return page's querydr, the sweeper): one
+ * transaction that locks the attempt and its obligation (SELECT … FOR
+ * UPDATE), so concurrent callbacks for one attempt, or for two attempts
+ * of one obligation, run one after the other; a replay finds the attempt
+ * settled and changes nothing.  A success marks the attempt and the
+ * obligation paid, takes the next receipt number of the agency's series
+ * for the year (the series row locked FOR UPDATE), counts the day, and
+ * writes the outbox messages, all or nothing.  A success for an obligation
+ * already paid through another attempt is kept as a 'duplicate' attempt
+ * with refund_state 'due', shown on the intranet: never dropped.
+ */
+#ifndef PAYMENT_H
+#define PAYMENT_H
+
+#include "db.h"
+#include "http.h"
+#include "jsonparse.h"
+
+typedef struct pay_conf {
+	const char *tmn_code;
+	const char *hash_secret;
+	const char *pay_url;       /* VNPay's payment page */
+	const char *api_url;       /* VNPay's querydr/refund API */
+	const char *public_url;    /* this portal, for vnp_ReturnUrl and QR codes */
+	const char *apikey_master;
+	long sweep_minutes;
+	long expire_minutes;       /* how long a person has at the bank */
+} pay_conf;
+
+extern pay_conf cfg;
+void pay_conf_load(void);
+
+/* Lazily prepared statements, per connection (db_prepare allocates). */
+db_stmt *S(db *d, const char *sql);
+
+/* What a bank said about an attempt, from any channel. */
+enum { SRC_IPN = 0, SRC_RETURN, SRC_QUERYDR, SRC_SWEEPER };
+typedef struct bank_result {
+	const char *txn_ref;
+	long long amount;          /* đồng (the bank's ×100 already divided) */
+	const char *response_code;
+	const char *transaction_status;
+	const char *transaction_no;
+	const char *bank_code;
+	const char *bank_tran_no;
+	const char *card_type;
+	const char *pay_date;
+	int source;
+} bank_result;
+
+/* VNPay's IPN answer codes. */
+#define RSP_OK "00"
+#define RSP_NOT_FOUND "01"
+#define RSP_ALREADY "02"
+#define RSP_AMOUNT "04"
+#define RSP_SIGNATURE "97"
+#define RSP_OTHER "99"
+
+/* Settle; returns the RspCode to answer (RSP_OTHER when the database is
+ * away, so the bank retries). */
+const char *settle(db *d, const bank_result *b);
+
+/* Ask the bank about an attempt (querydr) and settle from a verified
+ * answer.  0 settled or still pending at the bank (*state set to the
+ * attempt's state after), -1 the bank could not be asked. */
+int check_with_bank(db *d, const char *txn_ref, char *state, size_t statelen);
+
+/* Store a callback as it came, before anything else; returns its id. */
+long long callback_store(db *d, const char *kind, const char *addr,
+			 const char *raw, const char *txn_ref);
+void callback_result(db *d, long long id, const char *rsp);
+
+/* Jobs */
+int job_sweep(db *d);
+int job_webhooks(db *d);
+
+/* Handlers */
+int h_pay_home(request *r);
+int h_pay_find(request *r);
+int h_pay_show(request *r);
+int h_pay_start(request *r);
+int h_vnpay_ipn(request *r);
+int h_vnpay_return(request *r);
+int h_receipt(request *r);
+int h_receipt_qr(request *r);
+int h_receipt_verify(request *r);
+int h_api_create(request *r);
+int h_api_get(request *r);
+int h_api_cancel(request *r);
+int h_admin_flagged(request *r);
+int h_admin_deliveries(request *r);
+int h_pay_health(request *r);
+
+/* Helpers shared by the pages */
+void pay_money(buf *b, long long v);          /* 150.000 */
+const char *status_vi(const char *status);
+int is_paycode(const char *v, size_t n);
+
+#endif

@@ -1,0 +1,340 @@
+/* settle.c - an attempt's outcome, written exactly once (see payment.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "crypto.h"
+#include "json.h"
+#include "obligation.h"
+#include "outbox.h"
+#include "payment.h"
+#include "vntext.h"
+
+pay_conf cfg;
+
+void pay_conf_load(void)
+{
+	cfg.tmn_code = conf_str("PORTAL_VNPAY_TMN_CODE", "");
+	cfg.hash_secret = conf_str("PORTAL_VNPAY_HASH_SECRET", "");
+	cfg.pay_url = conf_str("PORTAL_VNPAY_URL", "");
+	cfg.api_url = conf_str("PORTAL_VNPAY_API_URL", "");
+	cfg.public_url = conf_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8080");
+	cfg.apikey_master = conf_str("PORTAL_APIKEY_MASTER", "");
+	cfg.sweep_minutes = conf_int("PORTAL_PAYMENT_SWEEP_MINUTES", 15);
+	cfg.expire_minutes = conf_int("PORTAL_VNPAY_EXPIRE_MINUTES", 15);
+}
+
+/* One process, one or two connections (the worker's, a job's): a small
+ * table from SQL text to its statement on that connection. */
+#define MAX_CACHED 48
+static struct { db *d; const char *sql; db_stmt *s; } cache[MAX_CACHED];
+static int ncache;
+
+db_stmt *S(db *d, const char *sql)
+{
+	for (int i = 0; i < ncache; i++)
+		if (cache[i].d == d && cache[i].sql == sql)
+			return cache[i].s;
+	if (ncache == MAX_CACHED)
+		abort();
+	cache[ncache].d = d;
+	cache[ncache].sql = sql;
+	cache[ncache].s = db_prepare(d, sql);
+	return cache[ncache++].s;
+}
+
+static void drain(db_stmt *s)
+{
+	while (db_fetch(s) > 0)
+		;
+}
+
+static const char Q_CB_STORE[] =
+	"INSERT INTO callback_raw (gateway, kind, received_at, client_addr, raw, txn_ref)"
+	" VALUES ('vnpay', ?, UTC_TIMESTAMP(3), ?, ?, ?)";
+static const char Q_CB_RESULT[] = "UPDATE callback_raw SET result = ? WHERE id = ?";
+
+long long callback_store(db *d, const char *kind, const char *addr,
+			 const char *raw, const char *txn_ref)
+{
+	db_stmt *s = S(d, Q_CB_STORE);
+	char ref[35];
+	snprintf(ref, sizeof ref, "%s", txn_ref ? txn_ref : "");
+	if (db_exec(s, "ssss", kind, addr ? addr : "", raw ? raw : "",
+		    *ref ? ref : NULL) != 1)
+		return -1;
+	return db_insert_id(s);
+}
+
+void callback_result(db *d, long long id, const char *rsp)
+{
+	if (id > 0)
+		db_exec(S(d, Q_CB_RESULT), "si", rsp, id);
+}
+
+static const char Q_LOCK[] =
+	"SELECT a.id, a.amount, a.state, o.id, o.status, o.agency_code, o.grp,"
+	" o.payment_code, o.reference, o.payer_name, o.payer_id, o.total,"
+	" o.dossier_code FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
+	" WHERE a.txn_ref = ? FOR UPDATE";
+static const char Q_ATT_PAID[] =
+	"UPDATE payment_attempt SET state = ?, refund_state = ?, response_code = ?,"
+	" transaction_status = ?, transaction_no = ?, bank_code = COALESCE(?, bank_code),"
+	" bank_tran_no = ?, card_type = ?, pay_date = ?, settled_by = ?,"
+	" settled_at = UTC_TIMESTAMP(3) WHERE id = ?";
+static const char Q_OBL_PAID[] =
+	"UPDATE obligation SET status = 'paid', paid_attempt_id = ?, paid_at = UTC_TIMESTAMP(3)"
+	" WHERE id = ?";
+static const char Q_OBL_BACK[] =
+	"UPDATE obligation SET status = 'unpaid' WHERE id = ? AND status = 'being_paid'"
+	" AND NOT EXISTS (SELECT 1 FROM payment_attempt WHERE obligation_id = ? AND state = 'pending')";
+static const char Q_SERIES_ENSURE[] =
+	"INSERT IGNORE INTO receipt_series (agency_code, year, template_symbol, series_symbol)"
+	" SELECT agency_code, ?, template_symbol, series_symbol FROM pay_receipt_setting"
+	" WHERE agency_code = ?";
+static const char Q_SERIES_LOCK[] =
+	"SELECT s.id, s.last_no, rs.unit_name, rs.tax_code, rs.template_symbol, rs.series_symbol"
+	" FROM pay_receipt_setting rs JOIN receipt_series s ON s.agency_code = rs.agency_code"
+	" AND s.year = ? AND s.template_symbol = rs.template_symbol"
+	" AND s.series_symbol = rs.series_symbol WHERE rs.agency_code = ? FOR UPDATE";
+static const char Q_SERIES_BUMP[] = "UPDATE receipt_series SET last_no = ? WHERE id = ?";
+static const char Q_RECEIPT[] =
+	"INSERT INTO receipt (series_id, number, kind, obligation_id, attempt_id, agency_code,"
+	" unit_name, tax_code, template_symbol, series_symbol, payer_name, payer_id,"
+	" description, amount, method, issued_at, verify_token)"
+	" VALUES (?, ?, 'receipt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)";
+static const char Q_LINES[] =
+	"SELECT name FROM obligation_line WHERE obligation_id = ? ORDER BY line_no";
+static const char Q_DAILY[] =
+	"INSERT INTO pay_daily (day, agency_code, grp, paid_count, paid_amount)"
+	" VALUES (DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR), ?, ?, 1, ?)"
+	" ON DUPLICATE KEY UPDATE paid_count = paid_count + 1, paid_amount = paid_amount + VALUES(paid_amount)";
+static const char Q_HOOK[] = "SELECT url FROM pay_webhook_endpoint WHERE agency_code = ?";
+
+typedef struct settle_arg {
+	const bank_result *b;
+	const char *rsp;
+} settle_arg;
+
+static const char *const src_names[] = {"ipn", "return", "querydr", "sweeper"};
+
+/* The webhook event, also what GET /payment/api/obligations/{code} shows. */
+static int webhook(db *d, const char *type, const char *agency, const char *code,
+		   const char *reference, long long total, const char *status,
+		   const char *series, long long number)
+{
+	db_stmt *s = S(d, Q_HOOK);
+	if (db_query(s, "s", agency) < 0)
+		return -1;
+	int r = db_fetch(s);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return 0;
+	char url[501];
+	snprintf(url, sizeof url, "%s", db_col(s, 0, NULL));
+	drain(s);
+	unsigned char rnd[12];
+	char id[32];
+	if (crypto_random(rnd, sizeof rnd) < 0)
+		return -1;
+	snprintf(id, sizeof id, "evt_");
+	for (int i = 0; i < 12; i++)
+		snprintf(id + 4 + 2 * i, 3, "%02x", rnd[i]);
+	buf p = BUF_INIT;
+	buf_puts(&p, "{\"id\":");
+	json_cstr(&p, id);
+	buf_puts(&p, ",\"type\":");
+	json_cstr(&p, type);
+	buf_printf(&p, ",\"created\":%lld,\"data\":{\"payment_code\":", (long long)time(NULL));
+	json_cstr(&p, code);
+	buf_puts(&p, ",\"agency\":");
+	json_cstr(&p, agency);
+	buf_puts(&p, ",\"reference\":");
+	json_cstr(&p, reference);
+	buf_printf(&p, ",\"total\":%lld,\"status\":", total);
+	json_cstr(&p, status);
+	if (series) {
+		buf_puts(&p, ",\"receipt\":{\"series\":");
+		json_cstr(&p, series);
+		buf_printf(&p, ",\"number\":%lld}", number);
+	}
+	buf_puts(&p, "}}");
+	int rc = outbox_put(d, "webhook", code, url, p.p);
+	buf_free(&p);
+	return rc;
+}
+
+static int settle_tx(db *d, void *argp)
+{
+	settle_arg *arg = argp;
+	const bank_result *b = arg->b;
+	db_stmt *s = S(d, Q_LOCK);
+
+	arg->rsp = RSP_OTHER;
+	if (db_query(s, "s", b->txn_ref) < 0)
+		return DB_TX_FAILED;
+	int r = db_fetch(s);
+	if (r < 0)
+		return DB_TX_FAILED;
+	if (r == 0) {
+		arg->rsp = RSP_NOT_FOUND;
+		return 0;
+	}
+	long long att = db_col_int(s, 0, 0), amount = db_col_int(s, 1, 0);
+	long long obl = db_col_int(s, 3, 0), total = db_col_int(s, 11, 0);
+	/* sized in bytes for the columns' characters (UTF-8: up to 4 each) */
+	char astate[16], ostatus[16], agency[81], grp[17], code[13], ref[401],
+	     payer[801], payer_id[81], dossier[161];
+	snprintf(astate, sizeof astate, "%s", db_col(s, 2, NULL));
+	snprintf(ostatus, sizeof ostatus, "%s", db_col(s, 4, NULL));
+	snprintf(agency, sizeof agency, "%s", db_col(s, 5, NULL));
+	snprintf(grp, sizeof grp, "%s", db_col(s, 6, NULL));
+	snprintf(code, sizeof code, "%s", db_col(s, 7, NULL));
+	snprintf(ref, sizeof ref, "%s", db_col(s, 8, NULL));
+	snprintf(payer, sizeof payer, "%s", db_col(s, 9, NULL));
+	const char *pid = db_col(s, 10, NULL);
+	snprintf(payer_id, sizeof payer_id, "%s", pid ? pid : "");
+	const char *dc = db_col(s, 12, NULL);
+	snprintf(dossier, sizeof dossier, "%s", dc ? dc : "");
+	drain(s);
+
+	if (b->amount != amount) {
+		arg->rsp = RSP_AMOUNT;	/* to the đồng, or nothing happens */
+		return 0;
+	}
+	int success = strcmp(b->response_code, "00") == 0 &&
+		      strcmp(b->transaction_status, "00") == 0;
+	/* Settled already: a replay.  An attempt we expired ourselves may
+	 * still turn out paid (the bank is the authority on money taken). */
+	if (strcmp(astate, "pending") != 0 &&
+	    !(success && strcmp(astate, "expired") == 0)) {
+		arg->rsp = RSP_ALREADY;
+		return 0;
+	}
+	const char *src = src_names[b->source];
+	if (!success) {
+		const char *st = strcmp(b->response_code, "24") == 0 ? "cancelled" : "failed";
+		if (db_exec(S(d, Q_ATT_PAID), "ssssssssssi", st, "none", b->response_code,
+			    b->transaction_status, b->transaction_no, b->bank_code,
+			    b->bank_tran_no, b->card_type, b->pay_date, src, att) < 0)
+			return DB_TX_FAILED;
+		if (db_exec(S(d, Q_OBL_BACK), "ii", obl, obl) < 0)
+			return DB_TX_FAILED;
+		arg->rsp = RSP_OK;
+		return 0;
+	}
+	if (strcmp(ostatus, "unpaid") != 0 && strcmp(ostatus, "being_paid") != 0 &&
+	    strcmp(ostatus, "expired") != 0) {
+		/* Paid already (another attempt), cancelled or refunded: the
+		 * money was taken all the same.  Keep it, flag it for refund. */
+		if (db_exec(S(d, Q_ATT_PAID), "ssssssssssi", "duplicate", "due",
+			    b->response_code, b->transaction_status, b->transaction_no,
+			    b->bank_code, b->bank_tran_no, b->card_type, b->pay_date, src, att) < 0)
+			return DB_TX_FAILED;
+		fprintf(stderr, "payment: second success for %s (attempt %s), flagged for refund\n",
+			code, b->txn_ref);
+		arg->rsp = RSP_OK;
+		return 0;
+	}
+	if (db_exec(S(d, Q_ATT_PAID), "ssssssssssi", "paid", "none", b->response_code,
+		    b->transaction_status, b->transaction_no, b->bank_code, b->bank_tran_no,
+		    b->card_type, b->pay_date, src, att) < 0 ||
+	    db_exec(S(d, Q_OBL_PAID), "ii", att, obl) != 1)
+		return DB_TX_FAILED;
+
+	/* The receipt: the series of the agency's current symbols for this
+	 * year (Vietnam's), its counter locked until we commit. */
+	time_t now = time(NULL) + 7 * 3600;
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	long long year = tm.tm_year + 1900;
+	if (db_exec(S(d, Q_SERIES_ENSURE), "is", year, agency) < 0)
+		return DB_TX_FAILED;
+	s = S(d, Q_SERIES_LOCK);
+	if (db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
+		return DB_TX_FAILED;
+	if (r == 0) {
+		fprintf(stderr, "payment: agency %s has no receipt setting\n", agency);
+		return 500;
+	}
+	long long series = db_col_int(s, 0, 0), number = db_col_int(s, 1, 0) + 1;
+	char unit[1021], tax[57], tpl[81], ser[81];
+	snprintf(unit, sizeof unit, "%s", db_col(s, 2, NULL));
+	snprintf(tax, sizeof tax, "%s", db_col(s, 3, NULL));
+	snprintf(tpl, sizeof tpl, "%s", db_col(s, 4, NULL));
+	snprintf(ser, sizeof ser, "%s", db_col(s, 5, NULL));
+	drain(s);
+	if (db_exec(S(d, Q_SERIES_BUMP), "ii", number, series) != 1)
+		return DB_TX_FAILED;
+
+	buf desc = BUF_INIT;
+	int g = obligation_group_parse(grp);
+	buf_printf(&desc, "%s: ", g >= 0 ? obligation_group_titles[g] : grp);
+	s = S(d, Q_LINES);
+	if (db_query(s, "i", obl) < 0) {
+		buf_free(&desc);
+		return DB_TX_FAILED;
+	}
+	for (int n = 0; db_fetch(s) > 0; n++) {
+		if (desc.len > 400)
+			continue;
+		buf_printf(&desc, "%s%s", n ? "; " : "", db_col(s, 0, NULL));
+	}
+	buf_printf(&desc, " (số tham chiếu %s)", ref);
+	if (desc.len > 480) {	/* VARCHAR(500) counts characters */
+		desc.len = utf8_prefix(desc.p, desc.len, 480);
+		desc.p[desc.len] = '\0';
+		buf_puts(&desc, "…");
+	}
+	char method[101], token[33];
+	snprintf(method, sizeof method, "Thanh toán trực tuyến qua VNPay%s%s%s",
+		 b->bank_code && *b->bank_code ? " (" : "",
+		 b->bank_code && *b->bank_code ? b->bank_code : "",
+		 b->bank_code && *b->bank_code ? ")" : "");
+	unsigned char rnd[16];
+	if (crypto_random(rnd, sizeof rnd) < 0) {
+		buf_free(&desc);
+		return 500;
+	}
+	for (int i = 0; i < 16; i++)
+		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
+	long long rc = db_exec(S(d, Q_RECEIPT), "iiiissssssssiss", series, number, obl, att,
+			       agency, unit, tax, tpl, ser, payer, *payer_id ? payer_id : NULL,
+			       desc.p, total, method, token);
+	buf_free(&desc);
+	if (rc != 1)
+		return DB_TX_FAILED;
+	if (db_exec(S(d, Q_DAILY), "ssi", agency, grp, total) < 0)
+		return DB_TX_FAILED;
+	char series_name[170];
+	snprintf(series_name, sizeof series_name, "%s-%s", tpl, ser);
+	if (webhook(d, "obligation.paid", agency, code, ref, total, "paid", series_name, number) < 0)
+		return DB_TX_FAILED;
+	if (*dossier) {
+		/* the submission area moves the dossier on from status 6 */
+		buf p = BUF_INIT;
+		buf_puts(&p, "{\"event\":\"obligation.paid\",\"dossier_code\":");
+		json_cstr(&p, dossier);
+		buf_puts(&p, ",\"payment_code\":");
+		json_cstr(&p, code);
+		buf_putc(&p, '}');
+		int orc = outbox_put(d, "dossier", dossier, NULL, p.p);
+		buf_free(&p);
+		if (orc < 0)
+			return DB_TX_FAILED;
+	}
+	arg->rsp = RSP_OK;
+	return 0;
+}
+
+const char *settle(db *d, const bank_result *b)
+{
+	settle_arg arg = {b, RSP_OTHER};
+	int rc = db_tx(d, settle_tx, &arg);
+	if (rc != 0)
+		return RSP_OTHER;	/* database away or failing: the bank retries */
+	return arg.rsp;
+}

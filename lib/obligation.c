@@ -1,0 +1,193 @@
+/* obligation.c - create an obligation inside the caller's transaction
+ * (see obligation.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "obligation.h"
+#include "paycode.h"
+#include "vntext.h"
+
+const char *const obligation_group_names[OG_COUNT + 1] = {
+	"phi_le_phi", "thue", "bhxh_bhyt", "phat_vphc", "tien_dien",
+	"an_phi", "vien_phi", "hoc_phi", NULL,
+};
+
+const char *const obligation_group_titles[OG_COUNT] = {
+	"Phí, lệ phí", "Thuế", "Bảo hiểm xã hội, bảo hiểm y tế",
+	"Phạt vi phạm hành chính", "Tiền điện", "Tạm ứng án phí",
+	"Viện phí", "Học phí",
+};
+
+static const char *const source_names[] = {"dossier", "staff", "api"};
+
+int obligation_group_parse(const char *name)
+{
+	for (int i = 0; name && i < OG_COUNT; i++)
+		if (strcmp(name, obligation_group_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Statements are prepared once per connection (db_prepare allocates);
+ * per thread, as a threaded worker has a connection per thread. */
+enum { S_BENE, S_RECEIPTS, S_CODE_USED, S_INSERT, S_LINE, S_COUNT };
+static const char *const sql[S_COUNT] = {
+	[S_BENE] = "SELECT kind, bank_bin, account_no, account_name, treasury_code,"
+		   " chuong, tieu_muc FROM pay_beneficiary"
+		   " WHERE agency_code = ? AND grp IN (?, '') ORDER BY grp DESC LIMIT 1",
+	[S_RECEIPTS] = "SELECT 1 FROM pay_receipt_setting WHERE agency_code = ?",
+	[S_CODE_USED] = "SELECT 1 FROM obligation WHERE payment_code = ?",
+	[S_INSERT] = "INSERT INTO obligation (payment_code, grp, agency_code,"
+		     " bene_kind, bene_bin, bene_account, bene_name, treasury_code,"
+		     " chuong, tieu_muc, payer_name, payer_id, total, due_date,"
+		     " reference, dossier_code, source, api_key_id, status, created_at)"
+		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		     " COALESCE(?, DATE_ADD(DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR), INTERVAL 30 DAY)),"
+		     " ?, ?, ?, ?, 'unpaid', UTC_TIMESTAMP(3))",
+	[S_LINE] = "INSERT INTO obligation_line (obligation_id, line_no, name, amount)"
+		   " VALUES (?, ?, ?, ?)",
+};
+
+static __thread db *cached_db;
+static __thread db_stmt *st[S_COUNT];
+
+static db_stmt *stmt(db *d, int i)
+{
+	if (cached_db != d) {
+		for (int k = 0; k < S_COUNT; k++)
+			st[k] = NULL;	/* the old connection's, if any, stay with it */
+		cached_db = d;
+	}
+	if (!st[i])
+		st[i] = db_prepare(d, sql[i]);
+	return st[i];
+}
+
+static int text_ok(const char *s, size_t min, size_t max)
+{
+	if (!s)
+		return min == 0;
+	size_t n = strlen(s);
+	return n >= min && n <= max && utf8_valid(s, n);
+}
+
+static int date_ok(const char *s)
+{
+	int y, m, d;
+	char tail;
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	if (y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+}
+
+static int bad(const char **what, const char *w)
+{
+	if (what)
+		*what = w;
+	return OBL_BAD_INPUT;
+}
+
+int obligation_create(db *d, const obligation_req *q, char code[13],
+		      long long *id, const char **what)
+{
+	long long total = 0;
+
+	if (q->group < 0 || q->group >= OG_COUNT)
+		return bad(what, "nhóm khoản phải nộp (group)");
+	if (!text_ok(q->agency_code, 1, 20))
+		return bad(what, "mã cơ quan thu (agency)");
+	if (!text_ok(q->reference, 1, 100))
+		return bad(what, "số tham chiếu (reference), 1 đến 100 ký tự");
+	if (!text_ok(q->payer_name, 1, 200))
+		return bad(what, "tên người nộp (payer.name), 1 đến 200 ký tự");
+	if (!text_ok(q->payer_id, 0, 20))
+		return bad(what, "số giấy tờ người nộp (payer.id), tối đa 20 ký tự");
+	if (q->due && !date_ok(q->due))
+		return bad(what, "hạn nộp (due), dạng YYYY-MM-DD");
+	if (!text_ok(q->dossier_code, 0, 40))
+		return bad(what, "mã hồ sơ");
+	if (!q->lines || q->nlines < 1 || q->nlines > OBLIGATION_MAX_LINES)
+		return bad(what, "các dòng (lines), từ 1 đến 50 dòng");
+	if (q->source < OS_DOSSIER || q->source > OS_API)
+		return bad(what, "nguồn tạo");
+	for (size_t i = 0; i < q->nlines; i++) {
+		if (!text_ok(q->lines[i].name, 1, 255))
+			return bad(what, "tên khoản (lines[].name), 1 đến 255 ký tự");
+		if (q->lines[i].amount < 1 || q->lines[i].amount > PAY_AMOUNT_MAX)
+			return bad(what, "số tiền (lines[].amount), số nguyên đồng từ 1 đến 10^15");
+		if (total > PAY_AMOUNT_MAX - q->lines[i].amount)
+			return bad(what, "tổng số tiền quá 10^15 đồng");
+		total += q->lines[i].amount;
+	}
+
+	const char *grp = obligation_group_names[q->group];
+	db_stmt *s = stmt(d, S_BENE);
+	if (db_query(s, "ss", q->agency_code, grp) < 0)
+		return OBL_DB;
+	int r = db_fetch(s);
+	if (r < 0)
+		return OBL_DB;
+	if (r == 0) {
+		if (what)
+			*what = "tài khoản thụ hưởng của cơ quan thu cho nhóm này (payment-admin beneficiary-set)";
+		return OBL_NO_BENEFICIARY;
+	}
+	/* copy out before the next statement reuses the buffers */
+	char kind[10], bin[8], acct[32], name[201], treas[12], chuong[4], tieu[5];
+	const char *cols[7];
+	char *dst[7] = {kind, bin, acct, name, treas, chuong, tieu};
+	size_t caps[7] = {sizeof kind, sizeof bin, sizeof acct, sizeof name,
+			  sizeof treas, sizeof chuong, sizeof tieu};
+	for (int k = 0; k < 7; k++) {
+		const char *v = db_col(s, k, NULL);
+		cols[k] = v ? dst[k] : NULL;
+		snprintf(dst[k], caps[k], "%s", v ? v : "");
+	}
+	while ((r = db_fetch(s)) > 0)
+		;
+	s = stmt(d, S_RECEIPTS);
+	if (db_query(s, "s", q->agency_code) < 0 || (r = db_fetch(s)) < 0)
+		return OBL_DB;
+	if (r == 0) {
+		if (what)
+			*what = "thông tin biên lai của cơ quan thu (payment-admin receipts-set)";
+		return OBL_NO_RECEIPTS;
+	}
+	while ((r = db_fetch(s)) > 0)
+		;
+
+	for (int tries = 0;; tries++) {
+		if (tries == 5 || paycode_generate(code) < 0)
+			return OBL_DB;
+		s = stmt(d, S_CODE_USED);
+		if (db_query(s, "s", code) < 0 || (r = db_fetch(s)) < 0)
+			return OBL_DB;
+		while (r > 0 && db_fetch(s) > 0)
+			;
+		if (r == 0)
+			break;
+	}
+	s = stmt(d, S_INSERT);
+	if (db_exec(s, "ssssssssssssisssss", code, grp, q->agency_code,
+		    cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6],
+		    q->payer_name, q->payer_id && *q->payer_id ? q->payer_id : NULL,
+		    total, q->due, q->reference, q->dossier_code,
+		    source_names[q->source], q->source == OS_API ? q->api_key_id : NULL) != 1)
+		return OBL_DB;
+	long long oid = db_insert_id(s);
+	for (size_t i = 0; i < q->nlines; i++)
+		if (db_exec(stmt(d, S_LINE), "iisi", oid, (long long)(i + 1),
+			    q->lines[i].name, q->lines[i].amount) != 1)
+			return OBL_DB;
+	if (id)
+		*id = oid;
+	return OBL_OK;
+}

@@ -1,0 +1,250 @@
+/*
+ * test_db_tx.c - lib/db.c's transaction runner and lib/outbox.c against
+ * the test stack's real MariaDB (run by tests/run.sh after the stack is up,
+ * as root over its socket, in a scratch table of their own).
+ *
+ *  - a deadlock inside a transaction whose caller ignores the failed
+ *    statement: nothing of it commits piecemeal, the runner redoes it whole;
+ *  - a lock wait is retried, not turned into a lost connection;
+ *  - the outbox: order per subject, back-off on failure, and a sender
+ *    killed mid-delivery neither blocks the topic nor loses the message.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "outbox.h"
+
+static db *D;
+
+static long long one_int(db *d, const char *sql)
+{
+	db_stmt *s = db_prepare(d, sql);
+	long long v = -1;
+	if (db_query(s, "") == 0)
+		while (db_fetch(s) == 1)
+			v = db_col_int(s, 0, -1);
+	db_stmt_close(s);
+	return v;
+}
+
+static void run_sql(db *d, const char *sql)
+{
+	db_stmt *s = db_prepare(d, sql);
+	if (db_exec(s, "") < 0)
+		fail_msg("%s: %s", sql, db_error(d));
+	db_stmt_close(s);
+}
+
+static int attempts_of_a;
+
+/* Holds row 2, then wants row 1 that the other side holds: the deadlock's
+ * victim (it has done less).  Its failed statement is ignored on purpose,
+ * the way a careless caller would. */
+static int victim(db *d, void *arg)
+{
+	attempts_of_a++;
+	db_stmt *s1 = db_prepare(d, "INSERT INTO test_tx (id, v) VALUES (100, 'before')");
+	db_stmt *s2 = db_prepare(d, "UPDATE test_tx SET v = 'a' WHERE id = 1");
+	db_stmt *s3 = db_prepare(d, "UPDATE test_tx SET v = 'a' WHERE id = 2");
+	db_stmt *s4 = db_prepare(d, "INSERT INTO test_tx (id, v) VALUES (101, 'after')");
+	int rc = 0;
+	if (db_exec(s1, "") < 0 || db_exec(s2, "") < 0)
+		rc = DB_TX_FAILED;
+	if (!rc && attempts_of_a == 1)
+		sleep(1);  /* the other side takes row 2 and waits for row 1 */
+	if (!rc) {
+		db_exec(s3, "");  /* the deadlock lands here: ignored */
+		if (db_exec(s4, "") < 0)
+			rc = DB_TX_FAILED;
+	}
+	db_stmt_close(s1);
+	db_stmt_close(s2);
+	db_stmt_close(s3);
+	db_stmt_close(s4);
+	return rc;
+}
+
+static void deadlock_is_redone_whole(void **state)
+{
+	run_sql(D, "DROP TABLE IF EXISTS test_tx");
+	run_sql(D, "CREATE TABLE test_tx (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB");
+	run_sql(D, "INSERT INTO test_tx VALUES (1, 'x'), (2, 'x')");
+	for (int i = 0; i < 50; i++) {
+		char sql[80];
+		snprintf(sql, sizeof sql, "INSERT INTO test_tx VALUES (%d, 'pad')", 1000 + i);
+		run_sql(D, sql);
+	}
+	pid_t kid = fork();
+	if (kid == 0) {
+		db *b = db_open();
+		db_begin(b);
+		db_stmt *s = db_prepare(b, "UPDATE test_tx SET v = 'b' WHERE id = 2");
+		db_exec(s, "");
+		/* more work than the victim, so InnoDB rolls the victim back */
+		db_stmt *w = db_prepare(b, "UPDATE test_tx SET v = 'b' WHERE id >= 1000");
+		db_exec(w, "");
+		usleep(500000);
+		db_stmt *t = db_prepare(b, "UPDATE test_tx SET v = 'b' WHERE id = 1");
+		db_exec(t, "");
+		db_commit(b);
+		_exit(0);
+	}
+	usleep(200000);
+	attempts_of_a = 0;
+	int rc = db_tx(D, victim, NULL);
+	waitpid(kid, NULL, 0);
+	assert_int_equal(rc, 0);
+	assert_true(attempts_of_a >= 2);
+	/* both rows of the victim's work, never only the one after */
+	assert_int_equal(one_int(D, "SELECT COUNT(*) FROM test_tx WHERE id IN (100, 101)"), 2);
+	run_sql(D, "DROP TABLE test_tx");
+}
+
+static int bump(db *d, void *arg)
+{
+	db_stmt *s = db_prepare(d, "UPDATE test_tx SET v = 'mine' WHERE id = 1");
+	long long n = db_exec(s, "");
+	db_stmt_close(s);
+	(*(int *)arg)++;
+	return n < 0 ? DB_TX_FAILED : 0;
+}
+
+static void lock_wait_is_retried(void **state)
+{
+	run_sql(D, "DROP TABLE IF EXISTS test_tx");
+	run_sql(D, "CREATE TABLE test_tx (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB");
+	run_sql(D, "INSERT INTO test_tx VALUES (1, 'x')");
+	pid_t kid = fork();
+	if (kid == 0) {
+		/* holds the row longer than one lock wait, shorter than five */
+		db *b = db_open();
+		db_begin(b);
+		db_stmt *s = db_prepare(b, "UPDATE test_tx SET v = 'held' WHERE id = 1");
+		db_exec(s, "");
+		sleep(4);
+		db_rollback(b);
+		_exit(0);
+	}
+	usleep(300000);
+	int tries = 0;
+	int rc = db_tx(D, bump, &tries);
+	waitpid(kid, NULL, 0);
+	assert_int_equal(rc, 0);
+	assert_true(tries >= 2);
+	assert_int_equal(one_int(D, "SELECT COUNT(*) FROM test_tx WHERE v = 'mine'"), 1);
+	run_sql(D, "DROP TABLE test_tx");
+}
+
+static char delivered[64][64];
+static int ndelivered, fail_subject_b;
+
+static int record(const outbox_msg *m, char *err, size_t errlen)
+{
+	if (fail_subject_b && strcmp(m->subject, "t-b") == 0) {
+		snprintf(err, errlen, "receiver said 500 \xff\xfe (not UTF-8)");
+		return -1;
+	}
+	snprintf(delivered[ndelivered++], 64, "%s:%s", m->subject, m->payload);
+	return 0;
+}
+
+static void put(const char *subject, const char *payload)
+{
+	assert_int_equal(db_begin(D), 0);
+	assert_int_equal(outbox_put(D, "test", subject, NULL, payload), 0);
+	assert_int_equal(db_commit(D), 0);
+}
+
+static void outbox_order_and_backoff(void **state)
+{
+	run_sql(D, "DELETE FROM outbox WHERE topic = 'test'");
+	put("t-a", "1");
+	put("t-b", "1");
+	put("t-a", "2");
+	put("t-b", "2");
+	fail_subject_b = 1;
+	ndelivered = 0;
+	/* a's messages in order; b's head fails and holds b's second back */
+	for (int i = 0; i < 5; i++)
+		outbox_round(D, "test", record, 10);
+	assert_int_equal(ndelivered, 2);
+	assert_string_equal(delivered[0], "t-a:1");
+	assert_string_equal(delivered[1], "t-a:2");
+	assert_int_equal(one_int(D, "SELECT attempts FROM outbox WHERE topic='test' AND subject='t-b' ORDER BY id LIMIT 1"), 1);
+	assert_int_equal(one_int(D, "SELECT COUNT(*) FROM outbox WHERE topic='test' AND last_error LIKE 'receiver said 500 ?? (not UTF-8)'"), 1);
+	assert_int_equal(one_int(D, "SELECT next_at > UTC_TIMESTAMP(3) FROM outbox WHERE topic='test' AND subject='t-b' ORDER BY id LIMIT 1"), 1);
+	/* the receiver is back; the retry is due: b's two arrive in order */
+	fail_subject_b = 0;
+	run_sql(D, "UPDATE outbox SET next_at = UTC_TIMESTAMP(3) WHERE topic = 'test'");
+	for (int i = 0; i < 3; i++)
+		outbox_round(D, "test", record, 10);
+	assert_int_equal(ndelivered, 4);
+	assert_string_equal(delivered[2], "t-b:1");
+	assert_string_equal(delivered[3], "t-b:2");
+	assert_int_equal(one_int(D, "SELECT COUNT(*) FROM outbox WHERE topic='test' AND state='pending'"), 0);
+	assert_int_equal(outbox_backoff(1, 300), 2);
+	assert_int_equal(outbox_backoff(5, 300), 32);
+	assert_int_equal(outbox_backoff(30, 300), 300);
+}
+
+static int die(const outbox_msg *m, char *err, size_t errlen)
+{
+	if (strcmp(m->subject, "t-poison") == 0)
+		raise(SIGKILL);  /* the sender is killed mid-delivery */
+	return record(m, err, errlen);
+}
+
+static void sender_killed_mid_delivery(void **state)
+{
+	run_sql(D, "DELETE FROM outbox WHERE topic = 'test'");
+	put("t-poison", "1");
+	put("t-fine", "1");
+	ndelivered = 0;
+	/* four senders, each killed by the same message */
+	for (int i = 0; i < 4; i++) {
+		pid_t kid = fork();
+		if (kid == 0) {
+			db *d = db_open();
+			outbox_round(d, "test", die, 10);
+			_exit(0);
+		}
+		int st;
+		waitpid(kid, &st, 0);
+	}
+	/* the killing message was leased once and counted, not retried in a
+	 * loop; the other subject was not blocked behind it */
+	assert_int_equal(one_int(D, "SELECT attempts FROM outbox WHERE topic='test' AND subject='t-poison'"), 1);
+	assert_int_equal(one_int(D, "SELECT state = 'pending' FROM outbox WHERE topic='test' AND subject='t-poison'"), 1);
+	assert_int_equal(one_int(D, "SELECT state = 'done' FROM outbox WHERE topic='test' AND subject='t-fine'"), 1);
+	/* when its lease ends it is delivered: nothing lost */
+	run_sql(D, "UPDATE outbox SET next_at = UTC_TIMESTAMP(3) WHERE topic = 'test'");
+	outbox_round(D, "test", record, 10);
+	assert_int_equal(one_int(D, "SELECT COUNT(*) FROM outbox WHERE topic='test' AND state='pending'"), 0);
+	run_sql(D, "DELETE FROM outbox WHERE topic = 'test'");
+}
+
+int main(void)
+{
+	setenv("PORTAL_DB_USER", "root", 0);
+	D = db_open();
+	if (!db_connected(D)) {
+		fprintf(stderr, "test_db_tx: no database: %s\n", db_error(D));
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(deadlock_is_redone_whole), cmocka_unit_test(lock_wait_is_retried),
+		cmocka_unit_test(outbox_order_and_backoff), cmocka_unit_test(sender_killed_mid_delivery),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

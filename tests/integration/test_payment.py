@@ -1,0 +1,534 @@
+"""test_payment.py - the payment area over HTTP, with the test playing the
+bank itself where it must: its own VNPay signing (written here from PHP's
+urlencode rules, not shared with the portal's C or the sandbox), forged and
+missing signatures, a tampered amount, an unknown vnp_TxnRef, replays, 50
+identical callbacks at once, the IPN before/after/never, the bank's API down.
+The invariants checked after each: exactly one paid attempt and one receipt
+per paid obligation, every callback stored, receipt numbers gapless.
+"""
+import hashlib
+import hmac
+import html
+import json
+import os
+import re
+import subprocess
+import threading
+import time
+import urllib.parse
+
+from harness import HOST, INTRANET_PORT, PORT, get, request, wait_until
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+VAR = os.environ.get("PORTAL_VAR", "var")
+VAR = VAR if VAR.startswith("/") else os.path.join(ROOT, VAR)
+TMN = os.environ.get("PORTAL_VNPAY_TMN_CODE", "CONGDVC1")
+BANK_PORT = int(os.environ.get("PORTAL_BANK_SANDBOX_PORT", "8090"))
+DB = os.environ.get("PORTAL_DB_NAME", "portal")
+
+
+def secret(name):
+    with open(os.path.join(VAR, "secrets", name)) as f:
+        return f.read().strip()
+
+
+SECRET = os.environ.get("PORTAL_VNPAY_HASH_SECRET") or secret("vnpay_hash_secret")
+
+
+def sql(query):
+    out = subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(VAR, "run", "mysqld.sock"),
+                          "-uroot", "-N", "-B", DB, "-e", query],
+                         check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines()]
+
+
+def admin(*args):
+    env = dict(os.environ)
+    env.pop("PORTAL_DB_USER", None)
+    r = subprocess.run([os.path.join(ROOT, "build", "bin", "payment-admin")] + list(args),
+                       capture_output=True, text=True, env=env)
+    return r.returncode, r.stdout.strip(), r.stderr.strip()
+
+
+# --- the bank's signing, PHP's way ------------------------------------
+
+def php_urlencode(s):
+    out = []
+    for b in s.encode("utf-8"):
+        c = chr(b)
+        if b < 128 and (c.isalnum() or c in "-_."):
+            out.append(c)
+        elif c == " ":
+            out.append("+")
+        else:
+            out.append("%%%02X" % b)
+    return "".join(out)
+
+
+def vnp_sign(params):
+    data = "&".join(php_urlencode(k) + "=" + php_urlencode(v) for k, v in sorted(params.items())
+                    if k.startswith("vnp_") and v != "" and k not in ("vnp_SecureHash", "vnp_SecureHashType"))
+    return hmac.new(SECRET.encode(), data.encode(), hashlib.sha512).hexdigest()
+
+
+def ipn(params, sign=True, path="/payment/vnpay/ipn"):
+    p = dict(params)
+    if sign:
+        p["vnp_SecureHash"] = vnp_sign(p)
+    r = get(path + "?" + urllib.parse.urlencode(p))
+    return r
+
+
+def success_params(txn_ref, amount, **over):
+    p = {"vnp_Amount": str(amount * 100), "vnp_BankCode": "NCB", "vnp_BankTranNo": "VNP1",
+         "vnp_CardType": "ATM", "vnp_OrderInfo": "Thanh toan", "vnp_PayDate": "20261201120000",
+         "vnp_ResponseCode": "00", "vnp_TmnCode": TMN, "vnp_TransactionNo": "14422574",
+         "vnp_TransactionStatus": "00", "vnp_TxnRef": txn_ref}
+    p.update(over)
+    return p
+
+
+# --- set-up: an agency with its settings and a key ----------------------
+
+AGENCY = None
+KEY = None
+OTHER_KEY = None
+
+
+def setup_agency():
+    global AGENCY, KEY, OTHER_KEY
+    if AGENCY:
+        return
+    rows = sql("SELECT code FROM agency WHERE kind = 'commune' ORDER BY code LIMIT 2")
+    AGENCY, other = rows[0][0], rows[1][0]
+    for a in (AGENCY, other):
+        rc, out, err = admin("beneficiary-set", "--agency", a, "--bin", "970436",
+                             "--account", "0011004123456", "--account-name", "UBND XA THU NGHIEM")
+        assert rc == 0, err
+        rc, out, err = admin("receipts-set", "--agency", a, "--name", "Ủy ban nhân dân xã thử nghiệm",
+                             "--tax-code", "0101234567", "--template", "01BLP0-001", "--series", "C26TXA")
+        assert rc == 0, err
+    rc, out, err = admin("apikey-add", "--agency", AGENCY)
+    assert rc == 0, err
+    KEY = tuple(out.split())
+    rc, out, err = admin("apikey-add", "--agency", other)
+    OTHER_KEY = tuple(out.split())
+
+
+def api(method, path, body=b"", key=None, ts=None, sig=None, extra=None):
+    kid, sec = key or KEY
+    ts = str(int(time.time())) if ts is None else ts
+    msg = (ts + "\n" + method + "\n" + path + "\n").encode() + body
+    s = sig or hmac.new(sec.encode(), msg, hashlib.sha256).hexdigest()
+    h = {"X-Portal-Key": kid, "X-Portal-Timestamp": ts, "X-Portal-Signature": s,
+         "Content-Type": "application/json"}
+    h.update(extra or {})
+    return request(method, path, body=body if method == "POST" else None, headers=h, port=INTRANET_PORT)
+
+
+def create(amounts=(150000,), group="phat_vphc", ref=None, idem=None):
+    setup_agency()
+    # two identical signed requests in one second are one request replayed
+    ref = ref or "QĐ %d/QĐ-XPVPHC" % (time.time_ns() % 10 ** 9)
+    body = json.dumps({"group": group, "agency": AGENCY, "reference": ref,
+                       "payer": {"name": "Nguyễn Văn An", "id": "001090000001"},
+                       "lines": [{"name": "Khoản %d" % i, "amount": a} for i, a in enumerate(amounts)]},
+                      ensure_ascii=False).encode()
+    r = api("POST", "/payment/api/obligations", body, extra={"Idempotency-Key": idem} if idem else None)
+    assert r.status == 201, (r.status, r.body)
+    return r.json()
+
+
+def start(code):
+    """The citizen presses Pay: the portal's 303 to the bank, and the txn_ref."""
+    page = get("/pay/" + code)
+    assert page.status == 200, page.status
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    cookies = "; ".join(v.split(";")[0] for k, v in page.headers if k.lower() == "set-cookie")
+    body = urllib.parse.urlencode({"csrf": token, "gateway": "vnpay"}).encode()
+    r = request("POST", "/pay/%s/start" % code, body=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies})
+    assert r.status == 303, (r.status, r.body[:300])
+    loc = r.header("Location")
+    q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(loc).query))
+    return loc, q
+
+
+def sandbox(method, path, body=None, headers=None):
+    import http.client
+    c = http.client.HTTPConnection(HOST, BANK_PORT, timeout=15)
+    c.request(method, path, body=body, headers=headers or {})
+    r = c.getresponse()
+    return r.status, dict(r.getheaders()), r.read()
+
+
+def bank_pays(loc, outcome="paid", **faults):
+    """A person on the sandbox's page picks the outcome; returns the return URL."""
+    u = urllib.parse.urlsplit(loc)
+    st, _, _ = sandbox("GET", u.path + "?" + u.query)
+    assert st == 200, st
+    q = dict(urllib.parse.parse_qsl(u.query))
+    form = {"txn_ref": q["vnp_TxnRef"], "outcome": outcome, "ipn": faults.pop("ipn", "normal")}
+    form.update({k: str(v) for k, v in faults.items()})
+    st, h, _ = sandbox("POST", "/paymentv2/decide", urllib.parse.urlencode(form).encode(),
+                       {"Content-Type": "application/x-www-form-urlencoded"})
+    assert st == 302, st
+    return h["Location"]
+
+
+def follow_return(back):
+    u = urllib.parse.urlsplit(back)
+    return get(u.path + "?" + u.query)
+
+
+def status_of(code):
+    return sql("SELECT status FROM obligation WHERE payment_code = '%s'" % code)[0][0]
+
+
+def receipts_of(code):
+    return sql("SELECT r.number FROM receipt r JOIN obligation o ON o.id = r.obligation_id"
+               " WHERE o.payment_code = '%s'" % code)
+
+
+def check_invariants():
+    # one receipt per paid obligation, one paid attempt; numbers gapless per series
+    bad = sql("SELECT o.payment_code FROM obligation o WHERE o.status = 'paid' AND"
+              " ((SELECT COUNT(*) FROM receipt r WHERE r.obligation_id = o.id AND r.kind = 'receipt') <> 1"
+              " OR (SELECT COUNT(*) FROM payment_attempt a WHERE a.obligation_id = o.id AND a.state = 'paid') <> 1)")
+    assert bad == [], bad
+    for sid, n, lo, hi, last in sql("SELECT s.id, COUNT(r.id), MIN(r.number), MAX(r.number), s.last_no"
+                                    " FROM receipt_series s JOIN receipt r ON r.series_id = s.id GROUP BY s.id"):
+        assert n == hi == last and lo == "1", (sid, n, lo, hi, last)
+
+
+# --- the tests -------------------------------------------------------------
+
+def test_start_redirects_with_signature_the_bank_accepts():
+    o = create()
+    loc, q = start(o["payment_code"])
+    assert loc.startswith("http://%s:%d/paymentv2/vpcpay.html?" % (HOST, BANK_PORT)), loc
+    assert q["vnp_Version"] == "2.1.0" and q["vnp_Command"] == "pay" and q["vnp_TmnCode"] == TMN
+    assert q["vnp_Amount"] == str(o["total"] * 100) and q["vnp_CurrCode"] == "VND"
+    assert re.fullmatch(r"[A-Za-z0-9 .,:/_-]+", q["vnp_OrderInfo"]), q["vnp_OrderInfo"]
+    assert hmac.compare_digest(vnp_sign(q), q["vnp_SecureHash"])
+    assert status_of(o["payment_code"]) == "being_paid"
+
+
+def test_pay_through_sandbox_receipt_and_verification():
+    o = create((100000, 50000))
+    loc, q = start(o["payment_code"])
+    back = bank_pays(loc, "paid", ipn="after_return")
+    r = follow_return(back)          # the return page asks the bank (querydr)
+    assert r.status == 303, r.status
+    assert wait_until(lambda: status_of(o["payment_code"]) == "paid", 10)
+    page = get("/pay/" + o["payment_code"])
+    assert "Đã nộp" in page.text and "/start" not in page.text
+    token = re.search(r'href="/receipts/([0-9a-f]{32})"', page.text).group(1)
+    rc = get("/receipts/" + token)
+    assert rc.status == 200
+    assert "Một trăm năm mươi nghìn đồng" in rc.text and "150.000" in rc.text
+    v = get("/receipts/verify?t=" + token)
+    assert v.status == 200 and "Biên lai hợp lệ" in v.text
+    assert "Không tìm thấy biên lai" in get("/receipts/verify?t=" + "0" * 32).text
+    assert get("/receipts/%s/qr.svg" % token).body.startswith(b"<svg")
+    # the late IPN then answers 02 and changes nothing
+    assert wait_until(lambda: any(x["rsp"] == "02" for x in json.loads(
+        sandbox("GET", "/sandbox/transactions?txn_ref=" + q["vnp_TxnRef"])[2])[0]["ipn_log"]), 15)
+    assert len(receipts_of(o["payment_code"])) == 1
+    check_invariants()
+
+
+def test_ipn_before_return():
+    o = create()
+    loc, q = start(o["payment_code"])
+    back = bank_pays(loc, "paid", ipn="before_return")
+    assert status_of(o["payment_code"]) == "paid"
+    r = follow_return(back)
+    assert r.status == 303 and "ket_qua=paid" in r.header("Location")
+    check_invariants()
+
+
+def test_cancelled_and_insufficient_funds_leave_it_unpaid():
+    for outcome in ("cancelled", "insufficient", "failed"):
+        o = create()
+        loc, q = start(o["payment_code"])
+        back = bank_pays(loc, outcome, ipn="before_return")
+        assert status_of(o["payment_code"]) == "unpaid", outcome
+        assert receipts_of(o["payment_code"]) == []
+        r = follow_return(back)
+        assert r.status == 303
+        assert "thử lại" in get(r.header("Location")).text
+
+
+def test_forged_missing_signature_unknown_ref_tampered_amount():
+    o = create()
+    loc, q = start(o["payment_code"])
+    ref = q["vnp_TxnRef"]
+    n0 = int(sql("SELECT COUNT(*) FROM callback_raw")[0][0])
+    p = success_params(ref, o["total"])
+    forged = dict(p, vnp_SecureHash="ab" * 64)
+    assert ipn(forged, sign=False).json()["RspCode"] == "97"
+    assert ipn(p, sign=False).json()["RspCode"] == "97"               # missing
+    other = dict(p)
+    other["vnp_SecureHash"] = hmac.new(b"not the secret", b"x", hashlib.sha512).hexdigest()
+    assert ipn(other, sign=False).json()["RspCode"] == "97"
+    assert ipn(success_params(ref, o["total"] + 1)).json()["RspCode"] == "04"
+    assert ipn(success_params(ref + "9", o["total"])).json()["RspCode"] == "01"
+    assert ipn(success_params(ref, o["total"], vnp_TmnCode="OTHER001")).json()["RspCode"] == "01"
+    r = get("/payment/vnpay/ipn?vnp_Amount=%zz")
+    assert r.status == 200 and r.json()["RspCode"] == "99"
+    assert status_of(o["payment_code"]) == "being_paid"
+    assert int(sql("SELECT COUNT(*) FROM callback_raw")[0][0]) == n0 + 7   # every one stored
+    assert sql("SELECT result FROM callback_raw ORDER BY id DESC LIMIT 1") == [["99"]]
+    # a forged return page never settles anything
+    r = get("/payment/vnpay/return?" + urllib.parse.urlencode(forged))
+    assert r.status == 400
+    assert status_of(o["payment_code"]) == "being_paid"
+
+
+def test_replay_and_fifty_identical_callbacks():
+    o = create((275000,))
+    loc, q = start(o["payment_code"])
+    p = success_params(q["vnp_TxnRef"], o["total"])
+    p["vnp_SecureHash"] = vnp_sign(p)
+    path = "/payment/vnpay/ipn?" + urllib.parse.urlencode(p)
+    codes, lock = [], threading.Lock()
+
+    def one():
+        r = get(path, timeout=30)
+        with lock:
+            codes.append(r.json()["RspCode"] if r.status == 200 else "HTTP%d" % r.status)
+    ts = [threading.Thread(target=one) for _ in range(50)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert sorted(codes) == ["00"] + ["02"] * 49, codes
+    assert ipn(dict(p), sign=False).json()["RspCode"] == "02"        # a replay later
+    assert len(receipts_of(o["payment_code"])) == 1
+    check_invariants()
+
+
+def test_second_success_is_flagged_for_refund():
+    o = create()
+    loc1, q1 = start(o["payment_code"])
+    loc2, q2 = start(o["payment_code"])
+    assert ipn(success_params(q1["vnp_TxnRef"], o["total"])).json()["RspCode"] == "00"
+    assert ipn(success_params(q2["vnp_TxnRef"], o["total"])).json()["RspCode"] == "00"
+    rows = sql("SELECT state, refund_state FROM payment_attempt WHERE txn_ref = '%s'" % q2["vnp_TxnRef"])
+    assert rows == [["duplicate", "due"]], rows
+    assert len(receipts_of(o["payment_code"])) == 1
+    check_invariants()
+
+
+def test_ipn_never_then_return_asks_the_bank():
+    o = create()
+    loc, q = start(o["payment_code"])
+    back = bank_pays(loc, "paid", ipn="never")
+    assert status_of(o["payment_code"]) == "being_paid"
+    r = follow_return(back)
+    assert r.status == 303 and "ket_qua=paid" in r.header("Location"), r.header("Location")
+    assert status_of(o["payment_code"]) == "paid"
+    check_invariants()
+
+
+def test_bank_api_down_leaves_it_pending_until_the_bank_answers():
+    o = create()
+    loc, q = start(o["payment_code"])
+    back = bank_pays(loc, "paid", ipn="never")
+    sandbox("POST", "/sandbox/control", json.dumps({"api_down": True}).encode())
+    try:
+        r = follow_return(back)
+        assert r.status == 303 and "ket_qua=pending" in r.header("Location")
+        assert "chưa xác nhận" in get(r.header("Location")).text
+        assert status_of(o["payment_code"]) == "being_paid"
+    finally:
+        sandbox("POST", "/sandbox/control", json.dumps({"api_down": False}).encode())
+    r = follow_return(back)
+    assert "ket_qua=paid" in r.header("Location")
+    check_invariants()
+
+
+def test_bad_signature_and_changed_amount_from_the_sandbox():
+    o = create()
+    loc, q = start(o["payment_code"])
+    back = bank_pays(loc, "paid", ipn="before_return", badsig=1)
+    assert status_of(o["payment_code"]) == "being_paid"
+    assert follow_return(back).status == 400
+    o2 = create()
+    loc, q = start(o2["payment_code"])
+    bank_pays(loc, "paid", ipn="before_return", amount=o2["total"] - 1000)
+    assert status_of(o2["payment_code"]) == "being_paid"
+    assert sql("SELECT result FROM callback_raw WHERE txn_ref = '%s' AND kind = 'ipn'" % q["vnp_TxnRef"])[0] == ["04"]
+
+
+def test_duplicate_ipns_from_the_bank():
+    o = create()
+    loc, q = start(o["payment_code"])
+    bank_pays(loc, "paid", ipn="before_return", dup=5)
+    assert wait_until(lambda: len(json.loads(sandbox("GET", "/sandbox/transactions?txn_ref=" + q["vnp_TxnRef"])[2])[0]["ipn_log"]) >= 6, 10)
+    assert len(receipts_of(o["payment_code"])) == 1
+    check_invariants()
+
+
+# --- the agency API ------------------------------------------------------------
+
+def count_obligations():
+    return int(sql("SELECT COUNT(*) FROM obligation")[0][0])
+
+
+def test_api_signatures():
+    setup_agency()
+    n0 = count_obligations()
+    body = json.dumps({"group": "thue", "agency": AGENCY, "reference": "R1",
+                       "payer": {"name": "A", "id": "1"}, "lines": [{"name": "x", "amount": 1000}]}).encode()
+    assert api("POST", "/payment/api/obligations", body, sig="0" * 64).status == 401
+    assert api("POST", "/payment/api/obligations", body, ts=str(int(time.time()) - 301)).status == 401
+    r = api("POST", "/payment/api/obligations", body, key=(KEY[0], "f" * 64))
+    assert r.status == 401 and "error" in r.json()
+    assert api("POST", "/payment/api/obligations", body, key=("pk_0000000000000000", KEY[1])).status == 401
+    r = request("POST", "/payment/api/obligations", body=body, port=INTRANET_PORT,
+                headers={"Content-Type": "application/json"})
+    assert r.status == 401
+    # another agency's key
+    assert api("POST", "/payment/api/obligations", body, key=OTHER_KEY).status == 403
+    # the public site has no API
+    assert request("POST", "/payment/api/obligations", body=body).status == 404
+    assert count_obligations() == n0
+    # a replayed signature
+    ts = str(int(time.time()))
+    first = api("POST", "/payment/api/obligations", body, ts=ts)
+    assert first.status == 201
+    assert api("POST", "/payment/api/obligations", body, ts=ts).status == 401
+    assert count_obligations() == n0 + 1
+    code = first.json()["payment_code"]
+    g = api("GET", "/payment/api/obligations/" + code)
+    assert g.status == 200 and g.json()["status"] == "unpaid" and g.json()["receipt"] is None
+    assert api("GET", "/payment/api/obligations/" + code, key=OTHER_KEY).status == 404
+
+
+def test_api_idempotency():
+    key = "idem-%d" % time.time_ns()
+    a = create(idem=key, ref=key)
+    time.sleep(1.1)                  # a new signature: a retry, not a replay
+    b = create(idem=key, ref=key)
+    assert a == b
+    body = json.dumps({"group": "thue", "agency": AGENCY, "reference": "other",
+                       "payer": {"name": "A"}, "lines": [{"name": "x", "amount": 5}]}).encode()
+    r = api("POST", "/payment/api/obligations", body, extra={"Idempotency-Key": key})
+    assert r.status == 409, r.status
+
+
+def test_api_bad_bodies_change_nothing():
+    setup_agency()
+    n0 = count_obligations()
+    base = {"group": "an_phi", "agency": AGENCY, "reference": "BA-1",
+            "payer": {"name": "Trần Thị B", "id": "079190000002"}}
+    bad = [b"{", b"[]", b"null", b'{"group":"an_phi"',
+           json.dumps(dict(base, lines=[{"name": "x", "amount": -1}])).encode(),
+           json.dumps(dict(base, lines=[{"name": "x", "amount": 0}])).encode(),
+           json.dumps(dict(base, lines=[{"name": "x", "amount": 1.5}])).encode(),
+           json.dumps(dict(base, lines=[{"name": "x", "amount": 10 ** 15 + 1}])).encode(),
+           json.dumps(dict(base, lines=[{"name": "x", "amount": 10 ** 15}, {"name": "y", "amount": 1}])).encode(),
+           json.dumps(dict(base, lines=[{"name": "x", "amount": "100"}])).encode(),
+           json.dumps(dict(base, lines=[])).encode(),
+           json.dumps(dict(base, group="thue_dat", lines=[{"name": "x", "amount": 1}])).encode(),
+           json.dumps(dict(base, extra=1, lines=[{"name": "x", "amount": 1}])).encode(),
+           json.dumps(dict(base, due="2026-02-30", lines=[{"name": "x", "amount": 1}])).encode()]
+    for b in bad:
+        r = api("POST", "/payment/api/obligations", b)
+        assert r.status in (400, 422), (b, r.status)
+        assert "error" in r.json(), r.body
+    assert count_obligations() == n0
+
+
+def test_api_cancel():
+    o = create()
+    r = api("POST", "/payment/api/obligations/%s/cancel" % o["payment_code"])
+    assert r.status == 200 and r.json()["status"] == "cancelled"
+    assert "không thể nộp" in get("/pay/" + o["payment_code"]).text
+    paid = create()
+    loc, q = start(paid["payment_code"])
+    assert ipn(success_params(q["vnp_TxnRef"], paid["total"])).json()["RspCode"] == "00"
+    assert api("POST", "/payment/api/obligations/%s/cancel" % paid["payment_code"]).status == 409
+    g = api("GET", "/payment/api/obligations/" + paid["payment_code"]).json()
+    assert g["status"] == "paid" and g["receipt"]["number"] >= 1 and g["receipt"]["amount"] == paid["total"]
+
+
+def test_missing_settings_named():
+    rows = sql("SELECT code FROM agency WHERE kind = 'commune' AND code NOT IN"
+               " (SELECT agency_code FROM pay_beneficiary) ORDER BY code LIMIT 1")
+    a = rows[0][0]
+    rc, out, err = admin("apikey-add", "--agency", a)
+    key = tuple(out.split())
+    body = json.dumps({"group": "hoc_phi", "agency": a, "reference": "HS-1",
+                       "payer": {"name": "C"}, "lines": [{"name": "Học phí", "amount": 100}]}).encode()
+    r = api("POST", "/payment/api/obligations", body, key=key)
+    assert r.status == 422 and "beneficiary-set" in r.json()["error"]["message"], r.body
+
+
+def test_find_by_code_and_reference():
+    o = create(ref="PE-%d" % time.time_ns())
+    c = o["payment_code"]
+    spaced = "%s %s %s" % (c[:4], c[4:8], c[8:])
+    r = get("/pay/tra-cuu?" + urllib.parse.urlencode({"ma": spaced}))
+    assert r.status == 303 and r.header("Location").endswith("/pay/" + c)
+    wrong = c[:11] + str((int(c[11]) + 1) % 10)
+    assert "12 chữ số" in get("/pay/tra-cuu?ma=" + wrong).text
+    assert get("/pay/" + wrong).status in (400, 404)
+    ref = sql("SELECT reference FROM obligation WHERE payment_code = '%s'" % c)[0][0]
+    r = get("/pay/tra-cuu?" + urllib.parse.urlencode({"tham_chieu": ref, "giay_to": "001090000001"}))
+    assert r.status == 303 and r.header("Location").endswith("/pay/" + c)
+
+
+def test_sweeper_settles_what_nobody_reported():
+    o = create()
+    loc, q = start(o["payment_code"])
+    bank_pays(loc, "paid", ipn="never")       # no IPN, and the browser never returns
+    assert status_of(o["payment_code"]) == "being_paid"
+    # as if the sweep delay had passed
+    sql("UPDATE payment_attempt SET next_check_at = UTC_TIMESTAMP(3) WHERE txn_ref = '%s'" % q["vnp_TxnRef"])
+    assert wait_until(lambda: status_of(o["payment_code"]) == "paid", 20)
+    assert sql("SELECT settled_by FROM payment_attempt WHERE txn_ref = '%s'" % q["vnp_TxnRef"]) == [["querydr"]]
+    check_invariants()
+
+
+def test_webhook_signed_and_logged():
+    import http.server
+    import socketserver
+    got = []
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.append((self.headers.get("Portal-Signature"), body))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+    srv = socketserver.TCPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        setup_agency()
+        rc, whsecret, err = admin("webhook-set", "--agency", AGENCY,
+                                  "--url", "http://127.0.0.1:%d/hook" % srv.server_address[1])
+        assert rc == 0, err
+        o = create()
+        loc, q = start(o["payment_code"])
+        assert ipn(success_params(q["vnp_TxnRef"], o["total"])).json()["RspCode"] == "00"
+        assert wait_until(lambda: any(json.loads(b)["data"]["payment_code"] == o["payment_code"]
+                                      for _, b in got), 20)
+        sig, body = [g for g in got if json.loads(g[1])["data"]["payment_code"] == o["payment_code"]][0]
+        parts = dict(x.split("=", 1) for x in sig.split(","))
+        want = hmac.new(whsecret.encode(), parts["t"].encode() + b"." + body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(want, parts["v1"])
+        assert abs(int(parts["t"]) - time.time()) < 60
+        ev = json.loads(body)
+        assert ev["type"] == "obligation.paid" and ev["data"]["receipt"]["number"] >= 1
+        assert wait_until(lambda: sql("SELECT http_status FROM pay_webhook_delivery WHERE payment_code = '%s'"
+                                      % o["payment_code"]) == [["200"]], 5)
+    finally:
+        sql("DELETE FROM pay_webhook_endpoint WHERE agency_code = '%s'" % AGENCY)
+        srv.shutdown()
