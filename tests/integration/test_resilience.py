@@ -235,8 +235,18 @@ def test_agency_codes_survive_a_removed_commune():
 
 
 def catalog_state():
-    h = get("/catalog/health").json()
-    return h["version"], h["procedures"], get("/catalog/api/procedures/1.001193").text
+    """What the catalog serves, once every worker serves the same: after an
+    import each loads the new version on its next request (seconds under
+    ASan), so one read could meet a worker still on the old one."""
+    def one():
+        h = get("/catalog/health").json()
+        return h["version"], h["procedures"], get("/catalog/api/procedures/1.001193").text
+    end = time.time() + 60
+    while True:
+        seen = [one() for _ in range(6)]
+        if all(x == seen[0] for x in seen) or time.time() > end:
+            return seen[0]
+        time.sleep(0.5)
 
 
 def record_lines(text):
