@@ -35,7 +35,7 @@ export PORTAL_PUBLIC_URL=${PORTAL_PUBLIC_URL:-http://$PORTAL_LISTEN:$PORTAL_PUBL
 AREAS=$(awk '!/^#/ && NF { if (!seen[$1]++) printf "%s ", $1 }' conf/areas.conf)
 # The home province's name for every area's layout, from the public data.
 export PORTAL_SITE_PROVINCE=${PORTAL_SITE_PROVINCE:-$(awk -F, -v c="$PORTAL_HOME_PROVINCE" \
-	'$1 == c { print $3 }' "$DATA/admin_units/2025-07-01/provinces.csv" 2>/dev/null)}
+	'$1 == c { print $2 }' "$DATA/admin_units/2025-07-01/provinces.csv" 2>/dev/null)}
 
 # The payment gateway: VNPay's payment page and JSON API.  Unset, they are
 # the bank sandbox's (conf/sandbox/vnpay_bank.py), which this script runs.
@@ -381,12 +381,18 @@ up() {
 	cat <<URLS
 
 Cổng dịch vụ công is running:
-  public site      http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/
-  catalog          http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/catalog/
-  agency intranet  http://$PORTAL_LISTEN:$PORTAL_INTRANET_PORT/
-  pay an obligation http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/pay/
-  bank sandbox     http://$PORTAL_LISTEN:$PORTAL_BANK_SANDBOX_PORT/sandbox/transactions
-  logs             $LOG/
+  public site        http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/
+  catalog            http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/catalog/
+  register / sign in http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/account/register
+  my dossiers        http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/dossiers/
+  pay an obligation  http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/pay/
+  agency intranet    http://$PORTAL_LISTEN:$PORTAL_INTRANET_PORT/
+  one-stop desk      http://$PORTAL_LISTEN:$PORTAL_INTRANET_PORT/desk/
+  messages not sent  http://$PORTAL_LISTEN:$PORTAL_INTRANET_PORT/dev/outbox (development stack only)
+  bank sandbox       http://$PORTAL_LISTEN:$PORTAL_BANK_SANDBOX_PORT/sandbox/transactions
+  logs               $LOG/
+First staff account: conf/stack.sh admin staff-add --agency CODE --role admin --login NAME
+  (reads the password from standard input)
 Stop it with: make stop
 URLS
 }
