@@ -1,6 +1,7 @@
 <?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
 <h1>Hồ sơ <?cs var:Dossier.code ?></h1>
 <?cs call:summary() ?>
+<?cs call:obligations(1) ?>
 <table class="facts">
 <tr><th scope="row">Người nộp</th><td><?cs var:Dossier.applicant_name ?>, số định danh <?cs var:Dossier.applicant_id ?><?cs if:Dossier.applicant_dob ?>, sinh <?cs var:Dossier.applicant_dob ?><?cs /if ?></td></tr>
 <tr><th scope="row">Liên hệ</th><td><?cs var:Dossier.applicant_address ?> <?cs var:Dossier.applicant_phone ?></td></tr>
