@@ -107,6 +107,14 @@ browser() {
 			node tests/browser/run.mjs
 }
 
+# The submission walk at 360 px (register, file, desk, supplement, result,
+# rating): a suite of its own so each keeps its own summary line.
+browser_submission() {
+	tests/browser/install.sh &&
+		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT INTRANET_URL=http://127.0.0.1:$PORTAL_INTRANET_PORT \
+			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/submission.mjs
+}
+
 stack_up() {
 	conf/stack.sh up >"$ABS_VAR/log/stack-up.log" 2>&1 || {
 		cat "$ABS_VAR/log/stack-up.log"
@@ -146,6 +154,7 @@ pass() {
 			run_suite "db-$label" unit_tests "$build" dbtests
 		run_suite "integration-$label" integration
 		[ "$label" = plain ] && run_suite "browser" browser
+		[ "$label" = plain ] && run_suite "browser-submission" browser_submission
 	else
 		FAILED=$((FAILED + 1))
 		SUITES+=("$label stack: did not start")

@@ -624,8 +624,18 @@ int receipt_render(request *r, const dossier *x)
 	const char *url = tracking_url(r, x->code, secret);
 	hset(r, "Dossier.track_url", url);
 	buf svg = BUF_INIT;
-	if (qr_svg(&svg, url) == 0)
-		hsetn(r, "Dossier.qr_svg", svg.p, svg.len);
+	if (qr_svg(&svg, url) == 0) {
+		/* The code's own pixel size (width="…" height="…") would be laid
+		 * out before the slip's stylesheet sizes it and, on a phone,
+		 * widen the page: let the 30 mm box size it from the start. */
+		char *s = arena_strndup(r->a, svg.p, svg.len);
+		char *w = strstr(s, " width=\""), *h = w ? strstr(w, " height=\"") : NULL;
+		char *end = h ? strchr(h + 9, '"') : NULL;
+		if (end && end - s < 200)
+			s = arena_printf(r->a, "%.*s width=\"100%%\" height=\"100%%\"%s",
+					 (int)(w - s), s, end + 1);
+		hset(r, "Dossier.qr_svg", s);
+	}
 	buf_free(&svg);
 	hset(r, "Page.title", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả");
 	return render(r, "receipt.cs");

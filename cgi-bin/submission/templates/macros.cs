@@ -22,3 +22,5 @@ Mã thanh toán <?cs var:o.code ?> – <strong class="pay <?cs var:o.state ?>"><
 <?cs if:o.open && staff == 0 ?><br><a class="button" href="/pay/<?cs var:o.code ?>">Nộp tiền trực tuyến</a><?cs /if ?></li>
 <?cs /each ?></ul>
 <?cs /if ?><?cs /def ?>
+<?cs def:channel_name(n) ?><?cs if:n == 1 ?>Trực tiếp<?cs elif:n == 3 ?>Bưu chính<?cs else ?>Trực tuyến<?cs /if ?><?cs /def ?>
+<?cs def:result_channel_name(s) ?><?cs if:s == "online" ?>trực tuyến (tải về)<?cs elif:s == "post" ?>qua bưu điện<?cs else ?>tại bộ phận một cửa<?cs /if ?><?cs /def ?>
