@@ -98,7 +98,8 @@ integration() {
 		tests/integration/test_pages.py \
 		tests/integration/test_bad_input.py tests/integration/test_limits.py \
 		tests/integration/test_resilience.py tests/integration/test_payment.py \
-		tests/integration/test_submission.py tests/integration/test_submission_pay.py
+		tests/integration/test_submission.py tests/integration/test_submission_pay.py \
+		tests/integration/test_submission_load.py
 }
 
 browser() {
