@@ -100,3 +100,11 @@ def test_paid_message_never_moves_a_dossier_not_at_6():
     assert H.wait_until(lambda: P.sql("SELECT COUNT(*) FROM outbox WHERE topic = 'dossier' "
                                       "AND state = 'pending'") == [["0"]], 15)
     assert status_of(code) == 2
+
+
+def test_dev_outbox_in_plain_words():
+    c = S.Client()
+    contact = S.register(c)
+    page = H.get("/dev/outbox", port=H.INTRANET_PORT).text
+    assert "Gửi tới: <strong>%s</strong>" % contact in page, page[:800]
+    assert "Nội dung:" in page and '{"to"' not in page
