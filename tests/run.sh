@@ -98,13 +98,22 @@ integration() {
 		tests/integration/test_pages.py \
 		tests/integration/test_bad_input.py tests/integration/test_limits.py \
 		tests/integration/test_resilience.py tests/integration/test_payment.py \
-		tests/integration/test_submission.py
+		tests/integration/test_submission.py tests/integration/test_submission_pay.py \
+		tests/integration/test_submission_load.py
 }
 
 browser() {
 	tests/browser/install.sh &&
 		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT SHOT_DIR=$ABS_VAR/screenshots \
 			node tests/browser/run.mjs
+}
+
+# The submission walk at 360 px (register, file, desk, supplement, result,
+# rating): a suite of its own so each keeps its own summary line.
+browser_submission() {
+	tests/browser/install.sh &&
+		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT INTRANET_URL=http://127.0.0.1:$PORTAL_INTRANET_PORT \
+			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/submission.mjs
 }
 
 stack_up() {
@@ -146,6 +155,7 @@ pass() {
 			run_suite "db-$label" unit_tests "$build" dbtests
 		run_suite "integration-$label" integration
 		[ "$label" = plain ] && run_suite "browser" browser
+		[ "$label" = plain ] && run_suite "browser-submission" browser_submission
 	else
 		FAILED=$((FAILED + 1))
 		SUITES+=("$label stack: did not start")

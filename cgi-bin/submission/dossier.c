@@ -503,12 +503,42 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 	for (int i = 0; db_fetch(e) == 1; i++) {
 		hsetf(r, col(e, a, 0), "Events.%d.at", i);
 		const char *kind = col(e, a, 1);
-		hsetf(r, kind && strcmp(kind, "staff") == 0 ? "Cán bộ" : "Người nộp", "Events.%d.who", i);
+		hsetf(r, !kind ? "Người nộp" : strcmp(kind, "staff") == 0 ? "Cán bộ"
+			 : strcmp(kind, "system") == 0 ? "Hệ thống" : "Người nộp", "Events.%d.who", i);
 		if (staff)
 			hsetf(r, col(e, a, 2), "Events.%d.name", i);
 		hsetf(r, status_name((int)db_col_int(e, 4, 0)), "Events.%d.to", i);
 		hset_intf(r, db_col_int(e, 4, 0), "Events.%d.to_n", i);
 		hsetf(r, col(e, a, 5), "Events.%d.reason", i);
+	}
+	/* Its obligations (status 6): what to pay, the link to the payment
+	 * area's page, and whether it is paid; the payment area owns them. */
+	static const char *const ob_state[][2] = {
+		{"unpaid", "Chưa nộp"}, {"being_paid", "Đang thanh toán"}, {"paid", "Đã nộp"},
+		{"expired", "Quá hạn nộp"}, {"cancelled", "Đã huỷ"}, {"refunded", "Đã hoàn tiền"},
+	};
+	db_stmt *ob = STMT(d, "SELECT o.payment_code, o.total, o.status, DATE_FORMAT(o.due_date, '%d/%m/%Y'), "
+			      "(SELECT l.name FROM obligation_line l WHERE l.obligation_id = o.id "
+			      " ORDER BY l.line_no LIMIT 1) FROM obligation o WHERE o.dossier_code = ? "
+			      "ORDER BY o.id");
+	if (db_query(ob, "s", x->code) != 0)
+		return -1;
+	for (int i = 0; db_fetch(ob) == 1; i++) {
+		hsetf(r, col(ob, a, 0), "Obligations.%d.code", i);
+		buf b = BUF_INIT;
+		vn_format_int(&b, db_col_int(ob, 1, 0));
+		hsetf(r, arena_strndup(a, b.p, b.len), "Obligations.%d.amount", i);
+		buf_free(&b);
+		const char *st = col(ob, a, 2);
+		hsetf(r, st, "Obligations.%d.state", i);
+		for (size_t k = 0; st && k < sizeof ob_state / sizeof ob_state[0]; k++)
+			if (strcmp(st, ob_state[k][0]) == 0)
+				hsetf(r, ob_state[k][1], "Obligations.%d.state_name", i);
+		if (st && (strcmp(st, "unpaid") == 0 || strcmp(st, "being_paid") == 0))
+			hsetf(r, "1", "Obligations.%d.open", i);
+		hsetf(r, col(ob, a, 3), "Obligations.%d.due", i);
+		const char *what = col(ob, a, 4);
+		hsetf(r, what ? what : "Phí, lệ phí", "Obligations.%d.name", i);
 	}
 	db_stmt *rt = STMT(d, "SELECT score, comment FROM rating WHERE dossier_id = ?");
 	if (db_query(rt, "i", x->id) == 0 && db_fetch(rt) == 1) {
@@ -594,8 +624,18 @@ int receipt_render(request *r, const dossier *x)
 	const char *url = tracking_url(r, x->code, secret);
 	hset(r, "Dossier.track_url", url);
 	buf svg = BUF_INIT;
-	if (qr_svg(&svg, url) == 0)
-		hsetn(r, "Dossier.qr_svg", svg.p, svg.len);
+	if (qr_svg(&svg, url) == 0) {
+		/* The code's own pixel size (width="…" height="…") would be laid
+		 * out before the slip's stylesheet sizes it and, on a phone,
+		 * widen the page: let the 30 mm box size it from the start. */
+		char *s = arena_strndup(r->a, svg.p, svg.len);
+		char *w = strstr(s, " width=\""), *h = w ? strstr(w, " height=\"") : NULL;
+		char *end = h ? strchr(h + 9, '"') : NULL;
+		if (end && end - s < 200)
+			s = arena_printf(r->a, "%.*s width=\"100%%\" height=\"100%%\"%s",
+					 (int)(w - s), s, end + 1);
+		hset(r, "Dossier.qr_svg", s);
+	}
 	buf_free(&svg);
 	hset(r, "Page.title", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả");
 	return render(r, "receipt.cs");

@@ -220,6 +220,7 @@ static const route routes[] = {
 static const job jobs[] = {
 	{.name = "sync", .run = job_sync, .idle_ms = 500},
 	{.name = "notify", .run = job_notify, .idle_ms = 500},
+	{.name = "paid", .run = job_paid, .idle_ms = 500},
 	{NULL},
 };
 

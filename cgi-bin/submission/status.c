@@ -7,7 +7,8 @@
  * trả kết quả) receives or refuses, asks for supplements, records a
  * financial obligation and returns the result; the processing officer
  * processes, stops and finishes; the leader may make any move; the citizen
- * sends a supplement (5 → 4) and asks to withdraw (7).
+ * sends a supplement (5 → 4) and asks to withdraw (7); the portal itself
+ * moves 6 → 4 when the payment area reports the obligation paid (paid.c).
  */
 #include <stdio.h>
 
@@ -62,7 +63,7 @@ static const transition table[] = {
 	{ ST_SUPPLEMENT, ST_PROCESSING, DESK | LEAD | CIT, 0, "Đã nhận đủ bổ sung" },
 	{ ST_SUPPLEMENT, ST_WITHDRAWN, DESK | LEAD | CIT, 0, "Rút hồ sơ" },
 	{ ST_SUPPLEMENT, ST_STOPPED, PROC | LEAD, 1, "Dừng xử lý" },
-	{ ST_OBLIGATION, ST_PROCESSING, DESK | PROC | LEAD, 0, "Đã nộp, tiếp tục xử lý" },
+	{ ST_OBLIGATION, ST_PROCESSING, DESK | PROC | LEAD | ACTOR_SYSTEM, 0, "Đã nộp, tiếp tục xử lý" },
 	{ ST_OBLIGATION, ST_WITHDRAWN, DESK | LEAD | CIT, 0, "Rút hồ sơ" },
 	{ ST_OBLIGATION, ST_STOPPED, PROC | LEAD, 1, "Dừng xử lý" },
 	{ ST_FINISHED, ST_RETURNED, DESK | LEAD, 0, "Trả kết quả" },

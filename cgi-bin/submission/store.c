@@ -301,6 +301,10 @@ static int move_tx(db *d, void *arg)
 		return 403;
 	if (m->citizen_id && m->citizen_id != x.citizen_id)
 		return 404;
+	if (m->only_from && x.status != m->only_from && x.status != m->to) {
+		r->error_detail = transition_refusal(a, x.status, m->to);
+		return 409;
+	}
 	if (x.status == m->to) {
 		m->repeated = 1;
 		return 0;

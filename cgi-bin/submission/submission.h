@@ -32,6 +32,8 @@ enum {
 
 /* Who may make a move: staff roles (route.h ROLE_*) and the citizen. */
 #define ACTOR_CITIZEN 0x100u
+/* The portal itself, acting on another area's message (paid.c). */
+#define ACTOR_SYSTEM 0x200u
 
 typedef struct transition {
 	int from, to;
@@ -102,6 +104,9 @@ typedef struct move {
 	const upload *result;     /* status 10 */
 	const upload *const *supplements; /* citizen's re-upload (5 → 4) */
 	size_t nsupplements;
+	int only_from;            /* 0, or the move happens only from this
+				   * status (409 otherwise): a message about
+				   * status 6 must not move a dossier at 2 */
 	request *r;
 	int repeated;             /* out: the status was already `to` */
 } move;
@@ -141,5 +146,7 @@ int filing_submit(request *r, int desk);
 /* Background jobs (sync.c). */
 int job_sync(db *d);
 int job_notify(db *d);
+/* The payment area's "obligation paid" messages (paid.c). */
+int job_paid(db *d);
 
 #endif

@@ -23,6 +23,7 @@
 #include "crypto.h"
 #include "httpc.h"
 #include "json.h"
+#include "jsonparse.h"
 #include "outbox.h"
 #include "render.h"
 #include "server.h"
@@ -106,7 +107,14 @@ static int dev_rows(request *r, const char *to, int json)
 		json_cstr(&b, at ? at : "");
 		buf_putc(&b, '}');
 		if (!json) {
-			hsetf(r, arena_strndup(r->a, p, n), "Outbox.%d.json", i);
+			/* in plain words: to whom, what, the text as it would arrive */
+			json_value *v = json_parse(r->a, p, n, NULL, 0);
+			const char *rcpt = v ? json_get_str(v, "to") : NULL;
+			const char *subj = v ? json_get_str(v, "subject") : NULL;
+			const char *text = v ? json_get_str(v, "body") : NULL;
+			hsetf(r, rcpt ? rcpt : "?", "Outbox.%d.to", i);
+			hsetf(r, subj ? subj : "", "Outbox.%d.subject", i);
+			hsetf(r, text ? text : arena_strndup(r->a, p, n), "Outbox.%d.body", i);
 			hsetf(r, at, "Outbox.%d.created", i);
 		}
 	}

@@ -1,14 +1,16 @@
 <?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
 <h1>Hồ sơ <?cs var:Dossier.code ?></h1>
 <?cs call:summary() ?>
+<?cs call:obligations(1) ?>
 <table class="facts">
 <tr><th scope="row">Người nộp</th><td><?cs var:Dossier.applicant_name ?>, số định danh <?cs var:Dossier.applicant_id ?><?cs if:Dossier.applicant_dob ?>, sinh <?cs var:Dossier.applicant_dob ?><?cs /if ?></td></tr>
 <tr><th scope="row">Liên hệ</th><td><?cs var:Dossier.applicant_address ?> <?cs var:Dossier.applicant_phone ?></td></tr>
-<tr><th scope="row">Kênh nộp / nhận kết quả</th><td><?cs var:Dossier.channel ?> / <?cs var:Dossier.result_channel ?></td></tr>
+<tr><th scope="row">Nộp hồ sơ</th><td><?cs call:channel_name(Dossier.channel) ?></td></tr>
+<tr><th scope="row">Nhận kết quả</th><td><?cs call:result_channel_name(Dossier.result_channel) ?></td></tr>
 </table>
 <p><a href="/desk/dossiers/<?cs var:Dossier.code ?>/receipt">In giấy tiếp nhận và hẹn trả kết quả</a></p>
 <h2>Giấy tờ</h2>
-<ul class="list"><?cs each:d = Docs ?><li><a href="/desk/dossiers/<?cs var:Dossier.code ?>/documents/<?cs var:d.id ?>"><?cs var:d.name ?></a> (<?cs var:d.role ?>, <?cs var:d.kind ?>, <?cs var:d.kb ?> KB)</li><?cs /each ?></ul>
+<ul class="list"><?cs each:d = Docs ?><li><a href="/desk/dossiers/<?cs var:Dossier.code ?>/documents/<?cs var:d.id ?>"><?cs var:d.name ?></a> (<?cs if:d.role == "result" ?>kết quả<?cs elif:d.role == "supplement" ?>bổ sung<?cs else ?>khi nộp<?cs /if ?>, <?cs var:d.kind ?>, <?cs var:d.kb ?> KB)</li><?cs /each ?></ul>
 <?cs if:Actions.0.to ?><h2>Xử lý</h2><?cs /if ?>
 <?cs each:a = Actions ?>
 <form method="post" action="/desk/dossiers/<?cs var:Dossier.code ?>/status"<?cs if:a.file ?> enctype="multipart/form-data"<?cs /if ?> class="form action">

@@ -1,6 +1,7 @@
 <?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
 <h1>Hồ sơ <?cs var:Dossier.code ?></h1>
 <?cs call:summary() ?>
+<?cs call:obligations(0) ?>
 <p><a href="/dossiers/<?cs var:Dossier.code ?>/receipt">Giấy tiếp nhận và hẹn trả kết quả (in được)</a></p>
 <h2>Giấy tờ</h2>
 <ul class="list"><?cs each:d = Docs ?><li><?cs if:d.role == "result" ?><strong>Kết quả:</strong> <?cs /if ?><a href="/dossiers/<?cs var:Dossier.code ?>/documents/<?cs var:d.id ?>"><?cs var:d.name ?></a> (<?cs var:d.kind ?>, <?cs var:d.kb ?> KB)</li><?cs /each ?></ul>

@@ -2,6 +2,7 @@
 <h1>Tra cứu hồ sơ</h1>
 <?cs if:Dossier.code ?>
 <?cs call:summary() ?>
+<?cs call:obligations(0) ?>
 <?cs call:history() ?>
 <?cs else ?>
 <p>Nhập mã hồ sơ và mã tra cứu in trên giấy tiếp nhận và hẹn trả kết quả.</p>

@@ -15,3 +15,12 @@
 <tr><th scope="row">Hẹn trả kết quả</th><td><?cs if:Dossier.due_day ?><?cs var:Dossier.due_day ?><?cs else ?>Theo thông báo của cơ quan<?cs /if ?><?cs if:Dossier.late ?> <strong class="late">(quá hạn)</strong><?cs /if ?><?cs if:Dossier.paused_left ?><br>Thời hạn tạm dừng, còn <?cs var:Dossier.paused_left ?> ngày làm việc khi bổ sung xong.<?cs /if ?></td></tr>
 </table>
 <?cs /def ?>
+<?cs def:obligations(staff) ?><?cs if:subcount(Obligations) ?>
+<h2>Khoản phải nộp</h2>
+<ul class="list"><?cs each:o = Obligations ?><li><strong><?cs var:o.name ?></strong>: <?cs var:o.amount ?> đồng<br>
+Mã thanh toán <?cs var:o.code ?> – <strong class="pay <?cs var:o.state ?>"><?cs var:o.state_name ?></strong><?cs if:o.open ?>, hạn nộp <?cs var:o.due ?><?cs /if ?>
+<?cs if:o.open && staff == 0 ?><br><a class="button" href="/pay/<?cs var:o.code ?>">Nộp tiền trực tuyến</a><?cs /if ?></li>
+<?cs /each ?></ul>
+<?cs /if ?><?cs /def ?>
+<?cs def:channel_name(n) ?><?cs if:n == 1 ?>Trực tiếp<?cs elif:n == 3 ?>Bưu chính<?cs else ?>Trực tuyến<?cs /if ?><?cs /def ?>
+<?cs def:result_channel_name(s) ?><?cs if:s == "online" ?>trực tuyến (tải về)<?cs elif:s == "post" ?>qua bưu điện<?cs else ?>tại bộ phận một cửa<?cs /if ?><?cs /def ?>

@@ -5,20 +5,7 @@
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Giấy tiếp nhận hồ sơ và hẹn trả kết quả – <?cs var:Dossier.code ?></title>
 <link rel="stylesheet" href="/static/guide.css">
-<style>
-@page { size: A4; margin: 18mm 16mm; }
-.slip { max-width: 178mm; margin: 0 auto; font-size: 12pt; }
-.slip .head { display: flex; justify-content: space-between; text-align: center; gap: 1em; }
-.slip h1 { text-align: center; font-size: 15pt; margin: 1em 0 .2em; }
-.slip .code { text-align: center; font-size: 14pt; font-weight: bold; letter-spacing: .03em; }
-.slip .qr { float: right; width: 34mm; height: 34mm; margin: 0 0 .5em 1em; }
-.slip .qr svg { width: 100%; height: 100%; }
-.slip .secret { font-size: 14pt; font-family: monospace; font-weight: bold; }
-.slip table { border-collapse: collapse; width: 100%; }
-.slip td, .slip th { border: 1px solid #000; padding: 3px 6px; text-align: left; vertical-align: top; }
-.slip .sign { display: flex; justify-content: space-between; margin-top: 2em; text-align: center; }
-@media print { .noprint { display: none; } }
-</style>
+<link rel="stylesheet" href="/static/slip.css">
 </head>
 <body>
 <main class="slip">
@@ -35,7 +22,7 @@ Số định danh cá nhân: <?cs var:Dossier.applicant_id ?><?cs if:Dossier.app
 <p>Nội dung yêu cầu giải quyết: <?cs var:Dossier.procedure_name ?> (mã thủ tục <?cs var:Dossier.procedure_code ?>)</p>
 <p>Thành phần hồ sơ:</p>
 <table>
-<tr><th scope="col">TT</th><th scope="col">Tên giấy tờ</th><th scope="col">Hình thức</th></tr>
+<tr><th scope="col" class="tt">TT</th><th scope="col">Tên giấy tờ</th><th scope="col" class="kind">Hình thức</th></tr>
 <?cs set:tt = #0 ?><?cs each:d = Docs ?><?cs if:d.role == "input" ?><?cs set:tt = tt + #1 ?><tr><td><?cs var:tt ?></td><td><?cs var:d.name ?></td><td>Tệp <?cs var:d.kind ?></td></tr><?cs /if ?><?cs /each ?>
 </table>
 <p>Ngày nhận hồ sơ: <strong><?cs var:Dossier.received_day ?></strong><br>
