@@ -82,6 +82,16 @@ static const field_spec login_f[] = {
 	{"next", FT_TEXT, 500, 0, 0, NULL, NULL, "trang quay lại"},
 	{NULL},
 };
+static const field_spec reset_f[] = {
+	{"contact", FT_TEXT, 254, 0, 0, NULL, NULL, "số điện thoại hoặc thư điện tử"},
+	{NULL},
+};
+static const field_spec reset_confirm_f[] = {
+	{"contact", FT_TEXT, 254, 0, 0, NULL, NULL, "số điện thoại hoặc thư điện tử"},
+	{"code", FT_TEXT, 6, 0, 0, NULL, NULL, "mã 6 chữ số"},
+	{"password", FT_TEXT, 200, 0, 0, NULL, NULL, "mật khẩu mới, 8 đến 200 ký tự"},
+	{NULL},
+};
 static const field_spec staff_login_f[] = {
 	{"login", FT_TEXT, 64, 0, 0, NULL, NULL, "tên đăng nhập"},
 	{"password", FT_TEXT, 200, 0, 0, NULL, NULL, "mật khẩu"},
@@ -162,6 +172,14 @@ static const route routes[] = {
 	 .handler = h_login_form, .query = next_q, .sites = SITE_PUBLIC},
 	{.name = "account_login", .methods = HTTP_POST, .pattern = "/account/login",
 	 .handler = h_login, .form = login_f, .sites = SITE_PUBLIC},
+	{.name = "account_reset_form", .methods = GET, .pattern = "/account/reset",
+	 .handler = h_reset_form, .sites = SITE_PUBLIC},
+	{.name = "account_reset", .methods = HTTP_POST, .pattern = "/account/reset",
+	 .handler = h_reset, .form = reset_f, .sites = SITE_PUBLIC},
+	{.name = "account_reset_confirm_form", .methods = GET, .pattern = "/account/reset/confirm",
+	 .handler = h_reset_confirm_form, .query = contact_q, .sites = SITE_PUBLIC},
+	{.name = "account_reset_confirm", .methods = HTTP_POST, .pattern = "/account/reset/confirm",
+	 .handler = h_reset_confirm, .form = reset_confirm_f, .sites = SITE_PUBLIC},
 	{.name = "account_logout", .methods = HTTP_POST, .pattern = "/account/logout",
 	 .handler = h_logout, CIT},
 

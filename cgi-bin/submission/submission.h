@@ -128,6 +128,8 @@ int h_home(request *r);
 int h_register_form(request *r), h_register(request *r);
 int h_verify_form(request *r), h_verify(request *r);
 int h_login_form(request *r), h_login(request *r), h_logout(request *r);
+int h_reset_form(request *r), h_reset(request *r);
+int h_reset_confirm_form(request *r), h_reset_confirm(request *r);
 int h_new(request *r), h_create(request *r);
 int h_mine(request *r), h_view(request *r), h_receipt(request *r);
 int h_document(request *r), h_supplement(request *r), h_withdraw(request *r);
