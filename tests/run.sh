@@ -105,6 +105,7 @@ integration() {
 		tests/integration/test_resilience.py tests/integration/test_payment.py \
 		tests/integration/test_submission.py tests/integration/test_submission_pay.py \
 		tests/integration/test_submission_load.py tests/integration/test_submission_reset.py \
+		tests/integration/test_submission_desk.py \
 		tests/integration/test_submission_faults.py
 }
 

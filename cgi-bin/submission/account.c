@@ -26,7 +26,7 @@
 
 /* 0912 345 678, +84 912 345 678 → 0912345678; e-mail lower-cased.
  * NULL when it is neither. */
-static const char *contact_normalise(arena *a, const char *in, const char **kind)
+const char *contact_normalise(arena *a, const char *in, const char **kind)
 {
 	if (strchr(in, '@')) {
 		size_t n = strlen(in);

@@ -142,6 +142,10 @@ static const field_spec status_f[] = {
 	{"fee_name", FT_TEXT, 200, 0, 0, NULL, NULL, "khoản phải nộp, tối đa 200 ký tự"},
 	{NULL},
 };
+static const field_spec attach_f[] = {
+	{"contact", FT_TEXT, 254, 0, 0, NULL, NULL, "số điện thoại hoặc thư điện tử của người dân"},
+	{NULL},
+};
 static const char *const yesno[] = { "soon", "late", NULL };
 static const field_spec queue_q[] = {
 	{"status", FT_INT, 0, 1, 10, NULL, NULL, "trạng thái từ 1 đến 10"},
@@ -222,6 +226,9 @@ static const route routes[] = {
 	{.name = "desk_status", .methods = HTTP_POST, .pattern = "/desk/dossiers/{code}/status",
 	 .handler = h_desk_status, .captures = code_cap, .form = status_f, .files = result_file,
 	 .body_limit = 11 * MB, STAFF},
+	{.name = "desk_attach", .methods = HTTP_POST, .pattern = "/desk/dossiers/{code}/attach",
+	 .handler = h_desk_attach, .captures = code_cap, .form = attach_f, STAFF,
+	 .roles = DESKROLES | ROLE_ADMIN},
 	{.name = "desk_receipt", .methods = GET, .pattern = "/desk/dossiers/{code}/receipt",
 	 .handler = h_desk_receipt, .captures = code_cap, STAFF},
 	{.name = "desk_document", .methods = GET, .pattern = "/desk/dossiers/{code}/documents/{id}",
