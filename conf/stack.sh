@@ -145,8 +145,19 @@ db_migrate() {
 	# the payment area's operator tool has a user of its own
 	subst+=(-e "s/@PAYMENT_ADMIN_PASSWORD@/$(secret db_payment_admin)/g")
 	grants=$(sed "${subst[@]}" sql/grants.sql)
+	# Re-applying revokes everything and grants it again: between the two
+	# a running program is refused its own tables (a 500 in the middle of a
+	# filing).  So a restart of MariaDB under running programs applies the
+	# grants only when they changed since they were last applied.
+	local gsum ghave
+	gsum=$(printf '%s\n' "$grants" | sha256sum | cut -c1-64)
+	mysql_root "$db" -e "CREATE TABLE IF NOT EXISTS grants_applied (
+		  id TINYINT PRIMARY KEY, checksum CHAR(64) NOT NULL, applied_at DATETIME NOT NULL)"
+	ghave=$(mysql_root -N -B "$db" -e "SELECT checksum FROM grants_applied WHERE id = 1")
+	[ "$ghave" = "$gsum" ] && return 0
 	# on stdin, never on a command line other users can read in /proc
 	printf '%s\n' "$grants" | mysql_root || die "applying sql/grants.sql failed"
+	mysql_root "$db" -e "REPLACE INTO grants_applied VALUES (1, '$gsum', UTC_TIMESTAMP())"
 }
 
 db_env() {

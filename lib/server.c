@@ -591,6 +591,11 @@ static pid_t spawn(const app *area, int fd, const char *user, const sigset_t *bl
 	if (getppid() == 1)
 		_exit(0);
 	if (j) {
+		/* A job names itself ("job:sync") so an operator, or a fault
+		 * test, can tell it from a worker in ps and /proc/PID/comm. */
+		char title[16];
+		snprintf(title, sizeof title, "job:%s", j->name);
+		prctl(PR_SET_NAME, title);
 		close(fd);
 		run_job(j);
 		_exit(0);

@@ -23,6 +23,11 @@ export PORTAL_BANK_SANDBOX_PORT=${PORTAL_TEST_BANK_SANDBOX_PORT:-$((PORTAL_PUBLI
 export SANDBOX_IPN_RETRY_SECONDS=${SANDBOX_IPN_RETRY_SECONDS:-1}
 # The stand-in national-portal receiver of the test stack.
 export PORTAL_SYNC_RECEIVER_PORT=${PORTAL_TEST_SYNC_PORT:-$((PORTAL_PUBLIC_PORT + 11))}
+# A sender killed mid-delivery leaves its message leased; the test stack
+# keeps the lease short (still well over the delivery timeout) so the
+# fault tests see it delivered again within seconds, not a minute.
+export PORTAL_SYNC_TIMEOUT_MS=${PORTAL_SYNC_TIMEOUT_MS:-4000}
+export PORTAL_OUTBOX_LEASE=${PORTAL_OUTBOX_LEASE:-10}
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32
@@ -99,7 +104,9 @@ integration() {
 		tests/integration/test_bad_input.py tests/integration/test_limits.py \
 		tests/integration/test_resilience.py tests/integration/test_payment.py \
 		tests/integration/test_submission.py tests/integration/test_submission_pay.py \
-		tests/integration/test_submission_load.py
+		tests/integration/test_submission_load.py tests/integration/test_submission_reset.py \
+		tests/integration/test_submission_desk.py \
+		tests/integration/test_submission_faults.py
 }
 
 browser() {

@@ -26,7 +26,7 @@
 
 /* 0912 345 678, +84 912 345 678 → 0912345678; e-mail lower-cased.
  * NULL when it is neither. */
-static const char *contact_normalise(arena *a, const char *in, const char **kind)
+const char *contact_normalise(arena *a, const char *in, const char **kind)
 {
 	if (strchr(in, '@')) {
 		size_t n = strlen(in);
@@ -192,6 +192,8 @@ int h_verify_form(request *r)
 typedef struct ver {
 	request *r;
 	const char *contact, *code;
+	const char *purpose;    /* "register" or "reset" */
+	const char *new_hash;   /* reset: the new password's hash */
 	long long citizen;
 	int outcome;        /* 0 ok, 1 wrong, 2 expired/none, 3 too many */
 	int left;
@@ -202,9 +204,9 @@ static int verify_tx(db *d, void *arg)
 	ver *v = arg;
 	v->outcome = 2;
 	db_stmt *s = STMT(d, "SELECT id, code_hash, tries, expires_at > UTC_TIMESTAMP(3), used_at IS NULL "
-			     "FROM otp_code WHERE contact = ? AND purpose = 'register' "
+			     "FROM otp_code WHERE contact = ? AND purpose = ? "
 			     "ORDER BY id DESC LIMIT 1 FOR UPDATE");
-	if (db_query(s, "s", v->contact) != 0)
+	if (db_query(s, "ss", v->contact, v->purpose) != 0)
 		return DB_TX_FAILED;
 	long long id = 0, tries = 0, live = 0, unused = 0;
 	char stored[65] = "";
@@ -236,14 +238,24 @@ static int verify_tx(db *d, void *arg)
 	}
 	db_stmt *u = STMT(d, "UPDATE otp_code SET used_at = UTC_TIMESTAMP(3) WHERE id = ?");
 	db_stmt *c = STMT(d, "UPDATE citizen SET verified_at = UTC_TIMESTAMP() WHERE contact = ?");
+	db_stmt *pw = STMT(d, "UPDATE citizen SET password_hash = ? WHERE contact = ? "
+			      "AND verified_at IS NOT NULL");
 	db_stmt *q = STMT(d, "SELECT id FROM citizen WHERE contact = ?");
-	if (db_exec(u, "i", id) < 0 || db_exec(c, "s", v->contact) < 0 || db_query(q, "s", v->contact))
+	if (db_exec(u, "i", id) < 0)
+		return DB_TX_FAILED;
+	if (v->new_hash ? db_exec(pw, "ss", v->new_hash, v->contact) < 0
+			: db_exec(c, "s", v->contact) < 0)
+		return DB_TX_FAILED;
+	if (db_query(q, "s", v->contact))
 		return DB_TX_FAILED;
 	if (db_fetch(q) == 1)
 		v->citizen = db_col_int(q, 0, 0);
 	while (db_fetch(q) == 1)
 		;
 	v->outcome = v->citizen ? 0 : 2;
+	/* A new password closes every door the old one opened. */
+	if (v->new_hash && v->citizen && session_end_all(d, AUTH_CITIZEN, v->citizen) < 0)
+		return DB_TX_FAILED;
 	return 0;
 }
 
@@ -266,7 +278,7 @@ int h_verify(request *r)
 		return wait_message(r, limit_wait(d, "otp", contact, WINDOW));
 	if (n2 >= MAX_FAILS)
 		return wait_message(r, limit_wait(d, "otp", addr, WINDOW));
-	ver v = { .r = r, .contact = contact, .code = code };
+	ver v = { .r = r, .contact = contact, .code = code, .purpose = "register" };
 	int rc = db_tx(d, verify_tx, &v);
 	if (rc)
 		return rc;
@@ -285,6 +297,142 @@ int h_verify(request *r)
 		return field_error(r, 429, "code", "Mã này đã bị nhập sai 5 lần. Hãy đăng ký lại để nhận mã mới.");
 	default:
 		return field_error(r, 422, "code", "Mã đã hết hạn hoặc đã dùng. Hãy đăng ký lại để nhận mã mới.");
+	}
+}
+
+/* --- password reset ------------------------------------------------------------ */
+
+/*
+ * The person gives the contact; a code goes to it if it belongs to a
+ * confirmed account.  The answer is the same either way, so the form does
+ * not tell who has an account.  The code, the new password and the contact
+ * come back together; the same limits as login hold (5 failed codes per
+ * account and per address in 15 minutes), and a reset ends every session
+ * of the account.
+ */
+int h_reset_form(request *r)
+{
+	hset(r, "Page.title", "Quên mật khẩu");
+	return render(r, "reset.cs");
+}
+
+typedef struct rst {
+	request *r;
+	const char *contact, *code;
+} rst;
+
+static int reset_tx(db *d, void *arg)
+{
+	rst *g = arg;
+	db_stmt *s = STMT(d, "SELECT id FROM citizen WHERE contact = ? AND verified_at IS NOT NULL");
+	if (db_query(s, "s", g->contact) != 0)
+		return DB_TX_FAILED;
+	long long id = 0;
+	if (db_fetch(s) == 1)
+		id = db_col_int(s, 0, 0);
+	while (db_fetch(s) == 1)
+		;
+	if (!id)
+		return 0;   /* nobody to send to: answer as if sent */
+	char mac[65];
+	otp_mac(g->contact, g->code, mac);
+	db_stmt *o = STMT(d, "INSERT INTO otp_code (contact, purpose, code_hash, expires_at, created_at) "
+			     "VALUES (?, 'reset', ?, UTC_TIMESTAMP(3) + INTERVAL 5 MINUTE, UTC_TIMESTAMP(3))");
+	if (db_exec(o, "ss", g->contact, mac) < 0)
+		return DB_TX_FAILED;
+	if (notify_put(d, g->r->a, g->contact, "Mã đặt lại mật khẩu",
+		       arena_printf(g->r->a, "Mã đặt lại mật khẩu của bạn là %s, dùng trong 5 phút. "
+				    "Nếu bạn không yêu cầu, hãy bỏ qua tin này.", g->code)) < 0)
+		return DB_TX_FAILED;
+	return 0;
+}
+
+enum { RS_CONTACT };
+
+int h_reset(request *r)
+{
+	db *d = server_db();
+	const char *kind;
+	const char *in = r->form[RS_CONTACT].s;
+	if (!in || !*in)
+		return field_error(r, 422, "contact", "Cần số điện thoại hoặc địa chỉ thư điện tử.");
+	const char *contact = contact_normalise(r->a, in, &kind);
+	if (!contact)
+		return field_error(r, 422, "contact",
+				   "Số điện thoại (10 số, ví dụ 0912345678) hoặc thư điện tử không đúng.");
+	int sent = limit_count(d, "otp_send", contact, WINDOW);
+	if (sent < 0)
+		return 503;
+	if (sent >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, "otp_send", contact, WINDOW));
+	rst g = { .r = r, .contact = contact,
+		  .code = arena_printf(r->a, "%06lld", crypto_uniform(1000000)) };
+	int rc = db_tx(d, reset_tx, &g);
+	if (rc)
+		return rc;
+	limit_add(d, "otp_send", contact);
+	return http_redirect(r, arena_printf(r->a, "/account/reset/confirm?contact=%s",
+					     url_encode(r->a, contact)));
+}
+
+int h_reset_confirm_form(request *r)
+{
+	hset(r, "Page.title", "Đặt lại mật khẩu");
+	const char *c = r->query ? r->query[0].s : NULL;
+	if (c)
+		hset(r, "Form.contact", c);
+	return render(r, "reset_confirm.cs");
+}
+
+enum { RC_CONTACT, RC_CODE, RC_PASSWORD };
+
+int h_reset_confirm(request *r)
+{
+	db *d = server_db();
+	const char *kind;
+	const char *contact = r->form[RC_CONTACT].s, *code = r->form[RC_CODE].s,
+		   *pw = r->form[RC_PASSWORD].s;
+	if (!contact || !(contact = contact_normalise(r->a, contact, &kind)))
+		return field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
+	if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6)
+		return field_error(r, 422, "code", "Mã gồm 6 chữ số.");
+	if (!pw || strlen(pw) < 8)
+		return field_error(r, 422, "password", "Mật khẩu mới cần ít nhất 8 ký tự.");
+	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	int n1 = limit_count(d, "otp", contact, WINDOW), n2 = limit_count(d, "otp", addr, WINDOW);
+	if (n1 < 0 || n2 < 0)
+		return 503;
+	if (n1 >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, "otp", contact, WINDOW));
+	if (n2 >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, "otp", addr, WINDOW));
+	ver v = { .r = r, .contact = contact, .code = code, .purpose = "reset",
+		  .new_hash = password_hash(r->a, pw) };
+	if (!v.new_hash)
+		return 503;
+	int rc = db_tx(d, verify_tx, &v);
+	if (rc)
+		return rc;
+	switch (v.outcome) {
+	case 0:
+		limit_clear(d, "otp", contact);
+		limit_clear(d, "login", contact);
+		/* every session ended, this browser's too: log in anew */
+		session_end(d, r, AUTH_CITIZEN);
+		return http_redirect(r, "/account/login");
+	case 1:
+	case 2:
+		/* a wrong, expired or unknown code all count as a failed try */
+		limit_add(d, "otp", contact);
+		limit_add(d, "otp", addr);
+		if (v.outcome == 1)
+			return field_error(r, 422, "code", arena_printf(r->a,
+				"Mã không đúng. Còn %d lần thử.", v.left));
+		return field_error(r, 422, "code",
+				   "Mã đã hết hạn, đã dùng hoặc không đúng. Hãy yêu cầu mã mới.");
+	default:
+		return field_error(r, 429, "code",
+				   "Mã này đã bị nhập sai 5 lần. Hãy yêu cầu mã mới.");
 	}
 }
 

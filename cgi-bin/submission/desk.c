@@ -5,10 +5,18 @@
  *
  * Staff see the dossiers of their own agency only: another agency's
  * dossier is a 403 (it exists, and staff may know that), a missing one 404.
+ * An administrator of the province itself or of its office (Văn phòng
+ * UBND tỉnh) also sees the dossiers of every agency under the province in
+ * the catalog's agency table (parent_id), and acts on them as a leader.
+ *
+ * The desk attaches a walk-in's dossier to the account of the person it
+ * belongs to, found by the contact they confirmed; audited, and the
+ * citizen is told through the notifications outbox.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "json.h"
 #include "render.h"
@@ -26,6 +34,35 @@ static const char *col(db_stmt *s, arena *a, int i)
 	return v ? arena_strndup(a, v, n) : NULL;
 }
 
+/* The agencies a staff member answers for: their own, and for an
+ * administrator of a province (or its office) every agency whose parent is
+ * that province.  Two parameters: is_admin (int), the staff agency. */
+#define SCOPE_AGENCIES \
+	"SELECT t.code FROM agency s JOIN agency t ON t.id = s.id OR (? = 1 AND " \
+	"s.kind IN ('province', 'office') AND " \
+	"IF(s.kind = 'province', s.id, s.parent_id) IN (t.id, t.parent_id)) WHERE s.code = ?"
+
+static long long is_admin(const request *r)
+{
+	return (r->user->roles & ROLE_ADMIN) ? 1 : 0;
+}
+
+/* 1 if this staff member answers for the agency, 0 not, -1 database. */
+static int covers(request *r, const char *agency)
+{
+	if (strcmp(agency, r->user->agency_code) == 0)
+		return 1;
+	if (!is_admin(r))
+		return 0;
+	db_stmt *s = STMT(server_db(), "SELECT COUNT(*) FROM (" SCOPE_AGENCIES ") a WHERE a.code = ?");
+	if (db_query(s, "iss", 1LL, r->user->agency_code, agency) != 0)
+		return -1;
+	long long n = db_fetch(s) == 1 ? db_col_int(s, 0, 0) : 0;
+	while (db_fetch(s) == 1)
+		;
+	return n > 0;
+}
+
 static int mine(request *r, dossier *x)
 {
 	int rc = dossier_load(server_db(), r->a, r->captures[0].s, x, 0);
@@ -33,9 +70,10 @@ static int mine(request *r, dossier *x)
 		return 503;
 	if (!rc)
 		return 404;
-	if (strcmp(x->agency_code, r->user->agency_code) != 0)
-		return 403;
-	return 0;
+	int ok = covers(r, x->agency_code);
+	if (ok < 0)
+		return 503;
+	return ok ? 0 : 403;
 }
 
 /* Query fields of the queue, in order. */
@@ -57,12 +95,12 @@ int h_desk_queue(request *r)
 		"SELECT x.code, x.status, x.channel, x.applicant_name, p.name, "
 		"DATE_FORMAT(x.due_day, '%d/%m/%Y'), x.due_day < ? AND x.status IN (1,2,4,6) "
 		"FROM dossier x LEFT JOIN `procedure` p ON p.code = x.procedure_code "
-		"WHERE x.agency_code = ? AND (? = 0 OR x.status = ?) AND (? IS NULL OR x.procedure_code = ?) "
+		"WHERE x.agency_code IN (" SCOPE_AGENCIES ") AND (? = 0 OR x.status = ?) AND (? IS NULL OR x.procedure_code = ?) "
 		"AND (? = 0 OR x.channel = ?) "
 		"AND (? = -1 OR (? = 1 AND x.due_day < ? AND x.status IN (1,2,4,6)) "
 		"     OR (? = 0 AND x.due_day BETWEEN ? AND ? AND x.status IN (1,2,4,6))) "
 		"ORDER BY x.due_day IS NULL, x.due_day, x.id LIMIT 200");
-	if (db_query(s, "ssiissiiiisiss", t, r->user->agency_code, status, status, proc, proc, channel,
+	if (db_query(s, "sisiissiiiisiss", t, is_admin(r), r->user->agency_code, status, status, proc, proc, channel,
 		     channel, due, due, t, due, t, soon) != 0)
 		return 503;
 	for (int i = 0; db_fetch(s) == 1; i++) {
@@ -78,8 +116,9 @@ int h_desk_queue(request *r)
 		if (db_col_int(s, 6, 0))
 			hsetf(r, "1", "Queue.%d.late", i);
 	}
-	db_stmt *c = STMT(d, "SELECT status, COUNT(*) FROM dossier WHERE agency_code = ? GROUP BY status");
-	if (db_query(c, "s", r->user->agency_code) != 0)
+	db_stmt *c = STMT(d, "SELECT status, COUNT(*) FROM dossier WHERE agency_code IN ("
+			     SCOPE_AGENCIES ") GROUP BY status");
+	if (db_query(c, "is", is_admin(r), r->user->agency_code) != 0)
 		return 503;
 	long long counts[ST_MAX + 1] = { 0 };
 	while (db_fetch(c) == 1) {
@@ -131,17 +170,100 @@ int h_desk_status(request *r)
 	}
 	/* The one role this officer acts in for this move: any role of theirs
 	 * that the table allows (the handler checks the move, not the route). */
+	dossier x;
+	int rc = mine(r, &x);
+	if (rc)
+		return rc;
+	/* The province's administrator acts as a leader on the agencies
+	 * under it; the agency of a dossier never changes, so the check
+	 * above holds inside the move's transaction too. */
+	unsigned actor = r->user->roles;
+	if (strcmp(x.agency_code, r->user->agency_code) != 0)
+		actor |= ROLE_LEADER;
 	move m = {
-		.code = r->captures[0].s, .to = (int)r->form[S_TO].i, .actor = r->user->roles,
+		.code = r->captures[0].s, .to = (int)r->form[S_TO].i, .actor = actor,
 		.actor_kind = "staff", .actor_id = r->user->id, .actor_name = r->user->name,
-		.agency_code = r->user->agency_code, .reason = r->form[S_REASON].s,
+		.agency_code = x.agency_code, .reason = r->form[S_REASON].s,
 		.amount = r->form[S_AMOUNT].s ? r->form[S_AMOUNT].i : 0, .fee_name = r->form[S_FEE].s,
 		.result = req_file(r, "result"), .r = r,
 	};
-	int rc = dossier_move(server_db(), &m);
+	rc = dossier_move(server_db(), &m);
 	if (rc)
 		return rc;
 	return http_redirect(r, arena_printf(r->a, "/desk/dossiers/%s", m.code));
+}
+
+/* --- attaching a walk-in's dossier to an account ------------------------------ */
+
+typedef struct att {
+	request *r;
+	const char *code, *contact;
+	long long citizen;
+	int repeated;
+} att;
+
+static int attach_tx(db *d, void *arg)
+{
+	att *g = arg;
+	request *r = g->r;
+	db_stmt *c = STMT(d, "SELECT id FROM citizen WHERE contact = ? AND verified_at IS NOT NULL");
+	if (db_query(c, "s", g->contact) != 0)
+		return DB_TX_FAILED;
+	g->citizen = db_fetch(c) == 1 ? db_col_int(c, 0, 0) : 0;
+	while (db_fetch(c) == 1)
+		;
+	if (!g->citizen) {
+		r->error.field = "contact";
+		r->error.message = "Không có tài khoản đã xác nhận với số điện thoại hoặc thư điện tử "
+				   "này (trường “contact”). Người dân cần đăng ký trước.";
+		return 422;
+	}
+	dossier x;
+	int found = dossier_load(d, r->a, g->code, &x, 1);
+	if (found < 0)
+		return DB_TX_FAILED;
+	if (!found)
+		return 404;
+	if (x.citizen_id == g->citizen) {
+		g->repeated = 1;  /* the same form posted twice changes nothing */
+		return 0;
+	}
+	if (x.citizen_id) {
+		r->error_detail = "Hồ sơ này đã thuộc tài khoản của người khác; không gắn lại được.";
+		return 409;
+	}
+	db_stmt *u = STMT(d, "UPDATE dossier SET citizen_id = ?, updated_at = UTC_TIMESTAMP(3) "
+			     "WHERE id = ? AND citizen_id IS NULL");
+	if (db_exec(u, "ii", g->citizen, x.id) != 1)
+		return DB_TX_FAILED;
+	if (audit_log(d, r, "dossier_attach", x.code, g->contact) < 0)
+		return DB_TX_FAILED;
+	if (notify_put(d, r->a, g->contact, arena_printf(r->a, "Hồ sơ %s", x.code),
+		       arena_printf(r->a, "Hồ sơ %s đã được gắn vào tài khoản của bạn. "
+				    "Bạn theo dõi hồ sơ trong mục “Hồ sơ của tôi”.", x.code)) < 0)
+		return DB_TX_FAILED;
+	return 0;
+}
+
+int h_desk_attach(request *r)
+{
+	dossier x;
+	int rc = mine(r, &x);
+	if (rc)
+		return rc;
+	const char *in = r->form[0].s, *kind;
+	const char *contact = in && *in ? contact_normalise(r->a, in, &kind) : NULL;
+	if (!contact) {
+		r->error.field = "contact";
+		r->error.message = "Số điện thoại (10 số) hoặc thư điện tử của người dân không đúng "
+				   "(trường “contact”).";
+		return 422;
+	}
+	att g = { .r = r, .code = x.code, .contact = contact };
+	rc = db_tx(server_db(), attach_tx, &g);
+	if (rc)
+		return rc;
+	return http_redirect(r, arena_printf(r->a, "/desk/dossiers/%s", x.code));
 }
 
 int h_desk_new(request *r)
@@ -176,9 +298,9 @@ int h_desk_sync(request *r)
 		"DATE_FORMAT(o.next_at + INTERVAL 7 HOUR, '%H:%i:%s %d/%m/%Y'), "
 		"DATE_FORMAT(o.created_at + INTERVAL 7 HOUR, '%H:%i:%s %d/%m/%Y') "
 		"FROM outbox o JOIN dossier x ON x.code = o.subject "
-		"WHERE o.topic = 'sync' AND o.state = 'pending' AND x.agency_code = ? "
-		"ORDER BY o.id LIMIT 500");
-	if (db_query(s, "s", r->user->agency_code) != 0)
+		"WHERE o.topic = 'sync' AND o.state = 'pending' AND x.agency_code IN ("
+		SCOPE_AGENCIES ") ORDER BY o.id LIMIT 500");
+	if (db_query(s, "is", is_admin(r), r->user->agency_code) != 0)
 		return 503;
 	for (int i = 0; db_fetch(s) == 1; i++) {
 		hsetf(r, col(s, r->a, 0), "Sync.%d.id", i);

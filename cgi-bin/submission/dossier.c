@@ -456,6 +456,8 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 	hset(r, "Dossier.procedure_code", x->procedure_code);
 	hset(r, "Dossier.agency_code", x->agency_code);
 	hset_int(r, "Dossier.channel", x->channel);
+	if (x->citizen_id)
+		hset(r, "Dossier.has_account", "1");
 	hset(r, "Dossier.result_channel", x->result_channel);
 	hset(r, "Dossier.received_day", day_vi(a, x->received_day));
 	hset(r, "Dossier.due_day", x->due != WD_NONE ? day_vi(a, x->due) : "");

@@ -82,6 +82,16 @@ static const field_spec login_f[] = {
 	{"next", FT_TEXT, 500, 0, 0, NULL, NULL, "trang quay lại"},
 	{NULL},
 };
+static const field_spec reset_f[] = {
+	{"contact", FT_TEXT, 254, 0, 0, NULL, NULL, "số điện thoại hoặc thư điện tử"},
+	{NULL},
+};
+static const field_spec reset_confirm_f[] = {
+	{"contact", FT_TEXT, 254, 0, 0, NULL, NULL, "số điện thoại hoặc thư điện tử"},
+	{"code", FT_TEXT, 6, 0, 0, NULL, NULL, "mã 6 chữ số"},
+	{"password", FT_TEXT, 200, 0, 0, NULL, NULL, "mật khẩu mới, 8 đến 200 ký tự"},
+	{NULL},
+};
 static const field_spec staff_login_f[] = {
 	{"login", FT_TEXT, 64, 0, 0, NULL, NULL, "tên đăng nhập"},
 	{"password", FT_TEXT, 200, 0, 0, NULL, NULL, "mật khẩu"},
@@ -132,6 +142,10 @@ static const field_spec status_f[] = {
 	{"fee_name", FT_TEXT, 200, 0, 0, NULL, NULL, "khoản phải nộp, tối đa 200 ký tự"},
 	{NULL},
 };
+static const field_spec attach_f[] = {
+	{"contact", FT_TEXT, 254, 0, 0, NULL, NULL, "số điện thoại hoặc thư điện tử của người dân"},
+	{NULL},
+};
 static const char *const yesno[] = { "soon", "late", NULL };
 static const field_spec queue_q[] = {
 	{"status", FT_INT, 0, 1, 10, NULL, NULL, "trạng thái từ 1 đến 10"},
@@ -162,6 +176,14 @@ static const route routes[] = {
 	 .handler = h_login_form, .query = next_q, .sites = SITE_PUBLIC},
 	{.name = "account_login", .methods = HTTP_POST, .pattern = "/account/login",
 	 .handler = h_login, .form = login_f, .sites = SITE_PUBLIC},
+	{.name = "account_reset_form", .methods = GET, .pattern = "/account/reset",
+	 .handler = h_reset_form, .sites = SITE_PUBLIC},
+	{.name = "account_reset", .methods = HTTP_POST, .pattern = "/account/reset",
+	 .handler = h_reset, .form = reset_f, .sites = SITE_PUBLIC},
+	{.name = "account_reset_confirm_form", .methods = GET, .pattern = "/account/reset/confirm",
+	 .handler = h_reset_confirm_form, .query = contact_q, .sites = SITE_PUBLIC},
+	{.name = "account_reset_confirm", .methods = HTTP_POST, .pattern = "/account/reset/confirm",
+	 .handler = h_reset_confirm, .form = reset_confirm_f, .sites = SITE_PUBLIC},
 	{.name = "account_logout", .methods = HTTP_POST, .pattern = "/account/logout",
 	 .handler = h_logout, CIT},
 
@@ -204,6 +226,9 @@ static const route routes[] = {
 	{.name = "desk_status", .methods = HTTP_POST, .pattern = "/desk/dossiers/{code}/status",
 	 .handler = h_desk_status, .captures = code_cap, .form = status_f, .files = result_file,
 	 .body_limit = 11 * MB, STAFF},
+	{.name = "desk_attach", .methods = HTTP_POST, .pattern = "/desk/dossiers/{code}/attach",
+	 .handler = h_desk_attach, .captures = code_cap, .form = attach_f, STAFF,
+	 .roles = DESKROLES | ROLE_ADMIN},
 	{.name = "desk_receipt", .methods = GET, .pattern = "/desk/dossiers/{code}/receipt",
 	 .handler = h_desk_receipt, .captures = code_cap, STAFF},
 	{.name = "desk_document", .methods = GET, .pattern = "/desk/dossiers/{code}/documents/{id}",

@@ -118,6 +118,10 @@ int counters_add(db *d, long day, const char *agency, const char *procedure,
 int sync_put(db *d, arena *a, const dossier *x, int status, const char *changed_at);
 int notify_put(db *d, arena *a, const char *to, const char *subject, const char *body);
 
+/* A phone number (0912345678) or a lower-cased e-mail address as typed
+ * in one field, normalised; *kind "phone" or "email".  NULL if neither. */
+const char *contact_normalise(arena *a, const char *in, const char **kind);
+
 /* Working-day helpers over the loaded calendar. */
 long today(void);
 const char *day_vi(arena *a, long day);       /* "15/01/2025" */
@@ -128,6 +132,8 @@ int h_home(request *r);
 int h_register_form(request *r), h_register(request *r);
 int h_verify_form(request *r), h_verify(request *r);
 int h_login_form(request *r), h_login(request *r), h_logout(request *r);
+int h_reset_form(request *r), h_reset(request *r);
+int h_reset_confirm_form(request *r), h_reset_confirm(request *r);
 int h_new(request *r), h_create(request *r);
 int h_mine(request *r), h_view(request *r), h_receipt(request *r);
 int h_document(request *r), h_supplement(request *r), h_withdraw(request *r);

@@ -17,6 +17,10 @@ GET  /received       JSON {"messages": [...in arrival order...],
                      "failed_attempts": N}
 POST /control/fail?seconds=S   answer 500 to every /sync for S seconds
                      (or ?count=N: the next N deliveries)
+POST /control/delay?ms=N  record each delivery, then wait N ms before the
+                     acknowledgement (a slow portal: a sender killed in that
+                     wait has delivered but not heard back, and must send
+                     again; the id makes the second one a duplicate)
 POST /control/ok     stop failing now
 POST /control/reset  forget everything
 
@@ -46,7 +50,7 @@ def reset():
     with lock:
         state.clear()
         state.update(messages=[], seen=set(), duplicates=0, rejected=[],
-                     fail_until=0.0, fail_count=0, failed_attempts=0)
+                     fail_until=0.0, fail_count=0, failed_attempts=0, delay_ms=0)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -99,6 +103,10 @@ class Handler(BaseHTTPRequestHandler):
                 else:
                     state["fail_until"] = time.time() + float(params.get("seconds", "3600"))
             return self.reply(200, {"ok": True})
+        if url.path == "/control/delay":
+            with lock:
+                state["delay_ms"] = max(0, min(10000, int(params.get("ms", "0"))))
+            return self.reply(200, {"ok": True})
         if url.path == "/control/ok":
             with lock:
                 state["fail_until"] = 0.0
@@ -149,6 +157,8 @@ class Handler(BaseHTTPRequestHandler):
                                               "received_at": time.time()})
         if failing:
             return self.reply(500, {"error": "unavailable"})
+        if state["delay_ms"]:
+            time.sleep(state["delay_ms"] / 1000.0)
         return self.reply(200, {"ok": True, "id": msg["id"]})
 
 

@@ -23,6 +23,15 @@
 <button type="submit"><?cs var:a.label ?></button>
 </form>
 <?cs /each ?>
+<?cs if:!Dossier.has_account ?>
+<h2>Gắn vào tài khoản của người dân</h2>
+<form method="post" action="/desk/dossiers/<?cs var:Dossier.code ?>/attach" class="form action">
+<?cs call:csrf() ?>
+<label for="attach_contact">Số điện thoại hoặc thư điện tử đã đăng ký</label>
+<input id="attach_contact" name="contact" required maxlength="254">
+<button type="submit">Gắn hồ sơ</button>
+</form>
+<?cs /if ?>
 <?cs call:history() ?>
 <p><a href="/desk/">← Hồ sơ của cơ quan</a></p>
 <?cs include:"footer.cs" ?>

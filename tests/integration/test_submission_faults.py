@@ -1,0 +1,279 @@
+"""test_submission_faults.py - the submission area under faults, over HTTP:
+
+- kill -9 of the outbox's sync sender (the supervisor's child named
+  "job:sync") again and again while the desk moves dossiers and a slow
+  national portal acknowledges: every change arrives, in order per dossier,
+  none lost (the receiver deduplicates on the message id);
+- kill -9 of workers in the middle of a burst of filings: every filing that
+  got its 303 exists with its documents and its event, and the codes of the
+  agency-day have no gap;
+- MariaDB stopped and started again during filings: nothing acknowledged is
+  lost, no dossier is half-written, and the area serves again without a
+  restart of its programs.
+
+Runs after the other submission suites (it stops the database).
+"""
+import concurrent.futures
+import os
+import re
+import subprocess
+import threading
+import time
+
+import harness as H
+import test_payment as P
+import test_submission as S
+
+ROOT = S.ROOT
+VAR = os.environ.get("PORTAL_VAR", "var/test")
+if not os.path.isabs(VAR):
+    VAR = os.path.join(ROOT, VAR)
+
+
+def supervisor():
+    with open(os.path.join(VAR, "run", "submission.pid")) as f:
+        return int(f.read().split()[0])
+
+
+def children(name=None):
+    """The supervisor's children, or those whose process name is `name`
+    (workers are "submission", jobs "job:sync", "job:notify", …)."""
+    out = subprocess.run(["pgrep", "-P", str(supervisor())], capture_output=True, text=True)
+    kids = []
+    for p in out.stdout.split():
+        try:
+            with open(f"/proc/{p}/comm") as f:
+                comm = f.read().strip()
+        except OSError:
+            continue
+        if name is None or comm == name:
+            kids.append(int(p))
+    return kids
+
+
+def kill9(pid):
+    try:
+        os.kill(pid, 9)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def sync_mine(codes):
+    """The receiver's messages for these dossiers, in arrival order."""
+    got = {}
+    for m in S.sync_received()["messages"]:
+        c = m["body"]["dossier_code"]
+        if c in codes:
+            got.setdefault(c, []).append(m["body"])
+    return got
+
+
+def dossier_rows_complete():
+    """Dossiers that lack their input documents or their first event: none may exist."""
+    return P.sql("SELECT d.code FROM dossier d WHERE d.channel IN (1, 2, 3) AND ("
+                 " NOT EXISTS (SELECT 1 FROM dossier_event e WHERE e.dossier_id = d.id"
+                 "             AND e.from_status IS NULL)"
+                 " OR NOT EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id"
+                 "                AND x.role = 'input')"
+                 " OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.topic = 'sync'"
+                 "                AND o.subject = d.code))")
+
+
+def assert_gapless(agency, day):
+    prefix = f"{agency}-{day}-"
+    rows = P.sql(f"SELECT code FROM dossier WHERE code LIKE '{prefix}%'")
+    seqs = sorted(int(r[0][-4:]) for r in rows)
+    assert seqs == list(range(1, len(seqs) + 1)), (prefix, seqs)
+    return seqs
+
+
+def test_job_processes_name_themselves():
+    names = sorted(open(f"/proc/{p}/comm").read().strip() for p in children())
+    assert "job:sync" in names and "job:notify" in names, names
+    assert names.count("submission") >= 2, names
+
+
+def test_sync_sender_killed_while_moving_loses_nothing():
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[1]
+    codes = []
+    for _ in range(4):
+        r = S.file_dossier(c, agency, result_channel="desk")
+        assert r.status == 303, (r.status, r.text[:300])
+        codes.append(r.header("Location").rsplit("/", 1)[1])
+    s = S.staff(agency)
+    # A slow portal: each delivery is recorded, then acknowledged 250 ms
+    # later, so a kill often falls between the two.
+    S.sync_control("/control/delay?ms=250")
+    stop = threading.Event()
+    kills = []
+
+    def killer():
+        end = time.time() + 25
+        while not stop.is_set() and time.time() < end and len(kills) < 6:
+            for p in children("job:sync"):
+                if kill9(p):
+                    kills.append(p)
+            time.sleep(0.7)
+
+    t = threading.Thread(target=killer)
+    t.start()
+    try:
+        plan = [2, 4, 9, 10]
+        for to in plan:
+            for code in codes:
+                r = S.move(s, code, to)
+                assert r.status == 303, (code, to, r.status, r.text[:300])
+        want = [1] + plan
+
+        def arrived():
+            got = sync_mine(set(codes))
+            return all(len(got.get(c, [])) >= len(want) for c in codes)
+
+        ok = H.wait_until(arrived, 90, 0.5)
+    finally:
+        stop.set()
+        t.join()
+        S.sync_control("/control/delay?ms=0")
+    got = sync_mine(set(codes))
+    assert ok, {c: [m["status"] for m in got.get(c, [])] for c in codes}
+    assert len(kills) >= 3, kills
+    for code in codes:
+        assert [m["status"] for m in got[code]] == want, (code, [m["status"] for m in got[code]])
+    # every message the portal wrote for these dossiers arrived exactly once
+    ids = {r[0] for r in P.sql("SELECT JSON_VALUE(payload, '$.id') FROM outbox WHERE topic = 'sync' "
+                                "AND subject IN (%s)" % ",".join(f"'{c}'" for c in codes))}
+    seen = {m["id"] for c in codes for m in got[c]}
+    assert ids == seen, (ids ^ seen)
+    assert H.wait_until(lambda: P.sql(
+        "SELECT COUNT(*) FROM outbox WHERE topic = 'sync' AND state = 'pending' AND subject IN (%s)"
+        % ",".join(f"'{c}'" for c in codes))[0][0] == "0", 20)
+    # the sender was restarted by its supervisor each time
+    assert len(children("job:sync")) == 1
+
+
+def one_mb_jpeg():
+    return S.JPEG[:-2] + b"\0" * ((1 << 20) - len(S.JPEG)) + b"\xff\xd9"
+
+
+def test_worker_killed_mid_burst_keeps_every_acknowledged_filing():
+    clients = []
+    for _ in range(2):
+        c = S.Client()
+        S.register(c)
+        clients.append(c)
+    agency = S.agencies(clients[0])[2]
+    big = one_mb_jpeg()
+    n = 24
+    results = [None] * n
+
+    def one(i):
+        files = {"doc_1": ("to-khai.jpg", big, "image/jpeg"),
+                 "doc_2": ("giay-chung-sinh.png", S.PNG, "image/png")}
+        try:
+            results[i] = S.file_dossier(clients[i % 2], agency, files=files)
+        except Exception as e:  # a connection cut by the kill
+            results[i] = e
+
+    killed = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as ex:
+        futs = [ex.submit(one, i) for i in range(n)]
+        time.sleep(0.4)
+        for p in children("submission")[:2]:
+            if kill9(p):
+                killed.append(p)
+        time.sleep(0.6)
+        for p in children("submission")[:1]:
+            if kill9(p):
+                killed.append(p)
+        for f in futs:
+            f.result()
+    assert len(killed) >= 2, killed
+    ok = [r for r in results if not isinstance(r, Exception) and r.status == 303]
+    assert ok, [getattr(r, "status", r) for r in results]
+    # what was not acknowledged was refused in plain words, never a 500
+    for r in results:
+        if not isinstance(r, Exception):
+            assert r.status in (303, 502, 503), (r.status, r.text[:200])
+    day = None
+    for r in ok:
+        code = r.header("Location").rsplit("/", 1)[1]
+        day = code.split("-")[-2]
+        rows = P.sql("SELECT (SELECT COUNT(*) FROM dossier_document x WHERE x.dossier_id = d.id "
+                     "AND x.role = 'input'), (SELECT COUNT(*) FROM dossier_event e WHERE "
+                     f"e.dossier_id = d.id), d.status FROM dossier d WHERE d.code = '{code}'")
+        assert rows == [["2", "1", "1"]], (code, rows)
+    assert_gapless(agency, day)
+    assert dossier_rows_complete() == []
+    # the workers came back and serve
+    assert H.wait_until(lambda: len(children("submission")) >= 2, 10)
+    r = S.file_dossier(clients[0], agency)
+    assert r.status == 303, (r.status, r.text[:300])
+
+
+def mariadb_pid():
+    with open(os.path.join(VAR, "run", "mysqld.pid")) as f:
+        return int(f.read().split()[0])
+
+
+def test_mariadb_restart_during_filings_loses_nothing_acknowledged():
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[3]
+    acknowledged, other = [], []
+    stop = threading.Event()
+
+    def filer():
+        end = time.time() + 60
+        while not stop.is_set() and time.time() < end:
+            try:
+                r = S.file_dossier(c, agency)
+            except Exception as e:
+                other.append(repr(e))
+                continue
+            if r.status == 303:
+                acknowledged.append(r.header("Location").rsplit("/", 1)[1])
+            else:
+                other.append(r.status)
+                time.sleep(0.1)
+
+    threads = [threading.Thread(target=filer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        assert H.wait_until(lambda: len(acknowledged) >= 3, 20)
+        pid = mariadb_pid()
+        os.kill(pid, 15)
+        assert H.wait_until(lambda: not os.path.exists(f"/proc/{pid}"), 60)
+        time.sleep(1.5)  # filings meet the database down
+        down_count = len(acknowledged)
+        out = subprocess.run([os.path.join(ROOT, "conf", "stack.sh"), "db"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        # Back without restarting the programs: filings succeed again.
+        assert H.wait_until(lambda: len(acknowledged) >= down_count + 3, 30), \
+            (len(acknowledged), other[-5:])
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    # while it was down, a filing was refused with a 503 (the page says so),
+    # never a 500
+    statuses = {s for s in other if isinstance(s, int)}
+    assert statuses <= {503, 502}, other[-10:]
+    assert 503 in statuses, other[-10:]
+    # every acknowledged filing is there, whole
+    for code in acknowledged:
+        rows = P.sql("SELECT (SELECT COUNT(*) FROM dossier_document x WHERE x.dossier_id = d.id "
+                     "AND x.role = 'input') FROM dossier d WHERE d.code = '%s'" % code)
+        assert rows == [["2"]], (code, rows)
+    assert dossier_rows_complete() == []
+    assert_gapless(agency, acknowledged[0].split("-")[-2])
+    # the citizen sees them all, the pages and the session survived
+    mine = c.get("/dossiers/")
+    assert mine.status == 200
+    for code in acknowledged:
+        assert code in mine.text, code
+    assert H.get("/dossiers/health").status == 200
