@@ -17,14 +17,39 @@
 #define SALT_BYTES 16
 #define HASH_BYTES 32
 
-static void hex(const unsigned char *p, size_t n, char *out)
+void hex_encode(const void *p, size_t n, char *out)
 {
 	static const char d[] = "0123456789abcdef";
+	const unsigned char *b = p;
 	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = d[p[i] >> 4];
-		out[2 * i + 1] = d[p[i] & 15];
+		out[2 * i] = d[b[i] >> 4];
+		out[2 * i + 1] = d[b[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+static void hex(const unsigned char *p, size_t n, char *out)
+{
+	hex_encode(p, n, out);
+}
+
+int hex_decode(const char *s, size_t nbytes, unsigned char *out)
+{
+	if (!s || strlen(s) != 2 * nbytes)
+		return -1;
+	for (size_t i = 0; i < nbytes; i++) {
+		int v = 0;
+		for (int k = 0; k < 2; k++) {
+			char c = s[2 * i + k];
+			int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+			if (x < 0)
+				return -1;
+			v = v * 16 + x;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return 0;
 }
 
 static int unhex(const char *s, size_t n, unsigned char *out)

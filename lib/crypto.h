@@ -21,6 +21,12 @@ const char *crypto_token(arena *a, size_t nbytes);
 /* A uniform number in [0, bound), for one-time codes. */
 long long crypto_uniform(long long bound);
 
+/* n bytes as 2n lowercase hex digits and a NUL. */
+void hex_encode(const void *p, size_t n, char *out);
+/* Exactly 2 * nbytes hex digits (either case) into nbytes bytes; 0, or -1
+ * for any other length or character. */
+int hex_decode(const char *s, size_t nbytes, unsigned char *out);
+
 void sha256_hex(const void *p, size_t n, char out[65]);
 void hmac_sha256_hex(const void *key, size_t klen, const void *msg, size_t mlen,
 		     char out[65]);

@@ -92,3 +92,17 @@ int dossier_code_valid(const char *v, size_t n)
 {
 	return dossier_code_parse(v, n, NULL) == 0;
 }
+
+int proc_code_valid(const char *v, size_t n)
+{
+	if (n < 3 || n > 16)
+		return 0;
+	size_t dots = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '.')
+			dots++;
+		else if (v[i] < '0' || v[i] > '9')
+			return 0;
+	}
+	return dots == 1 && v[0] != '.' && v[n - 1] != '.';
+}

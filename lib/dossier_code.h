@@ -36,6 +36,10 @@ typedef struct dossier_code {
 /* 1 when v[0..n-1] is an agency code as above. */
 int agency_code_valid(const char *v, size_t n);
 
+/* 1 when v[0..n-1] is a procedure code of the national catalog:
+ * digits, one dot, digits ("1.001193"), at most 16 characters. */
+int proc_code_valid(const char *v, size_t n);
+
 /* Writes the code and a NUL; -1 (out untouched) on an invalid agency,
  * a day outside 2000–2099 or a sequence outside 1..DOSSIER_SEQ_MAX. */
 int dossier_code_format(char out[DOSSIER_CODE_MAX], const char *agency, long day, long seq);

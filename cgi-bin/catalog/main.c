@@ -11,25 +11,11 @@
 
 #include "conf.h"
 #include "db.h"
+#include "dossier_code.h"
 #include "handlers.h"
 #include "searchlog.h"
 #include "server.h"
 
-
-static int is_proc_code(const char *v, size_t n)
-{
-	/* 1.001193 and its kin: digits, one dot, digits */
-	if (n < 3 || n > 16)
-		return 0;
-	size_t dots = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] == '.')
-			dots++;
-		else if (v[i] < '0' || v[i] > '9')
-			return 0;
-	}
-	return dots == 1 && v[0] != '.' && v[n - 1] != '.';
-}
 
 static int is_agency_code(const char *v, size_t n)
 {
@@ -68,7 +54,7 @@ static const field_spec agency_q[] = {
 	{NULL},
 };
 static const field_spec code_cap[] = {
-	{"code", FT_PATTERN, 16, 0, 0, NULL, is_proc_code, "mã thủ tục, ví dụ 1.001193"},
+	{"code", FT_PATTERN, 16, 0, 0, NULL, proc_code_valid, "mã thủ tục, ví dụ 1.001193"},
 	{NULL},
 };
 static const field_spec agency_cap[] = {

@@ -8,6 +8,7 @@
 #include <openssl/hmac.h>
 
 #include "json.h"
+#include "crypto.h"
 #include "vnpay.h"
 #include "vntext.h"
 
@@ -143,40 +144,16 @@ static void hmac_raw(const char *secret, const void *msg, size_t n,
 void vnp_hmac(const char *secret, const void *msg, size_t n,
 	      char out[VNP_HASH_HEX + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[64];
 
 	hmac_raw(secret, msg, n, md);
-	for (int i = 0; i < 64; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[VNP_HASH_HEX] = '\0';
+	hex_encode(md, 64, out);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* 128 hex digits -> 64 bytes; -1 if not exactly that. */
+/* 128 hex digits (either case) -> 64 bytes; -1 if not exactly that. */
 static int unhex(const char *hex, unsigned char out[64])
 {
-	if (!hex || strlen(hex) != VNP_HASH_HEX)
-		return -1;
-	for (int i = 0; i < 64; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
+	return hex_decode(hex, 64, out);
 }
 
 int vnp_hmac_eq(const char *secret, const void *msg, size_t n, const char *hex)

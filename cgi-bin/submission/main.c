@@ -15,21 +15,6 @@
 #include "server.h"
 #include "submission.h"
 
-static int is_proc_code(const char *v, size_t n)
-{
-	/* 1.001193: digits, one dot, digits */
-	if (n < 3 || n > 16)
-		return 0;
-	size_t dots = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] == '.')
-			dots++;
-		else if (v[i] < '0' || v[i] > '9')
-			return 0;
-	}
-	return dots == 1 && v[0] != '.' && v[n - 1] != '.';
-}
-
 static int is_agency(const char *v, size_t n)
 {
 	return agency_code_valid(v, n);
@@ -54,7 +39,7 @@ static const field_spec doc_cap[] = {
 	{NULL},
 };
 static const field_spec procedure_q[] = {
-	{"procedure", FT_PATTERN, 16, 0, 0, NULL, is_proc_code, "mã thủ tục, ví dụ 1.001193"},
+	{"procedure", FT_PATTERN, 16, 0, 0, NULL, proc_code_valid, "mã thủ tục, ví dụ 1.001193"},
 	{NULL},
 };
 static const field_spec contact_q[] = {
@@ -102,7 +87,7 @@ static const field_spec staff_login_f[] = {
 #define REUSE(n) {"reuse_" #n, FT_INT, 0, 1, 1LL << 53, NULL, NULL, "số giấy tờ trong kho"}
 /* The filing form: the order is dossier.c's F_* enum. */
 static const field_spec filing_f[] = {
-	{"procedure", FT_PATTERN, 16, 0, 0, NULL, is_proc_code, "mã thủ tục, ví dụ 1.001193"},
+	{"procedure", FT_PATTERN, 16, 0, 0, NULL, proc_code_valid, "mã thủ tục, ví dụ 1.001193"},
 	{"agency", FT_PATTERN, 20, 0, 0, NULL, is_agency, "mã cơ quan, ví dụ 000.00.12.H26"},
 	{"applicant_name", FT_TEXT, 100, 0, 0, NULL, NULL, "họ và tên, tối đa 100 ký tự"},
 	{"applicant_id", FT_TEXT, 12, 0, 0, NULL, NULL, "số định danh cá nhân, 12 chữ số"},
@@ -149,7 +134,7 @@ static const field_spec attach_f[] = {
 static const char *const yesno[] = { "soon", "late", NULL };
 static const field_spec queue_q[] = {
 	{"status", FT_INT, 0, 1, 10, NULL, NULL, "trạng thái từ 1 đến 10"},
-	{"procedure", FT_PATTERN, 16, 0, 0, NULL, is_proc_code, "mã thủ tục"},
+	{"procedure", FT_PATTERN, 16, 0, 0, NULL, proc_code_valid, "mã thủ tục"},
 	{"channel", FT_INT, 0, 1, 3, NULL, NULL, "kênh 1, 2 hoặc 3"},
 	{"due", FT_ENUM, 0, 0, 0, yesno, NULL, "soon hoặc late"},
 	{NULL},
