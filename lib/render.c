@@ -46,21 +46,26 @@ int render_init(const char *const *dirs)
 	 * area's: "path|label;path|label" and a search path. */
 	if (!err)
 		err = hdf_set_value(globals, "Site.search", getenv("PORTAL_SEARCH_PATH"));
-	const char *nav = getenv("PORTAL_NAV");
+	/* Each site its own: the public one for citizens, the intranet's for
+	 * staff (PORTAL_NAV_INTRANET). */
+	for (int site = 0; site < 2 && !err; site++) {
+	const char *nav = getenv(site ? "PORTAL_NAV_INTRANET" : "PORTAL_NAV");
+	const char *top = site ? "Site.navi" : "Site.nav";
 	for (int i = 0; !err && nav && *nav && i < 12; i++) {
 		size_t n = strcspn(nav, ";");
 		const char *bar = memchr(nav, '|', n);
 		if (bar && nav[0] == '/') {
 			char name[48], val[256];
-			snprintf(name, sizeof name, "Site.nav.%d.href", i);
+			snprintf(name, sizeof name, "%s.%d.href", top, i);
 			snprintf(val, sizeof val, "%.*s", (int)(bar - nav), nav);
 			err = hdf_set_value(globals, name, val);
-			snprintf(name, sizeof name, "Site.nav.%d.label", i);
+			snprintf(name, sizeof name, "%s.%d.label", top, i);
 			snprintf(val, sizeof val, "%.*s", (int)(n - (size_t)(bar - nav) - 1), bar + 1);
 			if (!err)
 				err = hdf_set_value(globals, name, val);
 		}
 		nav += n + (nav[n] == ';');
+	}
 	}
 	if (err) {
 		nerr_log_error(err);

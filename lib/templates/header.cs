@@ -13,8 +13,9 @@
     <a class="brand" href="/"><span class="mark" aria-hidden="true">★</span> Cổng dịch vụ công<?cs if:Site.province ?><small><?cs var:Site.province ?></small><?cs /if ?></a>
     <?cs if:Site.intranet == "1" ?><span class="badge">Mạng nội bộ cơ quan</span><?cs /if ?>
     <nav aria-label="Điều hướng chính">
-      <?cs each:item = Site.nav ?><a href="<?cs var:item.href ?>"><?cs var:item.label ?></a>
-      <?cs /each ?>
+      <?cs if:Site.intranet == "1" ?><?cs each:item = Site.navi ?><a href="<?cs var:item.href ?>"><?cs var:item.label ?></a>
+      <?cs /each ?><?cs else ?><?cs each:item = Site.nav ?><a href="<?cs var:item.href ?>"><?cs var:item.label ?></a>
+      <?cs /each ?><?cs /if ?>
     </nav>
   </div>
 </header>
