@@ -238,6 +238,10 @@ want_area() { echo "$1 --socket $RUN/$1-"; }
 programs_start() {
 	local user=$1 area procs slot i
 	db_env
+	# where the payment area keeps callbacks while the database is away
+	mkdir -p "$VAR/spool/payment"
+	chown "$user" "$VAR/spool/payment" 2>/dev/null || true
+	chmod 0700 "$VAR/spool/payment"
 	for area in $AREAS; do
 		slot=a
 		[ "$(slot_of "$area")" = a ] && pid_of "$RUN/$area-a.pid" "$(want_area "$area")" >/dev/null && slot=b

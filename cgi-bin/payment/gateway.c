@@ -195,8 +195,13 @@ int h_vnpay_ipn(request *r)
 	/* stored first, whatever it is */
 	long long id = callback_store(d, "ipn", r->remote_addr, r->raw_query,
 				      parsed ? vnp_get(vk, n, "vnp_TxnRef") : NULL);
-	if (id < 0)
-		return ipn_answer(r, RSP_OTHER);	/* the bank retries later */
+	if (id < 0) {
+		/* the database is away: kept on disk instead, and the bank
+		 * retries later (spool.c) */
+		spool_write("ipn", r->remote_addr, r->raw_query,
+			    parsed ? vnp_get(vk, n, "vnp_TxnRef") : NULL, RSP_OTHER);
+		return ipn_answer(r, RSP_OTHER);
+	}
 	const char *rsp;
 	bank_result b;
 	if (!parsed)
@@ -353,8 +358,10 @@ int h_vnpay_return(request *r)
 	int parsed = pairs(r, &vk, &n) == 0;
 	const char *ref = parsed ? vnp_get(vk, n, "vnp_TxnRef") : NULL;
 	long long id = callback_store(d, "return", r->remote_addr, r->raw_query, ref);
-	if (id < 0)
+	if (id < 0) {
+		spool_write("return", r->remote_addr, r->raw_query, ref, "503");
 		return 503;
+	}
 	if (!parsed || vnp_verify(cfg.hash_secret, vk, n) != VNP_VALID || !ref) {
 		callback_result(d, id, RSP_SIGNATURE);
 		r->error.message = "Không xác thực được kết quả ngân hàng gửi về. "

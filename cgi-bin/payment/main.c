@@ -145,7 +145,9 @@ static int sweep(db *d)
 {
 	if (!cfg.tmn_code)
 		pay_conf_load();
-	return job_sweep(d);
+	int moved = spool_load(d);
+	int n = job_sweep(d);
+	return n < 0 ? n : n + moved;
 }
 
 static int webhooks(db *d)

@@ -74,6 +74,12 @@ long long callback_store(db *d, const char *kind, const char *addr,
 			 const char *raw, const char *txn_ref);
 void callback_result(db *d, long long id, const char *rsp);
 
+/* When callback_store() cannot reach the database: the callback goes to a
+ * file (spool.c), moved into callback_raw by the sweeper.  0 or -1. */
+int spool_write(const char *kind, const char *addr, const char *raw,
+		const char *txn_ref, const char *rsp);
+int spool_load(db *d);
+
 /* Jobs */
 int job_sweep(db *d);
 int job_webhooks(db *d);
