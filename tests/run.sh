@@ -105,6 +105,13 @@ browser() {
 			node tests/browser/run.mjs
 }
 
+# The payment walk through the bank sandbox, at 360 px with JavaScript off.
+browser_payment() {
+	tests/browser/install.sh &&
+		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT INTRANET_URL=http://127.0.0.1:$PORTAL_INTRANET_PORT \
+			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/payment.mjs
+}
+
 stack_up() {
 	conf/stack.sh up >"$ABS_VAR/log/stack-up.log" 2>&1 || {
 		cat "$ABS_VAR/log/stack-up.log"
@@ -144,6 +151,7 @@ pass() {
 			run_suite "db-$label" unit_tests "$build" dbtests
 		run_suite "integration-$label" integration
 		[ "$label" = plain ] && run_suite "browser" browser
+		[ "$label" = plain ] && run_suite "browser-payment" browser_payment
 	else
 		FAILED=$((FAILED + 1))
 		SUITES+=("$label stack: did not start")
