@@ -96,7 +96,7 @@ integration() {
 		tests/integration/test_pages.py \
 		tests/integration/test_bad_input.py tests/integration/test_limits.py \
 		tests/integration/test_resilience.py tests/integration/test_payment.py \
-		tests/integration/test_payment_faults.py
+		tests/integration/test_payment_refund.py tests/integration/test_payment_faults.py
 }
 
 browser() {

@@ -47,6 +47,24 @@ static const field_spec start_form[] = {
 	{"bank", FT_PATTERN, 20, 0, 0, NULL, is_bank, "mã ngân hàng, chữ in hoa và số"},
 	{NULL},
 };
+static int is_txn_ref(const char *v, size_t n)
+{
+	return n >= 8 && n <= 34 && strspn(v, "0123456789") == n;
+}
+
+static const field_spec ref_cap[] = {
+	{"ref", FT_PATTERN, 34, 0, 0, NULL, is_txn_ref, "mã giao dịch"},
+	{NULL},
+};
+static const char *const done_flag[] = {"1", NULL};
+static const field_spec flagged_q[] = {
+	{"xong", FT_ENUM, 0, 0, 0, done_flag, NULL, "1"},
+	{NULL},
+};
+static const field_spec retry_form[] = {
+	{"ly_do", FT_TEXT, 500, 0, 0, NULL, NULL, "lý do gửi lại yêu cầu hoàn tiền (bắt buộc, tối đa 500 ký tự)"},
+	{NULL},
+};
 static const field_spec verify_q[] = {
 	{"t", FT_TEXT, 64, 0, 0, NULL, NULL, "mã kiểm tra trên biên lai"},
 	{NULL},
@@ -81,7 +99,12 @@ static const route routes[] = {
 	 .handler = h_api_cancel, .captures = code_cap, .json = 1, .no_csrf = 1,
 	 .sites = SITE_INTRANET},
 	{.name = "admin_flagged", .methods = GET, .pattern = "/payment/admin/flagged",
-	 .handler = h_admin_flagged, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
+	 .handler = h_admin_flagged, .query = flagged_q, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_LEADER | ROLE_ADMIN},
+	{.name = "admin_refund_retry", .methods = HTTP_POST,
+	 .pattern = "/payment/admin/flagged/{ref}/retry", .handler = h_admin_refund_retry,
+	 .captures = ref_cap, .form = retry_form, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_LEADER | ROLE_ADMIN},
 	{.name = "admin_deliveries", .methods = GET, .pattern = "/payment/admin/deliveries",
 	 .handler = h_admin_deliveries, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
 	{.name = "health", .methods = GET, .pattern = "/payment/health", .handler = h_pay_health,
@@ -97,13 +120,7 @@ int h_pay_health(request *r)
 	return 200;
 }
 
-/* Intranet: second successes waiting for a refund, and webhook deliveries,
- * of the staff member's own agency. */
-static const char Q_FLAGGED[] =
-	"SELECT o.payment_code, a.txn_ref, a.amount, a.refund_state,"
-	" DATE_FORMAT(a.settled_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i') FROM payment_attempt a"
-	" JOIN obligation o ON o.id = a.obligation_id WHERE a.state = 'duplicate'"
-	" AND o.agency_code = ? ORDER BY a.id DESC LIMIT 200";
+/* Intranet: webhook deliveries of the staff member's own agency. */
 static const char Q_DELIV[] =
 	"SELECT event, payment_code, url, DATE_FORMAT(attempted_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i:%s'),"
 	" COALESCE(http_status, 0), COALESCE(error, '') FROM pay_webhook_delivery"
@@ -118,11 +135,6 @@ static int table(request *r, const char *sql, int ncols, const char *tmpl)
 		for (int k = 0; k < ncols; k++)
 			hsetf(r, db_col(s, k, NULL) ? db_col(s, k, NULL) : "", "Rows.%d.c%d", i, k);
 	return render(r, tmpl);
-}
-
-int h_admin_flagged(request *r)
-{
-	return table(r, Q_FLAGGED, 5, "admin_flagged.cs");
 }
 
 int h_admin_deliveries(request *r)
@@ -150,6 +162,13 @@ static int sweep(db *d)
 	return n < 0 ? n : n + moved;
 }
 
+static int refunds(db *d)
+{
+	if (!cfg.tmn_code)
+		pay_conf_load();
+	return job_refunds(d);
+}
+
 static int webhooks(db *d)
 {
 	if (!cfg.tmn_code)
@@ -165,6 +184,7 @@ int main(int argc, char **argv)
 	static const job jobs[] = {
 		{.name = "sweeper", .run = sweep, .idle_ms = 5000},
 		{.name = "webhooks", .run = webhooks, .idle_ms = 1000},
+		{.name = "refunds", .run = refunds, .idle_ms = 2000},
 		{NULL},
 	};
 	static const app payment_app = {

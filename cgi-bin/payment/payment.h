@@ -80,9 +80,17 @@ int spool_write(const char *kind, const char *addr, const char *raw,
 		const char *txn_ref, const char *rsp);
 int spool_load(db *d);
 
+/* The agency's webhook event (outbox, in the caller's transaction); 0 when
+ * the agency has no endpoint.  extra: a JSON fragment ",\"k\":…" added to
+ * data, or NULL. */
+int pay_webhook(db *d, const char *type, const char *agency, const char *code,
+		const char *reference, long long total, const char *status,
+		const char *series, long long number, const char *extra);
+
 /* Jobs */
 int job_sweep(db *d);
 int job_webhooks(db *d);
+int job_refunds(db *d);
 
 /* Handlers */
 int h_pay_home(request *r);
@@ -98,6 +106,7 @@ int h_api_create(request *r);
 int h_api_get(request *r);
 int h_api_cancel(request *r);
 int h_admin_flagged(request *r);
+int h_admin_refund_retry(request *r);
 int h_admin_deliveries(request *r);
 int h_pay_health(request *r);
 

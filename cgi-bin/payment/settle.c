@@ -121,9 +121,9 @@ typedef struct settle_arg {
 static const char *const src_names[] = {"ipn", "return", "querydr", "sweeper"};
 
 /* The webhook event, also what GET /payment/api/obligations/{code} shows. */
-static int webhook(db *d, const char *type, const char *agency, const char *code,
-		   const char *reference, long long total, const char *status,
-		   const char *series, long long number)
+int pay_webhook(db *d, const char *type, const char *agency, const char *code,
+		const char *reference, long long total, const char *status,
+		const char *series, long long number, const char *extra)
 {
 	db_stmt *s = S(d, Q_HOOK);
 	if (db_query(s, "s", agency) < 0)
@@ -161,6 +161,8 @@ static int webhook(db *d, const char *type, const char *agency, const char *code
 		json_cstr(&p, series);
 		buf_printf(&p, ",\"number\":%lld}", number);
 	}
+	if (extra)
+		buf_puts(&p, extra);
 	buf_puts(&p, "}}");
 	int rc = outbox_put(d, "webhook", code, url, p.p);
 	buf_free(&p);
@@ -311,7 +313,8 @@ static int settle_tx(db *d, void *argp)
 		return DB_TX_FAILED;
 	char series_name[170];
 	snprintf(series_name, sizeof series_name, "%s-%s", tpl, ser);
-	if (webhook(d, "obligation.paid", agency, code, ref, total, "paid", series_name, number) < 0)
+	if (pay_webhook(d, "obligation.paid", agency, code, ref, total, "paid", series_name, number,
+			NULL) < 0)
 		return DB_TX_FAILED;
 	if (*dossier) {
 		/* the submission area moves the dossier on from status 6 */
