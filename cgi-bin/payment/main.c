@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "obligation.h"
 #include "payment.h"
 #include "render.h"
 #include "server.h"
@@ -65,6 +66,31 @@ static const field_spec retry_form[] = {
 	{"ly_do", FT_TEXT, 500, 0, 0, NULL, NULL, "lý do gửi lại yêu cầu hoàn tiền (bắt buộc, tối đa 500 ký tự)"},
 	{NULL},
 };
+static int is_id_number(const char *v, size_t n)
+{
+	return n <= 20 && strspn(v, "0123456789") == n;
+}
+
+/* staff.c's enum F_* follows this order */
+static const field_spec staff_form[] = {
+	{"group", FT_ENUM, 0, 0, 0, obligation_group_names, NULL, "một nhóm khoản thu trong danh sách"},
+	{"reference", FT_TEXT, 100, 0, 0, NULL, NULL, "số tham chiếu, tối đa 100 ký tự"},
+	{"payer", FT_TEXT, 200, 0, 0, NULL, NULL, "họ tên người nộp, tối đa 200 ký tự"},
+	{"payer_id", FT_PATTERN, 20, 0, 0, NULL, is_id_number, "số giấy tờ: chữ số, tối đa 20"},
+	/* may be left empty: typed by staff.c when filled in */
+	{"due", FT_TEXT, 10, 0, 0, NULL, NULL, "hạn nộp, ngày có thật"},
+	{"line1", FT_TEXT, 255, 0, 0, NULL, NULL, "tên khoản, tối đa 255 ký tự"},
+	{"amount1", FT_TEXT, 30, 0, 0, NULL, NULL, "số tiền: đồng, số nguyên từ 1 đến 10^15"},
+	{"line2", FT_TEXT, 255, 0, 0, NULL, NULL, "tên khoản, tối đa 255 ký tự"},
+	{"amount2", FT_TEXT, 30, 0, 0, NULL, NULL, "số tiền: đồng, số nguyên từ 1 đến 10^15"},
+	{"line3", FT_TEXT, 255, 0, 0, NULL, NULL, "tên khoản, tối đa 255 ký tự"},
+	{"amount3", FT_TEXT, 30, 0, 0, NULL, NULL, "số tiền: đồng, số nguyên từ 1 đến 10^15"},
+	{NULL},
+};
+static const field_spec made_q[] = {
+	{"ma", FT_PATTERN, 12, 0, 0, NULL, is_paycode, "mã thanh toán 12 chữ số"},
+	{NULL},
+};
 static const field_spec verify_q[] = {
 	{"t", FT_TEXT, 64, 0, 0, NULL, NULL, "mã kiểm tra trên biên lai"},
 	{NULL},
@@ -105,6 +131,12 @@ static const route routes[] = {
 	 .pattern = "/payment/admin/flagged/{ref}/retry", .handler = h_admin_refund_retry,
 	 .captures = ref_cap, .form = retry_form, .sites = SITE_INTRANET,
 	 .auth = AUTH_STAFF, .roles = ROLE_LEADER | ROLE_ADMIN},
+	{.name = "admin_new", .methods = GET, .pattern = "/payment/admin/obligations/new",
+	 .handler = h_admin_new, .query = made_q, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_DESK | ROLE_LEADER},
+	{.name = "admin_create", .methods = HTTP_POST, .pattern = "/payment/admin/obligations",
+	 .handler = h_admin_create, .form = staff_form, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_DESK | ROLE_LEADER},
 	{.name = "admin_deliveries", .methods = GET, .pattern = "/payment/admin/deliveries",
 	 .handler = h_admin_deliveries, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
 	{.name = "health", .methods = GET, .pattern = "/payment/health", .handler = h_pay_health,

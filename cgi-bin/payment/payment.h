@@ -107,6 +107,8 @@ int h_api_get(request *r);
 int h_api_cancel(request *r);
 int h_admin_flagged(request *r);
 int h_admin_refund_retry(request *r);
+int h_admin_new(request *r);
+int h_admin_create(request *r);
 int h_admin_deliveries(request *r);
 int h_pay_health(request *r);
 

@@ -171,3 +171,58 @@ def test_flagged_page_and_audited_retry():
     assert rows == [[leader["login"], tp.AGENCY, ref, "Ngân hàng đã xác nhận giao dịch"]], rows
     # a second press finds nothing to retry
     assert intranet("POST", path, leader, {"csrf": csrf, "ly_do": "lần nữa"}, cookies).status == 409
+
+
+# --- staff create an obligation on the intranet ------------------------------
+
+def test_staff_create_obligation_audited():
+    tp.setup_agency()
+    desk = staff_session(tp.AGENCY, 1)
+    processor = staff_session(tp.AGENCY, 2)
+    assert intranet("GET", "/payment/admin/obligations/new", processor).status == 403
+    page = intranet("GET", "/payment/admin/obligations/new", desk)
+    assert page.status == 200 and 'name="group"' in page.text
+    cookies = "; ".join(v.split(";")[0] for k, v in page.headers if k.lower() == "set-cookie")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    ref = "QĐ %d/QĐ-XPHC" % (time.time_ns() % 10 ** 8)
+    good = {"csrf": csrf, "group": "phat_vphc", "reference": ref, "payer": "Phạm Văn Đức",
+            "payer_id": "001085000777", "due": "", "line1": "Phạt không đội mũ bảo hiểm",
+            "amount1": "400.000", "line2": "", "amount2": "", "line3": "", "amount3": ""}
+    n0 = tp.count_obligations()
+    audits0 = int(tp.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'payment_obligation_create'")[0][0])
+    # refused, each naming what is wrong, and nothing written
+    for change, field in (({"amount1": "1,5"}, "Số tiền khoản thứ 1"), ({"amount1": "0"}, "Số tiền khoản thứ 1"),
+                          ({"amount1": "1000000000000001"}, "Số tiền khoản thứ 1"),
+                          ({"line2": "Phí", "amount2": ""}, "Khoản thứ 2"),
+                          ({"payer": ""}, "họ tên người nộp"), ({"due": "2026-02-30"}, "Hạn nộp"),
+                          ({"group": "thue_dat"}, "group")):
+        r = intranet("POST", "/payment/admin/obligations", desk, dict(good, **change), cookies)
+        assert r.status == 400 and field in r.text, (change, r.status, r.text[:300])
+    assert intranet("POST", "/payment/admin/obligations", desk,
+                    dict(good, csrf="0" * 64), cookies).status == 403
+    assert intranet("POST", "/payment/admin/obligations", processor, good, cookies).status == 403
+    assert tp.count_obligations() == n0
+    # made, with its audit row, for the officer's own agency
+    r = intranet("POST", "/payment/admin/obligations", desk, good, cookies)
+    assert r.status == 303, (r.status, r.text[:300])
+    code = re.search(r"\?ma=(\d{12})$", r.header("Location")).group(1)
+    row = tp.sql("SELECT agency_code, source, total, reference, payer_id FROM obligation"
+                 " WHERE payment_code = '%s'" % code)
+    assert row == [[tp.AGENCY, "staff", "400000", ref, "001085000777"]], row
+    a = tp.sql("SELECT staff_login, subject FROM audit_log WHERE action = 'payment_obligation_create'"
+               " ORDER BY id DESC LIMIT 1")
+    assert a == [[desk["login"], code]], a
+    assert int(tp.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'payment_obligation_create'")[0][0]) == audits0 + 1
+    done = intranet("GET", r.header("Location"), desk)
+    assert "%s %s %s" % (code[:4], code[4:8], code[8:]) in done.text
+    pay = tp.get("/pay/" + code)
+    assert pay.status == 200 and "400.000" in pay.text
+
+
+def test_webhook_delivery_log_page():
+    tp.setup_agency()
+    leader = staff_session(tp.AGENCY, 4)
+    page = intranet("GET", "/payment/admin/deliveries", leader)
+    assert page.status == 200 and "Nhật ký gửi webhook" in page.text
+    # test_second_success_is_refunded_by_the_job delivered obligation.refunded
+    assert "obligation.refunded" in page.text and "200" in page.text
