@@ -50,6 +50,10 @@ typedef struct bank_result {
 	const char *card_type;
 	const char *pay_date;
 	int source;
+	/* an IPN: the callback as received, stored raw by settle() as the
+	 * first statement of its transaction, its answer by the last, so one
+	 * commit covers both (NULL: the caller stored it already) */
+	const char *raw, *addr;
 } bank_result;
 
 /* VNPay's IPN answer codes. */
@@ -61,7 +65,9 @@ typedef struct bank_result {
 #define RSP_OTHER "99"
 
 /* Settle; returns the RspCode to answer (RSP_OTHER when the database is
- * away, so the bank retries). */
+ * away, so the bank retries).  With b->raw set, the callback is stored in
+ * the same transaction, and on its own (autocommit, or the spool) when
+ * that transaction fails: stored either way before the answer. */
 const char *settle(db *d, const bank_result *b);
 
 /* Ask the bank about an attempt (querydr) and settle from a verified

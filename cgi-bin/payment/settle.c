@@ -247,31 +247,6 @@ static int settle_tx(db *d, void *argp)
 	    db_exec(S(d, Q_OBL_PAID), "ii", att, obl) != 1)
 		return DB_TX_FAILED;
 
-	/* The receipt: the series of the agency's current symbols for this
-	 * year (Vietnam's), its counter locked until we commit. */
-	time_t now = time(NULL) + 7 * 3600;
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	long long year = tm.tm_year + 1900;
-	if (db_exec(S(d, Q_SERIES_ENSURE), "is", year, agency) < 0)
-		return DB_TX_FAILED;
-	s = S(d, Q_SERIES_LOCK);
-	if (db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
-		return DB_TX_FAILED;
-	if (r == 0) {
-		fprintf(stderr, "payment: agency %s has no receipt setting\n", agency);
-		return 500;
-	}
-	long long series = db_col_int(s, 0, 0), number = db_col_int(s, 1, 0) + 1;
-	char unit[1021], tax[57], tpl[81], ser[81];
-	snprintf(unit, sizeof unit, "%s", db_col(s, 2, NULL));
-	snprintf(tax, sizeof tax, "%s", db_col(s, 3, NULL));
-	snprintf(tpl, sizeof tpl, "%s", db_col(s, 4, NULL));
-	snprintf(ser, sizeof ser, "%s", db_col(s, 5, NULL));
-	drain(s);
-	if (db_exec(S(d, Q_SERIES_BUMP), "ii", number, series) != 1)
-		return DB_TX_FAILED;
-
 	buf desc = BUF_INIT;
 	int g = obligation_group_parse(grp);
 	buf_printf(&desc, "%s: ", g >= 0 ? obligation_group_titles[g] : grp);
@@ -291,6 +266,44 @@ static int settle_tx(db *d, void *argp)
 		desc.p[desc.len] = '\0';
 		buf_puts(&desc, "…");
 	}
+	/* The hot rows (the day's counter, the series) are locked last, so
+	 * they are held for as short a time as the commit allows. */
+	if (db_exec(S(d, Q_DAILY), "ssi", agency, grp, total) < 0) {
+		buf_free(&desc);
+		return DB_TX_FAILED;
+	}
+	/* The receipt: the series of the agency's current symbols for this
+	 * year (Vietnam's), its counter locked until we commit. */
+	time_t now = time(NULL) + 7 * 3600;
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	long long year = tm.tm_year + 1900;
+	/* Locked first, created only when missing (once a year): INSERT
+	 * IGNORE on an existing row takes a shared lock, and two payments
+	 * holding it would deadlock on the way to FOR UPDATE. */
+	s = S(d, Q_SERIES_LOCK);
+	if (db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
+		goto failed;
+	if (r == 0) {
+		if (db_exec(S(d, Q_SERIES_ENSURE), "is", year, agency) < 0 ||
+		    db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
+			goto failed;
+	}
+	if (r == 0) {
+		fprintf(stderr, "payment: agency %s has no receipt setting\n", agency);
+		buf_free(&desc);
+		return 500;
+	}
+	long long series = db_col_int(s, 0, 0), number = db_col_int(s, 1, 0) + 1;
+	char unit[1021], tax[57], tpl[81], ser[81];
+	snprintf(unit, sizeof unit, "%s", db_col(s, 2, NULL));
+	snprintf(tax, sizeof tax, "%s", db_col(s, 3, NULL));
+	snprintf(tpl, sizeof tpl, "%s", db_col(s, 4, NULL));
+	snprintf(ser, sizeof ser, "%s", db_col(s, 5, NULL));
+	drain(s);
+	if (db_exec(S(d, Q_SERIES_BUMP), "ii", number, series) != 1)
+		goto failed;
+
 	char method[101], token[33];
 	snprintf(method, sizeof method, "Thanh toán trực tuyến qua VNPay%s%s%s",
 		 b->bank_code && *b->bank_code ? " (" : "",
@@ -308,8 +321,6 @@ static int settle_tx(db *d, void *argp)
 			       desc.p, total, method, token);
 	buf_free(&desc);
 	if (rc != 1)
-		return DB_TX_FAILED;
-	if (db_exec(S(d, Q_DAILY), "ssi", agency, grp, total) < 0)
 		return DB_TX_FAILED;
 	char series_name[170];
 	snprintf(series_name, sizeof series_name, "%s-%s", tpl, ser);
@@ -331,13 +342,46 @@ static int settle_tx(db *d, void *argp)
 	}
 	arg->rsp = RSP_OK;
 	return 0;
+failed:
+	buf_free(&desc);
+	return DB_TX_FAILED;
+}
+
+/* An IPN's raw callback first, its answer last, in the settle's own
+ * transaction (payment.h). */
+static int settle_ipn_tx(db *d, void *argp)
+{
+	settle_arg *arg = argp;
+	const bank_result *b = arg->b;
+	long long id = 0;
+	if (b->raw) {
+		if (db_exec(S(d, Q_CB_STORE), "ssss", "ipn", b->addr ? b->addr : "", b->raw,
+			    b->txn_ref) != 1)
+			return DB_TX_FAILED;
+		id = db_insert_id(S(d, Q_CB_STORE));
+	}
+	int rc = settle_tx(d, argp);
+	if (rc != 0)
+		return rc;
+	if (id > 0 && db_exec(S(d, Q_CB_RESULT), "si", arg->rsp, id) < 0)
+		return DB_TX_FAILED;
+	return 0;
 }
 
 const char *settle(db *d, const bank_result *b)
 {
 	settle_arg arg = {b, RSP_OTHER};
-	int rc = db_tx(d, settle_tx, &arg);
-	if (rc != 0)
-		return RSP_OTHER;	/* database away or failing: the bank retries */
-	return arg.rsp;
+	int rc = db_tx(d, settle_ipn_tx, &arg);
+	if (rc == 0)
+		return arg.rsp;
+	/* database away or failing: the bank retries; the callback is kept
+	 * all the same, in the table or, failing that, in the spool */
+	if (b->raw) {
+		long long id = callback_store(d, "ipn", b->addr, b->raw, b->txn_ref);
+		if (id > 0)
+			callback_result(d, id, RSP_OTHER);
+		else
+			spool_write("ipn", b->addr, b->raw, b->txn_ref, RSP_OTHER);
+	}
+	return RSP_OTHER;
 }
