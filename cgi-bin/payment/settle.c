@@ -55,6 +55,9 @@ static const char Q_CB_STORE[] =
 	"INSERT INTO callback_raw (gateway, kind, received_at, client_addr, raw, txn_ref)"
 	" VALUES ('vnpay', ?, UTC_TIMESTAMP(3), ?, ?, ?)";
 static const char Q_CB_RESULT[] = "UPDATE callback_raw SET result = ? WHERE id = ?";
+static const char Q_CB_STORE_DONE[] =
+	"INSERT INTO callback_raw (gateway, kind, received_at, client_addr, raw, txn_ref, result)"
+	" VALUES ('vnpay', 'ipn', UTC_TIMESTAMP(3), ?, ?, ?, ?)";
 
 long long callback_store(db *d, const char *kind, const char *addr,
 			 const char *raw, const char *txn_ref)
@@ -77,7 +80,9 @@ void callback_result(db *d, long long id, const char *rsp)
 static const char Q_LOCK[] =
 	"SELECT a.id, a.amount, a.state, o.id, o.status, o.agency_code, o.grp,"
 	" o.payment_code, o.reference, o.payer_name, o.payer_id, o.total,"
-	" o.dossier_code FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
+	" o.dossier_code, (SELECT GROUP_CONCAT(l.name ORDER BY l.line_no SEPARATOR '; ')"
+	" FROM obligation_line l WHERE l.obligation_id = o.id)"
+	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
 	" WHERE a.txn_ref = ? FOR UPDATE";
 static const char Q_ATT_PAID[] =
 	"UPDATE payment_attempt SET state = ?, refund_state = ?, response_code = ?,"
@@ -105,8 +110,6 @@ static const char Q_RECEIPT[] =
 	" unit_name, tax_code, template_symbol, series_symbol, payer_name, payer_id,"
 	" description, amount, method, issued_at, verify_token)"
 	" VALUES (?, ?, 'receipt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)";
-static const char Q_LINES[] =
-	"SELECT name FROM obligation_line WHERE obligation_id = ? ORDER BY line_no";
 static const char Q_DAILY[] =
 	"INSERT INTO pay_daily (day, agency_code, grp, paid_count, paid_amount)"
 	" VALUES (DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR), ?, ?, 1, ?)"
@@ -201,6 +204,11 @@ static int settle_tx(db *d, void *argp)
 	snprintf(payer_id, sizeof payer_id, "%s", pid ? pid : "");
 	const char *dc = db_col(s, 12, NULL);
 	snprintf(dossier, sizeof dossier, "%s", dc ? dc : "");
+	/* the lines' names, for the receipt's description (400 characters) */
+	char names[1601] = "";
+	const char *nm = db_col(s, 13, NULL);
+	if (nm)
+		snprintf(names, sizeof names, "%.*s", (int)utf8_prefix(nm, strlen(nm), 400), nm);
 	drain(s);
 
 	if (b->amount != amount) {
@@ -249,18 +257,8 @@ static int settle_tx(db *d, void *argp)
 
 	buf desc = BUF_INIT;
 	int g = obligation_group_parse(grp);
-	buf_printf(&desc, "%s: ", g >= 0 ? obligation_group_titles[g] : grp);
-	s = S(d, Q_LINES);
-	if (db_query(s, "i", obl) < 0) {
-		buf_free(&desc);
-		return DB_TX_FAILED;
-	}
-	for (int n = 0; db_fetch(s) > 0; n++) {
-		if (desc.len > 400)
-			continue;
-		buf_printf(&desc, "%s%s", n ? "; " : "", db_col(s, 0, NULL));
-	}
-	buf_printf(&desc, " (số tham chiếu %s)", ref);
+	buf_printf(&desc, "%s: %s (số tham chiếu %s)", g >= 0 ? obligation_group_titles[g] : grp,
+		   names, ref);
 	if (desc.len > 480) {	/* VARCHAR(500) counts characters */
 		desc.len = utf8_prefix(desc.p, desc.len, 480);
 		desc.p[desc.len] = '\0';
@@ -347,23 +345,19 @@ failed:
 	return DB_TX_FAILED;
 }
 
-/* An IPN's raw callback first, its answer last, in the settle's own
- * transaction (payment.h). */
+/* An IPN's raw callback and its answer, in the settle's own transaction
+ * (payment.h). */
 static int settle_ipn_tx(db *d, void *argp)
 {
 	settle_arg *arg = argp;
 	const bank_result *b = arg->b;
-	long long id = 0;
-	if (b->raw) {
-		if (db_exec(S(d, Q_CB_STORE), "ssss", "ipn", b->addr ? b->addr : "", b->raw,
-			    b->txn_ref) != 1)
-			return DB_TX_FAILED;
-		id = db_insert_id(S(d, Q_CB_STORE));
-	}
 	int rc = settle_tx(d, argp);
-	if (rc != 0)
+	if (rc != 0 || !b->raw)
 		return rc;
-	if (id > 0 && db_exec(S(d, Q_CB_RESULT), "si", arg->rsp, id) < 0)
+	/* inside the transaction the order is nobody's to see: written with
+	 * its answer, it is one statement instead of two */
+	if (db_exec(S(d, Q_CB_STORE_DONE), "ssss", b->addr ? b->addr : "", b->raw, b->txn_ref,
+		    arg->rsp) != 1)
 		return DB_TX_FAILED;
 	return 0;
 }
