@@ -35,7 +35,8 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all deps test-deps run stop test bench fuzz import clean unit status
 
-all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/payment $(BUILD)/bin/payment-admin $(BUILD)/bin/fcgi-minimal $(BUILD)/bin/db-raw
+all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/fcgi-minimal $(BUILD)/bin/db-raw \
+	$(BUILD)/bin/submission $(BUILD)/bin/submission-admin $(BUILD)/bin/payment $(BUILD)/bin/payment-admin
 
 deps:
 	@conf/deps.sh
@@ -75,6 +76,22 @@ $(BUILD)/bin/catalog: $(CATALOG_OBJ) $(BUILD)/libportal.a
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD)/bin/catalog-import: $(IMPORT_OBJ) $(BUILD)/libportal.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
+
+# The submission area; submission-admin is its command-line tool (staff accounts).
+SUBMISSION_SRC := $(filter-out cgi-bin/submission/admin.c,$(wildcard cgi-bin/submission/*.c))
+SUBMISSION_OBJ := $(patsubst cgi-bin/submission/%.c,$(BUILD)/submission/%.o,$(SUBMISSION_SRC))
+
+$(BUILD)/submission/%.o: cgi-bin/submission/%.c cgi-bin/submission/*.h lib/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) -I cgi-bin/submission -c $< -o $@
+
+$(BUILD)/bin/submission: $(SUBMISSION_OBJ) $(BUILD)/libportal.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
+
+$(BUILD)/bin/submission-admin: $(BUILD)/submission/admin.o $(BUILD)/libportal.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 

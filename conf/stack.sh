@@ -35,7 +35,7 @@ export PORTAL_PUBLIC_URL=${PORTAL_PUBLIC_URL:-http://$PORTAL_LISTEN:$PORTAL_PUBL
 AREAS=$(awk '!/^#/ && NF { if (!seen[$1]++) printf "%s ", $1 }' conf/areas.conf)
 # The home province's name for every area's layout, from the public data.
 export PORTAL_SITE_PROVINCE=${PORTAL_SITE_PROVINCE:-$(awk -F, -v c="$PORTAL_HOME_PROVINCE" \
-	'$1 == c { print $3 }' "$DATA/admin_units/2025-07-01/provinces.csv" 2>/dev/null)}
+	'$1 == c { print $2 }' "$DATA/admin_units/2025-07-01/provinces.csv" 2>/dev/null)}
 
 # The payment gateway: VNPay's payment page and JSON API.  Unset, they are
 # the bank sandbox's (conf/sandbox/vnpay_bank.py), which this script runs.
@@ -258,6 +258,7 @@ programs_start() {
 		PORTAL_SECRET=$(secret portal) \
 		PORTAL_VNPAY_HASH_SECRET=${PORTAL_VNPAY_HASH_SECRET:-$(secret vnpay_hash_secret)} \
 		PORTAL_APIKEY_MASTER=${PORTAL_APIKEY_MASTER:-$(secret apikey_master)} \
+		PORTAL_SYNC_URL=$SYNC_URL PORTAL_SYNC_SECRET=$SYNC_SECRET \
 		PORTAL_TEMPLATES=$ROOT/cgi-bin/$area/templates PORTAL_LIB_TEMPLATES=$ROOT/lib/templates \
 			setsid "$BIN/$area" --socket "$RUN/$area-$slot.sock" --procs "$procs" \
 			--pidfile "$RUN/$area-$slot.pid" --user "$user" \
@@ -340,6 +341,36 @@ wait_ready() {
 	die "the portal did not answer at $url: see $LOG/"
 }
 
+# The national portal's sync endpoint: the deployment's PORTAL_SYNC_URL, or
+# the local stand-in receiver (tests/sandbox/sync_receiver.py).
+sync_setup() {
+	SYNC_SECRET=${PORTAL_SYNC_SECRET:-$(secret sync)}
+	if [ -n "${PORTAL_SYNC_URL:-}" ]; then
+		SYNC_URL=$PORTAL_SYNC_URL
+		return
+	fi
+	SYNC_URL=http://$PORTAL_LISTEN:$PORTAL_SYNC_RECEIVER_PORT/sync
+	if ! pid_of "$RUN/sync-receiver.pid" "sync_receiver.py" >/dev/null; then
+		say "starting the stand-in sync receiver on :$PORTAL_SYNC_RECEIVER_PORT"
+		setsid /usr/bin/python3 "$ROOT/tests/sandbox/sync_receiver.py" --host "$PORTAL_LISTEN" \
+			--port "$PORTAL_SYNC_RECEIVER_PORT" --secret-file "$SECRETS/sync" \
+			--pid-file "$RUN/sync-receiver.pid" </dev/null >>"$LOG/sync-receiver.log" 2>&1 &
+		local i
+		for i in $(seq 1 50); do
+			pid_of "$RUN/sync-receiver.pid" "sync_receiver.py" >/dev/null && break
+			sleep 0.1
+		done
+	fi
+}
+
+# submission-admin with the submission area's database settings, e.g.
+#   echo "$PW" | conf/stack.sh admin staff-add --agency CODE --role desk --login NAME
+admin() {
+	db_env
+	PORTAL_DB_USER=portal_submission PORTAL_DB_PASSWORD=$(secret db_submission) \
+		"$BIN/submission-admin" "$@"
+}
+
 up() {
 	local a
 	for a in $AREAS; do
@@ -350,6 +381,7 @@ up() {
 	import_data
 	local user
 	user=$(nginx_user)
+	sync_setup
 	programs_start "$user"
 	nginx_start "$user"
 	programs_retire
@@ -358,12 +390,18 @@ up() {
 	cat <<URLS
 
 Cổng dịch vụ công is running:
-  public site      http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/
-  catalog          http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/catalog/
-  agency intranet  http://$PORTAL_LISTEN:$PORTAL_INTRANET_PORT/
-  pay an obligation http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/pay/
-  bank sandbox     http://$PORTAL_LISTEN:$PORTAL_BANK_SANDBOX_PORT/sandbox/transactions
-  logs             $LOG/
+  public site        http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/
+  catalog            http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/catalog/
+  register / sign in http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/account/register
+  my dossiers        http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/dossiers/
+  pay an obligation  http://$PORTAL_LISTEN:$PORTAL_PUBLIC_PORT/pay/
+  agency intranet    http://$PORTAL_LISTEN:$PORTAL_INTRANET_PORT/
+  one-stop desk      http://$PORTAL_LISTEN:$PORTAL_INTRANET_PORT/desk/
+  messages not sent  http://$PORTAL_LISTEN:$PORTAL_INTRANET_PORT/dev/outbox (development stack only)
+  bank sandbox       http://$PORTAL_LISTEN:$PORTAL_BANK_SANDBOX_PORT/sandbox/transactions
+  logs               $LOG/
+First staff account: conf/stack.sh admin staff-add --agency CODE --role admin --login NAME
+  (reads the password from standard input)
 Stop it with: make stop
 URLS
 }
@@ -384,6 +422,7 @@ down() {
 		stop_pidfile "$RUN/$area-b.pid" "$(want_area "$area")"
 		rm -f "$RUN/$area.pid" "$RUN/$area.slot" "$RUN/$area.next"
 	done
+	stop_pidfile "$RUN/sync-receiver.pid" "sync_receiver.py"
 	db_stop
 	say "stopped"
 }
@@ -407,5 +446,6 @@ down) down ;;
 import) db_start; db_migrate; import_data ;;
 db) db_start; db_migrate ;;
 status) status ;;
-*) die "usage: stack.sh up|down|import|db|status" ;;
+admin) shift; admin "$@" ;;
+*) die "usage: stack.sh up|down|import|db|status|admin" ;;
 esac

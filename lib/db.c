@@ -13,7 +13,7 @@
 
 #define MAX_PARAMS 48
 #define MAX_COLS 48
-#define MAX_STMTS 64
+#define MAX_STMTS 256   /* an area with many pages prepares ~100 over its life */
 
 struct db_stmt {
 	db *d;

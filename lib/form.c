@@ -220,6 +220,21 @@ int field_check(arena *a, const field_spec *sp, const char *v, size_t n,
 	return fail(a, err, sp->name, "không hợp lệ", NULL);
 }
 
+void form_drop_empty(kvlist *in, const field_spec *specs)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < in->n; i++) {
+		const kv *p = &in->items[i];
+		int drop = 0;
+		for (size_t j = 0; p->vlen == 0 && specs && specs[j].name; j++)
+			if (strcmp(specs[j].name, p->name) == 0)
+				drop = specs[j].type != FT_TEXT && specs[j].type != FT_LINE;
+		if (!drop)
+			in->items[k++] = *p;
+	}
+	in->n = k;
+}
+
 int form_validate(arena *a, const kvlist *in, const field_spec *specs,
 		  field_value **out, form_error *err)
 {

@@ -77,6 +77,14 @@ typedef struct upload {
 int form_validate(arena *a, const kvlist *in, const field_spec *specs,
 		  field_value **out, form_error *err);
 
+/* A browser posts every control of a form, filled in or not: an empty
+ * date box, a select left at its "— không —" option.  For POST bodies an
+ * empty value of a non-text field (number, date, money, choice, pattern)
+ * means "not given", so this drops such pairs before form_validate(); an
+ * empty query parameter (?page=) stays an error.  Unknown names are kept
+ * for form_validate() to refuse. */
+void form_drop_empty(kvlist *in, const field_spec *specs);
+
 /* A client-supplied name made safe to show: valid UTF-8, at most 40
  * characters, no control characters. */
 const char *field_name_shown(arena *a, const char *name, size_t n);

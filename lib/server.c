@@ -301,6 +301,7 @@ static int read_post(request *r, const char *body, size_t blen, const char *cont
 			return bad(r, 403, "csrf",
 				   "Biểu mẫu đã hết hạn hoặc không phải từ trang này. Hãy tải lại trang rồi gửi lại.");
 	}
+	form_drop_empty(&r->form_pairs, rt->form);
 	if (form_validate(r->a, &r->form_pairs, rt->form, &r->form, &r->error) < 0)
 		return 400;
 	return 0;

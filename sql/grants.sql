@@ -51,6 +51,43 @@ GRANT INSERT, UPDATE, DELETE ON `@DB@`.procedure_result TO 'portal_import'@'loca
 GRANT INSERT, UPDATE, DELETE ON `@DB@`.procedure_legal TO 'portal_import'@'localhost';
 GRANT INSERT, UPDATE ON `@DB@`.catalog_meta TO 'portal_import'@'localhost';
 
+-- The submission area: accounts, sessions, dossiers and their documents,
+-- events, ratings, counters and its outbox messages; it reads the catalog's
+-- tables to build the filing form.  It writes an obligation (owned by the
+-- payment area) through lib/obligation.h; those grants are the payment
+-- area's to give, next to its tables.
+CREATE USER IF NOT EXISTS 'portal_submission'@'localhost' IDENTIFIED BY '@SUBMISSION_PASSWORD@';
+ALTER USER 'portal_submission'@'localhost' IDENTIFIED BY '@SUBMISSION_PASSWORD@';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'portal_submission'@'localhost';
+GRANT SELECT ON `@DB@`.province TO 'portal_submission'@'localhost';
+GRANT SELECT ON `@DB@`.agency TO 'portal_submission'@'localhost';
+GRANT SELECT ON `@DB@`.`procedure` TO 'portal_submission'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_channel TO 'portal_submission'@'localhost';
+GRANT SELECT ON `@DB@`.procedure_document TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.citizen TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.staff TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.session TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT, DELETE ON `@DB@`.attempt TO 'portal_submission'@'localhost';
+GRANT INSERT ON `@DB@`.audit_log TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.outbox TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.dossier_seq TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.dossier TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT ON `@DB@`.document_blob TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT ON `@DB@`.dossier_document TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT ON `@DB@`.dossier_event TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT ON `@DB@`.rating TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.otp_code TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.sub_daily TO 'portal_submission'@'localhost';
+GRANT SELECT ON `@DB@`.holiday TO 'portal_submission'@'localhost';
+GRANT SELECT ON `@DB@`.holiday_year TO 'portal_submission'@'localhost';
+-- It writes an obligation when a dossier reaches status 6 (lib/obligation.h):
+-- the payment area's tables, only what that call needs, and reads the
+-- obligation's status for the dossier page.
+GRANT SELECT ON `@DB@`.pay_beneficiary TO 'portal_submission'@'localhost';
+GRANT SELECT ON `@DB@`.pay_receipt_setting TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT ON `@DB@`.obligation TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT ON `@DB@`.obligation_line TO 'portal_submission'@'localhost';
+
 -- The payment area (sql/005_payment.sql).  Receipts and raw callbacks are
 -- INSERT-only for every program: never edited, never deleted.
 CREATE USER IF NOT EXISTS 'portal_payment'@'localhost' IDENTIFIED BY '@PAYMENT_PASSWORD@';

@@ -21,6 +21,8 @@ export PORTAL_PAYMENT_PROCS=2
 # The bank sandbox of the test stack, and a bank that retries fast.
 export PORTAL_BANK_SANDBOX_PORT=${PORTAL_TEST_BANK_SANDBOX_PORT:-$((PORTAL_PUBLIC_PORT + 10))}
 export SANDBOX_IPN_RETRY_SECONDS=${SANDBOX_IPN_RETRY_SECONDS:-1}
+# The stand-in national-portal receiver of the test stack.
+export PORTAL_SYNC_RECEIVER_PORT=${PORTAL_TEST_SYNC_PORT:-$((PORTAL_PUBLIC_PORT + 11))}
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32
@@ -96,6 +98,8 @@ integration() {
 		tests/integration/test_pages.py \
 		tests/integration/test_bad_input.py tests/integration/test_limits.py \
 		tests/integration/test_resilience.py tests/integration/test_payment.py \
+		tests/integration/test_submission.py tests/integration/test_submission_pay.py \
+		tests/integration/test_submission_load.py \
 		tests/integration/test_payment_refund.py tests/integration/test_payment_faults.py
 }
 
@@ -103,6 +107,14 @@ browser() {
 	tests/browser/install.sh &&
 		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT SHOT_DIR=$ABS_VAR/screenshots \
 			node tests/browser/run.mjs
+}
+
+# The submission walk at 360 px (register, file, desk, supplement, result,
+# rating): a suite of its own so each keeps its own summary line.
+browser_submission() {
+	tests/browser/install.sh &&
+		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT INTRANET_URL=http://127.0.0.1:$PORTAL_INTRANET_PORT \
+			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/submission.mjs
 }
 
 # The payment walk through the bank sandbox, at 360 px with JavaScript off.
@@ -151,6 +163,7 @@ pass() {
 			run_suite "db-$label" unit_tests "$build" dbtests
 		run_suite "integration-$label" integration
 		[ "$label" = plain ] && run_suite "browser" browser
+		[ "$label" = plain ] && run_suite "browser-submission" browser_submission
 		[ "$label" = plain ] && run_suite "browser-payment" browser_payment
 	else
 		FAILED=$((FAILED + 1))

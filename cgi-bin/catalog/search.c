@@ -664,7 +664,7 @@ static void plan_word(qplan *pl, const search_index *x, const char *w, const cha
 		}
 	for (int i = 0; i < nbest; i++)
 		if (add_alt(pl, c, x, best[i].w, 0.8f, 1, a) && !split && i == 0)
-			c->shown = shown_of(x, best[i].w);
+			c->shown = arena_strdup(a, shown_of(x, best[i].w));  /* best[] is on the stack */
 	c->from_fix = c->nalt > 0;
 }
 

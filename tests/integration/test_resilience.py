@@ -79,46 +79,59 @@ def test_pages_keep_their_pace_while_mariadb_hangs():
     # A stopped database (or a network partition) holds connections open
     # and never answers. Pages are served from memory meanwhile, each in
     # its usual time, and nothing needs a restart when it wakes up.
+    # "Usual" is measured first, in the same run, with the database awake:
+    # a slow (sanitizer) build or a busy machine moves both alike.
     import signal
     import threading
     paths = ["/catalog/procedures/1.001193", "/catalog/api/procedures?q=ket+hon",
              "/catalog/agencies/", "/", "/catalog/procedures/1.000894/guide"]
-    times, statuses, stop = [], [], threading.Event()
 
-    def load(k):
-        i = 0
-        while not stop.is_set():
-            # fresh queries too, so not every answer comes from the page cache
-            path = paths[i % len(paths)] if i % 2 else f"/catalog/search?q=thu+tuc+{k}x{i}"
-            t0 = time.monotonic()
-            try:
-                status = get(path, timeout=30).status
-            except Exception as e:  # a timeout is a failure, not a crash of the test
-                status = repr(e)
-            times.append(time.monotonic() - t0)
-            statuses.append(status)
-            i += 1
-            time.sleep(0.02)
+    def measure(seconds):
+        times, statuses, stop = [], [], threading.Event()
 
-    pid = mariadb_pid()
-    threads = [threading.Thread(target=load, args=(k,)) for k in range(3)]
-    os.kill(pid, signal.SIGSTOP)
-    try:
+        def load(k):
+            i = 0
+            while not stop.is_set():
+                # fresh queries too, so not every answer comes from the page cache
+                path = paths[i % len(paths)] if i % 2 else f"/catalog/search?q=thu+tuc+{k}x{i}"
+                t0 = time.monotonic()
+                try:
+                    status = get(path, timeout=30).status
+                except Exception as e:  # a timeout is a failure, not a crash of the test
+                    status = repr(e)
+                times.append(time.monotonic() - t0)
+                statuses.append(status)
+                i += 1
+                time.sleep(0.02)
+
+        threads = [threading.Thread(target=load, args=(k,)) for k in range(3)]
         for t in threads:
             t.start()
-        time.sleep(20)
-    finally:
+        time.sleep(seconds)
         stop.set()
-        os.kill(pid, signal.SIGCONT)
         for t in threads:
             t.join()
-    print(f"  {len(times)} requests while stopped, slowest {max(times):.3f}s")
-    assert len(statuses) > 100, len(statuses)
-    assert set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
-    times.sort()
+        return sorted(times), statuses
+
+    awake_times, awake = measure(6)
+    assert set(awake) == {200}, awake
+    pid = mariadb_pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        times, statuses = measure(18)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    rate_awake, rate = len(awake) / 6, len(statuses) / 18
+    p99_awake = awake_times[int(len(awake_times) * 0.99)]
     p99 = times[int(len(times) * 0.99)]
-    assert times[-1] < 1.5, f"slowest {times[-1]:.2f}s, p99 {p99:.3f}s over {len(times)} requests"
-    assert p99 < 0.5, f"p99 {p99:.3f}s"
+    print(f"  awake: {rate_awake:.1f} req/s, p99 {p99_awake:.3f}s; "
+          f"database stopped: {rate:.1f} req/s, p99 {p99:.3f}s, slowest {times[-1]:.3f}s")
+    assert set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
+    # the same pace as with the database awake; a page that waited on the
+    # database would take its 5 s timeout (or the old 30 s)
+    assert rate >= 0.5 * rate_awake, (rate, rate_awake)
+    assert p99 <= max(3 * p99_awake, 0.25), (p99, p99_awake)
+    assert times[-1] < max(1.5, 5 * awake_times[-1]), (times[-1], awake_times[-1])
     # Awake again: serving, and an import is still picked up (the next
     # tests import), with no restart.
     assert wait_until(lambda: get("/catalog/health").status == 200, 10)
@@ -235,8 +248,18 @@ def test_agency_codes_survive_a_removed_commune():
 
 
 def catalog_state():
-    h = get("/catalog/health").json()
-    return h["version"], h["procedures"], get("/catalog/api/procedures/1.001193").text
+    """What the catalog serves, once every worker serves the same: after an
+    import each loads the new version on its next request (seconds under
+    ASan), so one read could meet a worker still on the old one."""
+    def one():
+        h = get("/catalog/health").json()
+        return h["version"], h["procedures"], get("/catalog/api/procedures/1.001193").text
+    end = time.time() + 60
+    while True:
+        seen = [one() for _ in range(6)]
+        if all(x == seen[0] for x in seen) or time.time() > end:
+            return seen[0]
+        time.sleep(0.5)
 
 
 def record_lines(text):

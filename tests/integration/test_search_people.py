@@ -9,6 +9,7 @@ ask on the Q&A pages of public-service portals and forums, not from the
 dictionary's lines: many use words, orders and slips the dictionary does
 not hold, to test the general mechanisms (filler, idf, corrections).
 """
+import re
 import urllib.parse
 
 from harness import INTRANET_PORT, api_search, codes, get, q, request, wait_until
@@ -387,8 +388,22 @@ def _nonsense():
     return " ".join("".join(rng.choice("qxzjwv") for _ in range(7)) for _ in range(2))
 
 
+_desk = []
+
+
+def _staff():
+    """A leader of the home province's office, signed in on the intranet
+    (the dictionary page is staff's: administrators and leaders)."""
+    if not _desk:
+        from test_submission import staff  # the one way tests sign staff in
+        page = get("/catalog/agencies/").text
+        code = re.search(r'/catalog/agencies/([0-9.]+\.H\d\d)"', page).group(1)
+        _desk.append(staff(code, "leader"))
+    return _desk[0]
+
+
 def _misses_page():
-    return get("/catalog/admin/search-misses", port=INTRANET_PORT)
+    return _staff().get("/catalog/admin/search-misses")
 
 
 def test_misses_are_counted_words_only_and_staff_can_map_them():
@@ -404,18 +419,24 @@ def test_misses_are_counted_words_only_and_staff_can_map_them():
     page = _misses_page().text
     assert "0912345678" not in page     # numbers are never kept
     assert get("/catalog/admin/search-misses").status == 404  # intranet only
+    # signed out, or without the form's token: nothing changes
+    r = get("/catalog/admin/search-misses", port=INTRANET_PORT)
+    assert r.status == 303 and r.header("Location").startswith("/desk/login"), r.status
+    s = _staff()
+    entry = {"phrase": words, "expansion": "đăng ký khai sinh", "kind": "tu",
+             "reason": "thử nghiệm tự động"}
+    assert s.post("/catalog/admin/search-misses", entry, csrf=False).status == 403
+    assert api_search(words)["total"] == 0
     # staff add a mapping: the next search uses it, no restart
-    body = urllib.parse.urlencode({"phrase": words, "expansion": "đăng ký khai sinh",
-                                   "kind": "tu", "reason": "thử nghiệm tự động"}).encode()
-    r = request("POST", "/catalog/admin/search-misses", body=body, port=INTRANET_PORT,
-                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = s.post("/catalog/admin/search-misses", entry)
     assert r.status == 200 and "Đã thêm" in r.text, r.body[:300]
+    from test_payment import sql  # the audit row came with the entry
+    assert sql(f"SELECT COUNT(*) FROM audit_log WHERE action = 'search_synonym_add' "
+               f"AND subject = '{words}'") == [["1"]]
     for _ in range(4):  # every worker, at once
         res = api_search(words, limit=3)
         assert "1.001193" in codes(res), res
         assert res["understood_as"] == "đăng ký khai sinh"
     # a refused entry says why, next to the form
-    bad = urllib.parse.urlencode({"phrase": "!!!", "expansion": "x", "kind": "tu", "reason": "x"}).encode()
-    r = request("POST", "/catalog/admin/search-misses", body=bad, port=INTRANET_PORT,
-                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = s.post("/catalog/admin/search-misses", {"phrase": "!!!", "expansion": "x", "kind": "tu", "reason": "x"})
     assert r.status == 400 and "Chưa thêm được" in r.text

@@ -183,8 +183,10 @@ static int send_upload(const char *parts, request *r)
 #define FILEPART(name, content) \
 	"--BB\r\nContent-Disposition: form-data; name=\"" name "\"; filename=\"x\"\r\n" \
 	"Content-Type: application/pdf\r\n\r\n" content "\r\n"
-#define PDF "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
-#define PNG "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x00IEND\xae" "B`\x82"
+/* a minimal PDF whose cross-reference table is right */
+#define PDF "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n110\n%%EOF"
+/* a real 1x1 greyscale PNG, CRCs and all (made with Python's zlib) */
+#define PNG "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00\x3a\x7e\x9b\x55\x00\x00\x00\x0a\x49\x44\x41\x54\x78\x9c\x63\x60\x00\x00\x00\x02\x00\x01\x48\xaf\xa4\x71\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82"
 
 static void multipart_files(void **state)
 {

@@ -274,6 +274,32 @@ static void test_int(void **state)
 	BAD("delta=-", "delta", NULL);
 }
 
+/* A POST form's empty non-text controls are "not given"; empty text stays,
+ * unknown names stay for form_validate() to refuse. */
+static void test_drop_empty(void **state)
+{
+	arena *a = *state;
+	kvlist l;
+	const char *bad;
+	field_value *v;
+	form_error err;
+	const char *body = "q=&page=&sort=&delta=3&nope=";
+
+	assert_int_equal(form_parse(a, body, strlen(body), 32, &l, &bad), URL_OK);
+	form_drop_empty(&l, specs);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.items[0].name, "q");
+	assert_string_equal(l.items[1].name, "delta");
+	assert_string_equal(l.items[2].name, "nope");
+	memset(&err, 0, sizeof err);
+	assert_int_equal(form_validate(a, &l, specs, &v, &err), -1);
+	assert_error(&err, "nope", NULL);
+	l.n = 2;
+	assert_int_equal(form_validate(a, &l, specs, &v, &err), 0);
+	assert_null(v[F_PAGE].s);
+	assert_int_equal(v[F_DELTA].i, 3);
+}
+
 static void test_int_limits(void **state)
 {
 	arena *a = *state;
@@ -485,6 +511,7 @@ int main(void)
 		T(test_text),
 		T(test_line),
 		T(test_int),
+		T(test_drop_empty),
 		T(test_int_limits),
 		T(test_int_respects_length),
 		T(test_enum),

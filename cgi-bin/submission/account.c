@@ -1,0 +1,421 @@
+/*
+ * account.c - citizens' accounts: register with a phone number or an
+ * e-mail address (one field), confirm it with a one-time code, log in and
+ * out.  Codes go out through the notifications outbox.
+ *
+ * Limits: a one-time code is 6 digits, valid 5 minutes, 5 tries, stored as
+ * an HMAC; at most 5 failed logins or codes per account and per client
+ * address in 15 minutes (lib/limit.h), and at most 5 codes sent per
+ * contact in 15 minutes, with a plain message saying when to try again.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "conf.h"
+#include "crypto.h"
+#include "limit.h"
+#include "render.h"
+#include "server.h"
+#include "session.h"
+#include "submission.h"
+#include "url.h"
+
+#define WINDOW 900
+#define MAX_FAILS 5
+#define OTP_TRIES 5
+
+/* 0912 345 678, +84 912 345 678 → 0912345678; e-mail lower-cased.
+ * NULL when it is neither. */
+static const char *contact_normalise(arena *a, const char *in, const char **kind)
+{
+	if (strchr(in, '@')) {
+		size_t n = strlen(in);
+		const char *at = strchr(in, '@');
+		if (n > 254 || at == in || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+		    at[1] == '.' || in[n - 1] == '.')
+			return NULL;
+		char *out = arena_strdup(a, in);
+		for (char *p = out; *p; p++) {
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+			else if ((unsigned char)*p <= ' ')
+				return NULL;
+		}
+		*kind = "email";
+		return out;
+	}
+	char digits[16];
+	size_t o = 0;
+	const char *p = in;
+	if (*p == '+')
+		p++;
+	for (; *p; p++) {
+		if (*p == ' ' || *p == '.' || *p == '-')
+			continue;
+		if (*p < '0' || *p > '9' || o >= sizeof digits - 1)
+			return NULL;
+		digits[o++] = *p;
+	}
+	digits[o] = '\0';
+	const char *d = digits;
+	if (o == 11 && strncmp(d, "84", 2) == 0)
+		return *kind = "phone", arena_printf(a, "0%s", d + 2);
+	if (o == 10 && d[0] == '0' && d[1] != '0')
+		return *kind = "phone", arena_strdup(a, d);
+	return NULL;
+}
+
+static void otp_mac(const char *contact, const char *code, char out[65])
+{
+	const char *key = conf_str("PORTAL_SECRET", "");
+	char msg[300];
+	int n = snprintf(msg, sizeof msg, "otp:%s:%s", contact, code);
+	hmac_sha256_hex(key, strlen(key), msg, n > 0 ? (size_t)n : 0, out);
+}
+
+static int wait_message(request *r, int seconds)
+{
+	int min = (seconds + 59) / 60;
+	r->error_detail = arena_printf(r->a, "Bạn đã thử sai quá nhiều lần. Hãy thử lại sau %d phút.",
+				       min < 1 ? 1 : min);
+	http_header(r, "Retry-After", arena_printf(r->a, "%d", seconds > 0 ? seconds : 60));
+	return 429;
+}
+
+static int field_error(request *r, int status, const char *field, const char *msg)
+{
+	r->error.field = field;
+	r->error.message = arena_printf(r->a, "%s (trường “%s”)", msg, field);
+	return status;
+}
+
+/* --- register --------------------------------------------------------------- */
+
+int h_register_form(request *r)
+{
+	hset(r, "Page.title", "Đăng ký tài khoản");
+	return render(r, "register.cs");
+}
+
+typedef struct reg {
+	request *r;
+	const char *contact, *kind, *name, *hash, *code;
+} reg;
+
+static int register_tx(db *d, void *arg)
+{
+	reg *g = arg;
+	request *r = g->r;
+	db_stmt *s = STMT(d, "SELECT id, verified_at IS NOT NULL FROM citizen WHERE contact = ? FOR UPDATE");
+	if (db_query(s, "s", g->contact) != 0)
+		return DB_TX_FAILED;
+	long long id = 0, verified = 0;
+	if (db_fetch(s) == 1) {
+		id = db_col_int(s, 0, 0);
+		verified = db_col_int(s, 1, 0);
+	}
+	while (db_fetch(s) == 1)
+		;
+	if (verified)
+		return field_error(r, 409, "contact",
+				   "Số điện thoại hoặc thư điện tử này đã có tài khoản. Hãy đăng nhập.");
+	if (id) {
+		db_stmt *u = STMT(d, "UPDATE citizen SET name = ?, password_hash = ? WHERE id = ?");
+		if (db_exec(u, "ssi", g->name, g->hash, id) < 0)
+			return DB_TX_FAILED;
+	} else {
+		db_stmt *i = STMT(d, "INSERT INTO citizen (contact, contact_kind, name, password_hash, "
+				     "created_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP())");
+		if (db_exec(i, "ssss", g->contact, g->kind, g->name, g->hash) < 0)
+			return DB_TX_FAILED;
+	}
+	char mac[65];
+	otp_mac(g->contact, g->code, mac);
+	db_stmt *o = STMT(d, "INSERT INTO otp_code (contact, purpose, code_hash, expires_at, created_at) "
+			     "VALUES (?, 'register', ?, UTC_TIMESTAMP(3) + INTERVAL 5 MINUTE, UTC_TIMESTAMP(3))");
+	if (db_exec(o, "ss", g->contact, mac) < 0)
+		return DB_TX_FAILED;
+	if (notify_put(d, r->a, g->contact, "Mã xác nhận đăng ký",
+		       arena_printf(r->a, "Mã xác nhận của bạn là %s, dùng trong 5 phút. "
+				    "Không đưa mã này cho ai.", g->code)) < 0)
+		return DB_TX_FAILED;
+	return 0;
+}
+
+enum { RF_CONTACT, RF_NAME, RF_PASSWORD };
+
+int h_register(request *r)
+{
+	db *d = server_db();
+	reg g = { .r = r };
+	const char *contact = r->form[RF_CONTACT].s, *name = r->form[RF_NAME].s,
+		   *pw = r->form[RF_PASSWORD].s;
+	if (!contact || !*contact)
+		return field_error(r, 422, "contact", "Cần số điện thoại hoặc địa chỉ thư điện tử.");
+	g.contact = contact_normalise(r->a, contact, &g.kind);
+	if (!g.contact)
+		return field_error(r, 422, "contact",
+				   "Số điện thoại (10 số, ví dụ 0912345678) hoặc thư điện tử không đúng.");
+	if (!name || !*name)
+		return field_error(r, 422, "name", "Cần họ và tên.");
+	if (!pw || strlen(pw) < 8)
+		return field_error(r, 422, "password", "Mật khẩu cần ít nhất 8 ký tự.");
+	int sent = limit_count(d, "otp_send", g.contact, WINDOW);
+	if (sent < 0)
+		return 503;
+	if (sent >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, "otp_send", g.contact, WINDOW));
+	g.name = name;
+	g.hash = password_hash(r->a, pw);
+	g.code = arena_printf(r->a, "%06lld", crypto_uniform(1000000));
+	if (!g.hash)
+		return 503;
+	int rc = db_tx(d, register_tx, &g);
+	if (rc)
+		return rc;
+	limit_add(d, "otp_send", g.contact);
+	return http_redirect(r, arena_printf(r->a, "/account/verify?contact=%s",
+					     url_encode(r->a, g.contact)));
+}
+
+/* --- verify ----------------------------------------------------------------- */
+
+int h_verify_form(request *r)
+{
+	hset(r, "Page.title", "Nhập mã xác nhận");
+	const char *c = r->query ? r->query[0].s : NULL;
+	if (c)
+		hset(r, "Form.contact", c);
+	return render(r, "verify.cs");
+}
+
+typedef struct ver {
+	request *r;
+	const char *contact, *code;
+	long long citizen;
+	int outcome;        /* 0 ok, 1 wrong, 2 expired/none, 3 too many */
+	int left;
+} ver;
+
+static int verify_tx(db *d, void *arg)
+{
+	ver *v = arg;
+	v->outcome = 2;
+	db_stmt *s = STMT(d, "SELECT id, code_hash, tries, expires_at > UTC_TIMESTAMP(3), used_at IS NULL "
+			     "FROM otp_code WHERE contact = ? AND purpose = 'register' "
+			     "ORDER BY id DESC LIMIT 1 FOR UPDATE");
+	if (db_query(s, "s", v->contact) != 0)
+		return DB_TX_FAILED;
+	long long id = 0, tries = 0, live = 0, unused = 0;
+	char stored[65] = "";
+	if (db_fetch(s) == 1) {
+		id = db_col_int(s, 0, 0);
+		const char *h = db_col(s, 1, NULL);
+		snprintf(stored, sizeof stored, "%s", h ? h : "");
+		tries = db_col_int(s, 2, 0);
+		live = db_col_int(s, 3, 0);
+		unused = db_col_int(s, 4, 0);
+	}
+	while (db_fetch(s) == 1)
+		;
+	if (!id || !live || !unused)
+		return 0;
+	if (tries >= OTP_TRIES) {
+		v->outcome = 3;
+		return 0;
+	}
+	char mac[65];
+	otp_mac(v->contact, v->code, mac);
+	if (!crypto_eq(mac, stored)) {
+		db_stmt *u = STMT(d, "UPDATE otp_code SET tries = tries + 1 WHERE id = ?");
+		if (db_exec(u, "i", id) < 0)
+			return DB_TX_FAILED;
+		v->outcome = 1;
+		v->left = (int)(OTP_TRIES - tries - 1);
+		return 0;
+	}
+	db_stmt *u = STMT(d, "UPDATE otp_code SET used_at = UTC_TIMESTAMP(3) WHERE id = ?");
+	db_stmt *c = STMT(d, "UPDATE citizen SET verified_at = UTC_TIMESTAMP() WHERE contact = ?");
+	db_stmt *q = STMT(d, "SELECT id FROM citizen WHERE contact = ?");
+	if (db_exec(u, "i", id) < 0 || db_exec(c, "s", v->contact) < 0 || db_query(q, "s", v->contact))
+		return DB_TX_FAILED;
+	if (db_fetch(q) == 1)
+		v->citizen = db_col_int(q, 0, 0);
+	while (db_fetch(q) == 1)
+		;
+	v->outcome = v->citizen ? 0 : 2;
+	return 0;
+}
+
+enum { VF_CONTACT, VF_CODE };
+
+int h_verify(request *r)
+{
+	db *d = server_db();
+	const char *kind;
+	const char *contact = r->form[VF_CONTACT].s, *code = r->form[VF_CODE].s;
+	if (!contact || !(contact = contact_normalise(r->a, contact, &kind)))
+		return field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
+	if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6)
+		return field_error(r, 422, "code", "Mã xác nhận gồm 6 chữ số.");
+	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	int n1 = limit_count(d, "otp", contact, WINDOW), n2 = limit_count(d, "otp", addr, WINDOW);
+	if (n1 < 0 || n2 < 0)
+		return 503;
+	if (n1 >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, "otp", contact, WINDOW));
+	if (n2 >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, "otp", addr, WINDOW));
+	ver v = { .r = r, .contact = contact, .code = code };
+	int rc = db_tx(d, verify_tx, &v);
+	if (rc)
+		return rc;
+	switch (v.outcome) {
+	case 0:
+		limit_clear(d, "otp", contact);
+		if (session_start(d, r, AUTH_CITIZEN, v.citizen) < 0)
+			return 503;
+		return http_redirect(r, "/dossiers/");
+	case 1:
+		limit_add(d, "otp", contact);
+		limit_add(d, "otp", addr);
+		return field_error(r, 422, "code", arena_printf(r->a,
+			"Mã xác nhận không đúng. Còn %d lần thử.", v.left));
+	case 3:
+		return field_error(r, 429, "code", "Mã này đã bị nhập sai 5 lần. Hãy đăng ký lại để nhận mã mới.");
+	default:
+		return field_error(r, 422, "code", "Mã đã hết hạn hoặc đã dùng. Hãy đăng ký lại để nhận mã mới.");
+	}
+}
+
+/* --- login / logout ------------------------------------------------------------ */
+
+int h_login_form(request *r)
+{
+	hset(r, "Page.title", "Đăng nhập");
+	if (r->query && r->query[0].s)
+		hset(r, "Form.next", r->query[0].s);
+	return render(r, "login.cs");
+}
+
+enum { LF_CONTACT, LF_PASSWORD, LF_NEXT };
+
+/* A local path only: never send a person to another site after login. */
+static const char *safe_next(const char *next, const char *def)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, ':'))
+		return def;
+	return next;
+}
+
+int h_login(request *r)
+{
+	db *d = server_db();
+	const char *kind;
+	const char *in = r->form[LF_CONTACT].s, *pw = r->form[LF_PASSWORD].s;
+	const char *contact = in ? contact_normalise(r->a, in, &kind) : NULL;
+	if (!contact)
+		return field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
+	if (!pw || !*pw)
+		return field_error(r, 422, "password", "Cần mật khẩu.");
+	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	int n1 = limit_count(d, "login", contact, WINDOW), n2 = limit_count(d, "login", addr, WINDOW);
+	if (n1 < 0 || n2 < 0)
+		return 503;
+	if (n1 >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, "login", contact, WINDOW));
+	if (n2 >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, "login", addr, WINDOW));
+
+	db_stmt *s = STMT(d, "SELECT id, password_hash, verified_at IS NOT NULL FROM citizen WHERE contact = ?");
+	if (db_query(s, "s", contact) != 0)
+		return 503;
+	long long id = 0, verified = 0;
+	const char *hash = NULL;
+	if (db_fetch(s) == 1) {
+		id = db_col_int(s, 0, 0);
+		const char *h = db_col(s, 1, NULL);
+		hash = h ? arena_strdup(r->a, h) : NULL;
+		verified = db_col_int(s, 2, 0);
+	}
+	while (db_fetch(s) == 1)
+		;
+	/* Verify even for an unknown account, so timing does not tell. */
+	int ok = password_verify(hash ? hash : "pbkdf2-sha256$1$00$00", pw) && id;
+	if (!ok) {
+		limit_add(d, "login", contact);
+		limit_add(d, "login", addr);
+		return field_error(r, 422, "password", "Sai số điện thoại/thư điện tử hoặc mật khẩu.");
+	}
+	if (!verified)
+		return http_redirect(r, arena_printf(r->a, "/account/verify?contact=%s",
+						     url_encode(r->a, contact)));
+	limit_clear(d, "login", contact);
+	if (session_start(d, r, AUTH_CITIZEN, id) < 0)
+		return 503;
+	return http_redirect(r, safe_next(r->form[LF_NEXT].s, "/dossiers/"));
+}
+
+int h_logout(request *r)
+{
+	session_end(server_db(), r, AUTH_CITIZEN);
+	return http_redirect(r, "/account/login");
+}
+
+/* --- staff ----------------------------------------------------------------------- */
+
+int h_desk_login_form(request *r)
+{
+	hset(r, "Page.title", "Đăng nhập cán bộ");
+	if (r->query && r->query[0].s)
+		hset(r, "Form.next", r->query[0].s);
+	return render(r, "desk_login.cs");
+}
+
+enum { DF_LOGIN, DF_PASSWORD, DF_NEXT };
+
+int h_desk_login(request *r)
+{
+	db *d = server_db();
+	const char *login = r->form[DF_LOGIN].s, *pw = r->form[DF_PASSWORD].s;
+	if (!login || !*login)
+		return field_error(r, 422, "login", "Cần tên đăng nhập.");
+	if (!pw || !*pw)
+		return field_error(r, 422, "password", "Cần mật khẩu.");
+	const char *key = arena_printf(r->a, "staff:%s", login);
+	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	int n1 = limit_count(d, "login", key, WINDOW), n2 = limit_count(d, "login", addr, WINDOW);
+	if (n1 < 0 || n2 < 0)
+		return 503;
+	if (n1 >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, "login", key, WINDOW));
+	if (n2 >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, "login", addr, WINDOW));
+	db_stmt *s = STMT(d, "SELECT id, password_hash FROM staff WHERE login = ? AND active = 1");
+	if (db_query(s, "s", login) != 0)
+		return 503;
+	long long id = 0;
+	const char *hash = NULL;
+	if (db_fetch(s) == 1) {
+		id = db_col_int(s, 0, 0);
+		const char *h = db_col(s, 1, NULL);
+		hash = h ? arena_strdup(r->a, h) : NULL;
+	}
+	while (db_fetch(s) == 1)
+		;
+	if (!(password_verify(hash ? hash : "pbkdf2-sha256$1$00$00", pw) && id)) {
+		limit_add(d, "login", key);
+		limit_add(d, "login", addr);
+		return field_error(r, 422, "password", "Sai tên đăng nhập hoặc mật khẩu.");
+	}
+	limit_clear(d, "login", key);
+	if (session_start(d, r, AUTH_STAFF, id) < 0)
+		return 503;
+	return http_redirect(r, safe_next(r->form[DF_NEXT].s, "/desk/"));
+}
+
+int h_desk_logout(request *r)
+{
+	session_end(server_db(), r, AUTH_STAFF);
+	return http_redirect(r, "/desk/login");
+}

@@ -1,0 +1,193 @@
+/*
+ * desk.c - the one-stop desk on the intranet: the queue, a dossier with
+ * only the moves the status table allows this officer, status changes,
+ * assisted filing and the slip with the tracking secret.
+ *
+ * Staff see the dossiers of their own agency only: another agency's
+ * dossier is a 403 (it exists, and staff may know that), a missing one 404.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "json.h"
+#include "render.h"
+#include "server.h"
+#include "submission.h"
+
+int dossier_show(request *r, const dossier *x, int staff, int full);
+int receipt_render(request *r, const dossier *x);
+int document_send(request *r, const dossier *x, long long doc_id);
+
+static const char *col(db_stmt *s, arena *a, int i)
+{
+	size_t n;
+	const char *v = db_col(s, i, &n);
+	return v ? arena_strndup(a, v, n) : NULL;
+}
+
+static int mine(request *r, dossier *x)
+{
+	int rc = dossier_load(server_db(), r->a, r->captures[0].s, x, 0);
+	if (rc < 0)
+		return 503;
+	if (!rc)
+		return 404;
+	if (strcmp(x->agency_code, r->user->agency_code) != 0)
+		return 403;
+	return 0;
+}
+
+/* Query fields of the queue, in order. */
+enum { Q_STATUS, Q_PROCEDURE, Q_CHANNEL, Q_DUE };
+
+int h_desk_queue(request *r)
+{
+	db *d = server_db();
+	arena *a = r->a;
+	long long status = r->query[Q_STATUS].s ? r->query[Q_STATUS].i : 0;
+	const char *proc = r->query[Q_PROCEDURE].s;
+	long long channel = r->query[Q_CHANNEL].s ? r->query[Q_CHANNEL].i : 0;
+	long long due = r->query[Q_DUE].s ? r->query[Q_DUE].i : -1;   /* 0 soon, 1 late */
+	char t[11], soon[11];
+	wd_format(today(), t);
+	wd_format(wd_add(calendar_get(d), today(), 2), soon);
+
+	db_stmt *s = STMT(d,
+		"SELECT x.code, x.status, x.channel, x.applicant_name, p.name, "
+		"DATE_FORMAT(x.due_day, '%d/%m/%Y'), x.due_day < ? AND x.status IN (1,2,4,6) "
+		"FROM dossier x LEFT JOIN `procedure` p ON p.code = x.procedure_code "
+		"WHERE x.agency_code = ? AND (? = 0 OR x.status = ?) AND (? IS NULL OR x.procedure_code = ?) "
+		"AND (? = 0 OR x.channel = ?) "
+		"AND (? = -1 OR (? = 1 AND x.due_day < ? AND x.status IN (1,2,4,6)) "
+		"     OR (? = 0 AND x.due_day BETWEEN ? AND ? AND x.status IN (1,2,4,6))) "
+		"ORDER BY x.due_day IS NULL, x.due_day, x.id LIMIT 200");
+	if (db_query(s, "ssiissiiiisiss", t, r->user->agency_code, status, status, proc, proc, channel,
+		     channel, due, due, t, due, t, soon) != 0)
+		return 503;
+	for (int i = 0; db_fetch(s) == 1; i++) {
+		hsetf(r, col(s, a, 0), "Queue.%d.code", i);
+		hset_intf(r, db_col_int(s, 1, 0), "Queue.%d.status_n", i);
+		hsetf(r, status_name((int)db_col_int(s, 1, 0)), "Queue.%d.status", i);
+		hset_intf(r, db_col_int(s, 2, 0), "Queue.%d.channel", i);
+		hsetf(r, col(s, a, 3), "Queue.%d.applicant", i);
+		hsetf(r, col(s, a, 4), "Queue.%d.procedure", i);
+		const char *dd = col(s, a, 5);
+		if (dd)
+			hsetf(r, dd, "Queue.%d.due", i);
+		if (db_col_int(s, 6, 0))
+			hsetf(r, "1", "Queue.%d.late", i);
+	}
+	db_stmt *c = STMT(d, "SELECT status, COUNT(*) FROM dossier WHERE agency_code = ? GROUP BY status");
+	if (db_query(c, "s", r->user->agency_code) != 0)
+		return 503;
+	long long counts[ST_MAX + 1] = { 0 };
+	while (db_fetch(c) == 1) {
+		long long st = db_col_int(c, 0, 0);
+		if (st >= 1 && st <= ST_MAX)
+			counts[st] = db_col_int(c, 1, 0);
+	}
+	for (int st = 1; st <= ST_MAX; st++) {
+		hset_intf(r, st, "Counts.%d.n", st - 1);
+		hsetf(r, status_name(st), "Counts.%d.name", st - 1);
+		hset_intf(r, counts[st], "Counts.%d.count", st - 1);
+	}
+	hset(r, "Page.title", "Hồ sơ của cơ quan");
+	return render(r, "desk_queue.cs");
+}
+
+int h_desk_view(request *r)
+{
+	dossier x;
+	int rc = mine(r, &x);
+	if (rc)
+		return rc;
+	if (dossier_show(r, &x, 1, 1) < 0)
+		return 503;
+	const transition *t[16];
+	size_t n = transitions_from(x.status, r->user->roles, t, 16);
+	for (size_t i = 0; i < n; i++) {
+		hset_intf(r, t[i]->to, "Actions.%zu.to", i);
+		hsetf(r, t[i]->label, "Actions.%zu.label", i);
+		hset_intf(r, t[i]->needs_reason, "Actions.%zu.reason", i);
+		if (t[i]->to == ST_RETURNED && strcmp(x.result_channel, "online") == 0)
+			hsetf(r, "1", "Actions.%zu.file", i);
+		if (t[i]->to == ST_OBLIGATION)
+			hsetf(r, "1", "Actions.%zu.money", i);
+	}
+	hset(r, "Page.title", arena_printf(r->a, "Hồ sơ %s", x.code));
+	return render(r, "desk_dossier.cs");
+}
+
+/* Form fields of the status change, in order. */
+enum { S_TO, S_REASON, S_AMOUNT, S_FEE };
+
+int h_desk_status(request *r)
+{
+	if (!r->form[S_TO].s) {
+		r->error.field = "to";
+		r->error.message = "Chọn trạng thái mới (2 đến 10).";
+		return 422;
+	}
+	/* The one role this officer acts in for this move: any role of theirs
+	 * that the table allows (the handler checks the move, not the route). */
+	move m = {
+		.code = r->captures[0].s, .to = (int)r->form[S_TO].i, .actor = r->user->roles,
+		.actor_kind = "staff", .actor_id = r->user->id, .actor_name = r->user->name,
+		.agency_code = r->user->agency_code, .reason = r->form[S_REASON].s,
+		.amount = r->form[S_AMOUNT].s ? r->form[S_AMOUNT].i : 0, .fee_name = r->form[S_FEE].s,
+		.result = req_file(r, "result"), .r = r,
+	};
+	int rc = dossier_move(server_db(), &m);
+	if (rc)
+		return rc;
+	return http_redirect(r, arena_printf(r->a, "/desk/dossiers/%s", m.code));
+}
+
+int h_desk_new(request *r)
+{
+	return filing_form(r, r->query[0].s, 1);
+}
+
+int h_desk_create(request *r)
+{
+	return filing_submit(r, 1);
+}
+
+int h_desk_receipt(request *r)
+{
+	dossier x;
+	int rc = mine(r, &x);
+	return rc ? rc : receipt_render(r, &x);
+}
+
+int h_desk_document(request *r)
+{
+	dossier x;
+	int rc = mine(r, &x);
+	return rc ? rc : document_send(r, &x, r->captures[1].i);
+}
+
+/* Deliveries to the national portal not yet acknowledged, with why. */
+int h_desk_sync(request *r)
+{
+	db_stmt *s = STMT(server_db(),
+		"SELECT o.id, o.subject, o.attempts, COALESCE(o.last_error, ''), "
+		"DATE_FORMAT(o.next_at + INTERVAL 7 HOUR, '%H:%i:%s %d/%m/%Y'), "
+		"DATE_FORMAT(o.created_at + INTERVAL 7 HOUR, '%H:%i:%s %d/%m/%Y') "
+		"FROM outbox o JOIN dossier x ON x.code = o.subject "
+		"WHERE o.topic = 'sync' AND o.state = 'pending' AND x.agency_code = ? "
+		"ORDER BY o.id LIMIT 500");
+	if (db_query(s, "s", r->user->agency_code) != 0)
+		return 503;
+	for (int i = 0; db_fetch(s) == 1; i++) {
+		hsetf(r, col(s, r->a, 0), "Sync.%d.id", i);
+		hsetf(r, col(s, r->a, 1), "Sync.%d.code", i);
+		hsetf(r, col(s, r->a, 2), "Sync.%d.attempts", i);
+		hsetf(r, col(s, r->a, 3), "Sync.%d.error", i);
+		hsetf(r, col(s, r->a, 4), "Sync.%d.next", i);
+		hsetf(r, col(s, r->a, 5), "Sync.%d.created", i);
+	}
+	hset(r, "Page.title", "Đồng bộ với Cổng Dịch vụ công quốc gia");
+	return render(r, "desk_sync.cs");
+}

@@ -1,0 +1,804 @@
+/*
+ * dossier.c - filing a dossier (citizen online, or the desk for a walk-in
+ * or postal applicant), following it, and the public lookup.
+ *
+ * The filing form is built from the catalog's own tables (procedure,
+ * procedure_document, agency): nothing is copied by hand.  Submitting is
+ * one transaction: the day's number for the agency (a row lock on
+ * dossier_seq, so numbers have no gaps and no repeats), the dossier, its
+ * documents, the first event, the counters, the sync and notice messages.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "audit.h"
+#include "conf.h"
+#include "crypto.h"
+#include "filetype.h"
+#include "limit.h"
+#include "qr.h"
+#include "render.h"
+#include "server.h"
+#include "submission.h"
+#include "url.h"
+#include "vntext.h"
+
+int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
+		 const upload *u, long long owner);
+
+#define MAX_DOCS 20
+#define DOSSIER_MAX_BYTES (30LL << 20)
+
+static const char *col(db_stmt *s, arena *a, int i)
+{
+	size_t n;
+	const char *v = db_col(s, i, &n);
+	return v ? arena_strndup(a, v, n) : NULL;
+}
+
+static void drain(db_stmt *s)
+{
+	while (db_fetch(s) == 1)
+		;
+}
+
+/* The field is named in the message too, for the person and for tools. */
+static int fail(request *r, int status, const char *field, const char *msg)
+{
+	r->error.field = field;
+	r->error.message = field ? arena_printf(r->a, "%s (trường “%s”)", msg, field) : msg;
+	return status;
+}
+
+/* --- the procedure, its documents and the agencies that take it -------------- */
+
+static int unit_from_db(const char *u);
+
+typedef struct proc {
+	long long id;
+	const char *code, *name, *online;
+	int level_commune, level_province;
+	int time_value, time_unit;
+	int ndocs;
+	const char *doc_name[MAX_DOCS];
+	int doc_seq[MAX_DOCS];
+} proc;
+
+static int proc_load(db *d, arena *a, const char *code, proc *p)
+{
+	db_stmt *s = STMT(d, "SELECT id, code, name, online_level, level_commune, level_province, "
+			     "time_value, time_unit FROM `procedure` WHERE code = ?");
+	if (db_query(s, "s", code) != 0)
+		return -1;
+	int rc = db_fetch(s);
+	if (rc != 1)
+		return rc < 0 ? -1 : 0;
+	memset(p, 0, sizeof *p);
+	p->id = db_col_int(s, 0, 0);
+	p->code = col(s, a, 1);
+	p->name = col(s, a, 2);
+	p->online = col(s, a, 3);
+	p->level_commune = (int)db_col_int(s, 4, 0);
+	p->level_province = (int)db_col_int(s, 5, 0);
+	p->time_value = (int)db_col_int(s, 6, -1);
+	p->time_unit = unit_from_db(db_col(s, 7, NULL));
+	drain(s);
+	db_stmt *q = STMT(d, "SELECT seq, name FROM procedure_document WHERE procedure_id = ? ORDER BY seq");
+	if (db_query(q, "i", p->id) != 0)
+		return -1;
+	while (db_fetch(q) == 1)
+		if (p->ndocs < MAX_DOCS) {
+			p->doc_seq[p->ndocs] = (int)db_col_int(q, 0, 0);
+			p->doc_name[p->ndocs++] = col(q, a, 1);
+		}
+	return 1;
+}
+
+/* The time limit of the channel (procedure_channel), else the procedure's. */
+static void proc_limit(db *d, const proc *p, int channel, int *value, int *unit)
+{
+	*value = p->time_value;
+	*unit = p->time_unit;
+	db_stmt *s = STMT(d, "SELECT time_value, time_unit FROM procedure_channel "
+			     "WHERE procedure_id = ? AND channel = ? AND time_value IS NOT NULL "
+			     "ORDER BY seq LIMIT 1");
+	if (db_query(s, "ii", p->id, (long long)channel) == 0 && db_fetch(s) == 1) {
+		*value = (int)db_col_int(s, 0, -1);
+		*unit = unit_from_db(db_col(s, 1, NULL));
+	}
+	drain(s);
+}
+
+/* The catalog's ENUM('working_day','day','hour','month') to workdays.h;
+ * no unit at all counts as working days (the catalog's plain "N ngày"). */
+static int unit_from_db(const char *u)
+{
+	if (!u)
+		return WD_UNIT_WORKING_DAY;
+	if (strcmp(u, "day") == 0)
+		return WD_UNIT_DAY;
+	if (strcmp(u, "hour") == 0)
+		return WD_UNIT_HOUR;
+	if (strcmp(u, "month") == 0)
+		return WD_UNIT_MONTH;
+	return WD_UNIT_WORKING_DAY;
+}
+
+/* Agencies of the home province that handle the procedure at its level. */
+static const char *AGENCY_SQL =
+	"SELECT code, name FROM agency WHERE province_code = ? AND active = 1 AND "
+	"((? = 1 AND kind = 'commune') OR (? = 1 AND kind IN ('department','office','province'))) "
+	"ORDER BY kind <> 'commune', sort_order, name";
+
+static int agency_allowed(db *d, const proc *p, const char *code, const char **name, arena *a)
+{
+	db_stmt *s = STMT(d, "SELECT name, kind, province_code = ? FROM agency WHERE code = ? AND active = 1");
+	if (db_query(s, "ss", conf_str("PORTAL_HOME_PROVINCE", "01"), code) != 0)
+		return -1;
+	int ok = 0;
+	if (db_fetch(s) == 1) {
+		const char *kind = db_col(s, 1, NULL);
+		int home = (int)db_col_int(s, 2, 0);
+		int commune = kind && strcmp(kind, "commune") == 0;
+		ok = home && ((commune && p->level_commune) || (!commune && p->level_province) ||
+			      (!p->level_commune && !p->level_province));
+		*name = col(s, a, 0);
+	}
+	drain(s);
+	return ok;
+}
+
+/* --- the form ---------------------------------------------------------------- */
+
+int filing_form(request *r, const char *code, int desk)
+{
+	db *d = server_db();
+	proc p;
+	if (!code)
+		return fail(r, 400, "procedure", "Cần mã thủ tục, ví dụ 1.001193.");
+	int rc = proc_load(d, r->a, code, &p);
+	if (rc < 0)
+		return 503;
+	if (!rc)
+		return 404;
+	if (!desk && strcmp(p.online, "none") == 0)
+		return fail(r, 422, "procedure",
+			    "Thủ tục này chưa nộp trực tuyến được; hãy nộp tại bộ phận một cửa.");
+	hset(r, "Page.title", arena_printf(r->a, "Nộp hồ sơ: %s", p.name));
+	hset(r, "Proc.code", p.code);
+	hset(r, "Proc.name", p.name);
+	hset(r, "Form.desk", desk ? "1" : "0");
+	for (int i = 0; i < p.ndocs; i++) {
+		hset_intf(r, i + 1, "Proc.docs.%d.n", i);
+		hsetf(r, p.doc_name[i], "Proc.docs.%d.name", i);
+	}
+	if (desk) {
+		hset(r, "Agencies.0.code", r->user->agency_code);
+		hset(r, "Agencies.0.name", r->user->agency_code);
+	} else {
+		db_stmt *s = STMT(d, AGENCY_SQL);
+		if (db_query(s, "sii", conf_str("PORTAL_HOME_PROVINCE", "01"),
+			     (long long)(p.level_commune || !p.level_province),
+			     (long long)(p.level_province || !p.level_commune)) != 0)
+			return 503;
+		for (int i = 0; db_fetch(s) == 1; i++) {
+			hsetf(r, col(s, r->a, 0), "Agencies.%d.code", i);
+			hsetf(r, col(s, r->a, 1), "Agencies.%d.name", i);
+		}
+		/* the wallet: documents this citizen gave before */
+		db_stmt *w = STMT(d, "SELECT dd.id, dd.doc_name, dd.original_name, dd.kind, dd.size, x.code "
+				     "FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
+				     "WHERE dd.owner_citizen_id = ? AND dd.role IN ('input','supplement') "
+				     "ORDER BY dd.id DESC LIMIT 50");
+		if (db_query(w, "i", r->user->id) != 0)
+			return 503;
+		for (int i = 0; db_fetch(w) == 1; i++) {
+			hsetf(r, col(w, r->a, 0), "Wallet.%d.id", i);
+			const char *dn = col(w, r->a, 1), *on = col(w, r->a, 2);
+			hsetf(r, dn && *dn ? dn : on, "Wallet.%d.name", i);
+			hsetf(r, on, "Wallet.%d.file", i);
+			hsetf(r, col(w, r->a, 5), "Wallet.%d.dossier", i);
+		}
+	}
+	return render(r, "new.cs");
+}
+
+/* --- submitting ------------------------------------------------------------- */
+
+/* Field order of the filing form (both routes declare these first). */
+enum { F_PROCEDURE, F_AGENCY, F_NAME, F_ID, F_DOB, F_ADDRESS, F_PHONE, F_RESULT, F_CHANNEL,
+       F_REUSE0 };
+
+typedef struct reused {
+	int n;                  /* the document's place in the form */
+	long long blob;
+	const char *kind, *sha, *name;
+	long long size;
+} reused;
+
+typedef struct filing {
+	request *r;
+	proc *p;
+	int desk, channel;
+	const char *agency, *result;
+	const upload *files[MAX_DOCS];
+	int nfiles;
+	reused reuse[MAX_DOCS];
+	int nreuse;
+	long day;
+	long due;
+	int limit_value, limit_unit;
+	char code[DOSSIER_CODE_MAX];
+} filing;
+
+static int filing_tx(db *d, void *arg)
+{
+	filing *f = arg;
+	request *r = f->r;
+	arena *a = r->a;
+	char day[11];
+	wd_format(f->day, day);
+
+	db_stmt *seq = STMT(d, "INSERT INTO dossier_seq (agency_code, day, last) VALUES (?, ?, 1) "
+			       "ON DUPLICATE KEY UPDATE last = last + 1");
+	db_stmt *get = STMT(d, "SELECT last FROM dossier_seq WHERE agency_code = ? AND day = ?");
+	if (db_exec(seq, "ss", f->agency, day) < 0 || db_query(get, "ss", f->agency, day) != 0 ||
+	    db_fetch(get) != 1)
+		return DB_TX_FAILED;
+	long n = (long)db_col_int(get, 0, 0);
+	drain(get);
+	if (dossier_code_format(f->code, f->agency, f->day, n) != 0)
+		return fail(r, 503, NULL, "Hết số hồ sơ trong ngày của cơ quan này.");
+
+	const char *secret = tracking_secret(a, f->code);
+	char th[65];
+	tracking_hash(f->code, secret, th);
+	char due[11] = "", due_at[24] = "";
+	if (f->due != WD_NONE) {
+		wd_format(f->due, due);
+		time_t end = wd_start_of(f->due + 1) - 1;
+		struct tm tmv;
+		gmtime_r(&end, &tmv);
+		strftime(due_at, sizeof due_at, "%Y-%m-%d %H:%M:%S", &tmv);
+	}
+	static const char *const units[] = { "working_day", "day", "hour", "month" };
+	field_value *fv = r->form;
+	char cit[24];
+	snprintf(cit, sizeof cit, "%lld", f->desk ? 0LL : r->user->id);
+	char staff[24];
+	snprintf(staff, sizeof staff, "%lld", r->user->id);
+	db_stmt *ins = STMT(d,
+		"INSERT INTO dossier (code, procedure_code, agency_code, citizen_id, filed_by_staff_id, "
+		"applicant_name, applicant_id, applicant_dob, applicant_address, applicant_phone, channel, "
+		"result_channel, status, tracking_secret_hash, limit_value, limit_unit, received_at, "
+		"received_day, due_day, due_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, "
+		"UTC_TIMESTAMP(3), ?, ?, ?, UTC_TIMESTAMP(3))");
+	if (db_exec(ins, "ssssssssssssssssss", f->code, f->p->code, f->agency,
+		    f->desk ? NULL : cit, f->desk ? staff : NULL, fv[F_NAME].s, fv[F_ID].s,
+		    fv[F_DOB].s, fv[F_ADDRESS].s ? fv[F_ADDRESS].s : "",
+		    fv[F_PHONE].s ? fv[F_PHONE].s : "",
+		    f->channel == 1 ? "1" : f->channel == 3 ? "3" : "2", f->result, th,
+		    f->limit_value >= 0 ? arena_printf(a, "%d", f->limit_value) : NULL,
+		    f->limit_value >= 0 ? units[f->limit_unit] : NULL, day,
+		    *due ? due : NULL, *due_at ? due_at : NULL) < 0) {
+		if (db_errclass(d) == DB_DUPLICATE)
+			return DB_TX_FAILED;
+		return DB_TX_FAILED;
+	}
+	long long id = db_insert_id(ins);
+	long long owner = f->desk ? 0 : r->user->id;
+	for (int i = 0; i < f->nfiles; i++) {
+		int k = f->files[i]->index - 1;
+		if (store_upload(d, id, "input", f->p->doc_seq[k], f->p->doc_name[k], f->files[i], owner) < 0)
+			return DB_TX_FAILED;
+	}
+	for (int i = 0; i < f->nreuse; i++) {
+		reused *u = &f->reuse[i];
+		db_stmt *s = STMT(d, "INSERT INTO dossier_document (dossier_id, blob_id, role, doc_seq, "
+				     "doc_name, kind, original_name, size, sha256, owner_citizen_id, created_at) "
+				     "VALUES (?, ?, 'input', ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
+		if (db_exec(s, "iiisssisi", id, u->blob, (long long)f->p->doc_seq[u->n - 1],
+			    f->p->doc_name[u->n - 1], u->kind, u->name, u->size, u->sha, owner) < 0)
+			return DB_TX_FAILED;
+	}
+	db_stmt *e = STMT(d, "INSERT INTO dossier_event (dossier_id, at, actor_kind, actor_id, actor_name, "
+			     "from_status, to_status, reason, client_addr) "
+			     "VALUES (?, UTC_TIMESTAMP(3), ?, ?, ?, NULL, 1, ?, ?)");
+	if (db_exec(e, "isisss", id, f->desk ? "staff" : "citizen", r->user->id, r->user->name,
+		    f->desk ? "Nộp tại bộ phận một cửa" : "Nộp trực tuyến",
+		    r->remote_addr ? r->remote_addr : "") < 0)
+		return DB_TX_FAILED;
+	if (counters_add(d, f->day, f->agency, f->p->code, "received", 1) < 0 ||
+	    (f->channel == 2 && counters_add(d, f->day, f->agency, f->p->code, "received_online", 1) < 0) ||
+	    (f->channel == 3 && counters_add(d, f->day, f->agency, f->p->code, "received_post", 1) < 0))
+		return DB_TX_FAILED;
+	dossier x;
+	if (dossier_load(d, a, f->code, &x, 0) != 1 || sync_put(d, a, &x, 1, x.received_at) < 0)
+		return DB_TX_FAILED;
+	if (!f->desk && notify_put(d, a, r->user->login, arena_printf(a, "Hồ sơ %s", f->code),
+				   arena_printf(a, "Đã nhận hồ sơ %s (%s). Hẹn trả kết quả: %s.", f->code,
+						f->p->name, f->due != WD_NONE ? day_vi(a, f->due) : "theo thông báo")) < 0)
+		return DB_TX_FAILED;
+	if (f->desk && audit_log(d, r, "dossier_file", f->code, "assisted filing") < 0)
+		return DB_TX_FAILED;
+	return 0;
+}
+
+static int valid_id12(const char *s)
+{
+	return s && strlen(s) == 12 && strspn(s, "0123456789") == 12;
+}
+
+int filing_submit(request *r, int desk)
+{
+	db *d = server_db();
+	field_value *fv = r->form;
+	proc p;
+	filing f = { .r = r, .p = &p, .desk = desk };
+
+	if (!fv[F_PROCEDURE].s)
+		return fail(r, 422, "procedure", "Cần mã thủ tục.");
+	int rc = proc_load(d, r->a, fv[F_PROCEDURE].s, &p);
+	if (rc < 0)
+		return 503;
+	if (!rc)
+		return fail(r, 422, "procedure", "Không có thủ tục với mã này.");
+	f.channel = desk ? (fv[F_CHANNEL].s ? (int)fv[F_CHANNEL].i : 0) : 2;
+	if (desk && f.channel != 1 && f.channel != 3)
+		return fail(r, 422, "channel", "Kênh nộp: 1 (trực tiếp) hoặc 3 (bưu chính).");
+	if (!desk && strcmp(p.online, "none") == 0)
+		return fail(r, 422, "procedure", "Thủ tục này chưa nộp trực tuyến được.");
+	if (!fv[F_NAME].s || !*fv[F_NAME].s)
+		return fail(r, 422, "applicant_name", "Cần họ và tên người nộp.");
+	if (!valid_id12(fv[F_ID].s))
+		return fail(r, 422, "applicant_id", "Số định danh cá nhân gồm đúng 12 chữ số.");
+	if (fv[F_PHONE].s && *fv[F_PHONE].s &&
+	    (strlen(fv[F_PHONE].s) < 9 || strspn(fv[F_PHONE].s, "0123456789 +.") != strlen(fv[F_PHONE].s)))
+		return fail(r, 422, "applicant_phone", "Số điện thoại chỉ gồm chữ số.");
+	if (!fv[F_RESULT].s)
+		return fail(r, 422, "result_channel", "Chọn cách nhận kết quả.");
+	f.result = fv[F_RESULT].s;
+	if (desk) {
+		f.agency = r->user->agency_code;
+	} else {
+		if (!fv[F_AGENCY].s)
+			return fail(r, 422, "agency", "Chọn cơ quan tiếp nhận.");
+		const char *an;
+		int ok = agency_allowed(d, &p, fv[F_AGENCY].s, &an, r->a);
+		if (ok < 0)
+			return 503;
+		if (!ok)
+			return fail(r, 422, "agency", "Cơ quan này không tiếp nhận thủ tục này.");
+		f.agency = fv[F_AGENCY].s;
+	}
+
+	long long total = 0;
+	int have[MAX_DOCS + 1] = { 0 };
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const upload *u = &r->files[i];
+		if (strncmp(u->field, "doc_", 4) != 0)
+			continue;
+		if (u->index < 1 || u->index > p.ndocs)
+			return fail(r, 422, u->field, arena_printf(r->a,
+				"Thủ tục này chỉ có %d loại giấy tờ; không có “%s”.", p.ndocs, u->field));
+		have[u->index] = 1;
+		f.files[f.nfiles++] = u;
+		total += (long long)u->len;
+	}
+	for (int k = 1; k <= MAX_DOCS && !desk; k++) {
+		const char *v = fv[F_REUSE0 + k - 1].s;
+		if (!v || !*v)
+			continue;
+		if (k > p.ndocs)
+			return fail(r, 422, arena_printf(r->a, "reuse_%d", k), "Không có giấy tờ ở vị trí này.");
+		if (have[k])
+			return fail(r, 422, arena_printf(r->a, "reuse_%d", k),
+				    "Đã tải tệp mới cho giấy tờ này; chỉ chọn một trong hai.");
+		db_stmt *s = STMT(d, "SELECT blob_id, kind, sha256, original_name, size FROM dossier_document "
+				     "WHERE id = ? AND owner_citizen_id = ?");
+		if (db_query(s, "ii", fv[F_REUSE0 + k - 1].i, r->user->id) != 0)
+			return 503;
+		if (db_fetch(s) != 1) {
+			drain(s);
+			return fail(r, 422, arena_printf(r->a, "reuse_%d", k), "Không có giấy tờ này trong kho của bạn.");
+		}
+		reused *u = &f.reuse[f.nreuse++];
+		u->n = k;
+		u->blob = db_col_int(s, 0, 0);
+		u->kind = col(s, r->a, 1);
+		u->sha = col(s, r->a, 2);
+		u->name = col(s, r->a, 3);
+		u->size = db_col_int(s, 4, 0);
+		drain(s);
+		have[k] = 1;
+	}
+	if (f.nfiles + f.nreuse == 0)
+		return fail(r, 422, "doc_1", "Cần ít nhất một giấy tờ (ảnh chụp hoặc bản quét).");
+	if (total > DOSSIER_MAX_BYTES)
+		return fail(r, 413, "doc_1", "Tổng dung lượng các tệp của một hồ sơ tối đa 30 MB.");
+
+	f.day = today();
+	proc_limit(d, &p, f.channel, &f.limit_value, &f.limit_unit);
+	f.due = f.limit_value >= 0 ? wd_due(calendar_get(d), f.day, f.limit_value, f.limit_unit)
+				   : WD_NONE;
+	rc = db_tx(d, filing_tx, &f);
+	if (rc)
+		return rc;
+	return http_redirect(r, arena_printf(r->a, "%s/dossiers/%s", desk ? "/desk" : "", f.code));
+}
+
+int h_new(request *r)
+{
+	return filing_form(r, r->query[0].s, 0);
+}
+
+int h_create(request *r)
+{
+	return filing_submit(r, 0);
+}
+
+/* --- showing a dossier -------------------------------------------------------- */
+
+/* Everything a dossier page shows; who may see it is decided by the caller. */
+int dossier_show(request *r, const dossier *x, int staff, int full);
+
+int dossier_show(request *r, const dossier *x, int staff, int full)
+{
+	db *d = server_db();
+	arena *a = r->a;
+	hset(r, "Dossier.code", x->code);
+	hset_int(r, "Dossier.status", x->status);
+	hset(r, "Dossier.status_name", status_name(x->status));
+	hset(r, "Dossier.status_explain", status_explain(x->status));
+	hset(r, "Dossier.procedure_code", x->procedure_code);
+	hset(r, "Dossier.agency_code", x->agency_code);
+	hset_int(r, "Dossier.channel", x->channel);
+	hset(r, "Dossier.result_channel", x->result_channel);
+	hset(r, "Dossier.received_day", day_vi(a, x->received_day));
+	hset(r, "Dossier.due_day", x->due != WD_NONE ? day_vi(a, x->due) : "");
+	if (x->status == ST_SUPPLEMENT && x->paused_left >= 0)
+		hset_int(r, "Dossier.paused_left", x->paused_left);
+	if (x->due != WD_NONE && today() > x->due && x->status != ST_FINISHED &&
+	    x->status != ST_RETURNED && x->status < ST_WITHDRAWN)
+		hset(r, "Dossier.late", "1");
+	db_stmt *pn = STMT(d, "SELECT p.name, (SELECT name FROM agency WHERE code = ?) FROM `procedure` p "
+			      "WHERE p.code = ?");
+	if (db_query(pn, "ss", x->agency_code, x->procedure_code) == 0 && db_fetch(pn) == 1) {
+		hset(r, "Dossier.procedure_name", col(pn, a, 0));
+		const char *an = col(pn, a, 1);
+		hset(r, "Dossier.agency_name", an ? an : x->agency_code);
+	}
+	drain(pn);
+	if (full) {
+		hset(r, "Dossier.applicant_name", x->applicant_name);
+		hset(r, "Dossier.applicant_id", x->applicant_id);
+		if (x->applicant_dob)
+			hset(r, "Dossier.applicant_dob", x->applicant_dob);
+		hset(r, "Dossier.applicant_address", x->applicant_address);
+		hset(r, "Dossier.applicant_phone", x->applicant_phone);
+		db_stmt *s = STMT(d, "SELECT id, role, doc_name, original_name, kind, size FROM dossier_document "
+				     "WHERE dossier_id = ? ORDER BY id");
+		if (db_query(s, "i", x->id) != 0)
+			return -1;
+		for (int i = 0; db_fetch(s) == 1; i++) {
+			hsetf(r, col(s, a, 0), "Docs.%d.id", i);
+			hsetf(r, col(s, a, 1), "Docs.%d.role", i);
+			const char *dn = col(s, a, 2);
+			hsetf(r, dn && *dn ? dn : "Giấy tờ bổ sung", "Docs.%d.name", i);
+			hsetf(r, col(s, a, 3), "Docs.%d.file", i);
+			hsetf(r, col(s, a, 4), "Docs.%d.kind", i);
+			buf b = BUF_INIT;
+			vn_format_int(&b, (db_col_int(s, 5, 0) + 1023) / 1024);
+			hsetf(r, arena_strndup(a, b.p, b.len), "Docs.%d.kb", i);
+			buf_free(&b);
+		}
+	}
+	db_stmt *e = STMT(d, "SELECT DATE_FORMAT(at + INTERVAL 7 HOUR, '%H:%i %d/%m/%Y'), actor_kind, actor_name, "
+			     "from_status, to_status, reason FROM dossier_event WHERE dossier_id = ? ORDER BY id");
+	if (db_query(e, "i", x->id) != 0)
+		return -1;
+	for (int i = 0; db_fetch(e) == 1; i++) {
+		hsetf(r, col(e, a, 0), "Events.%d.at", i);
+		const char *kind = col(e, a, 1);
+		hsetf(r, !kind ? "Người nộp" : strcmp(kind, "staff") == 0 ? "Cán bộ"
+			 : strcmp(kind, "system") == 0 ? "Hệ thống" : "Người nộp", "Events.%d.who", i);
+		if (staff)
+			hsetf(r, col(e, a, 2), "Events.%d.name", i);
+		hsetf(r, status_name((int)db_col_int(e, 4, 0)), "Events.%d.to", i);
+		hset_intf(r, db_col_int(e, 4, 0), "Events.%d.to_n", i);
+		hsetf(r, col(e, a, 5), "Events.%d.reason", i);
+	}
+	/* Its obligations (status 6): what to pay, the link to the payment
+	 * area's page, and whether it is paid; the payment area owns them. */
+	static const char *const ob_state[][2] = {
+		{"unpaid", "Chưa nộp"}, {"being_paid", "Đang thanh toán"}, {"paid", "Đã nộp"},
+		{"expired", "Quá hạn nộp"}, {"cancelled", "Đã huỷ"}, {"refunded", "Đã hoàn tiền"},
+	};
+	db_stmt *ob = STMT(d, "SELECT o.payment_code, o.total, o.status, DATE_FORMAT(o.due_date, '%d/%m/%Y'), "
+			      "(SELECT l.name FROM obligation_line l WHERE l.obligation_id = o.id "
+			      " ORDER BY l.line_no LIMIT 1) FROM obligation o WHERE o.dossier_code = ? "
+			      "ORDER BY o.id");
+	if (db_query(ob, "s", x->code) != 0)
+		return -1;
+	for (int i = 0; db_fetch(ob) == 1; i++) {
+		hsetf(r, col(ob, a, 0), "Obligations.%d.code", i);
+		buf b = BUF_INIT;
+		vn_format_int(&b, db_col_int(ob, 1, 0));
+		hsetf(r, arena_strndup(a, b.p, b.len), "Obligations.%d.amount", i);
+		buf_free(&b);
+		const char *st = col(ob, a, 2);
+		hsetf(r, st, "Obligations.%d.state", i);
+		for (size_t k = 0; st && k < sizeof ob_state / sizeof ob_state[0]; k++)
+			if (strcmp(st, ob_state[k][0]) == 0)
+				hsetf(r, ob_state[k][1], "Obligations.%d.state_name", i);
+		if (st && (strcmp(st, "unpaid") == 0 || strcmp(st, "being_paid") == 0))
+			hsetf(r, "1", "Obligations.%d.open", i);
+		hsetf(r, col(ob, a, 3), "Obligations.%d.due", i);
+		const char *what = col(ob, a, 4);
+		hsetf(r, what ? what : "Phí, lệ phí", "Obligations.%d.name", i);
+	}
+	db_stmt *rt = STMT(d, "SELECT score, comment FROM rating WHERE dossier_id = ?");
+	if (db_query(rt, "i", x->id) == 0 && db_fetch(rt) == 1) {
+		hset(r, "Rating.score", col(rt, a, 0));
+		hset(r, "Rating.comment", col(rt, a, 1));
+	}
+	drain(rt);
+	return 0;
+}
+
+/* The citizen's own dossier, or 404 (never tell a stranger it exists). */
+static int own(request *r, dossier *x)
+{
+	int rc = dossier_load(server_db(), r->a, r->captures[0].s, x, 0);
+	if (rc < 0)
+		return 503;
+	if (!rc || x->citizen_id != r->user->id)
+		return 404;
+	return 0;
+}
+
+int h_mine(request *r)
+{
+	db *d = server_db();
+	db_stmt *s = STMT(d, "SELECT x.code, x.status, p.name, DATE_FORMAT(x.due_day, '%d/%m/%Y') "
+			     "FROM dossier x LEFT JOIN `procedure` p ON p.code = x.procedure_code "
+			     "WHERE x.citizen_id = ? ORDER BY x.id DESC LIMIT 200");
+	if (db_query(s, "i", r->user->id) != 0)
+		return 503;
+	for (int i = 0; db_fetch(s) == 1; i++) {
+		hsetf(r, col(s, r->a, 0), "Mine.%d.code", i);
+		hsetf(r, status_name((int)db_col_int(s, 1, 0)), "Mine.%d.status", i);
+		hset_intf(r, db_col_int(s, 1, 0), "Mine.%d.status_n", i);
+		hsetf(r, col(s, r->a, 2), "Mine.%d.procedure", i);
+		const char *due = col(s, r->a, 3);
+		if (due)
+			hsetf(r, due, "Mine.%d.due", i);
+	}
+	hset(r, "Page.title", "Hồ sơ của tôi");
+	return render(r, "mine.cs");
+}
+
+int h_view(request *r)
+{
+	dossier x;
+	int rc = own(r, &x);
+	if (rc)
+		return rc;
+	if (dossier_show(r, &x, 0, 1) < 0)
+		return 503;
+	const transition *t[16];
+	size_t n = transitions_from(x.status, ACTOR_CITIZEN, t, 16);
+	for (size_t i = 0; i < n; i++) {
+		if (t[i]->to == ST_WITHDRAWN)
+			hset(r, "Actions.withdraw", "1");
+		if (t[i]->to == ST_PROCESSING)
+			hset(r, "Actions.supplement", "1");
+	}
+	if (x.status == ST_RETURNED)
+		hset(r, "Actions.rate", "1");
+	hset(r, "Page.title", arena_printf(r->a, "Hồ sơ %s", x.code));
+	return render(r, "dossier.cs");
+}
+
+static const char *tracking_url(request *r, const char *code, const char *secret)
+{
+	const char *base = conf_str("PORTAL_PUBLIC_URL", "");
+	if (!*base)
+		base = r->scheme_host ? r->scheme_host : "";
+	return arena_printf(r->a, "%s/dossiers/lookup?code=%s&secret=%s", base,
+			    url_encode(r->a, code), url_encode(r->a, secret));
+}
+
+/* The slip: code, documents, dates, QR to the tracking page. */
+int receipt_render(request *r, const dossier *x);
+
+int receipt_render(request *r, const dossier *x)
+{
+	if (dossier_show(r, x, 0, 1) < 0)
+		return 503;
+	const char *secret = tracking_secret(r->a, x->code);
+	hset(r, "Dossier.secret", secret);
+	const char *url = tracking_url(r, x->code, secret);
+	hset(r, "Dossier.track_url", url);
+	buf svg = BUF_INIT;
+	if (qr_svg(&svg, url) == 0) {
+		/* The code's own pixel size (width="…" height="…") would be laid
+		 * out before the slip's stylesheet sizes it and, on a phone,
+		 * widen the page: let the 30 mm box size it from the start. */
+		char *s = arena_strndup(r->a, svg.p, svg.len);
+		char *w = strstr(s, " width=\""), *h = w ? strstr(w, " height=\"") : NULL;
+		char *end = h ? strchr(h + 9, '"') : NULL;
+		if (end && end - s < 200)
+			s = arena_printf(r->a, "%.*s width=\"100%%\" height=\"100%%\"%s",
+					 (int)(w - s), s, end + 1);
+		hset(r, "Dossier.qr_svg", s);
+	}
+	buf_free(&svg);
+	hset(r, "Page.title", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả");
+	return render(r, "receipt.cs");
+}
+
+int h_receipt(request *r)
+{
+	dossier x;
+	int rc = own(r, &x);
+	return rc ? rc : receipt_render(r, &x);
+}
+
+/* A document's bytes: attachment, its detected type, never sniffed. */
+int document_send(request *r, const dossier *x, long long doc_id);
+
+int document_send(request *r, const dossier *x, long long doc_id)
+{
+	db_stmt *s = STMT(server_db(), "SELECT b.content, dd.kind FROM dossier_document dd "
+				       "JOIN document_blob b ON b.id = dd.blob_id "
+				       "WHERE dd.id = ? AND dd.dossier_id = ?");
+	if (db_query(s, "ii", doc_id, x->id) != 0)
+		return 503;
+	if (db_fetch(s) != 1) {
+		drain(s);
+		return 404;
+	}
+	size_t n;
+	const char *p = db_col(s, 0, &n);
+	int kind = filetype_from_name(db_col(s, 1, NULL));
+	http_header(r, "Content-Disposition", arena_printf(r->a, "attachment; filename=\"%s-%lld.%s\"",
+							   x->code, doc_id, filetype_ext(kind)));
+	http_header(r, "X-Content-Type-Options", "nosniff");
+	r->cache_control = "private, no-store";
+	http_body(r, filetype_mime(kind), p, n);
+	drain(s);
+	return 200;
+}
+
+int h_document(request *r)
+{
+	dossier x;
+	int rc = own(r, &x);
+	return rc ? rc : document_send(r, &x, r->captures[1].i);
+}
+
+/* --- the citizen's moves ---------------------------------------------------------- */
+
+static int citizen_move(request *r, int to, const upload *const *files, size_t nfiles)
+{
+	move m = {
+		.code = r->captures[0].s, .to = to, .actor = ACTOR_CITIZEN, .actor_kind = "citizen",
+		.actor_id = r->user->id, .actor_name = r->user->name, .citizen_id = r->user->id,
+		.supplements = files, .nsupplements = nfiles, .r = r,
+		.reason = to == ST_WITHDRAWN ? "Công dân yêu cầu rút hồ sơ" : "Công dân đã bổ sung giấy tờ",
+	};
+	int rc = dossier_move(server_db(), &m);
+	if (rc)
+		return rc;
+	return http_redirect(r, arena_printf(r->a, "/dossiers/%s", m.code));
+}
+
+int h_supplement(request *r)
+{
+	const upload *files[MAX_DOCS];
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfiles && n < MAX_DOCS; i++)
+		files[n++] = &r->files[i];
+	if (n == 0)
+		return fail(r, 422, "doc_1", "Cần ít nhất một tệp bổ sung.");
+	return citizen_move(r, ST_PROCESSING, files, n);
+}
+
+int h_withdraw(request *r)
+{
+	return citizen_move(r, ST_WITHDRAWN, NULL, 0);
+}
+
+typedef struct rate {
+	request *r;
+	const char *code;
+	int score;
+	const char *comment;
+	int dup;
+} rate;
+
+static int rating_tx(db *d, void *arg)
+{
+	rate *g = arg;
+	dossier x;
+	int rc = dossier_load(d, g->r->a, g->code, &x, 1);
+	if (rc < 0)
+		return DB_TX_FAILED;
+	if (!rc || x.citizen_id != g->r->user->id)
+		return 404;
+	if (x.status != ST_RETURNED) {
+		g->r->error_detail = "Chỉ đánh giá được khi đã trả kết quả.";
+		return 409;
+	}
+	db_stmt *s = STMT(d, "INSERT INTO rating (dossier_id, score, comment, created_at) "
+			     "VALUES (?, ?, ?, UTC_TIMESTAMP(3))");
+	if (db_exec(s, "iis", x.id, (long long)g->score, g->comment ? g->comment : "") < 0) {
+		if (db_errclass(d) == DB_DUPLICATE) {
+			g->r->error_detail = "Hồ sơ này đã được đánh giá.";
+			return 409;
+		}
+		return DB_TX_FAILED;
+	}
+	long day = today();
+	if (counters_add(d, day, x.agency_code, x.procedure_code, "ratings", 1) < 0 ||
+	    counters_add(d, day, x.agency_code, x.procedure_code, "rating_sum", g->score) < 0 ||
+	    (g->score >= 4 &&
+	     counters_add(d, day, x.agency_code, x.procedure_code, "rating_satisfied", 1) < 0))
+		return DB_TX_FAILED;
+	return 0;
+}
+
+int h_rating(request *r)
+{
+	if (!r->form[0].s)
+		return fail(r, 422, "score", "Chọn mức đánh giá từ 1 đến 5.");
+	rate g = { .r = r, .code = r->captures[0].s, .score = (int)r->form[0].i, .comment = r->form[1].s };
+	int rc = db_tx(server_db(), rating_tx, &g);
+	if (rc)
+		return rc;
+	return http_redirect(r, arena_printf(r->a, "/dossiers/%s", g.code));
+}
+
+/* --- public lookup ------------------------------------------------------------------- */
+
+#define LOOKUP_FAILS 10
+
+int h_lookup(request *r)
+{
+	db *d = server_db();
+	const char *code = r->query[0].s, *typed = r->query[1].s;
+	hset(r, "Page.title", "Tra cứu hồ sơ");
+	if (!code && !typed)
+		return render(r, "lookup.cs");
+	if (code)
+		hset(r, "Form.code", code);
+	if (!code || !typed)
+		return fail(r, 422, code ? "secret" : "code", "Cần cả mã hồ sơ và mã tra cứu.");
+	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	int n = limit_count(d, "lookup", addr, 900);
+	if (n < 0)
+		return 503;
+	if (n >= LOOKUP_FAILS) {
+		r->error_detail = "Bạn đã tra cứu sai quá nhiều lần. Hãy thử lại sau 15 phút.";
+		return 429;
+	}
+	const char *secret = tracking_normalise(r->a, typed);
+	dossier x;
+	int rc = dossier_load(d, r->a, code, &x, 0);
+	if (rc < 0)
+		return 503;
+	char h[65] = "";
+	if (rc == 1 && secret)
+		tracking_hash(x.code, secret, h);
+	if (rc != 1 || !secret || !crypto_eq(h, x.tracking_hash)) {
+		limit_add(d, "lookup", addr);
+		return fail(r, 404, "secret", "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.");
+	}
+	if (dossier_show(r, &x, 0, 0) < 0)
+		return 503;
+	return render(r, "lookup.cs");
+}

@@ -1,0 +1,451 @@
+/*
+ * store.c - the writes of the submission area, each inside the caller's
+ * transaction: loading a dossier (optionally locked), a status move with
+ * everything that must change with it, counters, sync and notice messages.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "conf.h"
+#include "crypto.h"
+#include "filetype.h"
+#include "json.h"
+#include "outbox.h"
+#include "submission.h"
+
+#if __has_include("obligation.h")
+#include "obligation.h"
+#define HAVE_OBLIGATION 1
+#endif
+
+#define DOSSIER_COLS \
+	"id, code, procedure_code, agency_code, citizen_id, applicant_name, applicant_id, " \
+	"DATE_FORMAT(applicant_dob, '%Y-%m-%d'), applicant_address, applicant_phone, channel, " \
+	"result_channel, status, tracking_secret_hash, " \
+	"DATE_FORMAT(received_at + INTERVAL 7 HOUR, '%Y-%m-%dT%H:%i:%s+07:00'), " \
+	"DATE_FORMAT(due_day, '%Y-%m-%d'), DATE_FORMAT(received_day, '%Y-%m-%d'), paused_days_left, " \
+	"DATE_FORMAT(updated_at + INTERVAL 7 HOUR, '%Y-%m-%dT%H:%i:%s+07:00') FROM dossier WHERE code = ?"
+
+static const char *col(db_stmt *s, arena *a, int i)
+{
+	size_t n;
+	const char *v = db_col(s, i, &n);
+	return v ? arena_strndup(a, v, n) : NULL;
+}
+
+int dossier_load(db *d, arena *a, const char *code, dossier *x, int lock)
+{
+	db_stmt *s = lock ? STMT(d, "SELECT " DOSSIER_COLS " FOR UPDATE")
+			  : STMT(d, "SELECT " DOSSIER_COLS);
+	if (db_query(s, "s", code) != 0)
+		return -1;
+	int rc = db_fetch(s);
+	if (rc != 1)
+		return rc < 0 ? -1 : 0;
+	memset(x, 0, sizeof *x);
+	x->id = db_col_int(s, 0, 0);
+	x->code = col(s, a, 1);
+	x->procedure_code = col(s, a, 2);
+	x->agency_code = col(s, a, 3);
+	x->citizen_id = db_col_int(s, 4, 0);
+	x->applicant_name = col(s, a, 5);
+	x->applicant_id = col(s, a, 6);
+	x->applicant_dob = col(s, a, 7);
+	x->applicant_address = col(s, a, 8);
+	x->applicant_phone = col(s, a, 9);
+	x->channel = (int)db_col_int(s, 10, 0);
+	x->result_channel = col(s, a, 11);
+	x->status = (int)db_col_int(s, 12, 0);
+	x->tracking_hash = col(s, a, 13);
+	x->received_at = col(s, a, 14);
+	x->due_day = col(s, a, 15);
+	x->due = x->due_day ? wd_parse(x->due_day, strlen(x->due_day)) : WD_NONE;
+	const char *rd = col(s, a, 16);
+	x->received_day = rd ? wd_parse(rd, strlen(rd)) : WD_NONE;
+	x->paused_left = db_col_int(s, 17, -1);
+	x->updated_at = col(s, a, 18);
+	while (db_fetch(s) == 1)
+		;
+	return 1;
+}
+
+/* --- tracking secrets ------------------------------------------------------- */
+
+/* 32 letters and digits that cannot be read as one another (no 0/O, 1/I). */
+static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+const char *tracking_secret(arena *a, const char *code)
+{
+	const char *key = conf_str("PORTAL_SECRET", "");
+	char mac[65];
+	char *msg = arena_printf(a, "tracking:%s", code);
+	hmac_sha256_hex(key, strlen(key), msg, strlen(msg), mac);
+	/* 10 symbols of 5 bits = 50 bits, shown as XXXXX-XXXXX */
+	char *out = arena_alloc(a, 12);
+	for (int i = 0, o = 0; i < 10; i++) {
+		char hx[3] = { mac[2 * i], mac[2 * i + 1], 0 };
+		out[o++] = alphabet[strtol(hx, NULL, 16) & 31];
+		if (i == 4)
+			out[o++] = '-';
+	}
+	out[11] = '\0';
+	return out;
+}
+
+const char *tracking_normalise(arena *a, const char *typed)
+{
+	char sym[10];
+	size_t o = 0;
+	for (const char *p = typed; *p; p++) {
+		char c = *p;
+		if (c == ' ' || c == '-')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (o == sizeof sym)
+			return NULL;
+		sym[o++] = c;
+	}
+	if (o != sizeof sym)
+		return NULL;
+	return arena_printf(a, "%.5s-%.5s", sym, sym + 5);
+}
+
+void tracking_hash(const char *code, const char *secret, char out[65])
+{
+	char msg[128];
+	int n = snprintf(msg, sizeof msg, "%s:%s", code, secret);
+	sha256_hex(msg, n > 0 && n < (int)sizeof msg ? (size_t)n : 0, out);
+}
+
+/* --- counters, sync, notices -------------------------------------------------- */
+
+int counters_add(db *d, long day, const char *agency, const char *procedure,
+		 const char *column, int n)
+{
+	/* column comes from the fixed list in counter_column(), never from input */
+	static const char *const allowed[] = {
+		"received", "received_online", "received_post", "accepted", "refused",
+		"supplement_requested", "obligation_requested", "withdrawn", "stopped",
+		"finished", "finished_on_time", "finished_late", "returned", "returned_online",
+		"ratings", "rating_sum", "rating_satisfied", NULL,
+	};
+	static db_stmt *st[32];
+	int k = -1;
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(allowed[i], column) == 0)
+			k = i;
+	if (k < 0)
+		return -1;
+	if (!st[k]) {
+		char sql[512];
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO sub_daily (day, agency_code, procedure_code, %s) VALUES (?, ?, ?, ?) "
+			 "ON DUPLICATE KEY UPDATE %s = %s + VALUES(%s)", allowed[k], allowed[k],
+			 allowed[k], allowed[k]);
+		st[k] = db_prepare(d, sql);
+	}
+	char dd[11];
+	wd_format(day, dd);
+	return db_exec(st[k], "sssi", dd, agency, procedure, (long long)n) < 0 ? -1 : 0;
+}
+
+static const char *iso_day_end(arena *a, long day)
+{
+	if (day == WD_NONE)
+		return NULL;
+	char dd[11];
+	wd_format(day, dd);
+	return arena_printf(a, "%sT23:59:59+07:00", dd);
+}
+
+int sync_put(db *d, arena *a, const dossier *x, int status, const char *changed_at)
+{
+	/* The id is the dossier's event count at this change: unique per
+	 * dossier and status change, stable if the message is sent again. */
+	db_stmt *s = STMT(d, "SELECT MAX(id) FROM dossier_event WHERE dossier_id = ?");
+	if (db_query(s, "i", x->id) != 0 || db_fetch(s) != 1)
+		return -1;
+	long long ev = db_col_int(s, 0, 0);
+	while (db_fetch(s) == 1)
+		;
+	buf b = BUF_INIT;
+	buf_puts(&b, "{");
+	json_key(&b, "id");
+	json_cstr(&b, arena_printf(a, "%s/%lld", x->code, ev));
+	buf_puts(&b, ",");
+	json_key(&b, "dossier_code");
+	json_cstr(&b, x->code);
+	buf_puts(&b, ",");
+	json_key(&b, "procedure_code");
+	json_cstr(&b, x->procedure_code);
+	buf_puts(&b, ",");
+	json_key(&b, "agency_code");
+	json_cstr(&b, x->agency_code);
+	buf_puts(&b, ",");
+	json_key(&b, "status");
+	json_int(&b, status);
+	buf_puts(&b, ",");
+	json_key(&b, "channel");
+	json_int(&b, x->channel);
+	buf_puts(&b, ",");
+	json_key(&b, "received_at");
+	json_cstr(&b, x->received_at);
+	buf_puts(&b, ",");
+	json_key(&b, "due_at");
+	const char *due = iso_day_end(a, x->due);
+	if (due)
+		json_cstr(&b, due);
+	else
+		buf_puts(&b, "null");
+	buf_puts(&b, ",");
+	json_key(&b, "changed_at");
+	json_cstr(&b, changed_at);
+	buf_puts(&b, "}");
+	const char *payload = arena_strndup(a, b.p, b.len);
+	buf_free(&b);
+	return outbox_put(d, "sync", x->code, NULL, payload);
+}
+
+int notify_put(db *d, arena *a, const char *to, const char *subject, const char *body)
+{
+	buf b = BUF_INIT;
+	buf_puts(&b, "{");
+	json_key(&b, "to");
+	json_cstr(&b, to);
+	buf_puts(&b, ",");
+	json_key(&b, "subject");
+	json_cstr(&b, subject);
+	buf_puts(&b, ",");
+	json_key(&b, "body");
+	json_cstr(&b, body);
+	buf_puts(&b, "}");
+	const char *payload = arena_strndup(a, b.p, b.len);
+	buf_free(&b);
+	return outbox_put(d, "notify", to, NULL, payload);
+}
+
+static const char *now_iso(db *d, arena *a)
+{
+	db_stmt *s = STMT(d, "SELECT DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 7 HOUR, "
+			     "'%Y-%m-%dT%H:%i:%s+07:00')");
+	if (db_query(s, "") != 0 || db_fetch(s) != 1)
+		return NULL;
+	const char *v = col(s, a, 0);
+	while (db_fetch(s) == 1)
+		;
+	return v;
+}
+
+/* --- uploads ------------------------------------------------------------------ */
+
+int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
+		 const upload *u, long long owner);
+
+int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
+		 const upload *u, long long owner)
+{
+	char sha[65];
+	sha256_hex(u->data, u->len, sha);
+	db_stmt *b = STMT(d, "INSERT INTO document_blob (size, sha256, content, created_at) "
+			     "VALUES (?, ?, ?, UTC_TIMESTAMP(3))");
+	if (db_exec(b, "isb", (long long)u->len, sha, (const void *)u->data, u->len) < 0)
+		return -1;
+	long long blob = db_insert_id(b);
+	db_stmt *s = STMT(d, "INSERT INTO dossier_document (dossier_id, blob_id, role, doc_seq, "
+			     "doc_name, kind, original_name, size, sha256, owner_citizen_id, created_at) "
+			     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
+	char ownbuf[24];
+	snprintf(ownbuf, sizeof ownbuf, "%lld", owner);
+	return db_exec(s, "iisisssiss", dossier_id, blob, role, (long long)seq,
+		       doc_name ? doc_name : "", filetype_name(u->kind),
+		       u->filename ? u->filename : "", (long long)u->len, sha,
+		       owner ? ownbuf : NULL) < 0 ? -1 : 0;
+}
+
+/* --- a status move ------------------------------------------------------------ */
+
+static const char *counter_column(int to)
+{
+	switch (to) {
+	case ST_ACCEPTED: return "accepted";
+	case ST_REFUSED: return "refused";
+	case ST_SUPPLEMENT: return "supplement_requested";
+	case ST_OBLIGATION: return "obligation_requested";
+	case ST_WITHDRAWN: return "withdrawn";
+	case ST_STOPPED: return "stopped";
+	case ST_FINISHED: return "finished";
+	case ST_RETURNED: return "returned";
+	default: return NULL;
+	}
+}
+
+static int move_tx(db *d, void *arg)
+{
+	move *m = arg;
+	request *r = m->r;
+	arena *a = r->a;
+	dossier x;
+
+	m->repeated = 0;
+	int found = dossier_load(d, a, m->code, &x, 1);
+	if (found < 0)
+		return DB_TX_FAILED;
+	if (!found)
+		return 404;
+	if (m->agency_code && strcmp(m->agency_code, x.agency_code) != 0)
+		return 403;
+	if (m->citizen_id && m->citizen_id != x.citizen_id)
+		return 404;
+	if (m->only_from && x.status != m->only_from && x.status != m->to) {
+		r->error_detail = transition_refusal(a, x.status, m->to);
+		return 409;
+	}
+	if (x.status == m->to) {
+		m->repeated = 1;
+		return 0;
+	}
+	const transition *t = transition_find(x.status, m->to);
+	if (!t) {
+		r->error_detail = transition_refusal(a, x.status, m->to);
+		return 409;
+	}
+	if (!(t->actors & m->actor)) {
+		r->error_detail = arena_printf(a, "Việc “%s” không thuộc quyền của tài khoản này.", t->label);
+		return 403;
+	}
+	if (t->needs_reason && (!m->reason || !*m->reason)) {
+		r->error.field = "reason";
+		r->error.message = "Cần ghi lý do (trường “reason”).";
+		return 422;
+	}
+	if (m->to == ST_RETURNED && strcmp(x.result_channel, "online") == 0 && !m->result) {
+		r->error.field = "result";
+		r->error.message = "Hồ sơ nhận kết quả trực tuyến: cần tải lên tệp kết quả (trường “result”).";
+		return 422;
+	}
+
+	const char *reason = m->reason ? m->reason : "";
+	if (m->to == ST_OBLIGATION) {
+		if (m->amount <= 0 || !m->fee_name || !*m->fee_name) {
+			r->error.field = m->amount <= 0 ? "amount" : "fee_name";
+			r->error.message = "Cần số tiền (đồng, trường “amount”) và khoản phải nộp (trường “fee_name”).";
+			return 422;
+		}
+#ifdef HAVE_OBLIGATION
+		obligation_line line = { m->fee_name, m->amount };
+		obligation_req q = {
+			.group = OG_PHI_LE_PHI, .agency_code = x.agency_code, .reference = x.code,
+			.payer_name = x.applicant_name, .payer_id = x.applicant_id,
+			.lines = &line, .nlines = 1, .dossier_code = x.code, .source = OS_DOSSIER,
+		};
+		char pay[13];
+		const char *what = NULL;
+		int oc = obligation_create(d, &q, pay, NULL, &what);
+		if (oc == OBL_DB)
+			return DB_TX_FAILED;
+		if (oc != OBL_OK) {
+			r->error.field = "amount";
+			r->error.message = arena_printf(a, "%s (trường “amount”)",
+							what ? what : "Không tạo được khoản phải nộp");
+			return 422;
+		}
+		reason = arena_printf(a, "%s: %lld đồng (mã thanh toán %s)%s%s", m->fee_name,
+				      m->amount, pay, *reason ? ". " : "", reason);
+#else
+		reason = arena_printf(a, "%s: %lld đồng%s%s", m->fee_name, m->amount,
+				      *reason ? ". " : "", reason);
+#endif
+	}
+
+	const wd_calendar *cal = calendar_get(d);
+	long now = today();
+	long due = x.due;
+	char dd[11] = "";
+	if (m->to == ST_SUPPLEMENT && x.due != WD_NONE) {
+		int left = x.due > now ? wd_count(cal, now, x.due) : 0;
+		db_stmt *s = STMT(d, "UPDATE dossier SET paused_at = UTC_TIMESTAMP(3), "
+				     "paused_days_left = ? WHERE id = ?");
+		if (db_exec(s, "ii", (long long)left, x.id) < 0)
+			return DB_TX_FAILED;
+	}
+	if (x.status == ST_SUPPLEMENT && x.paused_left >= 0) {
+		due = wd_add(cal, now, (int)x.paused_left);
+		wd_format(due, dd);
+		time_t end = wd_start_of(due + 1) - 1;
+		struct tm tmv;
+		char at[24];
+		gmtime_r(&end, &tmv);
+		strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S", &tmv);
+		db_stmt *s = STMT(d, "UPDATE dossier SET paused_at = NULL, paused_days_left = NULL, "
+				     "due_day = ?, due_at = ? WHERE id = ?");
+		if (db_exec(s, "ssi", dd, at, x.id) < 0)
+			return DB_TX_FAILED;
+		x.due = due;
+	}
+
+	db_stmt *u = STMT(d, "UPDATE dossier SET status = ?, updated_at = UTC_TIMESTAMP(3), "
+			     "finished_at = IF(? = 9, UTC_TIMESTAMP(3), finished_at), "
+			     "returned_at = IF(? = 10, UTC_TIMESTAMP(3), returned_at) WHERE id = ?");
+	if (db_exec(u, "iiii", (long long)m->to, (long long)m->to, (long long)m->to, x.id) < 0)
+		return DB_TX_FAILED;
+
+	db_stmt *e = STMT(d, "INSERT INTO dossier_event (dossier_id, at, actor_kind, actor_id, "
+			     "actor_name, from_status, to_status, reason, client_addr) "
+			     "VALUES (?, UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?)");
+	if (db_exec(e, "isisiiss", x.id, m->actor_kind, m->actor_id,
+		    m->actor_name ? m->actor_name : "", (long long)x.status, (long long)m->to,
+		    reason, r->remote_addr ? r->remote_addr : "") < 0)
+		return DB_TX_FAILED;
+
+	for (size_t i = 0; i < m->nsupplements; i++)
+		if (store_upload(d, x.id, "supplement", m->supplements[i]->index, NULL,
+				 m->supplements[i], x.citizen_id) < 0)
+			return DB_TX_FAILED;
+	if (m->result && store_upload(d, x.id, "result", 0, "Kết quả", m->result, 0) < 0)
+		return DB_TX_FAILED;
+
+	const char *c = counter_column(m->to);
+	if (c && counters_add(d, now, x.agency_code, x.procedure_code, c, 1) < 0)
+		return DB_TX_FAILED;
+	if (m->to == ST_FINISHED &&
+	    counters_add(d, now, x.agency_code, x.procedure_code,
+			 x.due == WD_NONE || now <= x.due ? "finished_on_time" : "finished_late", 1) < 0)
+		return DB_TX_FAILED;
+	if (m->to == ST_RETURNED && strcmp(x.result_channel, "online") == 0 &&
+	    counters_add(d, now, x.agency_code, x.procedure_code, "returned_online", 1) < 0)
+		return DB_TX_FAILED;
+
+	const char *changed = now_iso(d, a);
+	if (!changed || sync_put(d, a, &x, m->to, changed) < 0)
+		return DB_TX_FAILED;
+
+	if (x.citizen_id) {
+		db_stmt *s = STMT(d, "SELECT contact FROM citizen WHERE id = ?");
+		if (db_query(s, "i", x.citizen_id) != 0)
+			return DB_TX_FAILED;
+		const char *to = NULL;
+		if (db_fetch(s) == 1)
+			to = col(s, a, 0);
+		while (db_fetch(s) == 1)
+			;
+		if (to && notify_put(d, a, to, arena_printf(a, "Hồ sơ %s", x.code),
+				     arena_printf(a, "Hồ sơ %s: %s. %s", x.code, status_name(m->to),
+						  reason)) < 0)
+			return DB_TX_FAILED;
+	}
+	if (r->user && r->user->kind == AUTH_STAFF &&
+	    audit_log(d, r, "dossier_status", x.code,
+		      arena_printf(a, "%d -> %d %s", x.status, m->to, reason)) < 0)
+		return DB_TX_FAILED;
+	return 0;
+}
+
+int dossier_move(db *d, move *m)
+{
+	return db_tx(d, move_tx, m);
+}

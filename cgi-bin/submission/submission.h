@@ -1,0 +1,152 @@
+/*
+ * submission.h - the submission area: accounts, dossiers, the one-stop
+ * desk's workflow, tracking and the national sync.
+ *
+ * Handlers are spread over a few files by audience (account.c, dossier.c,
+ * desk.c, sync.c); what they share is here: the status table (status.c),
+ * the working-day calendar (calendar.c), and the dossier writes that must
+ * happen in one transaction (store.c).
+ */
+#ifndef SUBMISSION_H
+#define SUBMISSION_H
+
+#include <stddef.h>
+
+#include "db.h"
+#include "dossier_code.h"
+#include "http.h"
+#include "route.h"
+#include "workdays.h"
+
+/* One prepared statement per call site, on the given connection (each
+ * process uses one connection: the worker's, or a job's own). */
+#define STMT(d, sql) ({ static db_stmt *st_; if (!st_) st_ = db_prepare((d), (sql)); st_; })
+
+/* --- statuses and the transition table (status.c) -------------------------- */
+
+enum {
+	ST_NEW = 1, ST_ACCEPTED, ST_REFUSED, ST_PROCESSING, ST_SUPPLEMENT,
+	ST_OBLIGATION, ST_WITHDRAWN, ST_STOPPED, ST_FINISHED, ST_RETURNED,
+	ST_MAX = ST_RETURNED
+};
+
+/* Who may make a move: staff roles (route.h ROLE_*) and the citizen. */
+#define ACTOR_CITIZEN 0x100u
+/* The portal itself, acting on another area's message (paid.c). */
+#define ACTOR_SYSTEM 0x200u
+
+typedef struct transition {
+	int from, to;
+	unsigned actors;         /* ROLE_* bits and/or ACTOR_CITIZEN */
+	int needs_reason;        /* a reason in words is required */
+	const char *label;       /* the button, in Vietnamese */
+} transition;
+
+const char *status_name(int status);           /* "Mới đăng ký" … */
+const char *status_explain(int status);        /* a sentence for citizens */
+const transition *transition_find(int from, int to);
+/* The moves from `from` that `actors` may make, in table order. */
+size_t transitions_from(int from, unsigned actors, const transition **out, size_t max);
+/* "Đã xử lý xong (9) không thể chuyển sang Đang xử lý (4)." */
+const char *transition_refusal(arena *a, int from, int to);
+
+/* --- calendar (calendar.c) -------------------------------------------------- */
+
+/* The holiday table, loaded once and reloaded every few minutes. */
+const wd_calendar *calendar_get(db *d);
+
+/* --- dossier data ------------------------------------------------------------ */
+
+typedef struct dossier {
+	long long id;
+	const char *code, *procedure_code, *agency_code;
+	long long citizen_id;    /* 0 = none */
+	const char *applicant_name, *applicant_id, *applicant_dob, *applicant_address,
+		*applicant_phone;
+	int channel;
+	const char *result_channel;
+	int status;
+	const char *tracking_hash;
+	const char *received_at, *due_day, *due_at;
+	long received_day;
+	long due;                /* day number or WD_NONE */
+	long paused_left;        /* -1 when not paused */
+	const char *updated_at;
+} dossier;
+
+/* Load by code; lock = 1 takes FOR UPDATE (inside a transaction).
+ * 1 found, 0 not, -1 database. */
+int dossier_load(db *d, arena *a, const char *code, dossier *out, int lock);
+
+/* The tracking secret of a dossier: derived from PORTAL_SECRET and the
+ * code, so the slip can be printed again; only its hash is stored. */
+const char *tracking_secret(arena *a, const char *code);
+void tracking_hash(const char *code, const char *secret, char out[65]);
+/* Normalise what a person typed (spaces, dashes, lower case). */
+const char *tracking_normalise(arena *a, const char *typed);
+
+/* A status move in one transaction: lock, check, event, counters, outbox,
+ * optional obligation and result file.  Returns 0 (committed, or the
+ * dossier already had that status: a repeated post changes nothing),
+ * 404, 409 (illegal; r->error_detail says why), 422, 503. */
+typedef struct move {
+	const char *code;
+	int to;
+	unsigned actor;           /* the one ROLE_* or ACTOR_CITIZEN acting */
+	const char *actor_kind;   /* "citizen", "staff" */
+	long long actor_id;
+	const char *actor_name;
+	const char *agency_code;  /* staff: must match the dossier's */
+	long long citizen_id;     /* citizen: must own it */
+	const char *reason;
+	long long amount;         /* status 6 */
+	const char *fee_name;
+	const upload *result;     /* status 10 */
+	const upload *const *supplements; /* citizen's re-upload (5 → 4) */
+	size_t nsupplements;
+	int only_from;            /* 0, or the move happens only from this
+				   * status (409 otherwise): a message about
+				   * status 6 must not move a dossier at 2 */
+	request *r;
+	int repeated;             /* out: the status was already `to` */
+} move;
+int dossier_move(db *d, move *m);
+
+/* Counters (sub_daily) and sync messages, inside a transaction. */
+int counters_add(db *d, long day, const char *agency, const char *procedure,
+		 const char *column, int n);
+int sync_put(db *d, arena *a, const dossier *x, int status, const char *changed_at);
+int notify_put(db *d, arena *a, const char *to, const char *subject, const char *body);
+
+/* Working-day helpers over the loaded calendar. */
+long today(void);
+const char *day_vi(arena *a, long day);       /* "15/01/2025" */
+
+/* --- handlers ---------------------------------------------------------------- */
+
+int h_home(request *r);
+int h_register_form(request *r), h_register(request *r);
+int h_verify_form(request *r), h_verify(request *r);
+int h_login_form(request *r), h_login(request *r), h_logout(request *r);
+int h_new(request *r), h_create(request *r);
+int h_mine(request *r), h_view(request *r), h_receipt(request *r);
+int h_document(request *r), h_supplement(request *r), h_withdraw(request *r);
+int h_rating(request *r), h_lookup(request *r), h_qr(request *r);
+int h_desk_login_form(request *r), h_desk_login(request *r), h_desk_logout(request *r);
+int h_desk_queue(request *r), h_desk_view(request *r), h_desk_status(request *r);
+int h_desk_new(request *r), h_desk_create(request *r), h_desk_receipt(request *r);
+int h_desk_document(request *r), h_desk_attach(request *r);
+int h_desk_sync(request *r), h_dev_outbox(request *r), h_dev_outbox_json(request *r);
+int h_health(request *r);
+
+/* Filing (dossier.c), shared by the citizen's and the desk's forms. */
+int filing_form(request *r, const char *procedure_code, int desk);
+int filing_submit(request *r, int desk);
+
+/* Background jobs (sync.c). */
+int job_sync(db *d);
+int job_notify(db *d);
+/* The payment area's "obligation paid" messages (paid.c). */
+int job_paid(db *d);
+
+#endif

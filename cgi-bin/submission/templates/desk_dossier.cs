@@ -1,0 +1,28 @@
+<?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
+<h1>Hồ sơ <?cs var:Dossier.code ?></h1>
+<?cs call:summary() ?>
+<?cs call:obligations(1) ?>
+<table class="facts">
+<tr><th scope="row">Người nộp</th><td><?cs var:Dossier.applicant_name ?>, số định danh <?cs var:Dossier.applicant_id ?><?cs if:Dossier.applicant_dob ?>, sinh <?cs var:Dossier.applicant_dob ?><?cs /if ?></td></tr>
+<tr><th scope="row">Liên hệ</th><td><?cs var:Dossier.applicant_address ?> <?cs var:Dossier.applicant_phone ?></td></tr>
+<tr><th scope="row">Nộp hồ sơ</th><td><?cs call:channel_name(Dossier.channel) ?></td></tr>
+<tr><th scope="row">Nhận kết quả</th><td><?cs call:result_channel_name(Dossier.result_channel) ?></td></tr>
+</table>
+<p><a href="/desk/dossiers/<?cs var:Dossier.code ?>/receipt">In giấy tiếp nhận và hẹn trả kết quả</a></p>
+<h2>Giấy tờ</h2>
+<ul class="list"><?cs each:d = Docs ?><li><a href="/desk/dossiers/<?cs var:Dossier.code ?>/documents/<?cs var:d.id ?>"><?cs var:d.name ?></a> (<?cs if:d.role == "result" ?>kết quả<?cs elif:d.role == "supplement" ?>bổ sung<?cs else ?>khi nộp<?cs /if ?>, <?cs var:d.kind ?>, <?cs var:d.kb ?> KB)</li><?cs /each ?></ul>
+<?cs if:Actions.0.to ?><h2>Xử lý</h2><?cs /if ?>
+<?cs each:a = Actions ?>
+<form method="post" action="/desk/dossiers/<?cs var:Dossier.code ?>/status"<?cs if:a.file ?> enctype="multipart/form-data"<?cs /if ?> class="form action">
+<?cs call:csrf() ?>
+<input type="hidden" name="to" value="<?cs var:a.to ?>">
+<?cs if:a.money ?><label for="amount<?cs var:a.to ?>">Số tiền (đồng)</label><input id="amount<?cs var:a.to ?>" name="amount" required inputmode="numeric"><label for="fee<?cs var:a.to ?>">Khoản phải nộp</label><input id="fee<?cs var:a.to ?>" name="fee_name" required maxlength="200"><?cs /if ?>
+<?cs if:a.file ?><label for="result<?cs var:a.to ?>">Tệp kết quả</label><input id="result<?cs var:a.to ?>" type="file" name="result" required accept="application/pdf,image/jpeg,image/png"><?cs /if ?>
+<label for="reason<?cs var:a.to ?>"><?cs if:a.reason == "1" ?>Lý do (bắt buộc)<?cs else ?>Ghi chú<?cs /if ?></label>
+<input id="reason<?cs var:a.to ?>" name="reason" maxlength="1000"<?cs if:a.reason == "1" ?> required<?cs /if ?>>
+<button type="submit"><?cs var:a.label ?></button>
+</form>
+<?cs /each ?>
+<?cs call:history() ?>
+<p><a href="/desk/">← Hồ sơ của cơ quan</a></p>
+<?cs include:"footer.cs" ?>

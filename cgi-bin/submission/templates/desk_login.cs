@@ -1,0 +1,12 @@
+<?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
+<h1>Đăng nhập cán bộ</h1>
+<form method="post" action="/desk/login" class="form">
+<?cs call:csrf() ?>
+<?cs if:Form.next ?><input type="hidden" name="next" value="<?cs var:Form.next ?>"><?cs /if ?>
+<label for="login">Tên đăng nhập</label>
+<input id="login" name="login" required maxlength="64" autocomplete="username">
+<label for="password">Mật khẩu</label>
+<input id="password" name="password" type="password" required maxlength="200" autocomplete="current-password">
+<button type="submit">Đăng nhập</button>
+</form>
+<?cs include:"footer.cs" ?>

@@ -1,0 +1,39 @@
+<?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
+<h1>Hồ sơ <?cs var:Dossier.code ?></h1>
+<?cs call:summary() ?>
+<?cs call:obligations(0) ?>
+<p><a href="/dossiers/<?cs var:Dossier.code ?>/receipt">Giấy tiếp nhận và hẹn trả kết quả (in được)</a></p>
+<h2>Giấy tờ</h2>
+<ul class="list"><?cs each:d = Docs ?><li><?cs if:d.role == "result" ?><strong>Kết quả:</strong> <?cs /if ?><a href="/dossiers/<?cs var:Dossier.code ?>/documents/<?cs var:d.id ?>"><?cs var:d.name ?></a> (<?cs var:d.kind ?>, <?cs var:d.kb ?> KB)</li><?cs /each ?></ul>
+<?cs if:Actions.supplement ?>
+<h2>Gửi giấy tờ bổ sung</h2>
+<form method="post" action="/dossiers/<?cs var:Dossier.code ?>/supplement" enctype="multipart/form-data" class="form">
+<?cs call:csrf() ?>
+<label for="doc_1">Tệp bổ sung (PDF, JPEG hoặc PNG)</label>
+<input id="doc_1" type="file" name="doc_1" required accept="application/pdf,image/jpeg,image/png">
+<label for="doc_2">Tệp thứ hai (nếu có)</label>
+<input id="doc_2" type="file" name="doc_2" accept="application/pdf,image/jpeg,image/png">
+<button type="submit">Gửi bổ sung</button>
+</form>
+<?cs /if ?>
+<?cs if:Actions.rate ?><?cs if:Rating.score ?><p>Bạn đã đánh giá: <?cs var:Rating.score ?>/5.</p><?cs else ?>
+<h2>Đánh giá mức độ hài lòng</h2>
+<form method="post" action="/dossiers/<?cs var:Dossier.code ?>/rating" class="form">
+<?cs call:csrf() ?>
+<fieldset class="choices"><legend>Mức độ hài lòng</legend>
+<label><input type="radio" name="score" value="5" required> 5 – Rất hài lòng</label>
+<label><input type="radio" name="score" value="4"> 4 – Hài lòng</label>
+<label><input type="radio" name="score" value="3"> 3 – Bình thường</label>
+<label><input type="radio" name="score" value="2"> 2 – Không hài lòng</label>
+<label><input type="radio" name="score" value="1"> 1 – Rất không hài lòng</label>
+</fieldset>
+<label for="comment">Góp ý (không bắt buộc)</label>
+<textarea id="comment" name="comment" maxlength="1000"></textarea>
+<button type="submit">Gửi đánh giá</button>
+</form><?cs /if ?><?cs /if ?>
+<?cs call:history() ?>
+<?cs if:Actions.withdraw ?>
+<form method="post" action="/dossiers/<?cs var:Dossier.code ?>/withdraw"><?cs call:csrf() ?><button type="submit" class="secondary">Rút hồ sơ</button></form>
+<?cs /if ?>
+<p><a href="/dossiers/">← Hồ sơ của tôi</a></p>
+<?cs include:"footer.cs" ?>

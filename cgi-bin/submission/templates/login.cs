@@ -1,0 +1,13 @@
+<?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
+<h1>Đăng nhập</h1>
+<form method="post" action="/account/login" class="form">
+<?cs call:csrf() ?>
+<?cs if:Form.next ?><input type="hidden" name="next" value="<?cs var:Form.next ?>"><?cs /if ?>
+<label for="contact">Số điện thoại hoặc thư điện tử</label>
+<input id="contact" name="contact" required maxlength="254" autocomplete="username">
+<label for="password">Mật khẩu</label>
+<input id="password" name="password" type="password" required maxlength="200" autocomplete="current-password">
+<button type="submit">Đăng nhập</button>
+</form>
+<p>Chưa có tài khoản? <a href="/account/register">Đăng ký</a>. Có mã hồ sơ và mã tra cứu? <a href="/dossiers/lookup">Tra cứu hồ sơ</a>.</p>
+<?cs include:"footer.cs" ?>

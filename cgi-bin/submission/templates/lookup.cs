@@ -1,0 +1,17 @@
+<?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
+<h1>Tra cứu hồ sơ</h1>
+<?cs if:Dossier.code ?>
+<?cs call:summary() ?>
+<?cs call:obligations(0) ?>
+<?cs call:history() ?>
+<?cs else ?>
+<p>Nhập mã hồ sơ và mã tra cứu in trên giấy tiếp nhận và hẹn trả kết quả.</p>
+<form method="get" action="/dossiers/lookup" class="form">
+<label for="code">Mã hồ sơ</label>
+<input id="code" name="code" required maxlength="47" value="<?cs var:Form.code ?>" placeholder="000.00.12.H26-240115-0001">
+<label for="secret">Mã tra cứu</label>
+<input id="secret" name="secret" required maxlength="20" autocapitalize="characters" placeholder="ABCDE-FGHJK">
+<button type="submit">Tra cứu</button>
+</form>
+<?cs /if ?>
+<?cs include:"footer.cs" ?>

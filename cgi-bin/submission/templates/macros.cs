@@ -1,0 +1,26 @@
+<?cs def:csrf() ?><input type="hidden" name="csrf" value="<?cs var:Session.csrf ?>"><?cs /def ?>
+<?cs def:history() ?>
+<h2>Quá trình giải quyết</h2>
+<ol class="history">
+<?cs each:e = Events ?><li><time><?cs var:e.at ?></time> – <strong><?cs var:e.to ?></strong> (<?cs var:e.who ?><?cs if:e.name ?>: <?cs var:e.name ?><?cs /if ?>)<?cs if:e.reason ?><br><span class="reason"><?cs var:e.reason ?></span><?cs /if ?></li>
+<?cs /each ?></ol>
+<?cs /def ?>
+<?cs def:summary() ?>
+<table class="facts">
+<tr><th scope="row">Mã hồ sơ</th><td><strong><?cs var:Dossier.code ?></strong></td></tr>
+<tr><th scope="row">Thủ tục</th><td><?cs var:Dossier.procedure_name ?> (<?cs var:Dossier.procedure_code ?>)</td></tr>
+<tr><th scope="row">Cơ quan tiếp nhận</th><td><?cs var:Dossier.agency_name ?></td></tr>
+<tr><th scope="row">Trạng thái</th><td><strong class="status s<?cs var:Dossier.status ?>"><?cs var:Dossier.status_name ?></strong><br><?cs var:Dossier.status_explain ?></td></tr>
+<tr><th scope="row">Ngày nhận</th><td><?cs var:Dossier.received_day ?></td></tr>
+<tr><th scope="row">Hẹn trả kết quả</th><td><?cs if:Dossier.due_day ?><?cs var:Dossier.due_day ?><?cs else ?>Theo thông báo của cơ quan<?cs /if ?><?cs if:Dossier.late ?> <strong class="late">(quá hạn)</strong><?cs /if ?><?cs if:Dossier.paused_left ?><br>Thời hạn tạm dừng, còn <?cs var:Dossier.paused_left ?> ngày làm việc khi bổ sung xong.<?cs /if ?></td></tr>
+</table>
+<?cs /def ?>
+<?cs def:obligations(staff) ?><?cs if:subcount(Obligations) ?>
+<h2>Khoản phải nộp</h2>
+<ul class="list"><?cs each:o = Obligations ?><li><strong><?cs var:o.name ?></strong>: <?cs var:o.amount ?> đồng<br>
+Mã thanh toán <?cs var:o.code ?> – <strong class="pay <?cs var:o.state ?>"><?cs var:o.state_name ?></strong><?cs if:o.open ?>, hạn nộp <?cs var:o.due ?><?cs /if ?>
+<?cs if:o.open && staff == 0 ?><br><a class="button" href="/pay/<?cs var:o.code ?>">Nộp tiền trực tuyến</a><?cs /if ?></li>
+<?cs /each ?></ul>
+<?cs /if ?><?cs /def ?>
+<?cs def:channel_name(n) ?><?cs if:n == 1 ?>Trực tiếp<?cs elif:n == 3 ?>Bưu chính<?cs else ?>Trực tuyến<?cs /if ?><?cs /def ?>
+<?cs def:result_channel_name(s) ?><?cs if:s == "online" ?>trực tuyến (tải về)<?cs elif:s == "post" ?>qua bưu điện<?cs else ?>tại bộ phận một cửa<?cs /if ?><?cs /def ?>

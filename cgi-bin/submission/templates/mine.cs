@@ -1,0 +1,9 @@
+<?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
+<h1>Hồ sơ của tôi</h1>
+<?cs if:Mine.0.code ?>
+<ul class="list dossiers"><?cs each:m = Mine ?>
+<li><a href="/dossiers/<?cs var:m.code ?>"><?cs var:m.code ?></a><br><?cs var:m.procedure ?><br><strong class="status s<?cs var:m.status_n ?>"><?cs var:m.status ?></strong><?cs if:m.due ?> · hẹn trả <?cs var:m.due ?><?cs /if ?></li>
+<?cs /each ?></ul>
+<?cs else ?><p>Bạn chưa nộp hồ sơ nào. Tìm thủ tục trong <a href="/catalog/">danh mục thủ tục</a> rồi bấm “Nộp hồ sơ”.</p><?cs /if ?>
+<form method="post" action="/account/logout"><?cs call:csrf() ?><button type="submit" class="link">Đăng xuất</button></form>
+<?cs include:"footer.cs" ?>

@@ -1,0 +1,44 @@
+<?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
+<h1>Nộp hồ sơ</h1>
+<p class="lead"><?cs var:Proc.name ?> <small>(mã <?cs var:Proc.code ?>)</small></p>
+<form method="post" action="<?cs if:Form.desk == "1" ?>/desk/dossiers<?cs else ?>/dossiers<?cs /if ?>" enctype="multipart/form-data" class="form">
+<?cs call:csrf() ?>
+<input type="hidden" name="procedure" value="<?cs var:Proc.code ?>">
+<h2>Người nộp</h2>
+<label for="applicant_name">Họ và tên</label>
+<input id="applicant_name" name="applicant_name" required maxlength="100"<?cs if:Form.desk != "1" ?> value="<?cs var:Session.name ?>"<?cs /if ?>>
+<label for="applicant_id">Số định danh cá nhân (12 chữ số)</label>
+<input id="applicant_id" name="applicant_id" required inputmode="numeric" pattern="[0-9]{12}" maxlength="12">
+<label for="applicant_dob">Ngày sinh</label>
+<input id="applicant_dob" name="applicant_dob" type="date">
+<label for="applicant_address">Địa chỉ</label>
+<input id="applicant_address" name="applicant_address" maxlength="300">
+<label for="applicant_phone">Số điện thoại</label>
+<input id="applicant_phone" name="applicant_phone" inputmode="tel" maxlength="15">
+<?cs if:Form.desk == "1" ?>
+<label for="channel">Hình thức nộp</label>
+<select id="channel" name="channel"><option value="1">Trực tiếp tại bộ phận một cửa</option><option value="3">Qua bưu chính công ích</option></select>
+<input type="hidden" name="agency" value="<?cs var:Agencies.0.code ?>">
+<?cs else ?>
+<h2>Nơi nộp</h2>
+<label for="agency">Cơ quan tiếp nhận</label>
+<select id="agency" name="agency" required><?cs each:a = Agencies ?><option value="<?cs var:a.code ?>"><?cs var:a.name ?></option><?cs /each ?></select>
+<?cs /if ?>
+<h2>Giấy tờ</h2>
+<p>Ảnh chụp hoặc bản quét: PDF, JPEG hoặc PNG, mỗi tệp tối đa 10 MB, cả hồ sơ tối đa 30 MB.</p>
+<?cs each:d = Proc.docs ?>
+<fieldset><legend><?cs var:d.n ?>. <?cs var:d.name ?></legend>
+<input type="file" name="doc_<?cs var:d.n ?>" accept="application/pdf,image/jpeg,image/png" aria-label="Tệp cho giấy tờ <?cs var:d.n ?>">
+<?cs if:Wallet.0.id ?><label for="reuse_<?cs var:d.n ?>">hoặc dùng lại giấy tờ đã nộp</label>
+<select id="reuse_<?cs var:d.n ?>" name="reuse_<?cs var:d.n ?>"><option value="">— không —</option><?cs each:w = Wallet ?><option value="<?cs var:w.id ?>"><?cs var:w.name ?> (<?cs var:w.dossier ?>)</option><?cs /each ?></select><?cs /if ?>
+</fieldset>
+<?cs /each ?>
+<h2>Nhận kết quả</h2>
+<fieldset class="choices">
+<label><input type="radio" name="result_channel" value="desk" checked> Tại bộ phận một cửa</label>
+<label><input type="radio" name="result_channel" value="post"> Qua bưu điện</label>
+<label><input type="radio" name="result_channel" value="online"> Trực tuyến (tải về)</label>
+</fieldset>
+<button type="submit">Nộp hồ sơ</button>
+</form>
+<?cs include:"footer.cs" ?>
