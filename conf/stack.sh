@@ -187,11 +187,16 @@ nginx_user() {
 nginx_conf() {
 	local user=$1
 	mkdir -p "$VAR/nginx/tmp" "$VAR/nginx/extra"
+	# The payment gateway's origin, for the public site's form-action.
+	local gateway
+	gateway=$(sed -E 's|^(https?://[^/?#]+).*|\1|' <<<"$PORTAL_VNPAY_URL")
+	[[ "$gateway" =~ ^https?://[A-Za-z0-9.:-]+$ ]] || die "PORTAL_VNPAY_URL: not an http(s) URL: $PORTAL_VNPAY_URL"
 	sed -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$VAR|g" -e "s|@RUN@|$RUN|g" -e "s|@LOG@|$LOG|g" \
 		-e "s|@LISTEN@|$PORTAL_LISTEN|g" -e "s|@PUBLIC_PORT@|$PORTAL_PUBLIC_PORT|g" \
 		-e "s|@INTRANET_PORT@|$PORTAL_INTRANET_PORT|g" -e "s|@WORKERS@|$PORTAL_NGINX_WORKERS|g" \
 		-e "s|@MAX_BODY@|$PORTAL_MAX_BODY|g" -e "s|@RATE@|$PORTAL_RATE_PER_SECOND|g" \
 		-e "s|@RATE_EXEMPT@|${PORTAL_RATE_EXEMPT:-}|g" -e "s|@USER@|$user|g" \
+		-e "s|@GATEWAY_ORIGIN@|$gateway|g" \
 		conf/nginx.conf.in >"$VAR/nginx/nginx.conf"
 	nginx_areas
 	# Both settings are lists of addresses or CIDR blocks, by spaces or commas.
@@ -249,6 +254,10 @@ want_area() { echo "$1 --socket $RUN/$1-"; }
 programs_start() {
 	local user=$1 area procs slot i
 	db_env
+	# where the payment area keeps callbacks while the database is away
+	mkdir -p "$VAR/spool/payment"
+	chown "$user" "$VAR/spool/payment" 2>/dev/null || true
+	chmod 0700 "$VAR/spool/payment"
 	for area in $AREAS; do
 		slot=a
 		[ "$(slot_of "$area")" = a ] && pid_of "$RUN/$area-a.pid" "$(want_area "$area")" >/dev/null && slot=b

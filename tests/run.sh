@@ -105,8 +105,8 @@ integration() {
 		tests/integration/test_resilience.py tests/integration/test_payment.py \
 		tests/integration/test_submission.py tests/integration/test_submission_pay.py \
 		tests/integration/test_submission_load.py tests/integration/test_submission_reset.py \
-		tests/integration/test_submission_desk.py \
-		tests/integration/test_submission_faults.py
+		tests/integration/test_submission_desk.py tests/integration/test_payment_refund.py \
+		tests/integration/test_payment_faults.py tests/integration/test_submission_faults.py
 }
 
 browser() {
@@ -121,6 +121,13 @@ browser_submission() {
 	tests/browser/install.sh &&
 		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT INTRANET_URL=http://127.0.0.1:$PORTAL_INTRANET_PORT \
 			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/submission.mjs
+}
+
+# The payment walk through the bank sandbox, at 360 px with JavaScript off.
+browser_payment() {
+	tests/browser/install.sh &&
+		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT INTRANET_URL=http://127.0.0.1:$PORTAL_INTRANET_PORT \
+			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/payment.mjs
 }
 
 stack_up() {
@@ -163,6 +170,7 @@ pass() {
 		run_suite "integration-$label" integration
 		[ "$label" = plain ] && run_suite "browser" browser
 		[ "$label" = plain ] && run_suite "browser-submission" browser_submission
+		[ "$label" = plain ] && run_suite "browser-payment" browser_payment
 	else
 		FAILED=$((FAILED + 1))
 		SUITES+=("$label stack: did not start")

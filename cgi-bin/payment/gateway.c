@@ -192,13 +192,12 @@ int h_vnpay_ipn(request *r)
 	vnp_kv *vk = NULL;
 	size_t n = 0;
 	int parsed = pairs(r, &vk, &n) == 0;
-	/* stored first, whatever it is */
-	long long id = callback_store(d, "ipn", r->remote_addr, r->raw_query,
-				      parsed ? vnp_get(vk, n, "vnp_TxnRef") : NULL);
-	if (id < 0)
-		return ipn_answer(r, RSP_OTHER);	/* the bank retries later */
+	const char *ref = parsed ? vnp_get(vk, n, "vnp_TxnRef") : NULL;
 	const char *rsp;
 	bank_result b;
+	/* Judged in memory first (no database needed): a callback that can
+	 * settle something is stored by settle() in its own transaction; any
+	 * other is stored on its own here, before it is answered. */
 	if (!parsed)
 		rsp = RSP_OTHER;
 	else if (vnp_verify(cfg.hash_secret, vk, n) != VNP_VALID)
@@ -209,7 +208,15 @@ int h_vnpay_ipn(request *r)
 		rsp = RSP_OTHER;
 	else {
 		b.source = SRC_IPN;
-		rsp = settle(d, &b);
+		b.raw = r->raw_query ? r->raw_query : "";
+		b.addr = r->remote_addr;
+		return ipn_answer(r, settle(d, &b));
+	}
+	long long id = callback_store(d, "ipn", r->remote_addr, r->raw_query, ref);
+	if (id < 0) {
+		/* the database is away: kept on disk instead (spool.c) */
+		spool_write("ipn", r->remote_addr, r->raw_query, ref, RSP_OTHER);
+		return ipn_answer(r, RSP_OTHER);
 	}
 	callback_result(d, id, rsp);
 	return ipn_answer(r, rsp);
@@ -353,8 +360,10 @@ int h_vnpay_return(request *r)
 	int parsed = pairs(r, &vk, &n) == 0;
 	const char *ref = parsed ? vnp_get(vk, n, "vnp_TxnRef") : NULL;
 	long long id = callback_store(d, "return", r->remote_addr, r->raw_query, ref);
-	if (id < 0)
+	if (id < 0) {
+		spool_write("return", r->remote_addr, r->raw_query, ref, "503");
 		return 503;
+	}
 	if (!parsed || vnp_verify(cfg.hash_secret, vk, n) != VNP_VALID || !ref) {
 		callback_result(d, id, RSP_SIGNATURE);
 		r->error.message = "Không xác thực được kết quả ngân hàng gửi về. "

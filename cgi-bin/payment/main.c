@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "obligation.h"
 #include "payment.h"
 #include "render.h"
 #include "server.h"
@@ -47,6 +48,49 @@ static const field_spec start_form[] = {
 	{"bank", FT_PATTERN, 20, 0, 0, NULL, is_bank, "mã ngân hàng, chữ in hoa và số"},
 	{NULL},
 };
+static int is_txn_ref(const char *v, size_t n)
+{
+	return n >= 8 && n <= 34 && strspn(v, "0123456789") == n;
+}
+
+static const field_spec ref_cap[] = {
+	{"ref", FT_PATTERN, 34, 0, 0, NULL, is_txn_ref, "mã giao dịch"},
+	{NULL},
+};
+static const char *const done_flag[] = {"1", NULL};
+static const field_spec flagged_q[] = {
+	{"xong", FT_ENUM, 0, 0, 0, done_flag, NULL, "1"},
+	{NULL},
+};
+static const field_spec retry_form[] = {
+	{"ly_do", FT_TEXT, 500, 0, 0, NULL, NULL, "lý do gửi lại yêu cầu hoàn tiền (bắt buộc, tối đa 500 ký tự)"},
+	{NULL},
+};
+static int is_id_number(const char *v, size_t n)
+{
+	return n <= 20 && strspn(v, "0123456789") == n;
+}
+
+/* staff.c's enum F_* follows this order */
+static const field_spec staff_form[] = {
+	{"group", FT_ENUM, 0, 0, 0, obligation_group_names, NULL, "một nhóm khoản thu trong danh sách"},
+	{"reference", FT_TEXT, 100, 0, 0, NULL, NULL, "số tham chiếu, tối đa 100 ký tự"},
+	{"payer", FT_TEXT, 200, 0, 0, NULL, NULL, "họ tên người nộp, tối đa 200 ký tự"},
+	{"payer_id", FT_PATTERN, 20, 0, 0, NULL, is_id_number, "số giấy tờ: chữ số, tối đa 20"},
+	/* may be left empty: typed by staff.c when filled in */
+	{"due", FT_TEXT, 10, 0, 0, NULL, NULL, "hạn nộp, ngày có thật"},
+	{"line1", FT_TEXT, 255, 0, 0, NULL, NULL, "tên khoản, tối đa 255 ký tự"},
+	{"amount1", FT_TEXT, 30, 0, 0, NULL, NULL, "số tiền: đồng, số nguyên từ 1 đến 10^15"},
+	{"line2", FT_TEXT, 255, 0, 0, NULL, NULL, "tên khoản, tối đa 255 ký tự"},
+	{"amount2", FT_TEXT, 30, 0, 0, NULL, NULL, "số tiền: đồng, số nguyên từ 1 đến 10^15"},
+	{"line3", FT_TEXT, 255, 0, 0, NULL, NULL, "tên khoản, tối đa 255 ký tự"},
+	{"amount3", FT_TEXT, 30, 0, 0, NULL, NULL, "số tiền: đồng, số nguyên từ 1 đến 10^15"},
+	{NULL},
+};
+static const field_spec made_q[] = {
+	{"ma", FT_PATTERN, 12, 0, 0, NULL, is_paycode, "mã thanh toán 12 chữ số"},
+	{NULL},
+};
 static const field_spec verify_q[] = {
 	{"t", FT_TEXT, 64, 0, 0, NULL, NULL, "mã kiểm tra trên biên lai"},
 	{NULL},
@@ -81,7 +125,18 @@ static const route routes[] = {
 	 .handler = h_api_cancel, .captures = code_cap, .json = 1, .no_csrf = 1,
 	 .sites = SITE_INTRANET},
 	{.name = "admin_flagged", .methods = GET, .pattern = "/payment/admin/flagged",
-	 .handler = h_admin_flagged, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
+	 .handler = h_admin_flagged, .query = flagged_q, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_LEADER | ROLE_ADMIN},
+	{.name = "admin_refund_retry", .methods = HTTP_POST,
+	 .pattern = "/payment/admin/flagged/{ref}/retry", .handler = h_admin_refund_retry,
+	 .captures = ref_cap, .form = retry_form, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_LEADER | ROLE_ADMIN},
+	{.name = "admin_new", .methods = GET, .pattern = "/payment/admin/obligations/new",
+	 .handler = h_admin_new, .query = made_q, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_DESK | ROLE_LEADER},
+	{.name = "admin_create", .methods = HTTP_POST, .pattern = "/payment/admin/obligations",
+	 .handler = h_admin_create, .form = staff_form, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_DESK | ROLE_LEADER},
 	{.name = "admin_deliveries", .methods = GET, .pattern = "/payment/admin/deliveries",
 	 .handler = h_admin_deliveries, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
 	{.name = "health", .methods = GET, .pattern = "/payment/health", .handler = h_pay_health,
@@ -97,13 +152,7 @@ int h_pay_health(request *r)
 	return 200;
 }
 
-/* Intranet: second successes waiting for a refund, and webhook deliveries,
- * of the staff member's own agency. */
-static const char Q_FLAGGED[] =
-	"SELECT o.payment_code, a.txn_ref, a.amount, a.refund_state,"
-	" DATE_FORMAT(a.settled_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i') FROM payment_attempt a"
-	" JOIN obligation o ON o.id = a.obligation_id WHERE a.state = 'duplicate'"
-	" AND o.agency_code = ? ORDER BY a.id DESC LIMIT 200";
+/* Intranet: webhook deliveries of the staff member's own agency. */
 static const char Q_DELIV[] =
 	"SELECT event, payment_code, url, DATE_FORMAT(attempted_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i:%s'),"
 	" COALESCE(http_status, 0), COALESCE(error, '') FROM pay_webhook_delivery"
@@ -118,11 +167,6 @@ static int table(request *r, const char *sql, int ncols, const char *tmpl)
 		for (int k = 0; k < ncols; k++)
 			hsetf(r, db_col(s, k, NULL) ? db_col(s, k, NULL) : "", "Rows.%d.c%d", i, k);
 	return render(r, tmpl);
-}
-
-int h_admin_flagged(request *r)
-{
-	return table(r, Q_FLAGGED, 5, "admin_flagged.cs");
 }
 
 int h_admin_deliveries(request *r)
@@ -145,7 +189,16 @@ static int sweep(db *d)
 {
 	if (!cfg.tmn_code)
 		pay_conf_load();
-	return job_sweep(d);
+	int moved = spool_load(d);
+	int n = job_sweep(d);
+	return n < 0 ? n : n + moved;
+}
+
+static int refunds(db *d)
+{
+	if (!cfg.tmn_code)
+		pay_conf_load();
+	return job_refunds(d);
 }
 
 static int webhooks(db *d)
@@ -163,6 +216,7 @@ int main(int argc, char **argv)
 	static const job jobs[] = {
 		{.name = "sweeper", .run = sweep, .idle_ms = 5000},
 		{.name = "webhooks", .run = webhooks, .idle_ms = 1000},
+		{.name = "refunds", .run = refunds, .idle_ms = 2000},
 		{NULL},
 	};
 	static const app payment_app = {

@@ -95,18 +95,19 @@ int h_pay_find(request *r)
 	return render(r, "pay_home.cs");
 }
 
+/* One round trip: the obligation, its lines (a row each) and its receipt
+ * (at most one of kind 'receipt', settle.c). */
 static const char Q_SHOW[] =
 	"SELECT o.id, o.grp, o.agency_code, COALESCE(a.name, o.agency_code), o.bene_kind,"
 	" o.bene_bin, COALESCE(b.short_name, ''), o.bene_account, o.bene_name, o.treasury_code,"
 	" o.payer_name, o.total, DATE_FORMAT(o.due_date, '%d/%m/%Y'), o.reference, o.status,"
-	" o.chuong, o.tieu_muc"
+	" o.chuong, o.tieu_muc, l.name, l.amount,"
+	" r.verify_token, r.template_symbol, r.series_symbol, r.number"
 	" FROM obligation o LEFT JOIN agency a ON a.code = o.agency_code"
-	" LEFT JOIN pay_bank b ON b.bin = o.bene_bin WHERE o.payment_code = ?";
-static const char Q_SHOW_LINES[] =
-	"SELECT name, amount FROM obligation_line WHERE obligation_id = ? ORDER BY line_no";
-static const char Q_SHOW_RECEIPT[] =
-	"SELECT verify_token, template_symbol, series_symbol, number FROM receipt"
-	" WHERE obligation_id = ? AND kind = 'receipt' ORDER BY id LIMIT 1";
+	" LEFT JOIN pay_bank b ON b.bin = o.bene_bin"
+	" LEFT JOIN obligation_line l ON l.obligation_id = o.id"
+	" LEFT JOIN receipt r ON r.obligation_id = o.id AND r.kind = 'receipt'"
+	" WHERE o.payment_code = ? ORDER BY l.line_no";
 
 int h_pay_show(request *r)
 {
@@ -120,7 +121,6 @@ int h_pay_show(request *r)
 		r->error.message = "Không có khoản phải nộp nào mang mã này.";
 		return 404;
 	}
-	long long id = db_col_int(s, 0, 0);
 	char shown[PAYCODE_LEN + 3];
 	paycode_format(code, shown);
 	hset(r, "Pay.code", code);
@@ -148,29 +148,23 @@ int h_pay_show(request *r)
 	hset(r, "Pay.status_vi", status_vi(st));
 	hset(r, "Pay.chuong", db_col(s, 15, NULL));
 	hset(r, "Pay.tieu_muc", db_col(s, 16, NULL));
-	while (db_fetch(s) > 0)
-		;
-	s = S(d, Q_SHOW_LINES);
-	if (db_query(s, "i", id) < 0)
-		return 503;
-	for (int i = 0; db_fetch(s) > 0; i++) {
-		hsetf(r, db_col(s, 0, NULL), "Pay.lines.%d.name", i);
+	if (db_col(s, 19, NULL)) {
+		hset(r, "Pay.receipt.token", db_col(s, 19, NULL));
+		hset(r, "Pay.receipt.template", db_col(s, 20, NULL));
+		hset(r, "Pay.receipt.series", db_col(s, 21, NULL));
+		hset(r, "Pay.receipt.number", db_col(s, 22, NULL));
+	}
+	int i = 0;
+	do {
+		if (!db_col(s, 17, NULL))
+			continue;
+		hsetf(r, db_col(s, 17, NULL), "Pay.lines.%d.name", i);
 		buf b = BUF_INIT;
-		pay_money(&b, db_col_int(s, 1, 0));
+		pay_money(&b, db_col_int(s, 18, 0));
 		hsetf(r, b.p, "Pay.lines.%d.amount", i);
 		buf_free(&b);
-	}
-	s = S(d, Q_SHOW_RECEIPT);
-	if (db_query(s, "i", id) < 0)
-		return 503;
-	if (db_fetch(s) > 0) {
-		hset(r, "Pay.receipt.token", db_col(s, 0, NULL));
-		hsetf(r, db_col(s, 1, NULL), "Pay.receipt.template");
-		hset(r, "Pay.receipt.series", db_col(s, 2, NULL));
-		hset(r, "Pay.receipt.number", db_col(s, 3, NULL));
-		while (db_fetch(s) > 0)
-			;
-	}
+		i++;
+	} while (db_fetch(s) > 0);
 	const char *res = r->query ? r->query[0].s : NULL;
 	if (res)
 		hset(r, "Pay.result", res);

@@ -50,6 +50,10 @@ typedef struct bank_result {
 	const char *card_type;
 	const char *pay_date;
 	int source;
+	/* an IPN: the callback as received, stored raw by settle() as the
+	 * first statement of its transaction, its answer by the last, so one
+	 * commit covers both (NULL: the caller stored it already) */
+	const char *raw, *addr;
 } bank_result;
 
 /* VNPay's IPN answer codes. */
@@ -61,7 +65,9 @@ typedef struct bank_result {
 #define RSP_OTHER "99"
 
 /* Settle; returns the RspCode to answer (RSP_OTHER when the database is
- * away, so the bank retries). */
+ * away, so the bank retries).  With b->raw set, the callback is stored in
+ * the same transaction, and on its own (autocommit, or the spool) when
+ * that transaction fails: stored either way before the answer. */
 const char *settle(db *d, const bank_result *b);
 
 /* Ask the bank about an attempt (querydr) and settle from a verified
@@ -74,9 +80,23 @@ long long callback_store(db *d, const char *kind, const char *addr,
 			 const char *raw, const char *txn_ref);
 void callback_result(db *d, long long id, const char *rsp);
 
+/* When callback_store() cannot reach the database: the callback goes to a
+ * file (spool.c), moved into callback_raw by the sweeper.  0 or -1. */
+int spool_write(const char *kind, const char *addr, const char *raw,
+		const char *txn_ref, const char *rsp);
+int spool_load(db *d);
+
+/* The agency's webhook event (outbox, in the caller's transaction); 0 when
+ * the agency has no endpoint.  extra: a JSON fragment ",\"k\":…" added to
+ * data, or NULL. */
+int pay_webhook(db *d, const char *type, const char *agency, const char *code,
+		const char *reference, long long total, const char *status,
+		const char *series, long long number, const char *extra);
+
 /* Jobs */
 int job_sweep(db *d);
 int job_webhooks(db *d);
+int job_refunds(db *d);
 
 /* Handlers */
 int h_pay_home(request *r);
@@ -92,6 +112,9 @@ int h_api_create(request *r);
 int h_api_get(request *r);
 int h_api_cancel(request *r);
 int h_admin_flagged(request *r);
+int h_admin_refund_retry(request *r);
+int h_admin_new(request *r);
+int h_admin_create(request *r);
 int h_admin_deliveries(request *r);
 int h_pay_health(request *r);
 

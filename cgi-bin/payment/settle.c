@@ -55,6 +55,9 @@ static const char Q_CB_STORE[] =
 	"INSERT INTO callback_raw (gateway, kind, received_at, client_addr, raw, txn_ref)"
 	" VALUES ('vnpay', ?, UTC_TIMESTAMP(3), ?, ?, ?)";
 static const char Q_CB_RESULT[] = "UPDATE callback_raw SET result = ? WHERE id = ?";
+static const char Q_CB_STORE_DONE[] =
+	"INSERT INTO callback_raw (gateway, kind, received_at, client_addr, raw, txn_ref, result)"
+	" VALUES ('vnpay', 'ipn', UTC_TIMESTAMP(3), ?, ?, ?, ?)";
 
 long long callback_store(db *d, const char *kind, const char *addr,
 			 const char *raw, const char *txn_ref)
@@ -77,7 +80,9 @@ void callback_result(db *d, long long id, const char *rsp)
 static const char Q_LOCK[] =
 	"SELECT a.id, a.amount, a.state, o.id, o.status, o.agency_code, o.grp,"
 	" o.payment_code, o.reference, o.payer_name, o.payer_id, o.total,"
-	" o.dossier_code FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
+	" o.dossier_code, (SELECT GROUP_CONCAT(l.name ORDER BY l.line_no SEPARATOR '; ')"
+	" FROM obligation_line l WHERE l.obligation_id = o.id)"
+	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
 	" WHERE a.txn_ref = ? FOR UPDATE";
 static const char Q_ATT_PAID[] =
 	"UPDATE payment_attempt SET state = ?, refund_state = ?, response_code = ?,"
@@ -105,8 +110,6 @@ static const char Q_RECEIPT[] =
 	" unit_name, tax_code, template_symbol, series_symbol, payer_name, payer_id,"
 	" description, amount, method, issued_at, verify_token)"
 	" VALUES (?, ?, 'receipt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)";
-static const char Q_LINES[] =
-	"SELECT name FROM obligation_line WHERE obligation_id = ? ORDER BY line_no";
 static const char Q_DAILY[] =
 	"INSERT INTO pay_daily (day, agency_code, grp, paid_count, paid_amount)"
 	" VALUES (DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR), ?, ?, 1, ?)"
@@ -121,9 +124,9 @@ typedef struct settle_arg {
 static const char *const src_names[] = {"ipn", "return", "querydr", "sweeper"};
 
 /* The webhook event, also what GET /payment/api/obligations/{code} shows. */
-static int webhook(db *d, const char *type, const char *agency, const char *code,
-		   const char *reference, long long total, const char *status,
-		   const char *series, long long number)
+int pay_webhook(db *d, const char *type, const char *agency, const char *code,
+		const char *reference, long long total, const char *status,
+		const char *series, long long number, const char *extra)
 {
 	db_stmt *s = S(d, Q_HOOK);
 	if (db_query(s, "s", agency) < 0)
@@ -161,6 +164,8 @@ static int webhook(db *d, const char *type, const char *agency, const char *code
 		json_cstr(&p, series);
 		buf_printf(&p, ",\"number\":%lld}", number);
 	}
+	if (extra)
+		buf_puts(&p, extra);
 	buf_puts(&p, "}}");
 	int rc = outbox_put(d, "webhook", code, url, p.p);
 	buf_free(&p);
@@ -199,6 +204,11 @@ static int settle_tx(db *d, void *argp)
 	snprintf(payer_id, sizeof payer_id, "%s", pid ? pid : "");
 	const char *dc = db_col(s, 12, NULL);
 	snprintf(dossier, sizeof dossier, "%s", dc ? dc : "");
+	/* the lines' names, for the receipt's description (400 characters) */
+	char names[1601] = "";
+	const char *nm = db_col(s, 13, NULL);
+	if (nm)
+		snprintf(names, sizeof names, "%.*s", (int)utf8_prefix(nm, strlen(nm), 400), nm);
 	drain(s);
 
 	if (b->amount != amount) {
@@ -245,19 +255,41 @@ static int settle_tx(db *d, void *argp)
 	    db_exec(S(d, Q_OBL_PAID), "ii", att, obl) != 1)
 		return DB_TX_FAILED;
 
+	buf desc = BUF_INIT;
+	int g = obligation_group_parse(grp);
+	buf_printf(&desc, "%s: %s (số tham chiếu %s)", g >= 0 ? obligation_group_titles[g] : grp,
+		   names, ref);
+	if (desc.len > 480) {	/* VARCHAR(500) counts characters */
+		desc.len = utf8_prefix(desc.p, desc.len, 480);
+		desc.p[desc.len] = '\0';
+		buf_puts(&desc, "…");
+	}
+	/* The hot rows (the day's counter, the series) are locked last, so
+	 * they are held for as short a time as the commit allows. */
+	if (db_exec(S(d, Q_DAILY), "ssi", agency, grp, total) < 0) {
+		buf_free(&desc);
+		return DB_TX_FAILED;
+	}
 	/* The receipt: the series of the agency's current symbols for this
 	 * year (Vietnam's), its counter locked until we commit. */
 	time_t now = time(NULL) + 7 * 3600;
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	long long year = tm.tm_year + 1900;
-	if (db_exec(S(d, Q_SERIES_ENSURE), "is", year, agency) < 0)
-		return DB_TX_FAILED;
+	/* Locked first, created only when missing (once a year): INSERT
+	 * IGNORE on an existing row takes a shared lock, and two payments
+	 * holding it would deadlock on the way to FOR UPDATE. */
 	s = S(d, Q_SERIES_LOCK);
 	if (db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
-		return DB_TX_FAILED;
+		goto failed;
+	if (r == 0) {
+		if (db_exec(S(d, Q_SERIES_ENSURE), "is", year, agency) < 0 ||
+		    db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
+			goto failed;
+	}
 	if (r == 0) {
 		fprintf(stderr, "payment: agency %s has no receipt setting\n", agency);
+		buf_free(&desc);
 		return 500;
 	}
 	long long series = db_col_int(s, 0, 0), number = db_col_int(s, 1, 0) + 1;
@@ -268,27 +300,8 @@ static int settle_tx(db *d, void *argp)
 	snprintf(ser, sizeof ser, "%s", db_col(s, 5, NULL));
 	drain(s);
 	if (db_exec(S(d, Q_SERIES_BUMP), "ii", number, series) != 1)
-		return DB_TX_FAILED;
+		goto failed;
 
-	buf desc = BUF_INIT;
-	int g = obligation_group_parse(grp);
-	buf_printf(&desc, "%s: ", g >= 0 ? obligation_group_titles[g] : grp);
-	s = S(d, Q_LINES);
-	if (db_query(s, "i", obl) < 0) {
-		buf_free(&desc);
-		return DB_TX_FAILED;
-	}
-	for (int n = 0; db_fetch(s) > 0; n++) {
-		if (desc.len > 400)
-			continue;
-		buf_printf(&desc, "%s%s", n ? "; " : "", db_col(s, 0, NULL));
-	}
-	buf_printf(&desc, " (số tham chiếu %s)", ref);
-	if (desc.len > 480) {	/* VARCHAR(500) counts characters */
-		desc.len = utf8_prefix(desc.p, desc.len, 480);
-		desc.p[desc.len] = '\0';
-		buf_puts(&desc, "…");
-	}
 	char method[101], token[33];
 	snprintf(method, sizeof method, "Thanh toán trực tuyến qua VNPay%s%s%s",
 		 b->bank_code && *b->bank_code ? " (" : "",
@@ -307,11 +320,10 @@ static int settle_tx(db *d, void *argp)
 	buf_free(&desc);
 	if (rc != 1)
 		return DB_TX_FAILED;
-	if (db_exec(S(d, Q_DAILY), "ssi", agency, grp, total) < 0)
-		return DB_TX_FAILED;
 	char series_name[170];
 	snprintf(series_name, sizeof series_name, "%s-%s", tpl, ser);
-	if (webhook(d, "obligation.paid", agency, code, ref, total, "paid", series_name, number) < 0)
+	if (pay_webhook(d, "obligation.paid", agency, code, ref, total, "paid", series_name, number,
+			NULL) < 0)
 		return DB_TX_FAILED;
 	if (*dossier) {
 		/* the submission area moves the dossier on from status 6 */
@@ -328,13 +340,42 @@ static int settle_tx(db *d, void *argp)
 	}
 	arg->rsp = RSP_OK;
 	return 0;
+failed:
+	buf_free(&desc);
+	return DB_TX_FAILED;
+}
+
+/* An IPN's raw callback and its answer, in the settle's own transaction
+ * (payment.h). */
+static int settle_ipn_tx(db *d, void *argp)
+{
+	settle_arg *arg = argp;
+	const bank_result *b = arg->b;
+	int rc = settle_tx(d, argp);
+	if (rc != 0 || !b->raw)
+		return rc;
+	/* inside the transaction the order is nobody's to see: written with
+	 * its answer, it is one statement instead of two */
+	if (db_exec(S(d, Q_CB_STORE_DONE), "ssss", b->addr ? b->addr : "", b->raw, b->txn_ref,
+		    arg->rsp) != 1)
+		return DB_TX_FAILED;
+	return 0;
 }
 
 const char *settle(db *d, const bank_result *b)
 {
 	settle_arg arg = {b, RSP_OTHER};
-	int rc = db_tx(d, settle_tx, &arg);
-	if (rc != 0)
-		return RSP_OTHER;	/* database away or failing: the bank retries */
-	return arg.rsp;
+	int rc = db_tx(d, settle_ipn_tx, &arg);
+	if (rc == 0)
+		return arg.rsp;
+	/* database away or failing: the bank retries; the callback is kept
+	 * all the same, in the table or, failing that, in the spool */
+	if (b->raw) {
+		long long id = callback_store(d, "ipn", b->addr, b->raw, b->txn_ref);
+		if (id > 0)
+			callback_result(d, id, RSP_OTHER);
+		else
+			spool_write("ipn", b->addr, b->raw, b->txn_ref, RSP_OTHER);
+	}
+	return RSP_OTHER;
 }

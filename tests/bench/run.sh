@@ -10,7 +10,12 @@
 #   detail   /catalog/procedures/1.001193
 #   search   /catalog/search?q=dang+ky+khai+sinh
 #   api      /catalog/api/procedures?q=dang+ky+khai+sinh
-# and the memory of the catalog workers after the load.
+#   pay      /pay/{code}, the citizen's payment page (target >= 0.3 of minimal)
+#   ipn      bank callbacks, each a distinct signed success settled with its
+#            receipt (tests/bench/ipn.lua), against db_raw: build/bin/db-raw
+#            --mode row --conc P, a one-row INSERT + COMMIT from C, with P the
+#            payment processes, the writers (target >= 0.5)
+# and the memory of the catalog and payment processes after the load.
 #
 # Exit status: non-zero on setup failures, wrk errors or any non-2xx answer
 # (a fast 502 is not speed); ratio or memory misses are only marked FAIL.
@@ -21,6 +26,10 @@
 #   BENCH_THREADS / BENCH_CONNECTIONS   wrk -t / -c (2 / 32)
 #   BENCH_PAGE_CACHE   the catalog's PORTAL_PAGE_CACHE for this run; 0 turns
 #                      the page cache off, to measure rendering, not cache hits
+#   BENCH_PORT / BENCH_DB_PORT   the stack's public port (intranet +1, bank
+#                      sandbox +10) and MariaDB's (28080 / 23407)
+#   BENCH_PAYMENT_PROCS   payment processes, and db-raw's --conc (2)
+#   BENCH_IPN_COUNT    distinct signed callbacks prepared (60000)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,9 +43,15 @@ CONNS=${BENCH_CONNECTIONS:-32}
 
 # The stack of the benchmark: never the ports or state of `make run`/`make test`.
 export PORTAL_VAR=var/bench
-export PORTAL_PUBLIC_PORT=28080
-export PORTAL_INTRANET_PORT=28081
-export PORTAL_DB_PORT=23407
+export PORTAL_PUBLIC_PORT=${BENCH_PORT:-28080}
+export PORTAL_INTRANET_PORT=$((PORTAL_PUBLIC_PORT + 1))
+export PORTAL_DB_PORT=${BENCH_DB_PORT:-23407}
+export PORTAL_BANK_SANDBOX_PORT=$((PORTAL_PUBLIC_PORT + 10))
+export PORTAL_PAYMENT_PROCS=${BENCH_PAYMENT_PROCS:-2}
+export BENCH_THREADS=$THREADS
+IPN_COUNT=${BENCH_IPN_COUNT:-60000}
+PAY_TARGET=0.30
+IPN_TARGET=0.50
 export PORTAL_RATE_EXEMPT=127.0.0.1/32
 export PORTAL_NGINX_WORKERS=2
 export PORTAL_CATALOG_PROCS=2
@@ -118,7 +133,7 @@ trap 'exit 143' TERM
 
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk, or make test-deps)"
 command -v curl >/dev/null || die "curl is not installed"
-for b in catalog catalog-import fcgi-minimal; do
+for b in catalog catalog-import fcgi-minimal payment payment-admin db-raw; do
 	[ -x "build/bin/$b" ] || die "build/bin/$b is missing: run make all first"
 done
 
@@ -183,7 +198,7 @@ chmod 644 "$STATIC_DIR/detail.html"
 DETAIL_BYTES=$(stat -c %s "$STATIC_DIR/detail.html")
 [ "$DETAIL_BYTES" -gt 1000 ] || die "the detail page is only $DETAIL_BYTES bytes"
 
-NAMES=(static minimal detail search api detail_cold)
+NAMES=(static minimal detail search api detail_cold pay)
 # detail_cold cycles through every procedure (tests/bench/rotate.lua), so
 # it measures rendering rather than the page cache.
 export BENCH_CODES=$OUT/codes.txt
@@ -197,6 +212,14 @@ declare -A URL=(
 	[search]=$BASE/catalog/search?q=$QUERY
 	[api]=$BASE/catalog/api/procedures?q=$QUERY
 )
+
+# The payment area's data: an agency set up as an operator would, and
+# obligations with pending attempts, one pre-signed callback for each.
+say "preparing $IPN_COUNT pending payments and their signed callbacks"
+PAY_AGENCY=$(PORTAL_VAR=$VAR python3 tests/bench/payment_setup.py "$IPN_COUNT" "$OUT") ||
+	die "tests/bench/payment_setup.py failed"
+export BENCH_IPN=$OUT/ipn.txt
+URL[pay]=$BASE/pay/$(cat "$OUT/paycode.txt")
 
 # Every target must answer 200 (not a redirect, not an error page) with what
 # it is supposed to serve before it is measured.
@@ -217,6 +240,7 @@ check_target() {
 	detail_cold) [ "$(wc -l <"$BENCH_CODES")" -gt 2000 ] || die "detail_cold: no procedure codes in $BENCH_CODES" ;;
 	search) grep -q '/catalog/procedures/' "$body" || die "search: no procedure links in the results page" ;;
 	api) grep -q '"' "$body" || die "api: empty answer" ;;
+	pay) grep -q '/start"' "$body" || die "pay: no payment form on $url" ;;
 	esac
 }
 for n in "${NAMES[@]}"; do check_target "$n"; done
@@ -277,6 +301,25 @@ for round in $(seq 1 "$ROUNDS"); do
 	for n in "${NAMES[@]}"; do run_target "$n" "$round"; done
 done
 
+# The bank's callbacks: measured once, with no warm-up (a warm-up would
+# spend the prepared payments), then the raw writes at the same concurrency.
+say "ipn: $(wc -l <"$BENCH_IPN") distinct callbacks, $PORTAL_PAYMENT_PROCS payment processes"
+wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency -s tests/bench/ipn.lua "$BASE/" >"$OUT/ipn.txt.wrk" 2>&1 ||
+	die "ipn: wrk failed: $(tail -n 3 "$OUT/ipn.txt.wrk")"
+read -r rps p99 non err reqs < <(parse_wrk "$OUT/ipn.txt.wrk")
+RPS[ipn]=$rps P99[ipn]=$p99 NON[ipn]=$non ERR[ipn]=$err REQS[ipn]=$reqs
+printf 'bench:   %-11s %10.0f req/s  p99 %8.2f ms  non-2xx %d  errors %d\n' ipn "$rps" "$p99" "$non" "$err"
+mysql_bench() { mariadb --no-defaults --socket="$RUN/mysqld.sock" -uroot -N -B "${PORTAL_DB_NAME:-portal}" -e "$1"; }
+IPN_ANSWERS=$(mysql_bench "SELECT CONCAT(COALESCE(result, '-'), ':', COUNT(*)) FROM callback_raw WHERE kind = 'ipn' GROUP BY result" | tr '\n' ' ')
+IPN_PAID=$(mysql_bench "SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id WHERE o.agency_code = '$PAY_AGENCY'")
+PAY_MASTER=$(head -n1 "$RUN/payment.pid" 2>/dev/null || true)
+DBRAW_OUT=$(PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_PASSWORD= PORTAL_DB_NAME=${PORTAL_DB_NAME:-portal} \
+	build/bin/db-raw --mode row --conc "$PORTAL_PAYMENT_PROCS" --seconds "$SECONDS_RUN" 2>&1) ||
+	die "db-raw failed: $DBRAW_OUT"
+say "$DBRAW_OUT"
+RPS[db_raw]=$(grep -oE '[0-9.]+ tx/s' <<<"$DBRAW_OUT" | grep -oE '^[0-9.]+')
+P99[db_raw]=-1 NON[db_raw]=0 ERR[db_raw]=0 REQS[db_raw]=1
+
 # Memory right after the load, before anything else touches the workers.
 CATALOG_MASTER=$(head -n1 "$RUN/catalog.pid" 2>/dev/null || true)
 if ! [[ "$CATALOG_MASTER" =~ ^[0-9]+$ ]] || ! kill -0 "$CATALOG_MASTER" 2>/dev/null; then
@@ -288,7 +331,7 @@ mapfile -t WORKERS < <(pgrep -P "$CATALOG_MASTER")
 # --- report ----------------------------------------------------------------------
 
 declare -A MED_RPS MED_P99
-for n in "${NAMES[@]}"; do
+for n in "${NAMES[@]}" ipn db_raw; do
 	MED_RPS[$n]=$(echo "${RPS[$n]}" | median)
 	MED_P99[$n]=$(echo "${P99[$n]}" | median)
 	if [ "${NON[$n]}" -gt 0 ]; then FAILURES+=("$n: ${NON[$n]} non-2xx/3xx answers"); fi
@@ -302,13 +345,18 @@ verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "-" && r + 0 >= t + 0) 
 echo
 printf '%-11s %10s %10s %8s %7s %9s %9s %8s %s\n' target 'req/s' 'p99 ms' non-2xx errors '/minimal' '/static' target result
 printf '%s\n' "--------------------------------------------------------------------------------------"
-for n in "${NAMES[@]}"; do
+for n in "${NAMES[@]}" ipn db_raw; do
 	rm_=$(ratio "${MED_RPS[$n]}" "${MED_RPS[minimal]}")
 	rs_=$(ratio "${MED_RPS[$n]}" "${MED_RPS[static]}")
 	goal="" result=""
 	case $n in
 	detail) goal=">=$DETAIL_TARGET" result=$(verdict "$rm_" "$DETAIL_TARGET") ;;
 	search) goal=">=$SEARCH_TARGET" result=$(verdict "$rm_" "$SEARCH_TARGET") ;;
+	pay) goal=">=$PAY_TARGET" result=$(verdict "$rm_" "$PAY_TARGET") ;;
+	ipn)
+		rd=$(ratio "${MED_RPS[ipn]}" "${MED_RPS[db_raw]}")
+		goal="/db_raw $rd >=$IPN_TARGET" result=$(verdict "$rd" "$IPN_TARGET")
+		;;
 	esac
 	# A ratio to a baseline that answered errors means nothing.
 	if [ -n "$goal" ] && [ $((NON[minimal] + ERR[minimal])) -gt 0 ]; then result="n/a(baseline errors)"; fi
@@ -329,6 +377,26 @@ for pid in "${WORKERS[@]}"; do
 	awk -v p="$pid" -v r="$rss" -v h="${hwm:-0}" -v s="${pss:-0}" -v v="$res" \
 		'BEGIN { printf "  %-8s %10.1f %10.1f %10.1f %s\n", p, r / 1024, h / 1024, s / 1024, v }'
 done
+echo "ipn answers stored (RspCode:count): $IPN_ANSWERS; receipts issued: $IPN_PAID"
+if [ "${REQS[ipn]}" -gt "$(wc -l <"$BENCH_IPN")" ]; then
+	echo "  note: more requests than prepared callbacks: the rest were replays (02); raise BENCH_IPN_COUNT"
+fi
+
+echo
+if [[ "$PAY_MASTER" =~ ^[0-9]+$ ]] && kill -0 "$PAY_MASTER" 2>/dev/null; then
+	printf 'payment processes after the load (master %s, workers and jobs, budget %d MiB each):\n' "$PAY_MASTER" "$BUDGET_MIB"
+	printf '  %-8s %10s %10s %s\n' pid 'VmRSS MiB' 'VmHWM MiB' result
+	for pid in "$PAY_MASTER" $(pgrep -P "$PAY_MASTER"); do
+		rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+		hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+		[ -n "$rss" ] || continue
+		res=$(awk -v k="$rss" -v b="$BUDGET_MIB" 'BEGIN { print (k / 1024 <= b) ? "PASS" : "FAIL" }')
+		awk -v p="$pid" -v r="$rss" -v h="${hwm:-0}" -v v="$res" \
+			'BEGIN { printf "  %-8s %10.1f %10.1f %s\n", p, r / 1024, h / 1024, v }'
+	done
+else
+	FAILURES+=("no payment master in $RUN/payment.pid")
+fi
 echo
 echo "Absolute numbers are noisy; compare only the ratios within one run (tests/bench/README.md)."
 echo "wrk reports: $OUT/"

@@ -316,7 +316,8 @@ def test_second_success_is_flagged_for_refund():
     assert ipn(success_params(q1["vnp_TxnRef"], o["total"])).json()["RspCode"] == "00"
     assert ipn(success_params(q2["vnp_TxnRef"], o["total"])).json()["RspCode"] == "00"
     rows = sql("SELECT state, refund_state FROM payment_attempt WHERE txn_ref = '%s'" % q2["vnp_TxnRef"])
-    assert rows == [["duplicate", "due"]], rows
+    # flagged (the refund job may already be at it: test_payment_refund)
+    assert rows[0][0] == "duplicate" and rows[0][1] != "none", rows
     assert len(receipts_of(o["payment_code"])) == 1
     check_invariants()
 

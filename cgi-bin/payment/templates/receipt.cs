@@ -2,19 +2,7 @@
 <html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Biên lai <?cs var:Receipt.template ?> <?cs var:Receipt.series ?> số <?cs var:Receipt.number ?></title>
-<style>
-@page { size: A4; margin: 18mm; }
-body { font: 12pt/1.45 "DejaVu Serif", serif; color: #000; max-width: 180mm; margin: 0 auto; padding: 8px; }
-header { display: flex; justify-content: space-between; gap: 1em; }
-h1 { text-align: center; font-size: 16pt; margin: .8em 0 .2em; }
-.sub { text-align: center; margin: 0 0 1em; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .3em 1em; }
-dt { font-weight: bold; } dd { margin: 0; }
-.qr img { width: 32mm; height: 32mm; }
-.void { border: 3px solid #b00; color: #b00; padding: .3em; text-align: center; font-weight: bold; }
-.noprint a { display: inline-block; margin-top: 1em; }
-@media print { .noprint { display: none; } }
-</style></head><body>
+<link rel="stylesheet" href="/static/receipt.css"></head><body>
 <header>
   <div><strong><?cs var:Receipt.unit ?></strong><br>Mã số thuế: <?cs var:Receipt.tax_code ?></div>
   <div>Mẫu số: <?cs var:Receipt.template ?><br>Ký hiệu: <?cs var:Receipt.series ?><br>Số: <strong><?cs var:Receipt.number ?></strong></div>
@@ -32,6 +20,6 @@ dt { font-weight: bold; } dd { margin: 0; }
   <dt>Thời điểm</dt><dd><?cs var:Receipt.issued ?> (giờ Việt Nam)</dd>
 </dl>
 <div class="qr"><img src="/receipts/<?cs var:Receipt.token ?>/qr.svg" alt="Mã QR kiểm tra biên lai">
-<p>Kiểm tra biên lai: <?cs var:Receipt.verify_url ?></p></div>
+<p>Kiểm tra biên lai: <a class="verify" href="<?cs var:Receipt.verify_url ?>"><?cs var:Receipt.verify_url ?></a></p></div>
 <p class="noprint"><a href="/pay/<?cs var:Receipt.payment_code ?>">Quay lại khoản nộp</a></p>
 </body></html>

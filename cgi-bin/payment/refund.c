@@ -1,0 +1,321 @@
+/* refund.c - giving back a second success (payment.h: an attempt kept as
+ * 'duplicate' with refund_state 'due'), through the gateway's refund API.
+ *
+ * The refund job claims due attempts under a lease, in a short transaction
+ * (FOR UPDATE SKIP LOCKED: any number of hosts), then talks to the bank
+ * with no transaction open.  Money must not go back twice, and a job may
+ * be killed right after the bank said yes: so every try first asks the
+ * bank (querydr) whether the transaction is already refunded (status 05 or
+ * 06) and only otherwise asks for the refund.  A refund the bank accepted
+ * marks the attempt refunded and writes the agency's webhook
+ * (obligation.refunded) in one transaction.  A refusal is kept for staff
+ * (refund_error) and retried with back-off; after REFUND_TRIES refusals
+ * the attempt is 'failed' and waits for a person (the intranet page),
+ * whose decision is audited.  The bank being unreachable never counts as
+ * a refusal. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "crypto.h"
+#include "httpc.h"
+#include "json.h"
+#include "jsonparse.h"
+#include "payment.h"
+#include "render.h"
+#include "server.h"
+#include "vnpay.h"
+
+#define REFUND_TRIES 5
+
+static const char Q_CLAIM[] =
+	"SELECT id FROM payment_attempt WHERE refund_state IN ('due', 'requested')"
+	" AND COALESCE(refund_next_at, '1970-01-01') <= UTC_TIMESTAMP(3)"
+	" ORDER BY id LIMIT 5 FOR UPDATE SKIP LOCKED";
+static const char Q_LEASE[] =
+	"UPDATE payment_attempt SET refund_state = 'requested', refund_tries = refund_tries + 1,"
+	" refund_next_at = UTC_TIMESTAMP(3) + INTERVAL 10 MINUTE WHERE id = ?";	/* the lease */
+static const char Q_ONE[] =
+	"SELECT a.txn_ref, a.amount, COALESCE(a.transaction_no, ''), a.create_date, a.refund_tries,"
+	" o.id, o.payment_code, o.agency_code, o.reference, o.total, o.status"
+	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id WHERE a.id = ?";
+static const char Q_DONE[] =
+	"UPDATE payment_attempt SET refund_state = 'refunded', refunded_at = UTC_TIMESTAMP(3),"
+	" refund_error = NULL, refund_next_at = NULL WHERE id = ? AND refund_state = 'requested'";
+/* where right: the refunded attempt was the one that paid the obligation */
+static const char Q_OBL_REFUNDED[] =
+	"UPDATE obligation SET status = 'refunded' WHERE id = ? AND paid_attempt_id = ?";
+static const char Q_AGAIN[] =
+	"UPDATE payment_attempt SET refund_state = IF(? AND refund_tries >= ?, 'failed', 'due'),"
+	" refund_error = ?, refund_next_at = UTC_TIMESTAMP(3)"
+	" + INTERVAL LEAST(3600, 30 * POW(2, LEAST(refund_tries, 7))) SECOND"
+	" WHERE id = ? AND refund_state = 'requested'";
+
+typedef struct attempt_row {
+	long long id, amount, obligation, total, tries;
+	char txn_ref[35], transaction_no[21], create_date[15], code[13], agency[81],
+	     reference[401], status[16];
+} attempt_row;
+
+static int load(db *d, long long id, attempt_row *a)
+{
+	db_stmt *s = S(d, Q_ONE);
+	if (db_query(s, "i", id) < 0 || db_fetch(s) <= 0)
+		return -1;
+	a->id = id;
+	snprintf(a->txn_ref, sizeof a->txn_ref, "%s", db_col(s, 0, NULL));
+	a->amount = db_col_int(s, 1, 0);
+	snprintf(a->transaction_no, sizeof a->transaction_no, "%s", db_col(s, 2, NULL));
+	snprintf(a->create_date, sizeof a->create_date, "%s", db_col(s, 3, NULL));
+	a->tries = db_col_int(s, 4, 0);
+	a->obligation = db_col_int(s, 5, 0);
+	snprintf(a->code, sizeof a->code, "%s", db_col(s, 6, NULL));
+	snprintf(a->agency, sizeof a->agency, "%s", db_col(s, 7, NULL));
+	snprintf(a->reference, sizeof a->reference, "%s", db_col(s, 8, NULL));
+	a->total = db_col_int(s, 9, 0);
+	snprintf(a->status, sizeof a->status, "%s", db_col(s, 10, NULL));
+	while (db_fetch(s) > 0)
+		;
+	return 0;
+}
+
+/* One call to the bank's JSON API, its answer stored raw and verified.
+ * Returns the parsed answer (in a) or NULL: *why says what went wrong,
+ * *refused is set when the bank answered (a refusal), not when it could
+ * not be reached. */
+static json_value *bank_call(db *d, arena *a, const char *kind, const buf *body,
+			     const char *ref, char *why, size_t wl)
+{
+	httpc_result res;
+	int rc = httpc_post(cfg.api_url, NULL, "application/json", body->p, body->len, 10000, &res);
+	if (rc < 0 || res.status != 200) {
+		snprintf(why, wl, "%s %s", kind, rc < 0 ? "unreachable" : "answered HTTP error");
+		return NULL;
+	}
+	long long id = callback_store(d, kind, "bank", res.body, ref);
+	char err[80];
+	json_value *o = json_parse(a, res.body, res.len, err, sizeof err);
+	int ok = o && (strcmp(kind, "refund") == 0 ? vnp_refund_answer_verify(cfg.hash_secret, o)
+			: vnp_querydr_answer_verify(cfg.hash_secret, o)) == VNP_VALID;
+	const char *code = ok ? json_get_str(o, "vnp_ResponseCode") : NULL;
+	callback_result(d, id, code ? code : RSP_SIGNATURE);
+	if (!ok || !code) {
+		snprintf(why, wl, "%s answer not verified", kind);
+		return NULL;
+	}
+	return o;
+}
+
+typedef struct done_arg { const attempt_row *a; } done_arg;
+
+static int done_tx(db *d, void *p)
+{
+	const attempt_row *a = ((done_arg *)p)->a;
+	long long n = db_exec(S(d, Q_DONE), "i", a->id);
+	if (n < 0)
+		return DB_TX_FAILED;
+	if (n == 0)
+		return 0;	/* someone else finished it */
+	long long o = db_exec(S(d, Q_OBL_REFUNDED), "ii", a->obligation, a->id);
+	if (o < 0)
+		return DB_TX_FAILED;
+	buf extra = BUF_INIT;
+	buf_puts(&extra, ",\"refund\":{\"txn_ref\":");
+	json_cstr(&extra, a->txn_ref);
+	buf_printf(&extra, ",\"amount\":%lld,\"reason\":\"second_success\"}", a->amount);
+	int rc = pay_webhook(d, "obligation.refunded", a->agency, a->code, a->reference, a->total,
+			     o == 1 ? "refunded" : a->status, NULL, 0, extra.p);
+	buf_free(&extra);
+	return rc < 0 ? DB_TX_FAILED : 0;
+}
+
+static void again(db *d, const attempt_row *a, int refused, const char *why)
+{
+	db_exec(S(d, Q_AGAIN), "iisi", (long long)refused, (long long)REFUND_TRIES, why, a->id);
+	fprintf(stderr, "refunds: %s not refunded yet: %s\n", a->txn_ref, why);
+}
+
+static void refund_one(db *d, const attempt_row *a)
+{
+	char reqid[17], info[80], why[200] = "";
+	unsigned char rnd[8];
+	if (crypto_random(rnd, sizeof rnd) < 0)
+		return;
+	for (int i = 0; i < 8; i++)
+		snprintf(reqid + 2 * i, 3, "%02x", rnd[i]);
+	vnp_query q = {
+		.tmn_code = cfg.tmn_code, .request_id = reqid, .txn_ref = a->txn_ref,
+		.order_info = info, .transaction_date = a->create_date, .created = time(NULL),
+		.ip_addr = "127.0.0.1", .transaction_type = "02", .amount = a->amount,
+		.transaction_no = a->transaction_no, .create_by = "cong-dvc",
+	};
+	arena *ar = arena_new(8192);
+	buf body = BUF_INIT;
+	/* already refunded (a try killed after the bank said yes)? */
+	snprintf(info, sizeof info, "Truy van giao dich %s", a->txn_ref);
+	json_value *o = NULL;
+	if (vnp_querydr_body(&body, cfg.hash_secret, &q) == 0)
+		o = bank_call(d, ar, "querydr", &body, a->txn_ref, why, sizeof why);
+	if (!o) {
+		again(d, a, 0, why);
+		goto out;
+	}
+	const char *st = json_get_str(o, "vnp_TransactionStatus");
+	if (strcmp(json_get_str(o, "vnp_ResponseCode"), "00") == 0 && st &&
+	    (strcmp(st, "05") == 0 || strcmp(st, "06") == 0)) {
+		if (db_tx(d, done_tx, &(done_arg){a}) != 0)
+			again(d, a, 0, "database");
+		goto out;
+	}
+	body.len = 0;
+	snprintf(info, sizeof info, "Hoan tien giao dich trung %s", a->txn_ref);
+	if (vnp_refund_body(&body, cfg.hash_secret, &q) < 0) {
+		again(d, a, 1, "refund request could not be built");
+		goto out;
+	}
+	o = bank_call(d, ar, "refund", &body, a->txn_ref, why, sizeof why);
+	if (!o) {
+		again(d, a, 0, why);
+		goto out;
+	}
+	const char *code = json_get_str(o, "vnp_ResponseCode");
+	if (strcmp(code, "00") == 0) {
+		if (db_tx(d, done_tx, &(done_arg){a}) != 0)
+			again(d, a, 0, "database");
+		else
+			fprintf(stderr, "refunds: %s refunded (%lld đồng)\n", a->txn_ref, a->amount);
+	} else {
+		const char *m = json_get_str(o, "vnp_Message");
+		snprintf(why, sizeof why, "bank answered %.8s: %.150s", code, m ? m : "");
+		again(d, a, 1, why);
+	}
+out:
+	buf_free(&body);
+	arena_free(ar);
+}
+
+int job_refunds(db *d)
+{
+	long long ids[5];
+	int n = 0;
+	if (db_begin(d) < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	db_stmt *s = S(d, Q_CLAIM);
+	if (db_query(s, "") < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	while (db_fetch(s) > 0)
+		if (n < 5)
+			ids[n++] = db_col_int(s, 0, 0);
+	for (int i = 0; i < n; i++)
+		if (db_exec(S(d, Q_LEASE), "i", ids[i]) < 0) {
+			db_rollback(d);
+			return -1;
+		}
+	if (db_commit(d) < 0) {
+		db_rollback(d);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		attempt_row a;
+		if (load(d, ids[i], &a) == 0)
+			refund_one(d, &a);
+	}
+	return n;
+}
+
+/* ---- the intranet: flagged payments, and a person's decision ---------- */
+
+static const char Q_FLAGGED[] =
+	"SELECT o.payment_code, a.txn_ref, a.amount, a.refund_state, a.refund_tries,"
+	" COALESCE(a.refund_error, ''),"
+	" DATE_FORMAT(a.settled_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i'),"
+	" COALESCE(DATE_FORMAT(a.refunded_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i'), ''), o.status"
+	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
+	" WHERE a.refund_state <> 'none' AND o.agency_code = ? ORDER BY a.id DESC LIMIT 200";
+
+static const char *refund_vi(const char *st)
+{
+	static const char *const t[][2] = {
+		{"due", "Chờ hoàn tiền"}, {"requested", "Đang gửi yêu cầu hoàn tiền"},
+		{"refunded", "Đã hoàn tiền"}, {"failed", "Ngân hàng từ chối, cần xử lý"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i][0], st) == 0)
+			return t[i][1];
+	return st;
+}
+
+int h_admin_flagged(request *r)
+{
+	db_stmt *s = S(server_db(), Q_FLAGGED);
+	if (db_query(s, "s", r->user->agency_code) < 0)
+		return 503;
+	static const char *const names[] = {"code", "txn_ref", "amount", "state", "tries", "error",
+					    "settled", "refunded", "obligation"};
+	for (int i = 0; db_fetch(s) > 0; i++) {
+		for (int k = 0; k < 9; k++) {
+			const char *v = db_col(s, k, NULL);
+			if (k == 2) {
+				buf m = BUF_INIT;
+				pay_money(&m, db_col_int(s, k, 0));
+				hsetf(r, m.p, "Rows.%d.%s", i, names[k]);
+				buf_free(&m);
+			} else {
+				hsetf(r, v ? v : "", "Rows.%d.%s", i, names[k]);
+			}
+		}
+		hsetf(r, refund_vi(db_col(s, 3, NULL)), "Rows.%d.state_vi", i);
+		hsetf(r, status_vi(db_col(s, 8, NULL)), "Rows.%d.obligation_vi", i);
+	}
+	if (r->query && r->query[0].s)
+		hset(r, "Flagged.done", r->query[0].s);
+	return render(r, "admin_flagged.cs");
+}
+
+/* A refund the bank refused, tried again on a person's word: the attempt
+ * goes back to 'due' and the audit row is written in the same transaction. */
+static const char Q_RETRY[] =
+	"UPDATE payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
+	" SET a.refund_state = 'due', a.refund_tries = 0, a.refund_next_at = NULL"
+	" WHERE a.txn_ref = ? AND a.refund_state = 'failed' AND o.agency_code = ?";
+
+typedef struct retry_arg { request *r; const char *ref; } retry_arg;
+
+static int retry_tx(db *d, void *p)
+{
+	retry_arg *a = p;
+	long long n = db_exec(S(d, Q_RETRY), "ss", a->ref, a->r->user->agency_code);
+	if (n < 0)
+		return DB_TX_FAILED;
+	if (n == 0)
+		return 409;
+	if (audit_log(d, a->r, "payment_refund_retry", a->ref,
+		      a->r->form[0].s ? a->r->form[0].s : NULL) < 0)
+		return DB_TX_FAILED;
+	return 0;
+}
+
+int h_admin_refund_retry(request *r)
+{
+	retry_arg a = {r, req_capture(r, "ref")};
+	if (!r->form[0].s || !*r->form[0].s) {
+		r->error.field = "ly_do";
+		r->error.message = "Cần ghi lý do gửi lại yêu cầu hoàn tiền.";
+		return 400;
+	}
+	int rc = db_tx(server_db(), retry_tx, &a);
+	if (rc == 409) {
+		r->error.message = "Giao dịch này không ở trạng thái bị ngân hàng từ chối hoàn tiền, "
+				   "hoặc không thuộc cơ quan của bạn.";
+		return 409;
+	}
+	if (rc)
+		return rc;
+	return http_redirect(r, "/payment/admin/flagged?xong=1");
+}

@@ -1,0 +1,284 @@
+"""test_payment_faults.py - callbacks while the payment programs die and
+while MariaDB restarts.  The test plays the bank (its own signing, from
+test_payment): a burst of IPNs for many obligations, several identical
+copies each, and in the middle kill -9 of the payment processes, or a
+restart of MariaDB.  Then the bank retries, as VNPay does, until it gets
+00 or 02.  What must hold afterwards:
+  - every answer 00 given before the fault is a paid obligation after it
+    (nothing acknowledged is lost);
+  - exactly one paid attempt and one receipt per obligation, receipt
+    numbers gapless per series (test_payment.check_invariants);
+  - every callback that got an answer is stored raw with that answer.
+Runs last: it kills and restarts things.
+"""
+import collections
+import os
+import signal
+import subprocess
+import threading
+import time
+import urllib.parse
+
+import test_payment as tp
+from harness import get, wait_until
+
+ROOT = tp.ROOT
+RUN = os.path.join(tp.VAR, "run")
+
+
+def payment_master():
+    with open(os.path.join(RUN, "payment.pid")) as f:
+        return int(f.read().split()[0])
+
+
+def payment_children():
+    out = subprocess.run(["pgrep", "-P", str(payment_master())], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def gone(pid):
+    """Dead, even if nobody has reaped it yet."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def mariadb_pid():
+    with open(os.path.join(RUN, "mysqld.pid")) as f:
+        return int(f.read().split()[0])
+
+
+def prepare(n, amount_base=120000):
+    """n obligations, each with a pending attempt; the signed IPN path of each."""
+    out = []
+    for i in range(n):
+        o = tp.create((amount_base + 1000 * i,))
+        _, q = tp.start(o["payment_code"])
+        p = tp.success_params(q["vnp_TxnRef"], o["total"],
+                              vnp_TransactionNo=str(20000000 + i), vnp_BankTranNo="VNP%d" % i)
+        p["vnp_SecureHash"] = tp.vnp_sign(p)
+        out.append((o["payment_code"], q["vnp_TxnRef"],
+                    "/payment/vnpay/ipn?" + urllib.parse.urlencode(p)))
+    return out
+
+
+class Bank:
+    """Sends IPNs and remembers every answer, per txn_ref."""
+
+    def __init__(self):
+        self.answers = collections.defaultdict(list)   # txn_ref -> [RspCode or None]
+        self.lock = threading.Lock()
+        self.sent = 0
+
+    def one(self, ref, path):
+        try:
+            r = get(path, timeout=30)
+            code = r.json()["RspCode"] if r.status == 200 else None
+        except Exception:       # connection reset by a dying worker, 502 page ...
+            code = None
+        with self.lock:
+            self.answers[ref].append(code)
+            self.sent += 1
+        return code
+
+    def burst(self, items, copies, threads=8, pause=0.01):
+        work = [(ref, path) for _ in range(copies) for _, ref, path in items]
+        it = iter(work)
+        lock = threading.Lock()
+
+        def run():
+            while True:
+                with lock:
+                    nxt = next(it, None)
+                if nxt is None:
+                    return
+                self.one(*nxt)
+                time.sleep(pause)
+        ts = [threading.Thread(target=run) for _ in range(threads)]
+        for t in ts:
+            t.start()
+        return ts
+
+    def retry_until_confirmed(self, items, seconds=90):
+        """VNPay retries an IPN until it answers 00 or 02."""
+        end = time.time() + seconds
+        todo = list(items)
+        while todo and time.time() < end:
+            left = []
+            for item in todo:
+                if self.one(item[1], item[2]) not in ("00", "02"):
+                    left.append(item)
+            todo = left
+            if todo:
+                time.sleep(0.5)
+        assert not todo, "the portal never confirmed %s" % [t[1] for t in todo]
+
+
+def acknowledged_are_paid(bank, items):
+    refs = [ref for _, ref, _ in items if "00" in bank.answers[ref]]
+    if not refs:
+        return
+    rows = tp.sql("SELECT a.txn_ref, a.state, o.status FROM payment_attempt a"
+                  " JOIN obligation o ON o.id = a.obligation_id WHERE a.txn_ref IN (%s)"
+                  % ",".join("'%s'" % r for r in refs))
+    bad = [r for r in rows if r[1] != "paid" or r[2] != "paid"]
+    assert len(rows) == len(refs) and not bad, bad
+
+
+def stored_answers(ref):
+    return collections.Counter(r[0] for r in tp.sql(
+        "SELECT COALESCE(result, '-') FROM callback_raw WHERE kind = 'ipn' AND txn_ref = '%s'" % ref))
+
+
+def all_stored(bank, items):
+    for _, ref, _ in items:
+        if unmatched(bank, ref):
+            return False
+    return True
+
+
+def unmatched(bank, ref):
+    """Answers given with no stored callback to show for them.  A row whose
+    result is empty (the database went away between storing the callback
+    and writing the answer) stands for any one answer."""
+    given = collections.Counter(c for c in bank.answers[ref] if c is not None)
+    stored = stored_answers(ref)
+    left = sum((given - stored).values())
+    return max(0, left - stored["-"])
+
+
+def check_after(bank, items):
+    codes = [c for c, _, _ in items]
+    rows = tp.sql("SELECT payment_code, status FROM obligation WHERE payment_code IN (%s)"
+                  % ",".join("'%s'" % c for c in codes))
+    assert sorted(rows) == sorted([c, "paid"] for c in codes), rows
+    for code in codes:
+        assert len(tp.receipts_of(code)) == 1, code
+    tp.check_invariants()
+    # every answered callback is stored, with the answer given (those that
+    # came while the database was away, once the sweeper has moved them in
+    # from the spool)
+    wait_until(lambda: all_stored(bank, items), 30)
+    for _, ref, _ in items:
+        given = collections.Counter(c for c in bank.answers[ref] if c is not None)
+        stored = stored_answers(ref)
+        assert not unmatched(bank, ref), (ref, given, stored)
+        assert sum(stored.values()) >= sum(given.values())
+        # exactly one of them confirmed it
+        assert stored["00"] == 1, (ref, stored)
+
+
+def test_kill_9_payment_workers_during_ipn_burst():
+    items = prepare(30)
+    bank = Bank()
+    killed = []
+    ts = bank.burst(items, copies=4)
+    # kill -9 every payment process (workers and jobs) twice mid-burst
+    for mark in (25, 70):
+        assert wait_until(lambda: bank.sent >= mark, 30, 0.01)
+        kids = payment_children()
+        for pid in kids:
+            os.kill(pid, signal.SIGKILL)
+        killed += kids
+    for t in ts:
+        t.join()
+    lost = sum(1 for a in bank.answers.values() for c in a if c is None)
+    print("  killed %d processes; %d of %d callbacks got no answer" % (len(killed), lost, bank.sent))
+    assert len(killed) >= 4
+    acknowledged_are_paid(bank, items)
+    # the supervisor brings new workers; the bank retries
+    assert wait_until(lambda: get("/payment/health").status == 200, 15)
+    bank.retry_until_confirmed(items)
+    check_after(bank, items)
+
+
+def test_kill_9_whole_payment_program_then_make_run():
+    """The supervisor too: nothing answers until `make run` starts it again."""
+    items = prepare(12, 310000)
+    bank = Bank()
+    ts = bank.burst(items, copies=3, threads=6)
+    assert wait_until(lambda: bank.sent >= 10, 30, 0.01)
+    master = payment_master()
+    victims = [master] + payment_children()
+    for pid in victims:
+        os.kill(pid, signal.SIGKILL)
+    for t in ts:
+        t.join()
+    acknowledged_are_paid(bank, items)
+    # the jobs and workers die with their supervisor (parent-death signal)
+    assert wait_until(lambda: all(gone(p) for p in victims), 10)
+    out = subprocess.run([os.path.join(ROOT, "conf/stack.sh"), "up"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    bank.retry_until_confirmed(items)
+    check_after(bank, items)
+
+
+def test_mariadb_restart_during_ipn_burst():
+    items = prepare(30, 420000)
+    bank = Bank()
+    ts = bank.burst(items, copies=4, threads=6, pause=0.05)
+    assert wait_until(lambda: bank.sent >= 20, 30, 0.01)
+    pid = mariadb_pid()
+    os.kill(pid, signal.SIGKILL)         # a crash, not a clean shutdown
+    assert wait_until(lambda: gone(pid), 30, 0.01)
+    down_at = bank.sent
+    time.sleep(1.0)
+    for t in ts:
+        t.join()
+    during = bank.sent - down_at
+    # while it is away, the IPN answers 99 (the bank retries), never 00
+    r = get(items[0][2])
+    assert r.status == 200 and r.json()["RspCode"] == "99", (r.status, r.body[:200])
+    out = subprocess.run([os.path.join(ROOT, "conf/stack.sh"), "db"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    print("  %d callbacks sent while MariaDB was down; answers %s" % (during, collections.Counter(
+        c for a in bank.answers.values() for c in a)))
+    assert during >= 20, during
+    spooled = os.listdir(os.path.join(tp.VAR, "spool", "payment"))
+    # while it is away the callbacks wait on disk (check_after then finds
+    # every answer given, 99s included, stored in the table)
+    assert any(f.endswith(".cb") for f in spooled), spooled
+    acknowledged_are_paid(bank, items)
+    assert wait_until(lambda: get("/payment/health").status == 200, 30)
+    bank.retry_until_confirmed(items)
+    check_after(bank, items)
+
+
+def test_mariadb_restart_with_the_sandbox_retrying():
+    """The sandbox bank's own retries carry the payments over the outage."""
+    items = []
+    for i in range(4):
+        o = tp.create((55000 + i,))
+        loc, q = tp.start(o["payment_code"])
+        items.append((o["payment_code"], q["vnp_TxnRef"], loc))
+    pid = mariadb_pid()
+    os.kill(pid, signal.SIGTERM)
+    assert wait_until(lambda: gone(pid), 60)
+    try:
+        # the person pays while the portal's database is away; the bank's
+        # first IPN gets 99, the return page cannot show anything yet
+        for code, ref, loc in items:
+            u = urllib.parse.urlsplit(loc)
+            tp.sandbox("GET", u.path + "?" + u.query)
+            st, _, _ = tp.sandbox("POST", "/paymentv2/decide", urllib.parse.urlencode(
+                {"txn_ref": ref, "outcome": "paid", "ipn": "normal"}).encode(),
+                {"Content-Type": "application/x-www-form-urlencoded"})
+            assert st == 302
+        time.sleep(1.5)
+    finally:
+        out = subprocess.run([os.path.join(ROOT, "conf/stack.sh"), "db"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    for code, ref, _ in items:
+        assert wait_until(lambda: tp.status_of(code) == "paid", 30), code
+    for code, ref, _ in items:
+        import json
+        log = json.loads(tp.sandbox("GET", "/sandbox/transactions?txn_ref=" + ref)[2])[0]["ipn_log"]
+        rsps = [x["rsp"] for x in log]
+        assert rsps[-1] == "00" and "00" not in rsps[:-1], rsps
+        assert len(tp.receipts_of(code)) == 1
+    tp.check_invariants()
