@@ -28,6 +28,8 @@ export PORTAL_SYNC_RECEIVER_PORT=${PORTAL_TEST_SYNC_PORT:-$((PORTAL_PUBLIC_PORT 
 # fault tests see it delivered again within seconds, not a minute.
 export PORTAL_SYNC_TIMEOUT_MS=${PORTAL_SYNC_TIMEOUT_MS:-4000}
 export PORTAL_OUTBOX_LEASE=${PORTAL_OUTBOX_LEASE:-10}
+# A receiver that was down is retried within seconds, not minutes, in tests.
+export PORTAL_OUTBOX_MAX_BACKOFF=${PORTAL_OUTBOX_MAX_BACKOFF:-8}
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32

@@ -70,7 +70,7 @@ def test_fee_shown_paid_and_dossier_moves_on():
         got = [m["body"]["status"] for m in S.sync_received()["messages"]
                if m["body"]["dossier_code"] == code]
         return got if got[-2:] == [6, 4] else None
-    assert H.wait_until(synced, 20), S.sync_received()["messages"][-5:]
+    assert H.wait_until(synced, 60), S.sync_received()["messages"][-5:]
 
     # the same message delivered again (a job killed after applying it)
     # changes nothing
