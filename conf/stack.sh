@@ -411,7 +411,7 @@ Cổng dịch vụ công is running:
   messages not sent  http://$PORTAL_LISTEN:$PORTAL_INTRANET_PORT/dev/outbox (development stack only)
   bank sandbox       http://$PORTAL_LISTEN:$PORTAL_BANK_SANDBOX_PORT/sandbox/transactions
   logs               $LOG/
-First staff account: conf/stack.sh admin staff-add --agency CODE --role admin --login NAME
+First staff account: build/bin/submission-admin staff-add --agency CODE --role admin --login NAME
   (reads the password from standard input)
 Stop it with: make stop
 URLS

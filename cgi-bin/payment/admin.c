@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "cli.h"
 #include "csv.h"
 #include "db.h"
 #include "keys.h"
@@ -120,79 +121,10 @@ static int all_of(const char *s, const char *set, size_t min, size_t max)
 #define DIGITS "0123456789"
 #define ALNUM DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-/* Where the local stack lives: PORTAL_VAR, or var/ beside build/bin. */
-static char root[PATH_MAX], var[PATH_MAX + 8];
-
-static void find_stack(void)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		die(1, "cannot find my own path: %s", strerror(errno));
-	exe[n] = '\0';
-	snprintf(root, sizeof root, "%s", exe);
-	for (int up = 0; up < 3; up++) {	/* build/bin/payment-admin */
-		char *slash = strrchr(root, '/');
-		if (slash)
-			*slash = '\0';
-	}
-	const char *v = getenv("PORTAL_VAR");
-	if (v && *v == '/')
-		snprintf(var, sizeof var, "%s", v);
-	else
-		snprintf(var, sizeof var, "%s/%s", root, v && *v ? v : "var");
-}
-
-/* A secret file under var/secrets, created (0600) if it does not exist. */
-static char *secret_file(const char *name, int create)
-{
-	static char value[8][128];
-	static int used;
-	char path[PATH_MAX + 64];
-	snprintf(path, sizeof path, "%s/secrets/%s", var, name);
-	FILE *f = fopen(path, "r");
-	if (!f && create) {
-		char dir[PATH_MAX + 16], hex[65];
-		snprintf(dir, sizeof dir, "%s/secrets", var);
-		mkdir(dir, 0700);
-		if (random_hex(hex, 32) < 0)
-			die(1, "%s", "no randomness");
-		mode_t old = umask(077);
-		f = fopen(path, "w");
-		umask(old);
-		if (!f || fprintf(f, "%s\n", hex) < 0 || fclose(f) != 0)
-			die(1, "cannot write %s", path);
-		f = fopen(path, "r");
-	}
-	if (!f)
-		die(1, "cannot read %s (is the stack set up? run make run)", path);
-	char *v = value[used++ % 8];
-	if (!fgets(v, 128, f))
-		v[0] = '\0';
-	fclose(f);
-	v[strcspn(v, "\r\n")] = '\0';
-	return v;
-}
-
-static db *connect_db(void)
-{
-	if (!getenv("PORTAL_DB_USER")) {
-		char sock[PATH_MAX + 32];
-		snprintf(sock, sizeof sock, "%s/run/mysqld.sock", var);
-		setenv("PORTAL_DB_SOCKET", sock, 0);
-		setenv("PORTAL_DB_USER", "portal_payment_admin", 1);
-		setenv("PORTAL_DB_PASSWORD", secret_file("db_payment_admin", 0), 1);
-	}
-	db *d = db_open();
-	if (!db_connected(d))
-		die(1, "cannot reach the database: %s", db_error(d));
-	return d;
-}
-
 static const char *master_key(void)
 {
 	const char *m = getenv("PORTAL_APIKEY_MASTER");
-	return m && *m ? m : secret_file("apikey_master", 1);
+	return m && *m ? m : cli_secret("apikey_master", 1);
 }
 
 static void check_agency(db *d, const char *code)
@@ -336,7 +268,7 @@ static int banks_import(db *d)
 	if (data && *data)
 		snprintf(path, sizeof path, "%s/banks/vn_banks_napas_bin.csv", data);
 	else
-		snprintf(path, sizeof path, "%s/../shared/data/banks/vn_banks_napas_bin.csv", root);
+		snprintf(path, sizeof path, "%s/../shared/data/banks/vn_banks_napas_bin.csv", cli_root());
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		die(2, "cannot read %s (--data DIR)", path);
@@ -423,8 +355,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], cmds[i].name) != 0)
 			continue;
 		parse_opts(argc, argv);
-		find_stack();
-		db *d = connect_db();
+		db *d = cli_db("payment-admin", "portal_payment_admin", "db_payment_admin");
 		int rc = cmds[i].run(d);
 		db_close(d);
 		return rc;

@@ -6,14 +6,15 @@
  *
  * The password is read from standard input (one line), never from the
  * command line, which other users can read in /proc.  This is also how
- * the first administrator is made.  Connects like the programs do
- * (PORTAL_DB_* from the environment; conf/stack.sh admin sets them).
+ * the first administrator is made.  On the stack's host it needs no
+ * settings (lib/cli.h); elsewhere PORTAL_DB_* from the environment.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "cli.h"
 #include "crypto.h"
 #include "db.h"
 #include "dossier_code.h"
@@ -80,11 +81,11 @@ int main(int argc, char **argv)
 	arena *a = arena_new(4096);
 	const char *hash = password_hash(a, pw);
 	memset(pw, 0, sizeof pw);
-	db *d = db_open();
-	if (!hash || !db_connected(d)) {
-		fprintf(stderr, "submission-admin: database: %s\n", db_error(d));
+	if (!hash) {
+		fprintf(stderr, "submission-admin: no randomness for the password's salt\n");
 		return 1;
 	}
+	db *d = cli_db("submission-admin", "portal_submission", "db_submission");
 	db_stmt *ag = db_prepare(d, "SELECT 1 FROM agency WHERE code = ?");
 	if (db_query(ag, "s", agency) != 0 || db_fetch(ag) != 1) {
 		fprintf(stderr, "submission-admin: no agency %s in the catalog\n", agency);
