@@ -15,7 +15,10 @@
 #            receipt (tests/bench/ipn.lua), against db_raw: build/bin/db-raw
 #            --mode row --conc P, a one-row INSERT + COMMIT from C, with P the
 #            payment processes, the writers (target >= 0.5)
-# and the memory of the catalog and payment processes after the load.
+#   submit   POST /dossiers with one 1 MiB PDF, against raw_blob (db-raw)
+#   status   POST /desk/dossiers/{code}/status to=2, against raw_row (db-raw)
+# and the memory of the catalog and payment processes after the load and of
+# the submission processes at rest.
 #
 # Exit status: non-zero on setup failures, wrk errors or any non-2xx answer
 # (a fast 502 is not speed); ratio or memory misses are only marked FAIL.
@@ -27,9 +30,10 @@
 #   BENCH_PAGE_CACHE   the catalog's PORTAL_PAGE_CACHE for this run; 0 turns
 #                      the page cache off, to measure rendering, not cache hits
 #   BENCH_PORT / BENCH_DB_PORT   the stack's public port (intranet +1, bank
-#                      sandbox +10) and MariaDB's (28080 / 23407)
+#                      sandbox +10, sync receiver +11) and MariaDB's (28080 / 23407)
 #   BENCH_PAYMENT_PROCS   payment processes, and db-raw's --conc (2)
 #   BENCH_IPN_COUNT    distinct signed callbacks prepared (60000)
+#   BENCH_RAW_CONC     db-raw's --conc (BENCH_CONNECTIONS)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -55,6 +59,9 @@ IPN_TARGET=0.50
 export PORTAL_RATE_EXEMPT=127.0.0.1/32
 export PORTAL_NGINX_WORKERS=2
 export PORTAL_CATALOG_PROCS=2
+# The stand-in sync receiver, off the ports of `make run` and `make test`
+# as well (the bank sandbox is public+10 above).
+export PORTAL_SYNC_RECEIVER_PORT=$((PORTAL_PUBLIC_PORT + 11))
 if [ -n "${BENCH_PAGE_CACHE:-}" ]; then
 	export PORTAL_PAGE_CACHE=$BENCH_PAGE_CACHE
 fi
@@ -133,7 +140,7 @@ trap 'exit 143' TERM
 
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk, or make test-deps)"
 command -v curl >/dev/null || die "curl is not installed"
-for b in catalog catalog-import fcgi-minimal payment payment-admin db-raw; do
+for b in catalog catalog-import fcgi-minimal payment payment-admin db-raw submission submission-admin; do
 	[ -x "build/bin/$b" ] || die "build/bin/$b is missing: run make all first"
 done
 
@@ -147,7 +154,8 @@ stop_minimal
 STACK_TOUCHED=1
 conf/stack.sh down >>"$LOG/bench-stack.log" 2>&1 || die "conf/stack.sh down failed: see $LOG/bench-stack.log"
 
-for port in "$PORTAL_PUBLIC_PORT" "$PORTAL_INTRANET_PORT" "$PORTAL_DB_PORT"; do
+for port in "$PORTAL_PUBLIC_PORT" "$PORTAL_INTRANET_PORT" "$PORTAL_DB_PORT" \
+	"$PORTAL_BANK_SANDBOX_PORT" "$PORTAL_SYNC_RECEIVER_PORT"; do
 	if ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
 		die "port $port is already in use by something else"
 	fi
@@ -261,29 +269,36 @@ parse_wrk() {
 	$1 == "99%" { p99 = ms($2) }
 	$2 == "requests" && $3 == "in" { reqs = $1 }
 	/Non-2xx or 3xx responses:/ { non = $NF }
+	/^Unexpected status answers:/ { unexp = $NF }
 	/Socket errors:/ {
 		gsub(/,/, "")
 		for (i = 3; i <= NF; i += 2) errs += $(i + 1)
 	}
-	END { printf "%s %s %d %d %d\n", (rps == "" ? 0 : rps), (p99 == "" ? -1 : p99), non, errs, reqs }
+	# The write scripts count every answer but the 303 they expect; that
+	# includes what wrk counts (>= 400), so it replaces it.
+	END { if (unexp != "") non = unexp
+	      printf "%s %s %d %d %d\n", (rps == "" ? 0 : rps), (p99 == "" ? -1 : p99), non, errs, reqs }
 	' "$1"
 }
 
-declare -A RPS P99 NON ERR REQS
+declare -A RPS P99 NON ERR REQS BEFORE WRK_TIMEOUT
 FAILURES=()
 
 run_target() {
 	local name=$1 round=$2 url=${URL[$1]} warm=$OUT/$1-warmup-$2.txt out=$OUT/$1-$2.txt
 	local rps p99 non err reqs
 	if [ "$WARMUP" -gt 0 ]; then
-		wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" ${SCRIPT[$name]:+-s "${SCRIPT[$name]}"} "$url" >"$warm" 2>&1 ||
+		[ -z "${BEFORE[$name]:-}" ] || "${BEFORE[$name]}"
+		wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" ${WRK_TIMEOUT[$name]:+--timeout "${WRK_TIMEOUT[$name]}"} ${SCRIPT[$name]:+-s "${SCRIPT[$name]}"} "$url" >"$warm" 2>&1 ||
 			die "$name: wrk warm-up failed: $(tail -n 3 "$warm")"
 		read -r rps p99 non err reqs < <(parse_wrk "$warm")
 		NON[$name]=$((${NON[$name]:-0} + non))
 		ERR[$name]=$((${ERR[$name]:-0} + err))
 	fi
-	wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency ${SCRIPT[$name]:+-s "${SCRIPT[$name]}"} "$url" >"$out" 2>&1 ||
+	[ -z "${BEFORE[$name]:-}" ] || "${BEFORE[$name]}"
+	wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency ${WRK_TIMEOUT[$name]:+--timeout "${WRK_TIMEOUT[$name]}"} ${SCRIPT[$name]:+-s "${SCRIPT[$name]}"} "$url" >"$out" 2>&1 ||
 		die "$name: wrk failed: $(tail -n 3 "$out")"
+	! grep -q '\.lua:' "$out" || die "$name: the wrk script failed: $(grep -m1 '\.lua:' "$out")"
 	read -r rps p99 non err reqs < <(parse_wrk "$out")
 	RPS[$name]="${RPS[$name]:-} $rps"
 	P99[$name]="${P99[$name]:-} $p99"
@@ -295,10 +310,236 @@ run_target() {
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# --- the write benchmarks (issue 6) --------------------------------------------
+#
+#   submit   POST /dossiers: 1.001193 with one 1 MiB PDF, as a citizen
+#   status   POST /desk/dossiers/{code}/status to=2, as a desk officer, each
+#            request on another dossier at status 1
+# each as a ratio to db-raw (tests/bench/db_raw.c) at the same concurrency
+# (--conc = wrk -c), in the same round:
+#   raw_blob a 1 MiB row INSERT + COMMIT   (for submit)
+#   raw_row  a one-row INSERT + COMMIT     (for status)
+# Every answer must be a 303; anything else is a failure of the run.
+
+WNAMES=(submit raw_blob status raw_row)
+SUBMIT_TARGET=0.50
+STATUS_TARGET=0.40
+RAW_CONC=${BENCH_RAW_CONC:-$CONNS}
+DB_NAME=${PORTAL_DB_NAME:-portal}
+BENCH_PROC=1.001193
+STATUS_RATE=""
+
+sql() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$RUN/mysqld.sock" -uroot -N -B "$DB_NAME" -e "$1"; }
+hex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
+
+# A PDF of about $2 bytes that lib/filetype.c accepts: one page whose
+# content stream is random bytes (a scan does not compress either), a
+# correct xref table and startxref.
+make_pdf() {
+	python3 - "$1" "$2" <<'PY'
+import os, sys
+out, size = sys.argv[1], int(sys.argv[2])
+def build(n):
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n" % n + os.urandom(n) + b"\nendstream"]
+    pdf = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(pdf))
+        pdf += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for o in offs:
+        pdf += b"%010d 00000 n \n" % o
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(pdf)
+pdf = build(size)
+pdf = build(size - (len(pdf) - size))
+open(out, "wb").write(pdf)
+PY
+}
+
+# The citizen (a verified account and a session made in SQL), a commune
+# to file with, the desk officer of that commune (submission-admin, then a
+# session row), and the csrf token of each one's pv cookie.
+writes_setup() {
+	local contact name cid tok stok login spw sid_ code loc
+	make_pdf "$OUT/upload.pdf" $((1 << 20)) || die "cannot write the 1 MiB PDF"
+	make_pdf "$OUT/small.pdf" 2048 || die "cannot write the small PDF"
+	contact=09$(printf '%08d' $((RANDOM * 32768 + RANDOM)) | cut -c1-8)
+	cid=$(sql "INSERT INTO citizen (contact, contact_kind, name, password_hash, verified_at, created_at)
+		VALUES ('$contact', 'phone', 'Người thử tải', 'bench-no-login', UTC_TIMESTAMP(), UTC_TIMESTAMP());
+		SELECT LAST_INSERT_ID();") || die "cannot create the bench citizen"
+	tok=$(hex 32)
+	sql "INSERT INTO session (id_hash, kind, user_id, created_at, last_seen, remote_addr)
+		VALUES (SHA2('$tok', 256), 2, $cid, UTC_TIMESTAMP(), UTC_TIMESTAMP(), '127.0.0.1')" ||
+		die "cannot create the citizen's session"
+	PV=$(hex 16)
+	CIT_COOKIE="sid=$tok; pv=$PV"
+	curl -fsS -o "$OUT/new.html" -H "Cookie: $CIT_COOKIE" "$BASE/dossiers/new?procedure=$BENCH_PROC" ||
+		die "GET /dossiers/new?procedure=$BENCH_PROC failed"
+	CIT_CSRF=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$OUT/new.html" | head -n1 | cut -d'"' -f4)
+	[ -n "$CIT_CSRF" ] || die "no csrf field in /dossiers/new"
+	# The first commune the form offers (as tests/integration/test_submission.py).
+	AGENCY=$(grep -oE '<option value="[0-9.]+\.H[0-9][0-9]">' "$OUT/new.html" | head -n1 | cut -d'"' -f2)
+	[ -n "$AGENCY" ] || die "the form of $BENCH_PROC offers no commune"
+
+	login=bench$(hex 5)
+	spw=$(hex 16)
+	printf '%s\n' "$spw" | conf/stack.sh admin staff-add --agency "$AGENCY" --role desk \
+		--login "$login" --name "Cán bộ thử tải" >>"$LOG/bench-stack.log" 2>&1 ||
+		die "submission-admin staff-add failed: see $LOG/bench-stack.log"
+	sid_=$(sql "SELECT id FROM staff WHERE login = '$login'")
+	[ -n "$sid_" ] || die "the desk officer $login is not in the database"
+	stok=$(hex 32)
+	sql "INSERT INTO session (id_hash, kind, user_id, created_at, last_seen, remote_addr)
+		VALUES (SHA2('$stok', 256), 3, $sid_, UTC_TIMESTAMP(), UTC_TIMESTAMP(), '127.0.0.1')" ||
+		die "cannot create the desk officer's session"
+	STAFF_COOKIE="ssid=$stok; pv=$PV"
+
+	# One of each, by hand, before any load: both must answer 303.
+	export BENCH_AGENCY=$AGENCY BENCH_CSRF=$CIT_CSRF BENCH_COOKIE=$CIT_COOKIE BENCH_PDF=$OUT/upload.pdf
+	code=$(file_one "$OUT/upload.pdf") || die "POST /dossiers answered $code: see $OUT/check-submit.body"
+	loc=$(awk 'tolower($1) == "location:" { print $2 }' "$OUT/check-submit.headers" | tr -d '\r')
+	code=${loc##*/}
+	case $loc in /dossiers/"$AGENCY"-*) ;; *) die "POST /dossiers sent to '$loc', not a dossier of $AGENCY" ;; esac
+	curl -fsS -o "$OUT/desk.html" -H "Cookie: $STAFF_COOKIE" \
+		"http://127.0.0.1:$PORTAL_INTRANET_PORT/desk/dossiers/$code" || die "GET /desk/dossiers/$code failed"
+	STAFF_CSRF=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$OUT/desk.html" | head -n1 | cut -d'"' -f4)
+	[ -n "$STAFF_CSRF" ] || die "no csrf field in /desk/dossiers/$code"
+	local st
+	st=$(curl -sS -o "$OUT/check-status.body" -w '%{http_code}' -H "Cookie: $STAFF_COOKIE" \
+		--data "to=2&csrf=$STAFF_CSRF" "http://127.0.0.1:$PORTAL_INTRANET_PORT/desk/dossiers/$code/status")
+	[ "$st" = 303 ] || die "POST /desk/dossiers/$code/status answered $st: see $OUT/check-status.body"
+	[ "$(sql "SELECT status FROM dossier WHERE code = '$code'")" = 2 ] ||
+		die "dossier $code is not at status 2 after the status change"
+	# 32 uploads of 1 MiB at once through 2 cores take more than wrk's 2 s
+	# default: a timeout would count as an error, not as a slow answer.
+	WRK_TIMEOUT[submit]=30s
+	WRK_TIMEOUT[status]=30s
+	URL[submit]=$BASE/dossiers
+	SCRIPT[submit]=$ROOT/tests/bench/submit.lua
+	URL[status]=http://127.0.0.1:$PORTAL_INTRANET_PORT/desk/dossiers
+	SCRIPT[status]=$ROOT/tests/bench/status.lua
+	BEFORE[status]=status_refresh
+	export BENCH_STATUS_CODES=$OUT/status-codes.txt BENCH_THREADS_N=$THREADS
+	export BENCH_STAFF_CSRF=$STAFF_CSRF BENCH_STAFF_COOKIE=$STAFF_COOKIE
+	say "write benchmarks: citizen $cid filing $BENCH_PROC to $AGENCY, desk officer $login; db-raw --conc $RAW_CONC"
+}
+
+# One filing with curl and the PDF $1; prints the HTTP status, 0 on a 303.
+file_one() {
+	local st
+	st=$(curl -sS -o "$OUT/check-submit.body" -D "$OUT/check-submit.headers" -w '%{http_code}' \
+		-H "Cookie: $CIT_COOKIE" -F "procedure=$BENCH_PROC" -F "agency=$AGENCY" \
+		-F "applicant_name=Nguyễn Thị Lan" -F applicant_id=001190012345 \
+		-F applicant_phone=0912345678 -F result_channel=online -F "csrf=$CIT_CSRF" \
+		-F "doc_1=@$1;type=application/pdf;filename=giay-to.pdf" "$BASE/dossiers")
+	echo "$st"
+	[ "$st" = 303 ]
+}
+
+# The dossiers of our commune still at status 1, for status.lua.
+status_codes() {
+	sql "SELECT code FROM dossier WHERE agency_code = '$AGENCY' AND status = 1 ORDER BY id" >"$BENCH_STATUS_CODES"
+	wc -l <"$BENCH_STATUS_CODES"
+}
+
+# Before each wrk run of status: the codes the last run did not use.
+# shellcheck disable=SC2317  # called through BEFORE[status]
+status_refresh() { status_codes >/dev/null; }
+
+# At least $1 dossiers at status 1: file what is missing with a small PDF
+# (the status change does not read the upload), in 5 s wrk runs.
+ensure_codes() {
+	local need=$1 have out=$OUT/fill.txt rps p99 non err reqs
+	for _ in $(seq 1 30); do
+		have=$(status_codes)
+		[ "$have" -lt "$need" ] || return 0
+		BENCH_PDF=$OUT/small.pdf wrk -t"$THREADS" -c"$CONNS" -d5s --timeout 30s -s "${SCRIPT[submit]}" "${URL[submit]}" >"$out" 2>&1 ||
+			die "filing dossiers for the status change: wrk failed: $(tail -n 3 "$out")"
+		read -r rps p99 non err reqs < <(parse_wrk "$out")
+		[ "$((non + err))" -eq 0 ] || die "filing dossiers for the status change: $non non-303 answers, $err errors (see $out)"
+		say "  filed $reqs more dossiers for the status change ($have of $need at status 1)"
+	done
+	die "could not file $need dossiers for the status change"
+}
+
+# db-raw as a target: its tx/s takes the place of req/s.
+run_raw() {
+	local name=$1 mode=${1#raw_} out=$OUT/$1-$2.txt rps
+	PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_NAME=$DB_NAME PORTAL_DB_PASSWORD='' \
+		build/bin/db-raw --mode "$mode" --conc "$RAW_CONC" --seconds "$SECONDS_RUN" >"$out" 2>&1 ||
+		die "$name: db-raw failed: $(tail -n 3 "$out")"
+	rps=$(awk '$1 == "db-raw" { print $4 }' "$out")
+	[ -n "$rps" ] || die "$name: no rate in $out"
+	RPS[$name]="${RPS[$name]:-} $rps"
+	P99[$name]="${P99[$name]:-} -1"
+	NON[$name]=${NON[$name]:-0}
+	ERR[$name]=${ERR[$name]:-0}
+	REQS[$name]=$((${REQS[$name]:-0} + 1))
+	printf 'bench:   %-11s %10.0f tx/s   (db-raw --mode %s --conc %d)\n' "$name" "$rps" "$mode" "$RAW_CONC"
+}
+
+# The database must show what wrk counted: $3 - $2 new rows for the
+# requests of target $1's warm-up and run in round $4 (answers still in
+# flight when wrk stopped may add up to one per connection and run).
+check_rows() {
+	local name=$1 before=$2 after=$3 round=$4 counted=0 f rps p99 non err reqs
+	for f in "$OUT/$name-warmup-$round.txt" "$OUT/$name-$round.txt"; do
+		[ -f "$f" ] || continue
+		read -r rps p99 non err reqs < <(parse_wrk "$f")
+		counted=$((counted + reqs))
+	done
+	if [ $((after - before)) -lt "$counted" ] || [ $((after - before)) -gt $((counted + 2 * CONNS)) ]; then
+		FAILURES+=("$name: wrk counted $counted answers but the database has $((after - before)) new rows")
+	else
+		say "  $name: $((after - before)) rows in the database for $counted answers"
+	fi
+}
+
+writes_round() {
+	local round=$1 probe=$OUT/status-probe.txt rps p99 non err reqs need before
+	local big size
+	size=$(stat -c %s "$OUT/upload.pdf")
+	big="SELECT COUNT(*) FROM document_blob WHERE size = $size"
+	local moved="SELECT COUNT(*) FROM dossier WHERE agency_code = '$AGENCY' AND status = 2"
+	before=$(sql "$big")
+	BENCH_PDF=$OUT/upload.pdf run_target submit "$round"
+	check_rows submit "$before" "$(sql "$big")" "$round"
+	run_raw raw_blob "$round"
+	# How fast the status change goes decides how many dossiers it needs: a
+	# 1 s probe (not counted) in the first round, then the last round's rate.
+	if [ -z "$STATUS_RATE" ]; then
+		ensure_codes $((THREADS * 500))
+		wrk -t"$THREADS" -c"$CONNS" -d1s -s "${SCRIPT[status]}" "${URL[status]}" >"$probe" 2>&1 ||
+			die "status: wrk probe failed: $(tail -n 3 "$probe")"
+		! grep -q '\.lua:' "$probe" || die "status: the wrk script failed: $(grep -m1 '\.lua:' "$probe")"
+		read -r rps p99 non err reqs < <(parse_wrk "$probe")
+		# Only the 303s count; answers past the last code (409) mean it
+		# could go faster still: then count double.
+		STATUS_RATE=$((reqs - non))
+		[ "$non" -eq 0 ] || STATUS_RATE=$((STATUS_RATE * 2))
+		say "  status change probe: $((reqs - non)) in 1 s ($non past the codes filed)"
+	fi
+	need=$(((STATUS_RATE + 50) * (WARMUP + SECONDS_RUN) * 3 / 2 + THREADS * CONNS))
+	ensure_codes "$need"
+	before=$(sql "$moved")
+	run_target status "$round"
+	check_rows status "$before" "$(sql "$moved")" "$round"
+	run_raw raw_row "$round"
+}
+
+
+writes_setup
+
 say "wrk -t$THREADS -c$CONNS, ${WARMUP}s warm-up + ${SECONDS_RUN}s per target, $ROUNDS round(s); detail page $DETAIL_BYTES bytes; page cache ${PORTAL_PAGE_CACHE:-default}"
 for round in $(seq 1 "$ROUNDS"); do
 	[ "$ROUNDS" -eq 1 ] || say "round $round"
 	for n in "${NAMES[@]}"; do run_target "$n" "$round"; done
+	writes_round "$round"
 done
 
 # The bank's callbacks: measured once, with no warm-up (a warm-up would
@@ -365,6 +606,32 @@ for n in "${NAMES[@]}" ipn db_raw; do
 		"${NON[$n]}" "${ERR[$n]}" "$rm_" "$rs_" "$goal" "$result"
 done
 
+# The writes: each against its db-raw baseline of the same round's medians.
+for n in "${WNAMES[@]}"; do
+	MED_RPS[$n]=$(echo "${RPS[$n]}" | median)
+	MED_P99[$n]=$(echo "${P99[$n]}" | median)
+	if [ "${NON[$n]}" -gt 0 ]; then FAILURES+=("$n: ${NON[$n]} answers other than 303"); fi
+	if [ "${ERR[$n]}" -gt 0 ]; then FAILURES+=("$n: ${ERR[$n]} socket errors"); fi
+	if [ "${REQS[$n]}" -eq 0 ]; then FAILURES+=("$n: no request completed"); fi
+done
+echo
+printf '%-11s %10s %10s %8s %7s %9s %8s %s\n' write 'req/s' 'p99 ms' non-303 errors '/db-raw' target result
+printf '%s\n' "-----------------------------------------------------------------------------"
+for n in "${WNAMES[@]}"; do
+	goal="" result="" r_=""
+	case $n in
+	submit) r_=$(ratio "${MED_RPS[submit]}" "${MED_RPS[raw_blob]}") goal=">=$SUBMIT_TARGET" result=$(verdict "$r_" "$SUBMIT_TARGET") ;;
+	status) r_=$(ratio "${MED_RPS[status]}" "${MED_RPS[raw_row]}") goal=">=$STATUS_TARGET" result=$(verdict "$r_" "$STATUS_TARGET") ;;
+	esac
+	if [ "${NON[$n]}" -gt 0 ] || [ "${ERR[$n]}" -gt 0 ]; then result="ERROR"; fi
+	if [ "${MED_P99[$n]}" = -1 ]; then
+		printf '%-11s %10.1f %10s %8s %7s %9s %8s %s\n' "$n" "${MED_RPS[$n]}" - - - "" "" "tx/s, db-raw --conc $RAW_CONC"
+	else
+		printf '%-11s %10.1f %10.2f %8d %7d %9s %8s %s\n' "$n" "${MED_RPS[$n]}" "${MED_P99[$n]}" \
+			"${NON[$n]}" "${ERR[$n]}" "$r_" "$goal" "$result"
+	fi
+done
+
 echo
 printf 'catalog workers after the load (master %s, budget %d MiB each):\n' "$CATALOG_MASTER" "$BUDGET_MIB"
 printf '  %-8s %10s %10s %10s %s\n' pid 'VmRSS MiB' 'VmHWM MiB' 'Pss MiB' result
@@ -396,6 +663,28 @@ if [[ "$PAY_MASTER" =~ ^[0-9]+$ ]] && kill -0 "$PAY_MASTER" 2>/dev/null; then
 	done
 else
 	FAILURES+=("no payment master in $RUN/payment.pid")
+fi
+
+# The submission processes at rest: a moment after the last write.
+sleep 2
+SUB_MASTER=$(head -n1 "$RUN/submission.pid" 2>/dev/null || true)
+if [[ "$SUB_MASTER" =~ ^[0-9]+$ ]] && kill -0 "$SUB_MASTER" 2>/dev/null; then
+	mapfile -t SUBS < <(pgrep -P "$SUB_MASTER")
+	echo
+	printf 'submission workers at rest (master %s, budget %d MiB each):\n' "$SUB_MASTER" "$BUDGET_MIB"
+	printf '  %-8s %10s %10s %10s %s\n' pid 'VmRSS MiB' 'VmHWM MiB' 'Pss MiB' result
+	[ "${#SUBS[@]}" -gt 0 ] || FAILURES+=("the submission master $SUB_MASTER has no workers")
+	for pid in "${SUBS[@]}"; do
+		rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+		hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+		pss=$(awk '$1 == "Pss:" { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+		[ -n "$rss" ] || { FAILURES+=("submission worker $pid vanished before its memory was read"); continue; }
+		res=$(awk -v k="$rss" -v b="$BUDGET_MIB" 'BEGIN { print (k / 1024 <= b) ? "PASS" : "FAIL" }')
+		awk -v p="$pid" -v r="$rss" -v h="${hwm:-0}" -v s="${pss:-0}" -v v="$res" \
+			'BEGIN { printf "  %-8s %10.1f %10.1f %10.1f %s\n", p, r / 1024, h / 1024, s / 1024, v }'
+	done
+else
+	FAILURES+=("no submission master in $RUN/submission.pid")
 fi
 echo
 echo "Absolute numbers are noisy; compare only the ratios within one run (tests/bench/README.md)."
