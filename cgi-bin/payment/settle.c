@@ -111,8 +111,8 @@ static const char Q_RECEIPT[] =
 	" description, amount, method, issued_at, verify_token)"
 	" VALUES (?, ?, 'receipt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)";
 static const char Q_DAILY[] =
-	"INSERT INTO pay_daily (day, agency_code, grp, paid_count, paid_amount)"
-	" VALUES (DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR), ?, ?, 1, ?)"
+	"INSERT INTO pay_daily (day, agency_code, grp, shard, paid_count, paid_amount)"
+	" VALUES (DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR), ?, ?, CONNECTION_ID() % 8, 1, ?)"
 	" ON DUPLICATE KEY UPDATE paid_count = paid_count + 1, paid_amount = paid_amount + VALUES(paid_amount)";
 static const char Q_HOOK[] = "SELECT url FROM pay_webhook_endpoint WHERE agency_code = ?";
 

@@ -144,7 +144,9 @@ int counters_add(db *d, long day, const char *agency, const char *procedure,
 	if (!st[k]) {
 		char sql[512];
 		snprintf(sql, sizeof sql,
-			 "INSERT INTO sub_daily (day, agency_code, procedure_code, %s) VALUES (?, ?, ?, ?) "
+			 /* a shard per connection: no queue on one hot row (sql/008) */
+			 "INSERT INTO sub_daily (day, agency_code, procedure_code, shard, %s) "
+			 "VALUES (?, ?, ?, CONNECTION_ID() %% 8, ?) "
 			 "ON DUPLICATE KEY UPDATE %s = %s + VALUES(%s)", allowed[k], allowed[k],
 			 allowed[k], allowed[k]);
 		st[k] = db_prepare(d, sql);

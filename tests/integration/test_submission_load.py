@@ -71,3 +71,7 @@ def test_thousand_dossiers_at_once_get_0001_to_1000():
     assert seqs == list(range(1, n + 1)), (seqs[:5], seqs[-5:])
     rows = P.sql("SELECT COUNT(*), COUNT(DISTINCT code) FROM dossier WHERE agency_code = '%s'" % agency)
     assert rows == [[str(n), str(n)]], rows
+    # the day's counters, kept in the filings' own transactions across
+    # shard rows, add up to what the raw table holds (the statistics' check)
+    rows = P.sql("SELECT SUM(received), COUNT(*) FROM sub_daily WHERE agency_code = '%s'" % agency)
+    assert rows[0][0] == str(n) and int(rows[0][1]) >= 1, rows
