@@ -232,16 +232,17 @@ def test_mariadb_restart_during_ipn_burst():
     # while it is away, the IPN answers 99 (the bank retries), never 00
     r = get(items[0][2])
     assert r.status == 200 and r.json()["RspCode"] == "99", (r.status, r.body[:200])
+    # while it is away the callbacks wait on disk (looked at before the
+    # database is back: the sweeper then moves them into the table at once;
+    # check_after finds every answer given, 99s included, stored there)
+    spooled = os.listdir(os.path.join(tp.VAR, "spool", "payment"))
+    assert any(f.endswith(".cb") for f in spooled), spooled
     out = subprocess.run([os.path.join(ROOT, "conf/stack.sh"), "db"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     print("  %d callbacks sent while MariaDB was down; answers %s" % (during, collections.Counter(
         c for a in bank.answers.values() for c in a)))
     assert during >= 20, during
-    spooled = os.listdir(os.path.join(tp.VAR, "spool", "payment"))
-    # while it is away the callbacks wait on disk (check_after then finds
-    # every answer given, 99s included, stored in the table)
-    assert any(f.endswith(".cb") for f in spooled), spooled
     acknowledged_are_paid(bank, items)
     assert wait_until(lambda: get("/payment/health").status == 200, 30)
     bank.retry_until_confirmed(items)
