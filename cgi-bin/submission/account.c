@@ -82,6 +82,22 @@ static int wait_message(request *r, int seconds)
 	return 429;
 }
 
+/* Failed attempts of a scope ("login", "otp") for the account and for the
+ * client's address, each at most MAX_FAILS in WINDOW: 0 to go on, 429 with
+ * when to try again, or 503. */
+static int attempts_gate(request *r, db *d, const char *scope, const char *account,
+			 const char *addr)
+{
+	int n1 = limit_count(d, scope, account, WINDOW), n2 = limit_count(d, scope, addr, WINDOW);
+	if (n1 < 0 || n2 < 0)
+		return 503;
+	if (n1 >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, scope, account, WINDOW));
+	if (n2 >= MAX_FAILS)
+		return wait_message(r, limit_wait(d, scope, addr, WINDOW));
+	return 0;
+}
+
 static int field_error(request *r, int status, const char *field, const char *msg)
 {
 	r->error.field = field;
@@ -271,13 +287,9 @@ int h_verify(request *r)
 	if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6)
 		return field_error(r, 422, "code", "Mã xác nhận gồm 6 chữ số.");
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
-	int n1 = limit_count(d, "otp", contact, WINDOW), n2 = limit_count(d, "otp", addr, WINDOW);
-	if (n1 < 0 || n2 < 0)
-		return 503;
-	if (n1 >= MAX_FAILS)
-		return wait_message(r, limit_wait(d, "otp", contact, WINDOW));
-	if (n2 >= MAX_FAILS)
-		return wait_message(r, limit_wait(d, "otp", addr, WINDOW));
+	int gate = attempts_gate(r, d, "otp", contact, addr);
+	if (gate)
+		return gate;
 	ver v = { .r = r, .contact = contact, .code = code, .purpose = "register" };
 	int rc = db_tx(d, verify_tx, &v);
 	if (rc)
@@ -399,13 +411,9 @@ int h_reset_confirm(request *r)
 	if (!pw || strlen(pw) < 8)
 		return field_error(r, 422, "password", "Mật khẩu mới cần ít nhất 8 ký tự.");
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
-	int n1 = limit_count(d, "otp", contact, WINDOW), n2 = limit_count(d, "otp", addr, WINDOW);
-	if (n1 < 0 || n2 < 0)
-		return 503;
-	if (n1 >= MAX_FAILS)
-		return wait_message(r, limit_wait(d, "otp", contact, WINDOW));
-	if (n2 >= MAX_FAILS)
-		return wait_message(r, limit_wait(d, "otp", addr, WINDOW));
+	int gate = attempts_gate(r, d, "otp", contact, addr);
+	if (gate)
+		return gate;
 	ver v = { .r = r, .contact = contact, .code = code, .purpose = "reset",
 		  .new_hash = password_hash(r->a, pw) };
 	if (!v.new_hash)
@@ -467,13 +475,9 @@ int h_login(request *r)
 	if (!pw || !*pw)
 		return field_error(r, 422, "password", "Cần mật khẩu.");
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
-	int n1 = limit_count(d, "login", contact, WINDOW), n2 = limit_count(d, "login", addr, WINDOW);
-	if (n1 < 0 || n2 < 0)
-		return 503;
-	if (n1 >= MAX_FAILS)
-		return wait_message(r, limit_wait(d, "login", contact, WINDOW));
-	if (n2 >= MAX_FAILS)
-		return wait_message(r, limit_wait(d, "login", addr, WINDOW));
+	int gate = attempts_gate(r, d, "login", contact, addr);
+	if (gate)
+		return gate;
 
 	db_stmt *s = STMT(d, "SELECT id, password_hash, verified_at IS NOT NULL FROM citizen WHERE contact = ?");
 	if (db_query(s, "s", contact) != 0)
@@ -532,13 +536,9 @@ int h_desk_login(request *r)
 		return field_error(r, 422, "password", "Cần mật khẩu.");
 	const char *key = arena_printf(r->a, "staff:%s", login);
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
-	int n1 = limit_count(d, "login", key, WINDOW), n2 = limit_count(d, "login", addr, WINDOW);
-	if (n1 < 0 || n2 < 0)
-		return 503;
-	if (n1 >= MAX_FAILS)
-		return wait_message(r, limit_wait(d, "login", key, WINDOW));
-	if (n2 >= MAX_FAILS)
-		return wait_message(r, limit_wait(d, "login", addr, WINDOW));
+	int gate = attempts_gate(r, d, "login", key, addr);
+	if (gate)
+		return gate;
 	db_stmt *s = STMT(d, "SELECT id, password_hash FROM staff WHERE login = ? AND active = 1");
 	if (db_query(s, "s", login) != 0)
 		return 503;
