@@ -254,10 +254,14 @@ def catalog_state():
     def one():
         h = get("/catalog/health").json()
         return h["version"], h["procedures"], get("/catalog/api/procedures/1.001193").text
+    from test_payment import sql  # the version the database holds now
+    want = int(sql("SELECT v FROM catalog_meta WHERE k = 'version'")[0][0])
     end = time.time() + 60
     while True:
         seen = [one() for _ in range(6)]
-        if all(x == seen[0] for x in seen) or time.time() > end:
+        # every worker on the same version, and that the database's: a
+        # worker still on the version before the last import is not "now"
+        if (all(x == seen[0] for x in seen) and int(seen[0][0]) == want) or time.time() > end:
             return seen[0]
         time.sleep(0.5)
 
