@@ -39,7 +39,8 @@ int crypto_eq(const char *a, const char *b);
 
 /* The stored form of a password, or NULL (out of randomness). */
 const char *password_hash(arena *a, const char *pw);
-/* 1 if pw matches stored, else 0 (also for a malformed stored value). */
+/* 1 if pw matches stored, else 0 (also for a malformed stored value).
+ * stored NULL (no such account) costs as much as a real check and is 0. */
 int password_verify(const char *stored, const char *pw);
 /* Fewer iterations, for tests only: set from PORTAL_PBKDF2_ITERATIONS
  * when PORTAL_DEV_OUTBOX is also set, never in production. */

@@ -107,6 +107,8 @@ static void password_malformed(void **state)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_false(password_verify(bad[i], "mật khẩu 123"));
+	/* no account at all: refused (after a check of the full cost) */
+	assert_false(password_verify(NULL, ""));
 }
 
 int main(void)
