@@ -104,16 +104,16 @@ class Bank:
     def retry_until_confirmed(self, items, seconds=90):
         """VNPay retries an IPN until it answers 00 or 02."""
         end = time.time() + seconds
-        todo = list(items)
-        while todo and time.time() < end:
+        unconfirmed = list(items)
+        while unconfirmed and time.time() < end:
             left = []
-            for item in todo:
+            for item in unconfirmed:
                 if self.one(item[1], item[2]) not in ("00", "02"):
                     left.append(item)
-            todo = left
-            if todo:
+            unconfirmed = left
+            if unconfirmed:
                 time.sleep(0.5)
-        assert not todo, "the portal never confirmed %s" % [t[1] for t in todo]
+        assert not unconfirmed, "the portal never confirmed %s" % [t[1] for t in unconfirmed]
 
 
 def acknowledged_are_paid(bank, items):
