@@ -417,6 +417,15 @@ int db_query(db_stmt *s, const char *types, ...)
 
 int db_fetch(db_stmt *s)
 {
+	/* Another statement of this connection may have found the server
+	 * gone while this one's rows were being read: disconnect() closed
+	 * every statement, these rows with them.  The loop ends in an error,
+	 * never in a call on a closed statement. */
+	if (!s->st || s->gen != s->d->gen) {
+		set_err(s->d, "fetch", "the connection was lost while the result was read");
+		s->d->last_errno = CR_SERVER_LOST;
+		return -1;
+	}
 	int rc = mysql_stmt_fetch(s->st);
 	if (rc == 0) {
 		for (int i = 0; i < s->ncols; i++)

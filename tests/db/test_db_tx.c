@@ -7,7 +7,9 @@
  *    statement: nothing of it commits piecemeal, the runner redoes it whole;
  *  - a lock wait is retried, not turned into a lost connection;
  *  - the outbox: order per subject, back-off on failure, and a sender
- *    killed mid-delivery neither blocks the topic nor loses the message.
+ *    killed mid-delivery neither blocks the topic nor loses the message;
+ *  - rows being read when another statement of the same connection finds
+ *    the server gone end in an error, not in a call on a closed statement.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -234,6 +236,45 @@ static void sender_killed_mid_delivery(void **state)
 	run_sql(D, "DELETE FROM outbox WHERE topic = 'test'");
 }
 
+/* A loop over one result runs another statement on the same connection
+ * (the usual "for each row, write something"); the server drops the
+ * connection in between.  The inner statement reconnects, and the outer
+ * loop's rows, closed with the old connection, end in an error. */
+static void fetch_after_connection_lost(void **state)
+{
+	db *c = db_open();
+	assert_true(db_connected(c));
+	db_stmt *outer = db_prepare(c, "SELECT seq FROM seq_1_to_5");
+	db_stmt *me = db_prepare(c, "SELECT CONNECTION_ID()");
+	db_stmt *inner = db_prepare(c, "SELECT 1");
+	assert_int_equal(db_query(me, ""), 0);
+	assert_int_equal(db_fetch(me), 1);
+	long long id = db_col_int(me, 0, -1);
+	while (db_fetch(me) == 1)
+		;
+	assert_int_equal(db_query(outer, ""), 0);
+	assert_int_equal(db_fetch(outer), 1);
+	char kill[64];
+	snprintf(kill, sizeof kill, "KILL %lld", id);
+	run_sql(D, kill);
+	/* a read: sent again on a new connection */
+	assert_int_equal(db_query(inner, ""), 0);
+	while (db_fetch(inner) == 1)
+		;
+	assert_int_equal(db_fetch(outer), -1);
+	assert_non_null(strstr(db_error(c), "lost"));
+	/* and the statement is usable again once run anew */
+	assert_int_equal(db_query(outer, ""), 0);
+	int n = 0;
+	while (db_fetch(outer) == 1)
+		n++;
+	assert_int_equal(n, 5);
+	db_stmt_close(outer);
+	db_stmt_close(me);
+	db_stmt_close(inner);
+	db_close(c);
+}
+
 int main(void)
 {
 	setenv("PORTAL_DB_USER", "root", 0);
@@ -245,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(deadlock_is_redone_whole), cmocka_unit_test(lock_wait_is_retried),
 		cmocka_unit_test(outbox_order_and_backoff), cmocka_unit_test(sender_killed_mid_delivery),
+		cmocka_unit_test(fetch_after_connection_lost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
