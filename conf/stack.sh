@@ -59,6 +59,13 @@ pid_of() {
 	echo "$pid"
 }
 
+# An area's program: its pid file and its socket (the supervisor runs as
+# the workers' user and cannot remove them from the root-owned run/).
+stop_area() {
+	stop_pidfile "$RUN/$1.pid" "$(want_area "${1%-?}")"
+	rm -f "$RUN/$1.sock"
+}
+
 stop_pidfile() {
 	local file=$1 want=$2 pid i
 	pid=$(pid_of "$file" "$want") || { rm -f "$file"; return 0; }
@@ -261,7 +268,7 @@ programs_start() {
 	for area in $AREAS; do
 		slot=a
 		[ "$(slot_of "$area")" = a ] && pid_of "$RUN/$area-a.pid" "$(want_area "$area")" >/dev/null && slot=b
-		stop_pidfile "$RUN/$area-$slot.pid" "$(want_area "$area")"
+		stop_area "$area-$slot"
 		procs_var="PORTAL_$(echo "$area" | tr '[:lower:]' '[:upper:]')_PROCS"
 		procs=${!procs_var:-2}
 		say "starting $area ($procs processes, slot $slot)"
@@ -292,7 +299,7 @@ programs_retire() {
 	for area in $AREAS; do
 		slot=$(cat "$RUN/$area.next")
 		old=$( [ "$slot" = a ] && echo b || echo a )
-		stop_pidfile "$RUN/$area-$old.pid" "$(want_area "$area")"
+		stop_area "$area-$old"
 		mv "$RUN/$area.next" "$RUN/$area.slot"
 		cp "$RUN/$area-$slot.pid" "$RUN/$area.pid"  # the current supervisor, for tools
 	done
@@ -429,8 +436,8 @@ down() {
 	stop_pidfile "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"
 	stop_pidfile "$RUN/sandbox.pid" "vnpay_bank.py"
 	for area in $AREAS; do
-		stop_pidfile "$RUN/$area-a.pid" "$(want_area "$area")"
-		stop_pidfile "$RUN/$area-b.pid" "$(want_area "$area")"
+		stop_area "$area-a"
+		stop_area "$area-b"
 		rm -f "$RUN/$area.pid" "$RUN/$area.slot" "$RUN/$area.next"
 	done
 	stop_pidfile "$RUN/sync-receiver.pid" "sync_receiver.py"
