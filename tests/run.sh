@@ -133,6 +133,14 @@ browser_payment() {
 			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/payment.mjs
 }
 
+# The citizen's whole fee walk (file, fee at 6, pay, receipt, verify, the
+# dossier moves on; the receipt adjusted and cancelled by the commune).
+browser_fee() {
+	tests/browser/install.sh &&
+		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT INTRANET_URL=http://127.0.0.1:$PORTAL_INTRANET_PORT \
+			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/feewalk.mjs
+}
+
 stack_up() {
 	conf/stack.sh up >"$ABS_VAR/log/stack-up.log" 2>&1 || {
 		cat "$ABS_VAR/log/stack-up.log"
@@ -174,6 +182,7 @@ pass() {
 		[ "$label" = plain ] && run_suite "browser" browser
 		[ "$label" = plain ] && run_suite "browser-submission" browser_submission
 		[ "$label" = plain ] && run_suite "browser-payment" browser_payment
+		[ "$label" = plain ] && run_suite "browser-fee" browser_fee
 	else
 		FAILED=$((FAILED + 1))
 		SUITES+=("$label stack: did not start")

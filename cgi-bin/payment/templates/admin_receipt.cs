@@ -18,17 +18,11 @@
   <dt>Trạng thái</dt><dd data-status="<?cs var:Rcpt.status ?>"><?cs var:Rcpt.status_vi ?><?cs if:Rcpt.refund != "none" ?> (hoàn tiền: <?cs var:Rcpt.refund ?><?cs if:Rcpt.refund_error ?>, <?cs var:Rcpt.refund_error ?><?cs /if ?>)<?cs /if ?></dd>
 </dl>
 <?cs if:subcount(Rows) == 0 ?><p>Khoản này chưa có biên lai.</p><?cs else ?>
-<table class="lines">
-<thead><tr><th scope="col">Loại</th><th scope="col">Số</th><th scope="col">Lúc</th><th scope="col" class="num">Số tiền (đồng)</th><th scope="col">Lý do, người lập</th></tr></thead>
-<tbody>
-<?cs each:r = Rows ?><tr data-kind="<?cs var:r.kind ?>">
-  <td><a href="/receipts/<?cs var:r.token ?>"><?cs var:r.kind_vi ?></a></td>
-  <td><?cs if:r.number != "0" ?><?cs var:r.template ?> – <?cs var:r.series ?> – <?cs var:r.number ?><?cs /if ?></td>
-  <td><?cs var:r.issued ?></td>
-  <td class="num"><?cs var:r.amount ?></td>
-  <td><?cs var:r.reason ?><?cs if:r.by ?> <small>(<?cs var:r.by ?>)</small><?cs /if ?></td>
-</tr><?cs /each ?>
-</tbody></table>
+<h2>Biên lai và các bản ghi sau đó</h2>
+<ol>
+<?cs each:r = Rows ?><li data-kind="<?cs var:r.kind ?>"><a href="/receipts/<?cs var:r.token ?>"><?cs var:r.kind_vi ?><?cs if:r.number != "0" ?> số <?cs var:r.number ?><?cs /if ?></a>
+  (<?cs var:r.template ?> – <?cs var:r.series ?>), <?cs var:r.issued ?>, <?cs var:r.amount ?> đồng<?cs if:r.reason ?><br>Lý do: <?cs var:r.reason ?><?cs /if ?><?cs if:r.by ?> <small>(<?cs var:r.by ?>)</small><?cs /if ?></li>
+<?cs /each ?></ol>
 <?cs if:Rcpt.cancelled == "0" ?>
 <h2>Điều chỉnh biên lai</h2>
 <form method="post" action="/payment/admin/receipts/<?cs var:Rcpt.code ?>/adjust" class="stack">
