@@ -108,6 +108,7 @@ integration() {
 		tests/integration/test_submission.py tests/integration/test_submission_pay.py \
 		tests/integration/test_submission_load.py tests/integration/test_submission_reset.py \
 		tests/integration/test_submission_desk.py tests/integration/test_payment_refund.py \
+		tests/integration/test_payment_receipts.py \
 		tests/integration/test_payment_faults.py tests/integration/test_submission_faults.py \
 		tests/integration/test_account_faults.py
 }
@@ -131,6 +132,14 @@ browser_payment() {
 	tests/browser/install.sh &&
 		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT INTRANET_URL=http://127.0.0.1:$PORTAL_INTRANET_PORT \
 			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/payment.mjs
+}
+
+# The citizen's whole fee walk (file, fee at 6, pay, receipt, verify, the
+# dossier moves on; the receipt adjusted and cancelled by the commune).
+browser_fee() {
+	tests/browser/install.sh &&
+		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT INTRANET_URL=http://127.0.0.1:$PORTAL_INTRANET_PORT \
+			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/feewalk.mjs
 }
 
 stack_up() {
@@ -174,6 +183,7 @@ pass() {
 		[ "$label" = plain ] && run_suite "browser" browser
 		[ "$label" = plain ] && run_suite "browser-submission" browser_submission
 		[ "$label" = plain ] && run_suite "browser-payment" browser_payment
+		[ "$label" = plain ] && run_suite "browser-fee" browser_fee
 	else
 		FAILED=$((FAILED + 1))
 		SUITES+=("$label stack: did not start")

@@ -27,6 +27,7 @@
 #include "render.h"
 #include "server.h"
 #include "vnpay.h"
+#include "vntext.h"
 
 #define REFUND_TRIES 5
 
@@ -39,7 +40,8 @@ static const char Q_LEASE[] =
 	" refund_next_at = UTC_TIMESTAMP(3) + INTERVAL 10 MINUTE WHERE id = ?";	/* the lease */
 static const char Q_ONE[] =
 	"SELECT a.txn_ref, a.amount, COALESCE(a.transaction_no, ''), a.create_date, a.refund_tries,"
-	" o.id, o.payment_code, o.agency_code, o.reference, o.total, o.status"
+	" o.id, o.payment_code, o.agency_code, o.reference, o.total, o.status,"
+	" COALESCE(a.refund_reason, '')"
 	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id WHERE a.id = ?";
 static const char Q_DONE[] =
 	"UPDATE payment_attempt SET refund_state = 'refunded', refunded_at = UTC_TIMESTAMP(3),"
@@ -56,7 +58,7 @@ static const char Q_AGAIN[] =
 typedef struct attempt_row {
 	long long id, amount, obligation, total, tries;
 	char txn_ref[35], transaction_no[21], create_date[15], code[13], agency[81],
-	     reference[401], status[16];
+	     reference[401], status[16], reason[2001];
 } attempt_row;
 
 static int load(db *d, long long id, attempt_row *a)
@@ -76,6 +78,7 @@ static int load(db *d, long long id, attempt_row *a)
 	snprintf(a->reference, sizeof a->reference, "%s", db_col(s, 8, NULL));
 	a->total = db_col_int(s, 9, 0);
 	snprintf(a->status, sizeof a->status, "%s", db_col(s, 10, NULL));
+	snprintf(a->reason, sizeof a->reason, "%s", db_col(s, 11, NULL));
 	while (db_fetch(s) > 0)
 		;
 	return 0;
@@ -121,10 +124,25 @@ static int done_tx(db *d, void *p)
 	long long o = db_exec(S(d, Q_OBL_REFUNDED), "ii", a->obligation, a->id);
 	if (o < 0)
 		return DB_TX_FAILED;
+	if (o == 1) {
+		/* The payment itself went back (a staff member's request): its
+		 * receipt is void from the moment the bank confirms, not before,
+		 * since until then the unit still holds the money the receipt
+		 * records, and a refund the bank refuses leaves it true.  The
+		 * cancellation is written in this transaction, with the refund. */
+		char why[2101];
+		snprintf(why, sizeof why, "Đã hoàn tiền cho người nộp (giao dịch %s)%s%s", a->txn_ref,
+			 *a->reason ? ": " : "", a->reason);
+		size_t wl = utf8_prefix(why, strlen(why), 500);	/* VARCHAR(500) */
+		why[wl] = '\0';
+		if (receipt_cancel_of_attempt(d, a->id, why, "hoan-tien") == CORR_DB)
+			return DB_TX_FAILED;
+	}
 	buf extra = BUF_INIT;
 	buf_puts(&extra, ",\"refund\":{\"txn_ref\":");
 	json_cstr(&extra, a->txn_ref);
-	buf_printf(&extra, ",\"amount\":%lld,\"reason\":\"second_success\"}", a->amount);
+	buf_printf(&extra, ",\"amount\":%lld,\"reason\":\"%s\"}", a->amount,
+		   o == 1 ? "refund_of_payment" : "second_success");
 	int rc = pay_webhook(d, "obligation.refunded", a->agency, a->code, a->reference, a->total,
 			     o == 1 ? "refunded" : a->status, NULL, 0, extra.p);
 	buf_free(&extra);

@@ -116,6 +116,48 @@ static const char Q_DAILY[] =
 	" ON DUPLICATE KEY UPDATE paid_count = paid_count + 1, paid_amount = paid_amount + VALUES(paid_amount)";
 static const char Q_HOOK[] = "SELECT url FROM pay_webhook_endpoint WHERE agency_code = ?";
 
+/* The receipt series: the agency's current symbols for this year
+ * (Vietnam's), its counter locked until the caller commits. */
+int receipt_next(db *d, const char *agency, receipt_slot *out)
+{
+	time_t now = time(NULL) + 7 * 3600;
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	long long year = tm.tm_year + 1900;
+	/* Locked first, created only when missing (once a year): INSERT
+	 * IGNORE on an existing row takes a shared lock, and two payments
+	 * holding it would deadlock on the way to FOR UPDATE. */
+	db_stmt *s = S(d, Q_SERIES_LOCK);
+	int r;
+	if (db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
+		return -1;
+	if (r == 0) {
+		if (db_exec(S(d, Q_SERIES_ENSURE), "is", year, agency) < 0 ||
+		    db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
+			return -1;
+	}
+	if (r == 0)
+		return 0;
+	out->series = db_col_int(s, 0, 0);
+	out->number = db_col_int(s, 1, 0) + 1;
+	snprintf(out->unit, sizeof out->unit, "%s", db_col(s, 2, NULL));
+	snprintf(out->tax, sizeof out->tax, "%s", db_col(s, 3, NULL));
+	snprintf(out->tpl, sizeof out->tpl, "%s", db_col(s, 4, NULL));
+	snprintf(out->ser, sizeof out->ser, "%s", db_col(s, 5, NULL));
+	drain(s);
+	return db_exec(S(d, Q_SERIES_BUMP), "ii", out->number, out->series) == 1 ? 1 : -1;
+}
+
+int receipt_token(char token[33])
+{
+	unsigned char rnd[16];
+	if (crypto_random(rnd, sizeof rnd) < 0)
+		return -1;
+	for (int i = 0; i < 16; i++)
+		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
+	return 0;
+}
+
 typedef struct settle_arg {
 	const bank_result *b;
 	const char *rsp;
@@ -270,50 +312,27 @@ static int settle_tx(db *d, void *argp)
 		buf_free(&desc);
 		return DB_TX_FAILED;
 	}
-	/* The receipt: the series of the agency's current symbols for this
-	 * year (Vietnam's), its counter locked until we commit. */
-	time_t now = time(NULL) + 7 * 3600;
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	long long year = tm.tm_year + 1900;
-	/* Locked first, created only when missing (once a year): INSERT
-	 * IGNORE on an existing row takes a shared lock, and two payments
-	 * holding it would deadlock on the way to FOR UPDATE. */
-	s = S(d, Q_SERIES_LOCK);
-	if (db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
+	receipt_slot slot;
+	r = receipt_next(d, agency, &slot);
+	if (r < 0)
 		goto failed;
-	if (r == 0) {
-		if (db_exec(S(d, Q_SERIES_ENSURE), "is", year, agency) < 0 ||
-		    db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
-			goto failed;
-	}
 	if (r == 0) {
 		fprintf(stderr, "payment: agency %s has no receipt setting\n", agency);
 		buf_free(&desc);
 		return 500;
 	}
-	long long series = db_col_int(s, 0, 0), number = db_col_int(s, 1, 0) + 1;
-	char unit[1021], tax[57], tpl[81], ser[81];
-	snprintf(unit, sizeof unit, "%s", db_col(s, 2, NULL));
-	snprintf(tax, sizeof tax, "%s", db_col(s, 3, NULL));
-	snprintf(tpl, sizeof tpl, "%s", db_col(s, 4, NULL));
-	snprintf(ser, sizeof ser, "%s", db_col(s, 5, NULL));
-	drain(s);
-	if (db_exec(S(d, Q_SERIES_BUMP), "ii", number, series) != 1)
-		goto failed;
+	long long series = slot.series, number = slot.number;
+	const char *unit = slot.unit, *tax = slot.tax, *tpl = slot.tpl, *ser = slot.ser;
 
 	char method[101], token[33];
 	snprintf(method, sizeof method, "Thanh toán trực tuyến qua VNPay%s%s%s",
 		 b->bank_code && *b->bank_code ? " (" : "",
 		 b->bank_code && *b->bank_code ? b->bank_code : "",
 		 b->bank_code && *b->bank_code ? ")" : "");
-	unsigned char rnd[16];
-	if (crypto_random(rnd, sizeof rnd) < 0) {
+	if (receipt_token(token) < 0) {
 		buf_free(&desc);
 		return 500;
 	}
-	for (int i = 0; i < 16; i++)
-		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
 	long long rc = db_exec(S(d, Q_RECEIPT), "iiiissssssssiss", series, number, obl, att,
 			       agency, unit, tax, tpl, ser, payer, *payer_id ? payer_id : NULL,
 			       desc.p, total, method, token);
