@@ -162,6 +162,7 @@ async function walk(browser) {
   // the receipt, and what its QR code opens
   await submit(c, c.getByRole('link', { name: /biên lai số/ }));
   assert(/\/receipts\/[0-9a-f]{32}$/.test(c.url()), `the receipt link leads to ${c.url()}`);
+  const receiptPage = c.url();
   text = await c.locator('body').innerText();
   assert(text.includes('Tám nghìn đồng') && text.includes('Lệ phí đăng ký khai sinh'), 'the receipt lacks the fee or its amount in words');
   assert(await c.locator('img[src$="/qr.svg"]').evaluate((i) => i.naturalWidth > 0), 'the QR code does not load');
@@ -181,6 +182,9 @@ async function walk(browser) {
   }
   assert(moved, `the dossier did not move on from 6: ${text.slice(0, 300)}`);
   assert(await c.locator(`a[href="/pay/${payCode}"]`).count() === 0, 'a paid fee still offers to pay');
+  // and offers its receipt instead, the same one the result page led to
+  const fromDossier = await c.locator('a[href^="/receipts/"]').first().getAttribute('href');
+  assert(new URL(fromDossier, BASE_URL).href === receiptPage, `the dossier's receipt link is ${fromDossier}`);
   await snap(c, 'dossier-paid');
 
   // the commune's leader corrects the receipt by a new one, then cancels
