@@ -30,6 +30,10 @@ export PORTAL_SYNC_TIMEOUT_MS=${PORTAL_SYNC_TIMEOUT_MS:-4000}
 export PORTAL_OUTBOX_LEASE=${PORTAL_OUTBOX_LEASE:-10}
 # A receiver that was down is retried within seconds, not minutes, in tests.
 export PORTAL_OUTBOX_MAX_BACKOFF=${PORTAL_OUTBOX_MAX_BACKOFF:-8}
+# The same for the refund job: a killed job's claim and a failed try come
+# round again within seconds (test_payment_faults.py kills it mid-refund).
+export PORTAL_REFUND_LEASE=${PORTAL_REFUND_LEASE:-8}
+export PORTAL_REFUND_BACKOFF=${PORTAL_REFUND_BACKOFF:-2}
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32

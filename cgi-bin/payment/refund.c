@@ -12,13 +12,17 @@
  * (refund_error) and retried with back-off; after REFUND_TRIES refusals
  * the attempt is 'failed' and waits for a person (the intranet page),
  * whose decision is audited.  The bank being unreachable never counts as
- * a refusal. */
+ * a refusal.  Settings: PORTAL_REFUND_LEASE (seconds a claim is held, 600:
+ * well over a round's bank calls, so a live job is never overtaken) and
+ * PORTAL_REFUND_BACKOFF (the first wait after a failed try, 30, doubling
+ * to an hour). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "audit.h"
+#include "conf.h"
 #include "crypto.h"
 #include "httpc.h"
 #include "json.h"
@@ -37,7 +41,7 @@ static const char Q_CLAIM[] =
 	" ORDER BY id LIMIT 5 FOR UPDATE SKIP LOCKED";
 static const char Q_LEASE[] =
 	"UPDATE payment_attempt SET refund_state = 'requested', refund_tries = refund_tries + 1,"
-	" refund_next_at = UTC_TIMESTAMP(3) + INTERVAL 10 MINUTE WHERE id = ?";	/* the lease */
+	" refund_next_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND WHERE id = ?";	/* the lease */
 static const char Q_ONE[] =
 	"SELECT a.txn_ref, a.amount, COALESCE(a.transaction_no, ''), a.create_date, a.refund_tries,"
 	" o.id, o.payment_code, o.agency_code, o.reference, o.total, o.status,"
@@ -52,7 +56,7 @@ static const char Q_OBL_REFUNDED[] =
 static const char Q_AGAIN[] =
 	"UPDATE payment_attempt SET refund_state = IF(? AND refund_tries >= ?, 'failed', 'due'),"
 	" refund_error = ?, refund_next_at = UTC_TIMESTAMP(3)"
-	" + INTERVAL LEAST(3600, 30 * POW(2, LEAST(refund_tries, 7))) SECOND"
+	" + INTERVAL LEAST(3600, ? * POW(2, LEAST(refund_tries, 7))) SECOND"
 	" WHERE id = ? AND refund_state = 'requested'";
 
 typedef struct attempt_row {
@@ -151,7 +155,8 @@ static int done_tx(db *d, void *p)
 
 static void again(db *d, const attempt_row *a, int refused, const char *why)
 {
-	db_exec(S(d, Q_AGAIN), "iisi", (long long)refused, (long long)REFUND_TRIES, why, a->id);
+	db_exec(S(d, Q_AGAIN), "iisii", (long long)refused, (long long)REFUND_TRIES, why,
+		conf_int("PORTAL_REFUND_BACKOFF", 30), a->id);
 	fprintf(stderr, "refunds: %s not refunded yet: %s\n", a->txn_ref, why);
 }
 
@@ -231,7 +236,7 @@ int job_refunds(db *d)
 		if (n < 5)
 			ids[n++] = db_col_int(s, 0, 0);
 	for (int i = 0; i < n; i++)
-		if (db_exec(S(d, Q_LEASE), "i", ids[i]) < 0) {
+		if (db_exec(S(d, Q_LEASE), "ii", conf_int("PORTAL_REFUND_LEASE", 600), ids[i]) < 0) {
 			db_rollback(d);
 			return -1;
 		}
