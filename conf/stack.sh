@@ -88,8 +88,25 @@ db_start() {
 	if pid_of "$RUN/mysqld.pid" "--datadir=$DBDIR" >/dev/null; then
 		return 0
 	fi
-	local user_opt=""
-	[ "$(id -u)" -ne 0 ] || user_opt="--user=root"
+	# As root, MariaDB runs as its own user (Debian's `mysql`), so a flaw
+	# in it is not root's: its data and its run files (socket, pid, error
+	# log, in run/db/) are that user's; run/mysqld.{sock,pid} and
+	# log/mariadb.err point there, where every tool looks for them.
+	local user_opt="" dbrun=$RUN
+	if [ "$(id -u)" -eq 0 ]; then
+		if id mysql >/dev/null 2>&1; then
+			user_opt="--user=mysql"
+			dbrun=$RUN/db
+			mkdir -p "$dbrun"
+			chown -R mysql:mysql "$DBDIR" "$dbrun"
+			chmod 0755 "$dbrun"  # the workers reach the socket through it
+			ln -sfn db/mysqld.sock "$RUN/mysqld.sock"
+			ln -sfn db/mysqld.pid "$RUN/mysqld.pid"
+			ln -sfn ../run/db/mariadb.err "$LOG/mariadb.err"
+		else
+			user_opt="--user=root"
+		fi
+	fi
 	if [ ! -d "$DBDIR/mysql" ]; then
 		say "initialising MariaDB in $DBDIR"
 		mariadb-install-db --no-defaults $user_opt --datadir="$DBDIR" \
@@ -98,9 +115,9 @@ db_start() {
 	fi
 	say "starting MariaDB on 127.0.0.1:$PORTAL_DB_PORT"
 	# setsid: the server must outlive `make run` and not get its signals.
-	setsid mariadbd --no-defaults $user_opt --datadir="$DBDIR" --socket="$DBSOCK" \
+	setsid mariadbd --no-defaults $user_opt --datadir="$DBDIR" --socket="$dbrun/mysqld.sock" \
 		--port="$PORTAL_DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve \
-		--pid-file="$RUN/mysqld.pid" --log-error="$LOG/mariadb.err" \
+		--pid-file="$dbrun/mysqld.pid" --log-error="$dbrun/mariadb.err" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_uca1400_ai_ci \
 		--innodb-buffer-pool-size=256M --max-connections=300 \
 		</dev/null >/dev/null 2>&1 &
@@ -429,6 +446,8 @@ db_stop() {
 		mariadb-admin --no-defaults --socket="$DBSOCK" -uroot shutdown >/dev/null 2>&1 || true
 	fi
 	stop_pidfile "$RUN/mysqld.pid" "--datadir=$DBDIR"
+	[ -L "$DBSOCK" ] && rm -f "$DBSOCK"  # the link to run/db/, made by db_start
+	return 0
 }
 
 down() {
