@@ -16,116 +16,28 @@
 // PORTAL_BIN) to give the commune its beneficiary and receipt settings.
 // Ends with exactly one line "browser-fee: N passed, N failed".
 
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  BASE_URL, INTRANET_URL, assert, deskForm, snapper, submit, runSuite, phonePages, registerByPhone, fileDossier, staffSignsIn, payAdmin,
+} from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const INTRANET_URL = (process.env.INTRANET_URL ||
-  BASE_URL.replace(/:(\d+)$/, (_, p) => ':' + (Number(p) + 1))).replace(/\/+$/, '');
-const SHOT_DIR = resolve(process.env.SHOT_DIR || 'var/test/screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const FIX = resolve(ROOT, 'tests/fuzz/corpus/filetype');
 const PROC = '1.001193';
-const VAR = resolve(ROOT, process.env.PORTAL_VAR || 'var');
-const BIN = resolve(ROOT, process.env.PORTAL_BIN || 'build/bin');
-
-const PHONE = {
-  viewport: { width: 360, height: 800 }, deviceScaleFactor: 2, isMobile: true,
-  locale: 'vi-VN', javaScriptEnabled: false,
-};
-
-class TestFailure extends Error {}
-function assert(cond, msg) {
-  if (!cond) throw new TestFailure(msg);
-}
-
-let n = 0;
-async function snap(page, name) {
-  n++;
-  await page.waitForLoadState('load');
-  await page.screenshot({ path: resolve(SHOT_DIR, `fee-${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
-  // nothing sticks out sideways on a 360 px phone
-  const wide = await page.evaluate(() => {
-    const w = document.documentElement.clientWidth;
-    const out = [];
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.right > w + 1 && !el.closest('svg')) out.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(r.right)}, ${Math.round(r.width)} wide)`);
-    }
-    return out.concat(document.documentElement.scrollWidth > w + 1 ? ['page ' + document.documentElement.scrollWidth] : []);
-  });
-  assert(wide.length === 0, `${name}: wider than the phone: ${wide.slice(0, 5).join(', ')}`);
-}
-
-function payAdmin(...args) {
-  const env = { ...process.env, PORTAL_VAR: VAR };
-  delete env.PORTAL_DB_USER;
-  return execFileSync(resolve(BIN, 'payment-admin'), args, { encoding: 'utf8', env }).trim();
-}
-
-// Submit the form holding the given control, and wait for the page it leads to.
-async function submit(page, button) {
-  await Promise.all([page.waitForNavigation(), button.click()]);
-}
-
-function deskForm(page, to) {
-  return page.locator(`form:has(input[name="to"][value="${to}"])`);
-}
+const snap = snapper('fee');
 
 async function walk(browser) {
-  const citizen = await browser.newContext(PHONE);
-  const desk = await browser.newContext(PHONE);
-  const c = await citizen.newPage();
-  const s = await desk.newPage();
-  for (const p of [c, s]) {
-    p.setDefaultTimeout(15000);
-    p.setDefaultNavigationTimeout(20000);
-  }
-  const contact = '09' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
-
-  // register by phone
-  await c.goto(BASE_URL + '/account/register');
-  await c.getByLabel('Số điện thoại hoặc thư điện tử').fill(contact);
-  await c.getByLabel('Họ và tên').fill('Trần Văn Minh');
-  await c.getByLabel('Mật khẩu').fill('mật-khẩu-dài-2');
-  await submit(c, c.getByRole('button', { name: 'Đăng ký' }));
-  const msgs = await (await fetch(`${INTRANET_URL}/dev/outbox.json?to=${contact}`)).json();
-  const code = /\b(\d{6})\b/.exec(msgs[0].body)[1];
-  await c.getByLabel('Mã xác nhận').fill(code);
-  await submit(c, c.getByRole('button', { name: 'Xác nhận' }));
-  assert(c.url().endsWith('/dossiers/'), `after the code: ${c.url()}`);
+  const [c, s] = await phonePages(browser, 2);
+  await registerByPhone(c, 'Trần Văn Minh', 'mật-khẩu-dài-2');
 
   // file a birth registration at the commune
-  await c.goto(`${BASE_URL}/dossiers/new?procedure=${PROC}`);
-  const agency = await c.locator('select#agency option').first().getAttribute('value');
+  const { dossier, agency } = await fileDossier(c, PROC, '001190054321');
+  await snap(c, 'dossier-new');
   // the commune collects the fee into its account, on its own receipts
   payAdmin('beneficiary-set', '--agency', agency, '--bin', '970436', '--account', '0011004123456',
     '--account-name', 'UBND XA THU NGHIEM');
   payAdmin('receipts-set', '--agency', agency, '--name', 'Ủy ban nhân dân xã thử nghiệm',
     '--tax-code', '0101234567', '--template', '01BLP0-001', '--series', 'C26TXA');
-  await c.getByLabel('Số định danh cá nhân (12 chữ số)').fill('001190054321');
-  await c.getByLabel('Số điện thoại').fill('0912345678');
-  await c.locator('input[name="doc_1"]').setInputFiles(resolve(FIX, 'photo.jpg'));
-  await c.locator('input[name="doc_2"]').setInputFiles(resolve(FIX, 'rgb.png'));
-  await c.locator('input[name="result_channel"][value="online"]').check();
-  await submit(c, c.getByRole('button', { name: 'Nộp hồ sơ' }));
-  const m = /\/dossiers\/([^/]+-\d{6}-\d{4})$/.exec(c.url());
-  assert(m, `after filing: ${c.url()}`);
-  const dossier = m[1];
-  await snap(c, 'dossier-new');
 
   // the desk: accepts it, then asks for the fee (status 6)
-  const login = 'f' + Math.random().toString(16).slice(2, 12);
-  execFileSync(resolve(ROOT, 'conf/stack.sh'), ['admin', 'staff-add', '--agency', agency,
-    '--role', 'leader', '--login', login], { input: 'mật-khẩu-cán-bộ-2\n', cwd: ROOT });
-  await s.goto(INTRANET_URL + '/desk/login');
-  await s.getByLabel('Tên đăng nhập').fill(login);
-  await s.getByLabel('Mật khẩu').fill('mật-khẩu-cán-bộ-2');
-  await submit(s, s.getByRole('button', { name: 'Đăng nhập' }));
+  await staffSignsIn(s, agency, 'leader');
   await s.goto(`${INTRANET_URL}/desk/dossiers/${dossier}`);
   await submit(s, deskForm(s, 2).locator('button[type="submit"]'));
   await deskForm(s, 6).getByLabel('Số tiền (đồng)').fill('8.000');
@@ -212,37 +124,8 @@ async function walk(browser) {
   await submit(c, c.getByRole('link', { name: /^biên lai số/ }));
   assert((await c.locator('body').innerText()).includes('Điều chỉnh cho biên lai mẫu số'), 'the adjustment does not name the receipt it adjusts');
   await snap(c, 'receipt-adjustment');
-  await citizen.close();
-  await desk.close();
+  await c.context().close();
+  await s.context().close();
 }
 
-async function main() {
-  mkdirSync(SHOT_DIR, { recursive: true });
-  let passed = 0;
-  let failed = 0;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const watchdog = setTimeout(() => {
-    console.log('FAIL - fee walk: global timeout');
-    console.log(`browser-fee: ${passed} passed, ${failed + 1} failed`);
-    process.exit(1);
-  }, 180000);
-  try {
-    await walk(browser);
-    passed++;
-    console.log('ok   - fee walk: filed, fee asked at 6, paid, receipt verified, dossier moved on, at 360 px');
-  } catch (e) {
-    failed++;
-    console.log(`FAIL - fee walk: ${String(e && e.message ? e.message : e).split('\n')[0]}`);
-  } finally {
-    clearTimeout(watchdog);
-    await browser.close().catch(() => {});
-  }
-  console.log(`browser-fee: ${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
-}
-
-main();
+runSuite('browser-fee', [['fee walk: filed, fee asked at 6, paid, receipt verified, dossier moved on, at 360 px', walk]]);
