@@ -12,6 +12,7 @@
 static struct {
 	db *on;
 	db_stmt *put, *claim, *lease, *done, *retry;
+	db_stmt *put_n[OUTBOX_PUT_MAX + 1];  /* n rows at once, prepared when first used */
 } st;
 
 static void prepare(db *d)
@@ -19,6 +20,7 @@ static void prepare(db *d)
 	if (st.on == d)
 		return;
 	st.on = d;
+	memset(st.put_n, 0, sizeof st.put_n);
 	st.put = db_prepare(d,
 		"INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at) "
 		"VALUES (?, ?, ?, ?, 'pending', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))");
@@ -49,6 +51,38 @@ int outbox_put(db *d, const char *topic, const char *subject, const char *url,
 {
 	prepare(d);
 	return db_exec(st.put, "ssss", topic, subject, url, payload) == 1 ? 0 : -1;
+}
+
+int outbox_put_n(db *d, const outbox_new *m, int n)
+{
+	if (n < 1 || n > OUTBOX_PUT_MAX)
+		return -1;
+	if (n == 1)
+		return outbox_put(d, m[0].topic, m[0].subject, m[0].url, m[0].payload);
+	prepare(d);
+	if (!st.put_n[n]) {
+		char sql[1024];
+		size_t k = (size_t)snprintf(sql, sizeof sql,
+			"INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at) VALUES ");
+		for (int i = 0; i < n; i++)
+			k += (size_t)snprintf(sql + k, sizeof sql - k, "%s(?, ?, ?, ?, 'pending', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+					      i ? ", " : "");
+		st.put_n[n] = db_prepare(d, sql);
+	}
+	/* Four parameters a row, at most OUTBOX_PUT_MAX rows. */
+	const char *v[4 * OUTBOX_PUT_MAX] = {0};
+	for (int i = 0; i < n; i++) {
+		v[4 * i] = m[i].topic;
+		v[4 * i + 1] = m[i].subject;
+		v[4 * i + 2] = m[i].url;
+		v[4 * i + 3] = m[i].payload;
+	}
+	long long w = n == 2 ? db_exec(st.put_n[2], "ssssssss", v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7])
+		    : n == 3 ? db_exec(st.put_n[3], "ssssssssssss", v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+				       v[7], v[8], v[9], v[10], v[11])
+		    : db_exec(st.put_n[4], "ssssssssssssssss", v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
+			      v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
+	return w == n ? 0 : -1;
 }
 
 long outbox_backoff(int failures, long cap)

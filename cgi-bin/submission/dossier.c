@@ -22,6 +22,7 @@
 #include "qr.h"
 #include "render.h"
 #include "server.h"
+#include "outbox.h"
 #include "submission.h"
 #include "url.h"
 #include "vntext.h"
@@ -311,16 +312,26 @@ static int filing_tx(db *d, void *arg)
 		    f->desk ? "Nộp tại bộ phận một cửa" : "Nộp trực tuyến",
 		    r->remote_addr ? r->remote_addr : "") < 0)
 		return DB_TX_FAILED;
+	long long event_id = db_insert_id(e);   /* the dossier's first event */
 	if (counters_add(d, f->day, f->agency, f->p->code, "received", 1) < 0 ||
 	    (f->channel == 2 && counters_add(d, f->day, f->agency, f->p->code, "received_online", 1) < 0) ||
 	    (f->channel == 3 && counters_add(d, f->day, f->agency, f->p->code, "received_post", 1) < 0))
 		return DB_TX_FAILED;
 	dossier x;
-	if (dossier_load(d, a, f->code, &x, 0) != 1 || sync_put(d, a, &x, 1, x.received_at) < 0)
+	if (dossier_load(d, a, f->code, &x, 0) != 1)
 		return DB_TX_FAILED;
-	if (!f->desk && notify_put(d, a, r->user->login, arena_printf(a, "Hồ sơ %s", f->code),
-				   arena_printf(a, "Đã nhận hồ sơ %s (%s). Hẹn trả kết quả: %s.", f->code,
-						f->p->name, f->due != WD_NONE ? day_vi(a, f->due) : "theo thông báo")) < 0)
+	/* The national portal's message and the citizen's notice in one
+	 * statement, the sync message first. */
+	outbox_new out[2] = {
+		{ "sync", x.code, NULL, sync_payload(a, &x, 1, x.received_at, event_id) },
+	};
+	int nout = 1;
+	if (!f->desk)
+		out[nout++] = (outbox_new){ "notify", r->user->login, NULL,
+			notify_payload(a, r->user->login, arena_printf(a, "Hồ sơ %s", f->code),
+				       arena_printf(a, "Đã nhận hồ sơ %s (%s). Hẹn trả kết quả: %s.", f->code,
+						    f->p->name, f->due != WD_NONE ? day_vi(a, f->due) : "theo thông báo")) };
+	if (outbox_put_n(d, out, nout) < 0)
 		return DB_TX_FAILED;
 	if (f->desk && audit_log(d, r, "dossier_file", f->code, "assisted filing") < 0)
 		return DB_TX_FAILED;
