@@ -27,6 +27,9 @@
 #include "url.h"
 #include "vntext.h"
 
+int store_blob(db *d, const upload *u, long long *blob, char sha[65]);
+int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
+		   int seq, const char *doc_name, const upload *u, long long owner);
 int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
 		 const upload *u, long long owner);
 
@@ -243,14 +246,26 @@ static int filing_tx(db *d, void *arg)
 	char day[11];
 	wd_format(f->day, day);
 
+	/* The files first: the 1 MiB rows are written before the number row
+	 * below is locked, not while every other filing of the agency waits. */
+	long long blobs[MAX_DOCS];
+	char shas[MAX_DOCS][65];
+	for (int i = 0; i < f->nfiles; i++)
+		if (store_blob(d, f->files[i], &blobs[i], shas[i]) < 0)
+			return DB_TX_FAILED;
+
+	/* The next number in one statement: a new row is 1 (one row
+	 * written), an existing one hands its new value back through
+	 * LAST_INSERT_ID(expr) (two rows affected, as MariaDB counts an
+	 * update of an upsert). */
 	db_stmt *seq = STMT(d, "INSERT INTO dossier_seq (agency_code, day, last) VALUES (?, ?, 1) "
-			       "ON DUPLICATE KEY UPDATE last = last + 1");
-	db_stmt *get = STMT(d, "SELECT last FROM dossier_seq WHERE agency_code = ? AND day = ?");
-	if (db_exec(seq, "ss", f->agency, day) < 0 || db_query(get, "ss", f->agency, day) != 0 ||
-	    db_fetch(get) != 1)
+			       "ON DUPLICATE KEY UPDATE last = LAST_INSERT_ID(last + 1)");
+	long long w = db_exec(seq, "ss", f->agency, day);
+	if (w < 0)
 		return DB_TX_FAILED;
-	long n = (long)db_col_int(get, 0, 0);
-	drain(get);
+	long n = w == 1 ? 1 : (long)db_insert_id(seq);
+	if (n < 1)
+		return DB_TX_FAILED;
 	if (dossier_code_format(f->code, f->agency, f->day, n) != 0)
 		return fail(r, 503, NULL, "Hết số hồ sơ trong ngày của cơ quan này.");
 
@@ -293,7 +308,8 @@ static int filing_tx(db *d, void *arg)
 	long long owner = f->desk ? 0 : r->user->id;
 	for (int i = 0; i < f->nfiles; i++) {
 		int k = f->files[i]->index - 1;
-		if (store_upload(d, id, "input", f->p->doc_seq[k], f->p->doc_name[k], f->files[i], owner) < 0)
+		if (store_document(d, id, blobs[i], shas[i], "input", f->p->doc_seq[k], f->p->doc_name[k],
+				   f->files[i], owner) < 0)
 			return DB_TX_FAILED;
 	}
 	for (int i = 0; i < f->nreuse; i++) {

@@ -245,19 +245,30 @@ int notify_put(db *d, arena *a, const char *to, const char *subject, const char 
 
 /* --- uploads ------------------------------------------------------------------ */
 
+int store_blob(db *d, const upload *u, long long *blob, char sha[65]);
+int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
+		   int seq, const char *doc_name, const upload *u, long long owner);
 int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
 		 const upload *u, long long owner);
 
-int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
-		 const upload *u, long long owner)
+/* The content alone: it names no dossier, so a filing writes it before it
+ * takes the agency's number row, which it then holds only for the small
+ * rows (the numbers are gapless: every filing of an agency's day waits
+ * for that row until the one before commits). */
+int store_blob(db *d, const upload *u, long long *blob, char sha[65])
 {
-	char sha[65];
 	sha256_hex(u->data, u->len, sha);
 	db_stmt *b = STMT(d, "INSERT INTO document_blob (size, sha256, content, created_at) "
 			     "VALUES (?, ?, ?, UTC_TIMESTAMP(3))");
 	if (db_exec(b, "isb", (long long)u->len, sha, (const void *)u->data, u->len) < 0)
 		return -1;
-	long long blob = db_insert_id(b);
+	*blob = db_insert_id(b);
+	return 0;
+}
+
+int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
+		   int seq, const char *doc_name, const upload *u, long long owner)
+{
 	db_stmt *s = STMT(d, "INSERT INTO dossier_document (dossier_id, blob_id, role, doc_seq, "
 			     "doc_name, kind, original_name, size, sha256, owner_citizen_id, created_at) "
 			     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
@@ -267,6 +278,16 @@ int store_upload(db *d, long long dossier_id, const char *role, int seq, const c
 		       doc_name ? doc_name : "", filetype_name(u->kind),
 		       u->filename ? u->filename : "", (long long)u->len, sha,
 		       owner ? ownbuf : NULL) < 0 ? -1 : 0;
+}
+
+int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
+		 const upload *u, long long owner)
+{
+	char sha[65];
+	long long blob;
+	if (store_blob(d, u, &blob, sha) < 0)
+		return -1;
+	return store_document(d, dossier_id, blob, sha, role, seq, doc_name, u, owner);
 }
 
 /* --- a status move ------------------------------------------------------------ */
