@@ -480,13 +480,22 @@ static int begin(db *d, const char *sql)
 	d->last_errno = 0;
 	if (d->tx_broken || d->doomed)
 		return -1;
-	/* The one safe moment to notice a dead connection and reconnect. */
-	if (!db_connected(d))
-		return -1;
-	if (simple(d, sql) < 0)
-		return -1;
-	d->in_tx = 1;
-	return 0;
+	/* The one safe moment to notice a dead connection and reconnect:
+	 * START TRANSACTION itself is the test (a ping before it cost every
+	 * transaction a round trip).  It has done nothing if the connection
+	 * turns out gone, so it is sent again once on a new one. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int had = d->conn != NULL;
+		if (simple(d, sql) == 0) {
+			d->in_tx = 1;
+			return 0;
+		}
+		/* An error of the server's, or no connection to be had: no
+		 * second try (it would only double the wait). */
+		if (d->conn || !had)
+			return -1;
+	}
+	return -1;
 }
 
 int db_begin(db *d)

@@ -12,6 +12,7 @@
 static struct {
 	db *on;
 	db_stmt *put, *claim, *lease, *done, *retry;
+	db_stmt *put_n[OUTBOX_PUT_MAX + 1];  /* n rows at once, prepared when first used */
 } st;
 
 static void prepare(db *d)
@@ -19,6 +20,7 @@ static void prepare(db *d)
 	if (st.on == d)
 		return;
 	st.on = d;
+	memset(st.put_n, 0, sizeof st.put_n);
 	st.put = db_prepare(d,
 		"INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at) "
 		"VALUES (?, ?, ?, ?, 'pending', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))");
@@ -51,6 +53,38 @@ int outbox_put(db *d, const char *topic, const char *subject, const char *url,
 	return db_exec(st.put, "ssss", topic, subject, url, payload) == 1 ? 0 : -1;
 }
 
+int outbox_put_n(db *d, const outbox_new *m, int n)
+{
+	if (n < 1 || n > OUTBOX_PUT_MAX)
+		return -1;
+	if (n == 1)
+		return outbox_put(d, m[0].topic, m[0].subject, m[0].url, m[0].payload);
+	prepare(d);
+	if (!st.put_n[n]) {
+		char sql[1024];
+		size_t k = (size_t)snprintf(sql, sizeof sql,
+			"INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at) VALUES ");
+		for (int i = 0; i < n; i++)
+			k += (size_t)snprintf(sql + k, sizeof sql - k, "%s(?, ?, ?, ?, 'pending', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+					      i ? ", " : "");
+		st.put_n[n] = db_prepare(d, sql);
+	}
+	/* Four parameters a row, at most OUTBOX_PUT_MAX rows. */
+	const char *v[4 * OUTBOX_PUT_MAX] = {0};
+	for (int i = 0; i < n; i++) {
+		v[4 * i] = m[i].topic;
+		v[4 * i + 1] = m[i].subject;
+		v[4 * i + 2] = m[i].url;
+		v[4 * i + 3] = m[i].payload;
+	}
+	long long w = n == 2 ? db_exec(st.put_n[2], "ssssssss", v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7])
+		    : n == 3 ? db_exec(st.put_n[3], "ssssssssssss", v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+				       v[7], v[8], v[9], v[10], v[11])
+		    : db_exec(st.put_n[4], "ssssssssssssssss", v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
+			      v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
+	return w == n ? 0 : -1;
+}
+
 long outbox_backoff(int failures, long cap)
 {
 	long s = 2;
@@ -59,16 +93,38 @@ long outbox_backoff(int failures, long cap)
 	return s < cap ? s : cap;
 }
 
+/* What became of a delivered message, written with the next claim. */
+typedef struct outcome {
+	long long id, attempts;  /* id 0: nothing to write */
+	int ok;
+	long wait;               /* seconds before the next attempt, if not ok */
+	char err[512];
+} outcome;
+
+/* Done, or a retry after its back-off, if the lease is still ours. */
+static long long record(const outcome *o)
+{
+	if (o->ok)
+		return db_exec(st.done, "ii", o->id, o->attempts);
+	return db_exec(st.retry, "siii", o->err[0] ? o->err : "không rõ lỗi", (long long)o->wait, o->id,
+		       o->attempts);
+}
+
 /* One message: claim it under a lease in a short transaction, deliver it
- * with no transaction open, then record the outcome if the lease is still
- * ours.  1 handled, 0 none due, -1 database error. */
-static int one(db *d, const char *topic, outbox_deliver_fn deliver)
+ * with no transaction open, and leave its outcome in *prev.  The outcome
+ * of the message before is written in the same short transaction as this
+ * claim (which commits anyway): one commit a message, not two.  A sender
+ * killed before that commit leaves the delivered message pending under
+ * its lease, as one killed between delivery and its own commit did: it
+ * goes again when the lease ends and the receiver deduplicates it by id.
+ * 1 handled, 0 none due, -1 database error (*prev then still unwritten). */
+static int one(db *d, const char *topic, outbox_deliver_fn deliver, outcome *prev)
 {
 	if (db_begin(d) < 0) {
 		db_rollback(d);
 		return -1;
 	}
-	if (db_query(st.claim, "s", topic) < 0) {
+	if ((prev->id && record(prev) < 0) || db_query(st.claim, "s", topic) < 0) {
 		db_rollback(d);
 		return -1;
 	}
@@ -93,50 +149,68 @@ static int one(db *d, const char *topic, outbox_deliver_fn deliver)
 		m.len = len;
 		m.attempts = (int)db_col_int(st.claim, 4, 0);
 	}
+	if (rc == 0 && !found) {
+		/* Nothing due: the outcome before still commits. */
+		if (!prev->id) {
+			db_rollback(d);
+			return 0;
+		}
+		if (db_commit(d) < 0) {
+			db_rollback(d);
+			return -1;
+		}
+		prev->id = 0;
+		return 0;
+	}
 	long lease = (long)conf_int("PORTAL_OUTBOX_LEASE", 60);
-	if (rc < 0 || !found || !payload ||
+	if (rc < 0 || !payload ||
 	    db_exec(st.lease, "ii", (long long)lease, m.id) != 1 || db_commit(d) < 0) {
 		free(payload);
 		db_rollback(d);
-		return rc < 0 || (found && payload) ? -1 : 0;
+		return -1;
 	}
+	prev->id = 0;  /* committed with the lease */
 	m.topic = topic;
 	m.subject = subject;
 	m.url = url[0] ? url : NULL;
 	m.payload = payload;
 	long long mine = m.attempts + 1;  /* the attempt count our lease set */
-	char raw[512] = "", err[512];
-	long long w;
+	char raw[512] = "";
 	int ok = deliver(&m, raw, sizeof raw) == 0;
-	/* The reason may quote the other party: keep it storable. */
-	utf8_clean(raw, strlen(raw), err, 500);
-	if (ok) {
-		w = db_exec(st.done, "ii", m.id, mine);
-	} else {
+	prev->id = m.id;
+	prev->attempts = mine;
+	prev->ok = ok;
+	prev->err[0] = '\0';
+	if (!ok) {
+		/* The reason may quote the other party: keep it storable. */
+		utf8_clean(raw, strlen(raw), prev->err, 500);
 		long cap = (long)conf_int("PORTAL_OUTBOX_MAX_BACKOFF", 300);
-		long wait = outbox_backoff((int)mine, cap < 2 ? 2 : cap);
+		prev->wait = outbox_backoff((int)mine, cap < 2 ? 2 : cap);
 		fprintf(stderr, "outbox: %s #%lld to %s failed (attempt %lld, next in %ld s): %s\n",
-			topic, m.id, m.url ? m.url : topic, mine, wait, err);
-		w = db_exec(st.retry, "siii", err[0] ? err : "không rõ lỗi", (long long)wait, m.id, mine);
+			topic, m.id, m.url ? m.url : topic, mine, prev->wait, prev->err);
 	}
 	free(payload);
-	/* Not recorded (the database went away, or the lease ran out and
-	 * another sender took it): the message goes again after the lease,
-	 * and the receiver deduplicates it by id. */
-	return w < 0 ? -1 : 1;
+	return 1;
 }
 
 int outbox_round(db *d, const char *topic, outbox_deliver_fn deliver, int batch)
 {
 	prepare(d);
-	int n = 0;
+	int n = 0, rc = 0;
+	outcome prev = {0};
 	for (int i = 0; i < batch; i++) {
-		int rc = one(d, topic, deliver);
-		if (rc < 0)
-			return n ? n : -1;
-		if (rc == 0)
+		rc = one(d, topic, deliver, &prev);
+		if (rc <= 0)
 			break;
 		n++;
 	}
+	/* The last outcome, when no claim took it along (the batch is full,
+	 * or the database failed the claim): written on its own.  Not
+	 * written at all (the database is away), the message goes again
+	 * after its lease, as before. */
+	if (prev.id && record(&prev) < 0 && rc >= 0)
+		rc = -1;
+	if (rc < 0)
+		return n ? n : -1;
 	return n;
 }

@@ -42,6 +42,15 @@ typedef struct outbox_msg {
 int outbox_put(db *d, const char *topic, const char *subject, const char *url,
 	       const char *payload);
 
+/* Several messages in one INSERT (one round trip instead of n), in the
+ * given order (ids ascending).  n from 1 to OUTBOX_PUT_MAX; the same
+ * promise as outbox_put(). */
+enum { OUTBOX_PUT_MAX = 4 };
+typedef struct outbox_new {
+	const char *topic, *subject, *url, *payload;
+} outbox_new;
+int outbox_put_n(db *d, const outbox_new *m, int n);
+
 /* Deliver a message: 0 acknowledged, -1 not (err says why). */
 typedef int (*outbox_deliver_fn)(const outbox_msg *m, char *err, size_t errlen);
 

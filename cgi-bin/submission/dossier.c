@@ -23,10 +23,14 @@
 #include "qr.h"
 #include "render.h"
 #include "server.h"
+#include "outbox.h"
 #include "submission.h"
 #include "url.h"
 #include "vntext.h"
 
+int store_blob(db *d, const upload *u, long long *blob, char sha[65]);
+int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
+		   int seq, const char *doc_name, const upload *u, long long owner);
 int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
 		 const upload *u, long long owner);
 
@@ -255,14 +259,26 @@ static int filing_tx(db *d, void *arg)
 	char day[11];
 	wd_format(f->day, day);
 
+	/* The files first: the 1 MiB rows are written before the number row
+	 * below is locked, not while every other filing of the agency waits. */
+	long long blobs[MAX_DOCS];
+	char shas[MAX_DOCS][65];
+	for (int i = 0; i < f->nfiles; i++)
+		if (store_blob(d, f->files[i], &blobs[i], shas[i]) < 0)
+			return DB_TX_FAILED;
+
+	/* The next number in one statement: a new row is 1 (one row
+	 * written), an existing one hands its new value back through
+	 * LAST_INSERT_ID(expr) (two rows affected, as MariaDB counts an
+	 * update of an upsert). */
 	db_stmt *seq = STMT(d, "INSERT INTO dossier_seq (agency_code, day, last) VALUES (?, ?, 1) "
-			       "ON DUPLICATE KEY UPDATE last = last + 1");
-	db_stmt *get = STMT(d, "SELECT last FROM dossier_seq WHERE agency_code = ? AND day = ?");
-	if (db_exec(seq, "ss", f->agency, day) < 0 || db_query(get, "ss", f->agency, day) != 0 ||
-	    db_fetch(get) != 1)
+			       "ON DUPLICATE KEY UPDATE last = LAST_INSERT_ID(last + 1)");
+	long long w = db_exec(seq, "ss", f->agency, day);
+	if (w < 0)
 		return DB_TX_FAILED;
-	long n = (long)db_col_int(get, 0, 0);
-	drain(get);
+	long n = w == 1 ? 1 : (long)db_insert_id(seq);
+	if (n < 1)
+		return DB_TX_FAILED;
 	if (dossier_code_format(f->code, f->agency, f->day, n) != 0)
 		return fail(r, 503, NULL, "Hết số hồ sơ trong ngày của cơ quan này.");
 
@@ -305,7 +321,8 @@ static int filing_tx(db *d, void *arg)
 	long long owner = f->desk ? 0 : r->user->id;
 	for (int i = 0; i < f->nfiles; i++) {
 		int k = f->files[i]->index - 1;
-		if (store_upload(d, id, "input", f->p->doc_seq[k], f->p->doc_name[k], f->files[i], owner) < 0)
+		if (store_document(d, id, blobs[i], shas[i], "input", f->p->doc_seq[k], f->p->doc_name[k],
+				   f->files[i], owner) < 0)
 			return DB_TX_FAILED;
 	}
 	for (int i = 0; i < f->nreuse; i++) {
@@ -324,16 +341,26 @@ static int filing_tx(db *d, void *arg)
 		    f->desk ? "Nộp tại bộ phận một cửa" : "Nộp trực tuyến",
 		    r->remote_addr ? r->remote_addr : "") < 0)
 		return DB_TX_FAILED;
+	long long event_id = db_insert_id(e);   /* the dossier's first event */
 	if (counters_add(d, f->day, f->agency, f->p->code, "received", 1) < 0 ||
 	    (f->channel == 2 && counters_add(d, f->day, f->agency, f->p->code, "received_online", 1) < 0) ||
 	    (f->channel == 3 && counters_add(d, f->day, f->agency, f->p->code, "received_post", 1) < 0))
 		return DB_TX_FAILED;
 	dossier x;
-	if (dossier_load(d, a, f->code, &x, 0) != 1 || sync_put(d, a, &x, 1, x.received_at) < 0)
+	if (dossier_load(d, a, f->code, &x, 0) != 1)
 		return DB_TX_FAILED;
-	if (!f->desk && notify_put(d, a, r->user->login, arena_printf(a, "Hồ sơ %s", f->code),
-				   arena_printf(a, "Đã nhận hồ sơ %s (%s). Hẹn trả kết quả: %s.", f->code,
-						f->p->name, f->due != WD_NONE ? day_vi(a, f->due) : "theo thông báo")) < 0)
+	/* The national portal's message and the citizen's notice in one
+	 * statement, the sync message first. */
+	outbox_new out[2] = {
+		{ "sync", x.code, NULL, sync_payload(a, &x, 1, x.received_at, event_id) },
+	};
+	int nout = 1;
+	if (!f->desk)
+		out[nout++] = (outbox_new){ "notify", r->user->login, NULL,
+			notify_payload(a, r->user->login, arena_printf(a, "Hồ sơ %s", f->code),
+				       arena_printf(a, "Đã nhận hồ sơ %s (%s). Hẹn trả kết quả: %s.", f->code,
+						    f->p->name, f->due != WD_NONE ? day_vi(a, f->due) : "theo thông báo")) };
+	if (outbox_put_n(d, out, nout) < 0)
 		return DB_TX_FAILED;
 	if (f->desk && audit_log(d, r, "dossier_file", f->code, "assisted filing") < 0)
 		return DB_TX_FAILED;

@@ -29,7 +29,10 @@
 	"result_channel, status, tracking_secret_hash, " \
 	"DATE_FORMAT(received_at + INTERVAL 7 HOUR, '%Y-%m-%dT%H:%i:%s+07:00'), " \
 	"DATE_FORMAT(due_day, '%Y-%m-%d'), DATE_FORMAT(received_day, '%Y-%m-%d'), paused_days_left, " \
-	"DATE_FORMAT(updated_at + INTERVAL 7 HOUR, '%Y-%m-%dT%H:%i:%s+07:00') FROM dossier WHERE code = ?"
+	"DATE_FORMAT(updated_at + INTERVAL 7 HOUR, '%Y-%m-%dT%H:%i:%s+07:00'), " \
+	"(SELECT c.contact FROM citizen c WHERE c.id = dossier.citizen_id), " \
+	"DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 7 HOUR, '%Y-%m-%dT%H:%i:%s+07:00') " \
+	"FROM dossier WHERE code = ?"
 
 static const char *col(db_stmt *s, arena *a, int i)
 {
@@ -69,6 +72,11 @@ int dossier_load(db *d, arena *a, const char *code, dossier *x, int lock)
 	x->received_day = rd ? wd_parse(rd, strlen(rd)) : WD_NONE;
 	x->paused_left = db_col_int(s, 17, -1);
 	x->updated_at = col(s, a, 18);
+	/* Read with the dossier so a status change needs no round trips of
+	 * its own for them.  The subquery is a plain consistent read even in
+	 * the FOR UPDATE form: the citizen's row is not locked. */
+	x->citizen_contact = col(s, a, 19);
+	x->loaded_at = col(s, a, 20);
 	while (db_fetch(s) == 1)
 		;
 	return 1;
@@ -166,16 +174,9 @@ static const char *iso_day_end(arena *a, long day)
 	return arena_printf(a, "%sT23:59:59+07:00", dd);
 }
 
-int sync_put(db *d, arena *a, const dossier *x, int status, const char *changed_at)
+const char *sync_payload(arena *a, const dossier *x, int status, const char *changed_at,
+			 long long ev)
 {
-	/* The id is the dossier's event count at this change: unique per
-	 * dossier and status change, stable if the message is sent again. */
-	db_stmt *s = STMT(d, "SELECT MAX(id) FROM dossier_event WHERE dossier_id = ?");
-	if (db_query(s, "i", x->id) != 0 || db_fetch(s) != 1)
-		return -1;
-	long long ev = db_col_int(s, 0, 0);
-	while (db_fetch(s) == 1)
-		;
 	buf b = BUF_INIT;
 	buf_puts(&b, "{");
 	json_key(&b, "id");
@@ -211,10 +212,16 @@ int sync_put(db *d, arena *a, const dossier *x, int status, const char *changed_
 	buf_puts(&b, "}");
 	const char *payload = arena_strndup(a, b.p, b.len);
 	buf_free(&b);
-	return outbox_put(d, "sync", x->code, NULL, payload);
+	return payload;
 }
 
-int notify_put(db *d, arena *a, const char *to, const char *subject, const char *body)
+int sync_put(db *d, arena *a, const dossier *x, int status, const char *changed_at,
+	     long long event_id)
+{
+	return outbox_put(d, "sync", x->code, NULL, sync_payload(a, x, status, changed_at, event_id));
+}
+
+const char *notify_payload(arena *a, const char *to, const char *subject, const char *body)
 {
 	buf b = BUF_INIT;
 	buf_puts(&b, "{");
@@ -229,36 +236,40 @@ int notify_put(db *d, arena *a, const char *to, const char *subject, const char 
 	buf_puts(&b, "}");
 	const char *payload = arena_strndup(a, b.p, b.len);
 	buf_free(&b);
-	return outbox_put(d, "notify", to, NULL, payload);
+	return payload;
 }
 
-static const char *now_iso(db *d, arena *a)
+int notify_put(db *d, arena *a, const char *to, const char *subject, const char *body)
 {
-	db_stmt *s = STMT(d, "SELECT DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 7 HOUR, "
-			     "'%Y-%m-%dT%H:%i:%s+07:00')");
-	if (db_query(s, "") != 0 || db_fetch(s) != 1)
-		return NULL;
-	const char *v = col(s, a, 0);
-	while (db_fetch(s) == 1)
-		;
-	return v;
+	return outbox_put(d, "notify", to, NULL, notify_payload(a, to, subject, body));
 }
 
 /* --- uploads ------------------------------------------------------------------ */
 
+int store_blob(db *d, const upload *u, long long *blob, char sha[65]);
+int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
+		   int seq, const char *doc_name, const upload *u, long long owner);
 int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
 		 const upload *u, long long owner);
 
-int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
-		 const upload *u, long long owner)
+/* The content alone: it names no dossier, so a filing writes it before it
+ * takes the agency's number row, which it then holds only for the small
+ * rows (the numbers are gapless: every filing of an agency's day waits
+ * for that row until the one before commits). */
+int store_blob(db *d, const upload *u, long long *blob, char sha[65])
 {
-	char sha[65];
 	sha256_hex(u->data, u->len, sha);
 	db_stmt *b = STMT(d, "INSERT INTO document_blob (size, sha256, content, created_at) "
 			     "VALUES (?, ?, ?, UTC_TIMESTAMP(3))");
 	if (db_exec(b, "isb", (long long)u->len, sha, (const void *)u->data, u->len) < 0)
 		return -1;
-	long long blob = db_insert_id(b);
+	*blob = db_insert_id(b);
+	return 0;
+}
+
+int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
+		   int seq, const char *doc_name, const upload *u, long long owner)
+{
 	db_stmt *s = STMT(d, "INSERT INTO dossier_document (dossier_id, blob_id, role, doc_seq, "
 			     "doc_name, kind, original_name, size, sha256, owner_citizen_id, created_at) "
 			     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
@@ -268,6 +279,16 @@ int store_upload(db *d, long long dossier_id, const char *role, int seq, const c
 		       doc_name ? doc_name : "", filetype_name(u->kind),
 		       u->filename ? u->filename : "", (long long)u->len, sha,
 		       owner ? ownbuf : NULL) < 0 ? -1 : 0;
+}
+
+int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
+		 const upload *u, long long owner)
+{
+	char sha[65];
+	long long blob;
+	if (store_blob(d, u, &blob, sha) < 0)
+		return -1;
+	return store_document(d, dossier_id, blob, sha, role, seq, doc_name, u, owner);
 }
 
 /* --- a status move ------------------------------------------------------------ */
@@ -300,6 +321,19 @@ static int move_tx(db *d, void *arg)
 		return DB_TX_FAILED;
 	if (!found)
 		return 404;
+	unsigned actor = m->actor;
+	if (m->scope) {
+		/* Staff: their agency's dossiers, or an administrator's
+		 * province's, checked here on the locked row rather than with
+		 * a load of its own before the transaction. */
+		int ok = m->scope(r, x.agency_code);
+		if (ok < 0)
+			return DB_TX_FAILED;
+		if (!ok)
+			return 403;
+		if (r->user && strcmp(x.agency_code, r->user->agency_code) != 0)
+			actor |= ROLE_LEADER;   /* the province's administrator acts as a leader */
+	}
 	if (m->agency_code && strcmp(m->agency_code, x.agency_code) != 0)
 		return 403;
 	if (m->citizen_id && m->citizen_id != x.citizen_id)
@@ -317,7 +351,7 @@ static int move_tx(db *d, void *arg)
 		r->error_detail = transition_refusal(a, x.status, m->to);
 		return 409;
 	}
-	if (!(t->actors & m->actor)) {
+	if (!(t->actors & actor)) {
 		r->error_detail = arena_printf(a, "Việc “%s” không thuộc quyền của tài khoản này.", t->label);
 		return 403;
 	}
@@ -404,6 +438,10 @@ static int move_tx(db *d, void *arg)
 		    m->actor_name ? m->actor_name : "", (long long)x.status, (long long)m->to,
 		    reason, r->remote_addr ? r->remote_addr : "") < 0)
 		return DB_TX_FAILED;
+	/* Every event of a dossier is written under its row lock (here and
+	 * when it is filed), so this is the dossier's newest event: the id of
+	 * its sync message, as MAX(id) was. */
+	long long event_id = db_insert_id(e);
 
 	for (size_t i = 0; i < m->nsupplements; i++)
 		if (store_upload(d, x.id, "supplement", m->supplements[i]->index, NULL,
@@ -423,24 +461,20 @@ static int move_tx(db *d, void *arg)
 	    counters_add(d, now, x.agency_code, x.procedure_code, "returned_online", 1) < 0)
 		return DB_TX_FAILED;
 
-	const char *changed = now_iso(d, a);
-	if (!changed || sync_put(d, a, &x, m->to, changed) < 0)
-		return DB_TX_FAILED;
-
-	if (x.citizen_id) {
-		db_stmt *s = STMT(d, "SELECT contact FROM citizen WHERE id = ?");
-		if (db_query(s, "i", x.citizen_id) != 0)
-			return DB_TX_FAILED;
-		const char *to = NULL;
-		if (db_fetch(s) == 1)
-			to = col(s, a, 0);
-		while (db_fetch(s) == 1)
-			;
-		if (to && notify_put(d, a, to, arena_printf(a, "Hồ sơ %s", x.code),
-				     arena_printf(a, "Hồ sơ %s: %s. %s", x.code, status_name(m->to),
-						  reason)) < 0)
-			return DB_TX_FAILED;
+	/* The national portal's message and the citizen's notice, in one
+	 * statement: the sync message first, as before. */
+	outbox_new out[2] = {
+		{ "sync", x.code, NULL, sync_payload(a, &x, m->to, x.loaded_at, event_id) },
+	};
+	int nout = 1;
+	if (x.citizen_contact) {
+		const char *to = x.citizen_contact;
+		out[nout++] = (outbox_new){ "notify", to, NULL,
+			notify_payload(a, to, arena_printf(a, "Hồ sơ %s", x.code),
+				       arena_printf(a, "Hồ sơ %s: %s. %s", x.code, status_name(m->to), reason)) };
 	}
+	if (outbox_put_n(d, out, nout) < 0)
+		return DB_TX_FAILED;
 	if (r->user && r->user->kind == AUTH_STAFF &&
 	    audit_log(d, r, "dossier_status", x.code,
 		      arena_printf(a, "%d -> %d %s", x.status, m->to, reason)) < 0)

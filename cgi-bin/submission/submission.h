@@ -72,6 +72,8 @@ typedef struct dossier {
 	long due;                /* day number or WD_NONE */
 	long paused_left;        /* -1 when not paused */
 	const char *updated_at;
+	const char *citizen_contact;  /* the owner's contact, NULL if none */
+	const char *loaded_at;   /* the database's clock at the load, ISO +07:00 */
 } dossier;
 
 /* Load by code; lock = 1 takes FOR UPDATE (inside a transaction).
@@ -107,6 +109,9 @@ typedef struct move {
 	int only_from;            /* 0, or the move happens only from this
 				   * status (409 otherwise): a message about
 				   * status 6 must not move a dossier at 2 */
+	/* staff: 1 if this officer answers for the agency, 0 not (403), -1
+	 * database; an agency not their own adds ROLE_LEADER to actor */
+	int (*scope)(request *r, const char *agency);
 	request *r;
 	int repeated;             /* out: the status was already `to` */
 } move;
@@ -115,8 +120,16 @@ int dossier_move(db *d, move *m);
 /* Counters (sub_daily) and sync messages, inside a transaction. */
 int counters_add(db *d, long day, const char *agency, const char *procedure,
 		 const char *column, int n);
-int sync_put(db *d, arena *a, const dossier *x, int status, const char *changed_at);
+/* The sync message of a change: its id is "{code}/{event id}", the
+ * dossier_event row the same transaction wrote (unique per change, stable
+ * if the message is sent again). */
+int sync_put(db *d, arena *a, const dossier *x, int status, const char *changed_at,
+	     long long event_id);
 int notify_put(db *d, arena *a, const char *to, const char *subject, const char *body);
+/* The payloads alone, for outbox_put_n() (several messages, one statement). */
+const char *sync_payload(arena *a, const dossier *x, int status, const char *changed_at,
+			 long long event_id);
+const char *notify_payload(arena *a, const char *to, const char *subject, const char *body);
 
 /* A phone number (0912345678) or a lower-cased e-mail address as typed
  * in one field, normalised; *kind "phone" or "email".  NULL if neither. */

@@ -34,10 +34,23 @@
 #   BENCH_PAYMENT_PROCS   payment processes, and db-raw's --conc (2)
 #   BENCH_IPN_COUNT    distinct signed callbacks prepared (60000)
 #   BENCH_RAW_CONC     db-raw's --conc (BENCH_CONNECTIONS)
+#   BENCH_ONLY     the targets to run, comma-separated (all when empty):
+#                  static minimal detail search api detail_cold pay ipn
+#                  submit status; submit brings raw_blob, status raw_row, ipn
+#                  db_raw (a ratio's baseline always runs with its target)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
+
+ALL_TARGETS="static minimal detail search api detail_cold pay ipn submit status"
+ONLY=${BENCH_ONLY:-}
+ONLY=${ONLY// /}
+for t in ${ONLY//,/ }; do
+	[[ " $ALL_TARGETS " == *" $t "* ]] || { printf 'bench: BENCH_ONLY: unknown target %s (one of: %s)\n' "$t" "$ALL_TARGETS" >&2; exit 2; }
+done
+# want NAME: is target NAME selected?
+want() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 
 SECONDS_RUN=${BENCH_SECONDS:-10}
 WARMUP=${BENCH_WARMUP:-2}
@@ -206,7 +219,10 @@ chmod 644 "$STATIC_DIR/detail.html"
 DETAIL_BYTES=$(stat -c %s "$STATIC_DIR/detail.html")
 [ "$DETAIL_BYTES" -gt 1000 ] || die "the detail page is only $DETAIL_BYTES bytes"
 
-NAMES=(static minimal detail search api detail_cold pay)
+NAMES=()
+for n in static minimal detail search api detail_cold pay; do
+	if want "$n"; then NAMES+=("$n"); fi
+done
 # detail_cold cycles through every procedure (tests/bench/rotate.lua), so
 # it measures rendering rather than the page cache.
 export BENCH_CODES=$OUT/codes.txt
@@ -223,11 +239,14 @@ declare -A URL=(
 
 # The payment area's data: an agency set up as an operator would, and
 # obligations with pending attempts, one pre-signed callback for each.
-say "preparing $IPN_COUNT pending payments and their signed callbacks"
-PAY_AGENCY=$(PORTAL_VAR=$VAR python3 tests/bench/payment_setup.py "$IPN_COUNT" "$OUT") ||
-	die "tests/bench/payment_setup.py failed"
-export BENCH_IPN=$OUT/ipn.txt
-URL[pay]=$BASE/pay/$(cat "$OUT/paycode.txt")
+PAY_AGENCY=""
+if want pay || want ipn; then
+	say "preparing $IPN_COUNT pending payments and their signed callbacks"
+	PAY_AGENCY=$(PORTAL_VAR=$VAR python3 tests/bench/payment_setup.py "$IPN_COUNT" "$OUT") ||
+		die "tests/bench/payment_setup.py failed"
+	export BENCH_IPN=$OUT/ipn.txt
+	URL[pay]=$BASE/pay/$(cat "$OUT/paycode.txt")
+fi
 
 # Every target must answer 200 (not a redirect, not an error page) with what
 # it is supposed to serve before it is measured.
@@ -251,7 +270,7 @@ check_target() {
 	pay) grep -q '/start"' "$body" || die "pay: no payment form on $url" ;;
 	esac
 }
-for n in "${NAMES[@]}"; do check_target "$n"; done
+for n in ${NAMES[@]+"${NAMES[@]}"}; do check_target "$n"; done
 
 # --- load ----------------------------------------------------------------------
 
@@ -321,7 +340,9 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR == 
 #   raw_row  a one-row INSERT + COMMIT     (for status)
 # Every answer must be a 303; anything else is a failure of the run.
 
-WNAMES=(submit raw_blob status raw_row)
+WNAMES=()
+if want submit; then WNAMES+=(submit raw_blob); fi
+if want status; then WNAMES+=(status raw_row); fi
 SUBMIT_TARGET=0.50
 STATUS_TARGET=0.40
 RAW_CONC=${BENCH_RAW_CONC:-$CONNS}
@@ -506,10 +527,13 @@ writes_round() {
 	size=$(stat -c %s "$OUT/upload.pdf")
 	big="SELECT COUNT(*) FROM document_blob WHERE size = $size"
 	local moved="SELECT COUNT(*) FROM dossier WHERE agency_code = '$AGENCY' AND status = 2"
-	before=$(sql "$big")
-	BENCH_PDF=$OUT/upload.pdf run_target submit "$round"
-	check_rows submit "$before" "$(sql "$big")" "$round"
-	run_raw raw_blob "$round"
+	if want submit; then
+		before=$(sql "$big")
+		BENCH_PDF=$OUT/upload.pdf run_target submit "$round"
+		check_rows submit "$before" "$(sql "$big")" "$round"
+		run_raw raw_blob "$round"
+	fi
+	want status || return 0
 	# How fast the status change goes decides how many dossiers it needs: a
 	# 1 s probe (not counted) in the first round, then the last round's rate.
 	if [ -z "$STATUS_RATE" ]; then
@@ -533,33 +557,37 @@ writes_round() {
 }
 
 
-writes_setup
+if [ "${#WNAMES[@]}" -gt 0 ]; then writes_setup; fi
 
 say "wrk -t$THREADS -c$CONNS, ${WARMUP}s warm-up + ${SECONDS_RUN}s per target, $ROUNDS round(s); detail page $DETAIL_BYTES bytes; page cache ${PORTAL_PAGE_CACHE:-default}"
 for round in $(seq 1 "$ROUNDS"); do
 	[ "$ROUNDS" -eq 1 ] || say "round $round"
-	for n in "${NAMES[@]}"; do run_target "$n" "$round"; done
-	writes_round "$round"
+	for n in ${NAMES[@]+"${NAMES[@]}"}; do run_target "$n" "$round"; done
+	if [ "${#WNAMES[@]}" -gt 0 ]; then writes_round "$round"; fi
 done
 
 # The bank's callbacks: measured once, with no warm-up (a warm-up would
 # spend the prepared payments), then the raw writes at the same concurrency.
-say "ipn: $(wc -l <"$BENCH_IPN") distinct callbacks, $PORTAL_PAYMENT_PROCS payment processes"
-wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency -s tests/bench/ipn.lua "$BASE/" >"$OUT/ipn.txt.wrk" 2>&1 ||
-	die "ipn: wrk failed: $(tail -n 3 "$OUT/ipn.txt.wrk")"
-read -r rps p99 non err reqs < <(parse_wrk "$OUT/ipn.txt.wrk")
-RPS[ipn]=$rps P99[ipn]=$p99 NON[ipn]=$non ERR[ipn]=$err REQS[ipn]=$reqs
-printf 'bench:   %-11s %10.0f req/s  p99 %8.2f ms  non-2xx %d  errors %d\n' ipn "$rps" "$p99" "$non" "$err"
-mysql_bench() { mariadb --no-defaults --socket="$RUN/mysqld.sock" -uroot -N -B "${PORTAL_DB_NAME:-portal}" -e "$1"; }
-IPN_ANSWERS=$(mysql_bench "SELECT CONCAT(COALESCE(result, '-'), ':', COUNT(*)) FROM callback_raw WHERE kind = 'ipn' GROUP BY result" | tr '\n' ' ')
-IPN_PAID=$(mysql_bench "SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id WHERE o.agency_code = '$PAY_AGENCY'")
 PAY_MASTER=$(head -n1 "$RUN/payment.pid" 2>/dev/null || true)
-DBRAW_OUT=$(PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_PASSWORD= PORTAL_DB_NAME=${PORTAL_DB_NAME:-portal} \
-	build/bin/db-raw --mode row --conc "$PORTAL_PAYMENT_PROCS" --seconds "$SECONDS_RUN" 2>&1) ||
-	die "db-raw failed: $DBRAW_OUT"
-say "$DBRAW_OUT"
-RPS[db_raw]=$(grep -oE '[0-9.]+ tx/s' <<<"$DBRAW_OUT" | grep -oE '^[0-9.]+')
-P99[db_raw]=-1 NON[db_raw]=0 ERR[db_raw]=0 REQS[db_raw]=1
+REPORT=(${NAMES[@]+"${NAMES[@]}"})
+if want ipn; then
+	say "ipn: $(wc -l <"$BENCH_IPN") distinct callbacks, $PORTAL_PAYMENT_PROCS payment processes"
+	wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency -s tests/bench/ipn.lua "$BASE/" >"$OUT/ipn.txt.wrk" 2>&1 ||
+		die "ipn: wrk failed: $(tail -n 3 "$OUT/ipn.txt.wrk")"
+	read -r rps p99 non err reqs < <(parse_wrk "$OUT/ipn.txt.wrk")
+	RPS[ipn]=$rps P99[ipn]=$p99 NON[ipn]=$non ERR[ipn]=$err REQS[ipn]=$reqs
+	printf 'bench:   %-11s %10.0f req/s  p99 %8.2f ms  non-2xx %d  errors %d\n' ipn "$rps" "$p99" "$non" "$err"
+	mysql_bench() { mariadb --no-defaults --socket="$RUN/mysqld.sock" -uroot -N -B "${PORTAL_DB_NAME:-portal}" -e "$1"; }
+	IPN_ANSWERS=$(mysql_bench "SELECT CONCAT(COALESCE(result, '-'), ':', COUNT(*)) FROM callback_raw WHERE kind = 'ipn' GROUP BY result" | tr '\n' ' ')
+	IPN_PAID=$(mysql_bench "SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id WHERE o.agency_code = '$PAY_AGENCY'")
+	DBRAW_OUT=$(PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_PASSWORD= PORTAL_DB_NAME=${PORTAL_DB_NAME:-portal} \
+		build/bin/db-raw --mode row --conc "$PORTAL_PAYMENT_PROCS" --seconds "$SECONDS_RUN" 2>&1) ||
+		die "db-raw failed: $DBRAW_OUT"
+	say "$DBRAW_OUT"
+	RPS[db_raw]=$(grep -oE '[0-9.]+ tx/s' <<<"$DBRAW_OUT" | grep -oE '^[0-9.]+')
+	P99[db_raw]=-1 NON[db_raw]=0 ERR[db_raw]=0 REQS[db_raw]=1
+	REPORT+=(ipn db_raw)
+fi
 
 # Memory right after the load, before anything else touches the workers.
 CATALOG_MASTER=$(head -n1 "$RUN/catalog.pid" 2>/dev/null || true)
@@ -572,7 +600,9 @@ mapfile -t WORKERS < <(pgrep -P "$CATALOG_MASTER")
 # --- report ----------------------------------------------------------------------
 
 declare -A MED_RPS MED_P99
-for n in "${NAMES[@]}" ipn db_raw; do
+# The baselines a ratio divides by, when BENCH_ONLY left them out: no ratio.
+MED_RPS[minimal]=0 MED_RPS[static]=0
+for n in ${REPORT[@]+"${REPORT[@]}"}; do
 	MED_RPS[$n]=$(echo "${RPS[$n]}" | median)
 	MED_P99[$n]=$(echo "${P99[$n]}" | median)
 	if [ "${NON[$n]}" -gt 0 ]; then FAILURES+=("$n: ${NON[$n]} non-2xx/3xx answers"); fi
@@ -586,7 +616,7 @@ verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "-" && r + 0 >= t + 0) 
 echo
 printf '%-11s %10s %10s %8s %7s %9s %9s %8s %s\n' target 'req/s' 'p99 ms' non-2xx errors '/minimal' '/static' target result
 printf '%s\n' "--------------------------------------------------------------------------------------"
-for n in "${NAMES[@]}" ipn db_raw; do
+for n in ${REPORT[@]+"${REPORT[@]}"}; do
 	rm_=$(ratio "${MED_RPS[$n]}" "${MED_RPS[minimal]}")
 	rs_=$(ratio "${MED_RPS[$n]}" "${MED_RPS[static]}")
 	goal="" result=""
@@ -600,14 +630,14 @@ for n in "${NAMES[@]}" ipn db_raw; do
 		;;
 	esac
 	# A ratio to a baseline that answered errors means nothing.
-	if [ -n "$goal" ] && [ $((NON[minimal] + ERR[minimal])) -gt 0 ]; then result="n/a(baseline errors)"; fi
+	if [ -n "$goal" ] && [ $((${NON[minimal]:-0} + ${ERR[minimal]:-0})) -gt 0 ]; then result="n/a(baseline errors)"; fi
 	if [ "${NON[$n]}" -gt 0 ] || [ "${ERR[$n]}" -gt 0 ]; then result="ERROR"; fi
 	printf '%-11s %10.0f %10.2f %8d %7d %9s %9s %8s %s\n' "$n" "${MED_RPS[$n]}" "${MED_P99[$n]}" \
 		"${NON[$n]}" "${ERR[$n]}" "$rm_" "$rs_" "$goal" "$result"
 done
 
 # The writes: each against its db-raw baseline of the same round's medians.
-for n in "${WNAMES[@]}"; do
+for n in ${WNAMES[@]+"${WNAMES[@]}"}; do
 	MED_RPS[$n]=$(echo "${RPS[$n]}" | median)
 	MED_P99[$n]=$(echo "${P99[$n]}" | median)
 	if [ "${NON[$n]}" -gt 0 ]; then FAILURES+=("$n: ${NON[$n]} answers other than 303"); fi
@@ -617,7 +647,7 @@ done
 echo
 printf '%-11s %10s %10s %8s %7s %9s %8s %s\n' write 'req/s' 'p99 ms' non-303 errors '/db-raw' target result
 printf '%s\n' "-----------------------------------------------------------------------------"
-for n in "${WNAMES[@]}"; do
+for n in ${WNAMES[@]+"${WNAMES[@]}"}; do
 	goal="" result="" r_=""
 	case $n in
 	submit) r_=$(ratio "${MED_RPS[submit]}" "${MED_RPS[raw_blob]}") goal=">=$SUBMIT_TARGET" result=$(verdict "$r_" "$SUBMIT_TARGET") ;;
@@ -644,9 +674,11 @@ for pid in "${WORKERS[@]}"; do
 	awk -v p="$pid" -v r="$rss" -v h="${hwm:-0}" -v s="${pss:-0}" -v v="$res" \
 		'BEGIN { printf "  %-8s %10.1f %10.1f %10.1f %s\n", p, r / 1024, h / 1024, s / 1024, v }'
 done
-echo "ipn answers stored (RspCode:count): $IPN_ANSWERS; receipts issued: $IPN_PAID"
-if [ "${REQS[ipn]}" -gt "$(wc -l <"$BENCH_IPN")" ]; then
-	echo "  note: more requests than prepared callbacks: the rest were replays (02); raise BENCH_IPN_COUNT"
+if want ipn; then
+	echo "ipn answers stored (RspCode:count): $IPN_ANSWERS; receipts issued: $IPN_PAID"
+	if [ "${REQS[ipn]}" -gt "$(wc -l <"$BENCH_IPN")" ]; then
+		echo "  note: more requests than prepared callbacks: the rest were replays (02); raise BENCH_IPN_COUNT"
+	fi
 fi
 
 echo

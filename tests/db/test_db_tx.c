@@ -9,7 +9,10 @@
  *  - the outbox: order per subject, back-off on failure, and a sender
  *    killed mid-delivery neither blocks the topic nor loses the message;
  *  - rows being read when another statement of the same connection finds
- *    the server gone end in an error, not in a call on a closed statement.
+ *    the server gone end in an error, not in a call on a closed statement;
+ *  - a transaction begun on a connection the server dropped while it was
+ *    idle runs whole on a new one (START TRANSACTION is the check, no ping);
+ *  - outbox_put_n() writes its messages in one statement, in order.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -275,6 +278,41 @@ static void fetch_after_connection_lost(void **state)
 	db_close(c);
 }
 
+static int put_two(db *d, void *arg)
+{
+	(void)arg;
+	outbox_new m[2] = {
+		{ "test", "t-n1", NULL, "{\"n\":1}" },
+		{ "test", "t-n2", "http://x.invalid/", "{\"n\":2}" },
+	};
+	return outbox_put_n(d, m, 2) < 0 ? DB_TX_FAILED : 0;
+}
+
+static void begin_after_idle_drop(void **state)
+{
+	(void)state;
+	db *c = db_open();
+	assert_true(db_connected(c));
+	db_stmt *me = db_prepare(c, "SELECT CONNECTION_ID()");
+	assert_int_equal(db_query(me, ""), 0);
+	assert_int_equal(db_fetch(me), 1);
+	long long id = db_col_int(me, 0, -1);
+	while (db_fetch(me) == 1)
+		;
+	char kill[64];
+	snprintf(kill, sizeof kill, "KILL %lld", id);
+	run_sql(D, kill);
+	/* the dropped connection is found at START TRANSACTION and replaced */
+	assert_int_equal(db_tx(c, put_two, NULL), 0);
+	assert_int_equal(one_int(D, "SELECT COUNT(*) FROM outbox WHERE topic='test' AND subject IN ('t-n1','t-n2')"), 2);
+	assert_int_equal(one_int(D, "SELECT (SELECT id FROM outbox WHERE topic='test' AND subject='t-n1') < "
+				    "(SELECT id FROM outbox WHERE topic='test' AND subject='t-n2')"), 1);
+	assert_int_equal(one_int(D, "SELECT url IS NULL FROM outbox WHERE topic='test' AND subject='t-n1'"), 1);
+	run_sql(D, "DELETE FROM outbox WHERE topic = 'test'");
+	db_stmt_close(me);
+	db_close(c);
+}
+
 int main(void)
 {
 	setenv("PORTAL_DB_USER", "root", 0);
@@ -286,7 +324,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(deadlock_is_redone_whole), cmocka_unit_test(lock_wait_is_retried),
 		cmocka_unit_test(outbox_order_and_backoff), cmocka_unit_test(sender_killed_mid_delivery),
-		cmocka_unit_test(fetch_after_connection_lost),
+		cmocka_unit_test(fetch_after_connection_lost), cmocka_unit_test(begin_after_idle_drop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
