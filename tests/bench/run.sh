@@ -34,6 +34,9 @@
 #   BENCH_PAYMENT_PROCS   payment processes, and db-raw's --conc (2)
 #   BENCH_IPN_COUNT    distinct signed callbacks prepared (60000)
 #   BENCH_RAW_CONC     db-raw's --conc (BENCH_CONNECTIONS)
+#   BENCH_ONLY     comma-separated targets to run (e.g. pay,ipn); the
+#                  baseline each needs comes along (minimal, db_raw, raw_*).
+#                  Empty: all of them.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -207,6 +210,19 @@ DETAIL_BYTES=$(stat -c %s "$STATIC_DIR/detail.html")
 [ "$DETAIL_BYTES" -gt 1000 ] || die "the detail page is only $DETAIL_BYTES bytes"
 
 NAMES=(static minimal detail search api detail_cold pay)
+# BENCH_ONLY: only the targets named, with their baselines.
+want() { [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *",$1,"* ]]; }
+if [ -n "${BENCH_ONLY:-}" ]; then
+	sel=()
+	for n in "${NAMES[@]}"; do
+		if want "$n" || [ "$n" = minimal ]; then sel+=("$n"); fi
+	done
+	NAMES=("${sel[@]}")
+fi
+WANT_WRITES=0
+if want submit || want status; then WANT_WRITES=1; fi
+WANT_IPN=0
+if want ipn; then WANT_IPN=1; fi
 # detail_cold cycles through every procedure (tests/bench/rotate.lua), so
 # it measures rendering rather than the page cache.
 export BENCH_CODES=$OUT/codes.txt
@@ -533,33 +549,38 @@ writes_round() {
 }
 
 
-writes_setup
+[ "$WANT_WRITES" -eq 0 ] || writes_setup
 
 say "wrk -t$THREADS -c$CONNS, ${WARMUP}s warm-up + ${SECONDS_RUN}s per target, $ROUNDS round(s); detail page $DETAIL_BYTES bytes; page cache ${PORTAL_PAGE_CACHE:-default}"
 for round in $(seq 1 "$ROUNDS"); do
 	[ "$ROUNDS" -eq 1 ] || say "round $round"
 	for n in "${NAMES[@]}"; do run_target "$n" "$round"; done
-	writes_round "$round"
+	[ "$WANT_WRITES" -eq 0 ] || writes_round "$round"
 done
+[ "$WANT_WRITES" -eq 1 ] || WNAMES=()
 
 # The bank's callbacks: measured once, with no warm-up (a warm-up would
 # spend the prepared payments), then the raw writes at the same concurrency.
-say "ipn: $(wc -l <"$BENCH_IPN") distinct callbacks, $PORTAL_PAYMENT_PROCS payment processes"
-wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency -s tests/bench/ipn.lua "$BASE/" >"$OUT/ipn.txt.wrk" 2>&1 ||
-	die "ipn: wrk failed: $(tail -n 3 "$OUT/ipn.txt.wrk")"
-read -r rps p99 non err reqs < <(parse_wrk "$OUT/ipn.txt.wrk")
-RPS[ipn]=$rps P99[ipn]=$p99 NON[ipn]=$non ERR[ipn]=$err REQS[ipn]=$reqs
-printf 'bench:   %-11s %10.0f req/s  p99 %8.2f ms  non-2xx %d  errors %d\n' ipn "$rps" "$p99" "$non" "$err"
-mysql_bench() { mariadb --no-defaults --socket="$RUN/mysqld.sock" -uroot -N -B "${PORTAL_DB_NAME:-portal}" -e "$1"; }
-IPN_ANSWERS=$(mysql_bench "SELECT CONCAT(COALESCE(result, '-'), ':', COUNT(*)) FROM callback_raw WHERE kind = 'ipn' GROUP BY result" | tr '\n' ' ')
-IPN_PAID=$(mysql_bench "SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id WHERE o.agency_code = '$PAY_AGENCY'")
 PAY_MASTER=$(head -n1 "$RUN/payment.pid" 2>/dev/null || true)
-DBRAW_OUT=$(PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_PASSWORD= PORTAL_DB_NAME=${PORTAL_DB_NAME:-portal} \
-	build/bin/db-raw --mode row --conc "$PORTAL_PAYMENT_PROCS" --seconds "$SECONDS_RUN" 2>&1) ||
-	die "db-raw failed: $DBRAW_OUT"
-say "$DBRAW_OUT"
-RPS[db_raw]=$(grep -oE '[0-9.]+ tx/s' <<<"$DBRAW_OUT" | grep -oE '^[0-9.]+')
-P99[db_raw]=-1 NON[db_raw]=0 ERR[db_raw]=0 REQS[db_raw]=1
+PNAMES=()
+if [ "$WANT_IPN" -eq 1 ]; then
+	PNAMES=(ipn db_raw)
+	say "ipn: $(wc -l <"$BENCH_IPN") distinct callbacks, $PORTAL_PAYMENT_PROCS payment processes"
+	wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency -s tests/bench/ipn.lua "$BASE/" >"$OUT/ipn.txt.wrk" 2>&1 ||
+		die "ipn: wrk failed: $(tail -n 3 "$OUT/ipn.txt.wrk")"
+	read -r rps p99 non err reqs < <(parse_wrk "$OUT/ipn.txt.wrk")
+	RPS[ipn]=$rps P99[ipn]=$p99 NON[ipn]=$non ERR[ipn]=$err REQS[ipn]=$reqs
+	printf 'bench:   %-11s %10.0f req/s  p99 %8.2f ms  non-2xx %d  errors %d\n' ipn "$rps" "$p99" "$non" "$err"
+	mysql_bench() { mariadb --no-defaults --socket="$RUN/mysqld.sock" -uroot -N -B "${PORTAL_DB_NAME:-portal}" -e "$1"; }
+	IPN_ANSWERS=$(mysql_bench "SELECT CONCAT(COALESCE(result, '-'), ':', COUNT(*)) FROM callback_raw WHERE kind = 'ipn' GROUP BY result" | tr '\n' ' ')
+	IPN_PAID=$(mysql_bench "SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id WHERE o.agency_code = '$PAY_AGENCY'")
+	DBRAW_OUT=$(PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_PASSWORD= PORTAL_DB_NAME=${PORTAL_DB_NAME:-portal} \
+		build/bin/db-raw --mode row --conc "$PORTAL_PAYMENT_PROCS" --seconds "$SECONDS_RUN" 2>&1) ||
+		die "db-raw failed: $DBRAW_OUT"
+	say "$DBRAW_OUT"
+	RPS[db_raw]=$(grep -oE '[0-9.]+ tx/s' <<<"$DBRAW_OUT" | grep -oE '^[0-9.]+')
+	P99[db_raw]=-1 NON[db_raw]=0 ERR[db_raw]=0 REQS[db_raw]=1
+fi
 
 # Memory right after the load, before anything else touches the workers.
 CATALOG_MASTER=$(head -n1 "$RUN/catalog.pid" 2>/dev/null || true)
@@ -572,7 +593,7 @@ mapfile -t WORKERS < <(pgrep -P "$CATALOG_MASTER")
 # --- report ----------------------------------------------------------------------
 
 declare -A MED_RPS MED_P99
-for n in "${NAMES[@]}" ipn db_raw; do
+for n in "${NAMES[@]}" "${PNAMES[@]}"; do
 	MED_RPS[$n]=$(echo "${RPS[$n]}" | median)
 	MED_P99[$n]=$(echo "${P99[$n]}" | median)
 	if [ "${NON[$n]}" -gt 0 ]; then FAILURES+=("$n: ${NON[$n]} non-2xx/3xx answers"); fi
@@ -586,9 +607,9 @@ verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "-" && r + 0 >= t + 0) 
 echo
 printf '%-11s %10s %10s %8s %7s %9s %9s %8s %s\n' target 'req/s' 'p99 ms' non-2xx errors '/minimal' '/static' target result
 printf '%s\n' "--------------------------------------------------------------------------------------"
-for n in "${NAMES[@]}" ipn db_raw; do
+for n in "${NAMES[@]}" "${PNAMES[@]}"; do
 	rm_=$(ratio "${MED_RPS[$n]}" "${MED_RPS[minimal]}")
-	rs_=$(ratio "${MED_RPS[$n]}" "${MED_RPS[static]}")
+	rs_=$(ratio "${MED_RPS[$n]}" "${MED_RPS[static]:-0}")
 	goal="" result=""
 	case $n in
 	detail) goal=">=$DETAIL_TARGET" result=$(verdict "$rm_" "$DETAIL_TARGET") ;;
@@ -614,9 +635,9 @@ for n in "${WNAMES[@]}"; do
 	if [ "${ERR[$n]}" -gt 0 ]; then FAILURES+=("$n: ${ERR[$n]} socket errors"); fi
 	if [ "${REQS[$n]}" -eq 0 ]; then FAILURES+=("$n: no request completed"); fi
 done
-echo
-printf '%-11s %10s %10s %8s %7s %9s %8s %s\n' write 'req/s' 'p99 ms' non-303 errors '/db-raw' target result
-printf '%s\n' "-----------------------------------------------------------------------------"
+[ "${#WNAMES[@]}" -eq 0 ] || echo
+[ "${#WNAMES[@]}" -eq 0 ] || printf '%-11s %10s %10s %8s %7s %9s %8s %s\n' write 'req/s' 'p99 ms' non-303 errors '/db-raw' target result
+[ "${#WNAMES[@]}" -eq 0 ] || printf '%s\n' "-----------------------------------------------------------------------------"
 for n in "${WNAMES[@]}"; do
 	goal="" result="" r_=""
 	case $n in
@@ -644,9 +665,11 @@ for pid in "${WORKERS[@]}"; do
 	awk -v p="$pid" -v r="$rss" -v h="${hwm:-0}" -v s="${pss:-0}" -v v="$res" \
 		'BEGIN { printf "  %-8s %10.1f %10.1f %10.1f %s\n", p, r / 1024, h / 1024, s / 1024, v }'
 done
-echo "ipn answers stored (RspCode:count): $IPN_ANSWERS; receipts issued: $IPN_PAID"
-if [ "${REQS[ipn]}" -gt "$(wc -l <"$BENCH_IPN")" ]; then
-	echo "  note: more requests than prepared callbacks: the rest were replays (02); raise BENCH_IPN_COUNT"
+if [ "$WANT_IPN" -eq 1 ]; then
+	echo "ipn answers stored (RspCode:count): $IPN_ANSWERS; receipts issued: $IPN_PAID"
+	if [ "${REQS[ipn]}" -gt "$(wc -l <"$BENCH_IPN")" ]; then
+		echo "  note: more requests than prepared callbacks: the rest were replays (02); raise BENCH_IPN_COUNT"
+	fi
 fi
 
 echo
