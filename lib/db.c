@@ -380,6 +380,11 @@ int db_query(db_stmt *s, const char *types, ...)
 	if (!meta)
 		return 0;
 	MYSQL_FIELD *f = mysql_fetch_fields(meta);
+	/* The columns of this result: a statement whose prepare announced none
+	 * (MariaDB's INSERT … RETURNING) still returns rows. */
+	s->ncols = (int)mysql_num_fields(meta);
+	if (s->ncols > MAX_COLS)
+		abort();
 	memset(s->res, 0, sizeof s->res);
 	size_t cap = (size_t)conf_bytes("PORTAL_DB_MAX_VALUE", 16 << 20);
 	for (int i = 0; i < s->ncols; i++) {
@@ -480,11 +485,16 @@ static int begin(db *d, const char *sql)
 	d->last_errno = 0;
 	if (d->tx_broken || d->doomed)
 		return -1;
-	/* The one safe moment to notice a dead connection and reconnect. */
-	if (!db_connected(d))
-		return -1;
-	if (simple(d, sql) < 0)
-		return -1;
+	/* The one safe moment to notice a dead connection and reconnect: no
+	 * ping first (a round trip on every transaction, a tenth of a short
+	 * one's), the START itself finds out.  A connection found dead by it
+	 * ran nothing of ours (and a server that lost it rolls back whatever
+	 * it began), so it is sent once more on a new one. */
+	int had = d->conn != NULL;
+	if (simple(d, sql) < 0) {
+		if (!had || d->conn || simple(d, sql) < 0)
+			return -1;
+	}
 	d->in_tx = 1;
 	return 0;
 }
