@@ -55,10 +55,6 @@ static const char Q_CB_STORE[] =
 	"INSERT INTO callback_raw (gateway, kind, received_at, client_addr, raw, txn_ref)"
 	" VALUES ('vnpay', ?, UTC_TIMESTAMP(3), ?, ?, ?)";
 static const char Q_CB_RESULT[] = "UPDATE callback_raw SET result = ? WHERE id = ?";
-static const char Q_CB_STORE_DONE[] =
-	"INSERT INTO callback_raw (gateway, kind, received_at, client_addr, raw, txn_ref, result)"
-	" VALUES ('vnpay', 'ipn', UTC_TIMESTAMP(3), ?, ?, ?, ?)";
-
 long long callback_store(db *d, const char *kind, const char *addr,
 			 const char *raw, const char *txn_ref)
 {
@@ -89,9 +85,17 @@ static const char Q_ATT_PAID[] =
 	" transaction_status = ?, transaction_no = ?, bank_code = COALESCE(?, bank_code),"
 	" bank_tran_no = ?, card_type = ?, pay_date = ?, settled_by = ?,"
 	" settled_at = UTC_TIMESTAMP(3) WHERE id = ?";
-static const char Q_OBL_PAID[] =
-	"UPDATE obligation SET status = 'paid', paid_attempt_id = ?, paid_at = UTC_TIMESTAMP(3)"
-	" WHERE id = ?";
+/* A success: the attempt and its obligation paid in one statement (one
+ * round trip instead of two); both rows are already locked by Q_LOCK, and
+ * both change, so it reports 2 rows. */
+static const char Q_PAID[] =
+	"UPDATE payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
+	" SET a.state = 'paid', a.refund_state = 'none', a.response_code = ?,"
+	" a.transaction_status = ?, a.transaction_no = ?, a.bank_code = COALESCE(?, a.bank_code),"
+	" a.bank_tran_no = ?, a.card_type = ?, a.pay_date = ?, a.settled_by = ?,"
+	" a.settled_at = UTC_TIMESTAMP(3),"
+	" o.status = 'paid', o.paid_attempt_id = a.id, o.paid_at = UTC_TIMESTAMP(3)"
+	" WHERE a.id = ? AND o.id = ?";
 static const char Q_OBL_BACK[] =
 	"UPDATE obligation SET status = 'unpaid' WHERE id = ? AND status = 'being_paid'"
 	" AND NOT EXISTS (SELECT 1 FROM payment_attempt WHERE obligation_id = ? AND state = 'pending')";
@@ -99,27 +103,66 @@ static const char Q_SERIES_ENSURE[] =
 	"INSERT IGNORE INTO receipt_series (agency_code, year, template_symbol, series_symbol)"
 	" SELECT agency_code, ?, template_symbol, series_symbol FROM pay_receipt_setting"
 	" WHERE agency_code = ?";
-static const char Q_SERIES_LOCK[] =
-	"SELECT s.id, s.last_no, rs.unit_name, rs.tax_code, rs.template_symbol, rs.series_symbol"
-	" FROM pay_receipt_setting rs JOIN receipt_series s ON s.agency_code = rs.agency_code"
-	" AND s.year = ? AND s.template_symbol = rs.template_symbol"
-	" AND s.series_symbol = rs.series_symbol WHERE rs.agency_code = ? FOR UPDATE";
-static const char Q_SERIES_BUMP[] = "UPDATE receipt_series SET last_no = ? WHERE id = ?";
+/* The next number of the agency's current series for the year: the row
+ * is locked (X) by this UPDATE until we commit, and LAST_INSERT_ID(expr)
+ * hands the new number back in the same answer, so no SELECT … FOR UPDATE
+ * is needed first (one round trip less while the hot row is held). */
+static const char Q_SERIES_NEXT[] =
+	"UPDATE receipt_series s JOIN pay_receipt_setting rs ON s.agency_code = rs.agency_code"
+	" AND s.template_symbol = rs.template_symbol AND s.series_symbol = rs.series_symbol"
+	" SET s.last_no = LAST_INSERT_ID(s.last_no + 1) WHERE rs.agency_code = ? AND s.year = ?";
+/* The receipt with that number, its unit and symbols read from the same
+ * rows in the same statement.  s.last_no = the number just taken: if the
+ * setting changed in between, this finds no row (or a taken number: the
+ * unique key refuses it) and the payment is redone, never misnumbered. */
 static const char Q_RECEIPT[] =
 	"INSERT INTO receipt (series_id, number, kind, obligation_id, attempt_id, agency_code,"
 	" unit_name, tax_code, template_symbol, series_symbol, payer_name, payer_id,"
 	" description, amount, method, issued_at, verify_token)"
-	" VALUES (?, ?, 'receipt', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)";
+	" SELECT s.id, s.last_no, 'receipt', ?, ?, rs.agency_code, rs.unit_name, rs.tax_code,"
+	" rs.template_symbol, rs.series_symbol, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?"
+	" FROM receipt_series s JOIN pay_receipt_setting rs ON s.agency_code = rs.agency_code"
+	" AND s.template_symbol = rs.template_symbol AND s.series_symbol = rs.series_symbol"
+	" WHERE rs.agency_code = ? AND s.year = ? AND s.last_no = ?"
+	" RETURNING template_symbol, series_symbol";
 static const char Q_DAILY[] =
 	"INSERT INTO pay_daily (day, agency_code, grp, shard, paid_count, paid_amount)"
 	" VALUES (DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR), ?, ?, CONNECTION_ID() % 8, 1, ?)"
 	" ON DUPLICATE KEY UPDATE paid_count = paid_count + 1, paid_amount = paid_amount + VALUES(paid_amount)";
-static const char Q_HOOK[] = "SELECT url FROM pay_webhook_endpoint WHERE agency_code = ?";
+/* The webhook's message, when the agency has an endpoint: outbox_put()'s
+ * row (lib/outbox.c), with the URL read in the same statement, so a
+ * payment does not spend a round trip asking first.  It reads the endpoint
+ * with a shared lock: payments of one agency do not wait for each other,
+ * only a change of the endpoint waits for them to commit. */
+static const char Q_HOOK_PUT[] =
+	"INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at)"
+	" SELECT 'webhook', ?, url, ?, 'pending', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)"
+	" FROM pay_webhook_endpoint WHERE agency_code = ?";
 
 typedef struct settle_arg {
 	const bank_result *b;
 	const char *rsp;
+	int stored;		/* the IPN's callback_raw row is written */
 } settle_arg;
+
+static const char Q_CB_STORE_DONE[] =
+	"INSERT INTO callback_raw (gateway, kind, received_at, client_addr, raw, txn_ref, result)"
+	" VALUES ('vnpay', 'ipn', UTC_TIMESTAMP(3), ?, ?, ?, ?)";
+
+/* An IPN's raw callback and its answer, in the settle's own transaction:
+ * inside it the order is nobody's to see, so it is written with its answer,
+ * one statement instead of two (payment.h). */
+static int store_ipn(db *d, settle_arg *arg)
+{
+	const bank_result *b = arg->b;
+	if (!b->raw || arg->stored)
+		return 0;
+	if (db_exec(S(d, Q_CB_STORE_DONE), "ssss", b->addr ? b->addr : "", b->raw, b->txn_ref,
+		    arg->rsp) != 1)
+		return DB_TX_FAILED;
+	arg->stored = 1;
+	return 0;
+}
 
 static const char *const src_names[] = {"ipn", "return", "querydr", "sweeper"};
 
@@ -128,17 +171,6 @@ int pay_webhook(db *d, const char *type, const char *agency, const char *code,
 		const char *reference, long long total, const char *status,
 		const char *series, long long number, const char *extra)
 {
-	db_stmt *s = S(d, Q_HOOK);
-	if (db_query(s, "s", agency) < 0)
-		return -1;
-	int r = db_fetch(s);
-	if (r < 0)
-		return -1;
-	if (r == 0)
-		return 0;
-	char url[501];
-	snprintf(url, sizeof url, "%s", db_col(s, 0, NULL));
-	drain(s);
 	unsigned char rnd[12];
 	char id[32];
 	if (crypto_random(rnd, sizeof rnd) < 0)
@@ -167,9 +199,9 @@ int pay_webhook(db *d, const char *type, const char *agency, const char *code,
 	if (extra)
 		buf_puts(&p, extra);
 	buf_puts(&p, "}}");
-	int rc = outbox_put(d, "webhook", code, url, p.p);
+	long long rc = db_exec(S(d, Q_HOOK_PUT), "sss", code, p.p, agency);
 	buf_free(&p);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 static int settle_tx(db *d, void *argp)
@@ -179,6 +211,7 @@ static int settle_tx(db *d, void *argp)
 	db_stmt *s = S(d, Q_LOCK);
 
 	arg->rsp = RSP_OTHER;
+	arg->stored = 0;	/* db_tx may run this again after a deadlock */
 	if (db_query(s, "s", b->txn_ref) < 0)
 		return DB_TX_FAILED;
 	int r = db_fetch(s);
@@ -249,10 +282,15 @@ static int settle_tx(db *d, void *argp)
 		arg->rsp = RSP_OK;
 		return 0;
 	}
-	if (db_exec(S(d, Q_ATT_PAID), "ssssssssssi", "paid", "none", b->response_code,
-		    b->transaction_status, b->transaction_no, b->bank_code, b->bank_tran_no,
-		    b->card_type, b->pay_date, src, att) < 0 ||
-	    db_exec(S(d, Q_OBL_PAID), "ii", att, obl) != 1)
+	if (db_exec(S(d, Q_PAID), "ssssssssii", b->response_code, b->transaction_status,
+		    b->transaction_no, b->bank_code, b->bank_tran_no, b->card_type, b->pay_date,
+		    src, att, obl) != 2)
+		return DB_TX_FAILED;
+	/* The answer is decided (anything after fails the whole transaction):
+	 * the callback is written now, before the hot rows below are locked,
+	 * so they are held one round trip less. */
+	arg->rsp = RSP_OK;
+	if (store_ipn(d, arg) != 0)
 		return DB_TX_FAILED;
 
 	buf desc = BUF_INIT;
@@ -276,31 +314,24 @@ static int settle_tx(db *d, void *argp)
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	long long year = tm.tm_year + 1900;
-	/* Locked first, created only when missing (once a year): INSERT
+	/* Taken first, created only when missing (once a year): INSERT
 	 * IGNORE on an existing row takes a shared lock, and two payments
-	 * holding it would deadlock on the way to FOR UPDATE. */
-	s = S(d, Q_SERIES_LOCK);
-	if (db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
-		goto failed;
-	if (r == 0) {
-		if (db_exec(S(d, Q_SERIES_ENSURE), "is", year, agency) < 0 ||
-		    db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
+	 * holding it would deadlock on the way to the update. */
+	db_stmt *next = S(d, Q_SERIES_NEXT);
+	long long n = db_exec(next, "si", agency, year);
+	if (n == 0) {
+		if (db_exec(S(d, Q_SERIES_ENSURE), "is", year, agency) < 0)
 			goto failed;
+		n = db_exec(next, "si", agency, year);
 	}
-	if (r == 0) {
+	if (n < 0)
+		goto failed;
+	if (n == 0) {
 		fprintf(stderr, "payment: agency %s has no receipt setting\n", agency);
 		buf_free(&desc);
 		return 500;
 	}
-	long long series = db_col_int(s, 0, 0), number = db_col_int(s, 1, 0) + 1;
-	char unit[1021], tax[57], tpl[81], ser[81];
-	snprintf(unit, sizeof unit, "%s", db_col(s, 2, NULL));
-	snprintf(tax, sizeof tax, "%s", db_col(s, 3, NULL));
-	snprintf(tpl, sizeof tpl, "%s", db_col(s, 4, NULL));
-	snprintf(ser, sizeof ser, "%s", db_col(s, 5, NULL));
-	drain(s);
-	if (db_exec(S(d, Q_SERIES_BUMP), "ii", number, series) != 1)
-		goto failed;
+	long long number = db_insert_id(next);
 
 	char method[101], token[33];
 	snprintf(method, sizeof method, "Thanh toán trực tuyến qua VNPay%s%s%s",
@@ -314,12 +345,21 @@ static int settle_tx(db *d, void *argp)
 	}
 	for (int i = 0; i < 16; i++)
 		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
-	long long rc = db_exec(S(d, Q_RECEIPT), "iiiissssssssiss", series, number, obl, att,
-			       agency, unit, tax, tpl, ser, payer, *payer_id ? payer_id : NULL,
-			       desc.p, total, method, token);
+	s = S(d, Q_RECEIPT);
+	int got = db_query(s, "iisssisssii", obl, att, payer, *payer_id ? payer_id : NULL,
+			   desc.p, total, method, token, agency, year, number);
 	buf_free(&desc);
-	if (rc != 1)
+	if (got < 0 || (r = db_fetch(s)) < 0)
 		return DB_TX_FAILED;
+	if (r == 0) {
+		fprintf(stderr, "payment: receipt %lld of %s not written (setting changed?)\n",
+			number, agency);
+		return DB_TX_FAILED;
+	}
+	char tpl[81], ser[81];
+	snprintf(tpl, sizeof tpl, "%s", db_col(s, 0, NULL));
+	snprintf(ser, sizeof ser, "%s", db_col(s, 1, NULL));
+	drain(s);
 	char series_name[170];
 	snprintf(series_name, sizeof series_name, "%s-%s", tpl, ser);
 	if (pay_webhook(d, "obligation.paid", agency, code, ref, total, "paid", series_name, number,
@@ -350,21 +390,15 @@ failed:
 static int settle_ipn_tx(db *d, void *argp)
 {
 	settle_arg *arg = argp;
-	const bank_result *b = arg->b;
 	int rc = settle_tx(d, argp);
-	if (rc != 0 || !b->raw)
+	if (rc != 0)
 		return rc;
-	/* inside the transaction the order is nobody's to see: written with
-	 * its answer, it is one statement instead of two */
-	if (db_exec(S(d, Q_CB_STORE_DONE), "ssss", b->addr ? b->addr : "", b->raw, b->txn_ref,
-		    arg->rsp) != 1)
-		return DB_TX_FAILED;
-	return 0;
+	return store_ipn(d, arg);
 }
 
 const char *settle(db *d, const bank_result *b)
 {
-	settle_arg arg = {b, RSP_OTHER};
+	settle_arg arg = {b, RSP_OTHER, 0};
 	int rc = db_tx(d, settle_ipn_tx, &arg);
 	if (rc == 0)
 		return arg.rsp;
