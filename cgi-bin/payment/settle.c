@@ -77,7 +77,13 @@ static const char Q_LOCK[] =
 	"SELECT a.id, a.amount, a.state, o.id, o.status, o.agency_code, o.grp,"
 	" o.payment_code, o.reference, o.payer_name, o.payer_id, o.total,"
 	" o.dossier_code, (SELECT GROUP_CONCAT(l.name ORDER BY l.line_no SEPARATOR '; ')"
-	" FROM obligation_line l WHERE l.obligation_id = o.id)"
+	" FROM obligation_line l WHERE l.obligation_id = o.id),"
+	/* the agency's webhook endpoint, if any: read here so the paid path
+	 * need not ask while it holds the series.  A subquery of a SELECT …
+	 * FOR UPDATE is a plain consistent read (checked: an UPDATE of the
+	 * endpoint row does not wait for it), so payments of one agency do
+	 * not queue on that row. */
+	" (SELECT w.url FROM pay_webhook_endpoint w WHERE w.agency_code = o.agency_code)"
 	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
 	" WHERE a.txn_ref = ? FOR UPDATE";
 static const char Q_ATT_PAID[] =
@@ -167,9 +173,9 @@ static int store_ipn(db *d, settle_arg *arg)
 static const char *const src_names[] = {"ipn", "return", "querydr", "sweeper"};
 
 /* The webhook event, also what GET /payment/api/obligations/{code} shows. */
-int pay_webhook(db *d, const char *type, const char *agency, const char *code,
-		const char *reference, long long total, const char *status,
-		const char *series, long long number, const char *extra)
+static int webhook_payload(buf *p, const char *type, const char *agency, const char *code,
+			   const char *reference, long long total, const char *status,
+			   const char *series, long long number, const char *extra)
 {
 	unsigned char rnd[12];
 	char id[32];
@@ -178,28 +184,37 @@ int pay_webhook(db *d, const char *type, const char *agency, const char *code,
 	snprintf(id, sizeof id, "evt_");
 	for (int i = 0; i < 12; i++)
 		snprintf(id + 4 + 2 * i, 3, "%02x", rnd[i]);
-	buf p = BUF_INIT;
-	buf_puts(&p, "{\"id\":");
-	json_cstr(&p, id);
-	buf_puts(&p, ",\"type\":");
-	json_cstr(&p, type);
-	buf_printf(&p, ",\"created\":%lld,\"data\":{\"payment_code\":", (long long)time(NULL));
-	json_cstr(&p, code);
-	buf_puts(&p, ",\"agency\":");
-	json_cstr(&p, agency);
-	buf_puts(&p, ",\"reference\":");
-	json_cstr(&p, reference);
-	buf_printf(&p, ",\"total\":%lld,\"status\":", total);
-	json_cstr(&p, status);
+	buf_puts(p, "{\"id\":");
+	json_cstr(p, id);
+	buf_puts(p, ",\"type\":");
+	json_cstr(p, type);
+	buf_printf(p, ",\"created\":%lld,\"data\":{\"payment_code\":", (long long)time(NULL));
+	json_cstr(p, code);
+	buf_puts(p, ",\"agency\":");
+	json_cstr(p, agency);
+	buf_puts(p, ",\"reference\":");
+	json_cstr(p, reference);
+	buf_printf(p, ",\"total\":%lld,\"status\":", total);
+	json_cstr(p, status);
 	if (series) {
-		buf_puts(&p, ",\"receipt\":{\"series\":");
-		json_cstr(&p, series);
-		buf_printf(&p, ",\"number\":%lld}", number);
+		buf_puts(p, ",\"receipt\":{\"series\":");
+		json_cstr(p, series);
+		buf_printf(p, ",\"number\":%lld}", number);
 	}
 	if (extra)
-		buf_puts(&p, extra);
-	buf_puts(&p, "}}");
-	long long rc = db_exec(S(d, Q_HOOK_PUT), "sss", code, p.p, agency);
+		buf_puts(p, extra);
+	buf_puts(p, "}}");
+	return 0;
+}
+
+int pay_webhook(db *d, const char *type, const char *agency, const char *code,
+		const char *reference, long long total, const char *status,
+		const char *series, long long number, const char *extra)
+{
+	buf p = BUF_INIT;
+	long long rc = webhook_payload(&p, type, agency, code, reference, total, status, series,
+				       number, extra) < 0 ? -1
+			: db_exec(S(d, Q_HOOK_PUT), "sss", code, p.p, agency);
 	buf_free(&p);
 	return rc < 0 ? -1 : 0;
 }
@@ -242,6 +257,10 @@ static int settle_tx(db *d, void *argp)
 	const char *nm = db_col(s, 13, NULL);
 	if (nm)
 		snprintf(names, sizeof names, "%.*s", (int)utf8_prefix(nm, strlen(nm), 400), nm);
+	char hook[2001] = "";	/* VARCHAR(500): up to 4 bytes a character */
+	const char *hu = db_col(s, 14, NULL);
+	if (hu)
+		snprintf(hook, sizeof hook, "%s", hu);
 	drain(s);
 
 	if (b->amount != amount) {
@@ -362,9 +381,16 @@ static int settle_tx(db *d, void *argp)
 	drain(s);
 	char series_name[170];
 	snprintf(series_name, sizeof series_name, "%s-%s", tpl, ser);
-	if (pay_webhook(d, "obligation.paid", agency, code, ref, total, "paid", series_name, number,
-			NULL) < 0)
-		return DB_TX_FAILED;
+	if (*hook) {
+		buf p = BUF_INIT;
+		int wrc = webhook_payload(&p, "obligation.paid", agency, code, ref, total, "paid",
+					  series_name, number, NULL);
+		if (wrc == 0)
+			wrc = outbox_put(d, "webhook", code, hook, p.p);
+		buf_free(&p);
+		if (wrc < 0)
+			return DB_TX_FAILED;
+	}
 	if (*dossier) {
 		/* the submission area moves the dossier on from status 6 */
 		buf p = BUF_INIT;
