@@ -112,11 +112,14 @@ static const char Q_SERIES_ENSURE[] =
 /* The next number of the agency's current series for the year: the row
  * is locked (X) by this UPDATE until we commit, and LAST_INSERT_ID(expr)
  * hands the new number back in the same answer, so no SELECT … FOR UPDATE
- * is needed first (one round trip less while the hot row is held). */
+ * is needed first (one round trip less while the hot row is held).  One
+ * table with a subquery for the current symbols: MariaDB's multi-table
+ * UPDATE costs more to run (3000 in a transaction: 0.055 ms each against
+ * 0.050; the old SELECT … FOR UPDATE + UPDATE, 0.085 + 0.047). */
 static const char Q_SERIES_NEXT[] =
-	"UPDATE receipt_series s JOIN pay_receipt_setting rs ON s.agency_code = rs.agency_code"
-	" AND s.template_symbol = rs.template_symbol AND s.series_symbol = rs.series_symbol"
-	" SET s.last_no = LAST_INSERT_ID(s.last_no + 1) WHERE rs.agency_code = ? AND s.year = ?";
+	"UPDATE receipt_series SET last_no = LAST_INSERT_ID(last_no + 1)"
+	" WHERE agency_code = ? AND year = ? AND (template_symbol, series_symbol) ="
+	" (SELECT template_symbol, series_symbol FROM pay_receipt_setting WHERE agency_code = ?)";
 /* The receipt with that number, its unit and symbols read from the same
  * rows in the same statement.  s.last_no = the number just taken: if the
  * setting changed in between, this finds no row (or a taken number: the
@@ -337,11 +340,11 @@ static int settle_tx(db *d, void *argp)
 	 * IGNORE on an existing row takes a shared lock, and two payments
 	 * holding it would deadlock on the way to the update. */
 	db_stmt *next = S(d, Q_SERIES_NEXT);
-	long long n = db_exec(next, "si", agency, year);
+	long long n = db_exec(next, "sis", agency, year, agency);
 	if (n == 0) {
 		if (db_exec(S(d, Q_SERIES_ENSURE), "is", year, agency) < 0)
 			goto failed;
-		n = db_exec(next, "si", agency, year);
+		n = db_exec(next, "sis", agency, year, agency);
 	}
 	if (n < 0)
 		goto failed;
