@@ -59,6 +59,13 @@ pid_of() {
 	echo "$pid"
 }
 
+# An area's program: its pid file and its socket (the supervisor runs as
+# the workers' user and cannot remove them from the root-owned run/).
+stop_area() {
+	stop_pidfile "$RUN/$1.pid" "$(want_area "${1%-?}")"
+	rm -f "$RUN/$1.sock"
+}
+
 stop_pidfile() {
 	local file=$1 want=$2 pid i
 	pid=$(pid_of "$file" "$want") || { rm -f "$file"; return 0; }
@@ -81,8 +88,25 @@ db_start() {
 	if pid_of "$RUN/mysqld.pid" "--datadir=$DBDIR" >/dev/null; then
 		return 0
 	fi
-	local user_opt=""
-	[ "$(id -u)" -ne 0 ] || user_opt="--user=root"
+	# As root, MariaDB runs as its own user (Debian's `mysql`), so a flaw
+	# in it is not root's: its data and its run files (socket, pid, error
+	# log, in run/db/) are that user's; run/mysqld.{sock,pid} and
+	# log/mariadb.err point there, where every tool looks for them.
+	local user_opt="" dbrun=$RUN
+	if [ "$(id -u)" -eq 0 ]; then
+		if id mysql >/dev/null 2>&1; then
+			user_opt="--user=mysql"
+			dbrun=$RUN/db
+			mkdir -p "$dbrun"
+			chown -R mysql:mysql "$DBDIR" "$dbrun"
+			chmod 0755 "$dbrun"  # the workers reach the socket through it
+			ln -sfn db/mysqld.sock "$RUN/mysqld.sock"
+			ln -sfn db/mysqld.pid "$RUN/mysqld.pid"
+			ln -sfn ../run/db/mariadb.err "$LOG/mariadb.err"
+		else
+			user_opt="--user=root"
+		fi
+	fi
 	if [ ! -d "$DBDIR/mysql" ]; then
 		say "initialising MariaDB in $DBDIR"
 		mariadb-install-db --no-defaults $user_opt --datadir="$DBDIR" \
@@ -91,9 +115,9 @@ db_start() {
 	fi
 	say "starting MariaDB on 127.0.0.1:$PORTAL_DB_PORT"
 	# setsid: the server must outlive `make run` and not get its signals.
-	setsid mariadbd --no-defaults $user_opt --datadir="$DBDIR" --socket="$DBSOCK" \
+	setsid mariadbd --no-defaults $user_opt --datadir="$DBDIR" --socket="$dbrun/mysqld.sock" \
 		--port="$PORTAL_DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve \
-		--pid-file="$RUN/mysqld.pid" --log-error="$LOG/mariadb.err" \
+		--pid-file="$dbrun/mysqld.pid" --log-error="$dbrun/mariadb.err" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_uca1400_ai_ci \
 		--innodb-buffer-pool-size=256M --max-connections=300 \
 		</dev/null >/dev/null 2>&1 &
@@ -261,7 +285,7 @@ programs_start() {
 	for area in $AREAS; do
 		slot=a
 		[ "$(slot_of "$area")" = a ] && pid_of "$RUN/$area-a.pid" "$(want_area "$area")" >/dev/null && slot=b
-		stop_pidfile "$RUN/$area-$slot.pid" "$(want_area "$area")"
+		stop_area "$area-$slot"
 		procs_var="PORTAL_$(echo "$area" | tr '[:lower:]' '[:upper:]')_PROCS"
 		procs=${!procs_var:-2}
 		say "starting $area ($procs processes, slot $slot)"
@@ -292,7 +316,7 @@ programs_retire() {
 	for area in $AREAS; do
 		slot=$(cat "$RUN/$area.next")
 		old=$( [ "$slot" = a ] && echo b || echo a )
-		stop_pidfile "$RUN/$area-$old.pid" "$(want_area "$area")"
+		stop_area "$area-$old"
 		mv "$RUN/$area.next" "$RUN/$area.slot"
 		cp "$RUN/$area-$slot.pid" "$RUN/$area.pid"  # the current supervisor, for tools
 	done
@@ -422,6 +446,8 @@ db_stop() {
 		mariadb-admin --no-defaults --socket="$DBSOCK" -uroot shutdown >/dev/null 2>&1 || true
 	fi
 	stop_pidfile "$RUN/mysqld.pid" "--datadir=$DBDIR"
+	[ -L "$DBSOCK" ] && rm -f "$DBSOCK"  # the link to run/db/, made by db_start
+	return 0
 }
 
 down() {
@@ -429,8 +455,8 @@ down() {
 	stop_pidfile "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"
 	stop_pidfile "$RUN/sandbox.pid" "vnpay_bank.py"
 	for area in $AREAS; do
-		stop_pidfile "$RUN/$area-a.pid" "$(want_area "$area")"
-		stop_pidfile "$RUN/$area-b.pid" "$(want_area "$area")"
+		stop_area "$area-a"
+		stop_area "$area-b"
 		rm -f "$RUN/$area.pid" "$RUN/$area.slot" "$RUN/$area.next"
 	done
 	stop_pidfile "$RUN/sync-receiver.pid" "sync_receiver.py"

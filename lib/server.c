@@ -663,6 +663,19 @@ int server_main(int argc, char **argv, const app *area)
 			perror("server: chown socket");
 	}
 	chmod(sock, 0660);
+	if (pidfile) {
+		FILE *f = fopen(pidfile, "w");
+		if (f) {
+			fprintf(f, "%ld\n", (long)getpid());
+			fclose(f);
+		}
+	}
+	/* Root was needed for the socket and the pid file only.  The
+	 * supervisor reads from the database too (the catalog's snapshot,
+	 * before it forks), and a flaw in that parsing must not be a flaw
+	 * running as root: it drops to the workers' user here, before any. */
+	if (drop_privileges(user) < 0)
+		return 1;
 
 	/* The supervisor takes its signals synchronously (sigtimedwait), so a
 	 * SIGTERM can never slip in between a check and a blocking wait. */
@@ -690,13 +703,6 @@ int server_main(int argc, char **argv, const app *area)
 	for (int i = 0; i < nkids; i++) {
 		kids[i] = spawn(area, fd, user, &set, jobs[i]);
 		born[i] = now_seconds();
-	}
-	if (pidfile) {
-		FILE *f = fopen(pidfile, "w");
-		if (f) {
-			fprintf(f, "%ld\n", (long)getpid());
-			fclose(f);
-		}
 	}
 	fprintf(stderr, "server: %s listening on %s with %d processes\n", area->name, sock, procs);
 

@@ -386,3 +386,19 @@ void utf8_clean(const char *s, size_t n, char *out, size_t max)
 	}
 	out[j] = '\0';
 }
+
+const char *vn_skip_bullet(const char *s)
+{
+	while (*s == ' ' || *s == '-' || *s == '+' || *s == '*')
+		s++;
+	return s;
+}
+
+const char *vn_int_text(arena *a, long long v)
+{
+	buf b = BUF_INIT;
+	vn_format_int(&b, v);
+	const char *t = arena_strndup(a, b.p ? b.p : "", b.len);
+	buf_free(&b);
+	return t;
+}

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "buf.h"
 
 /*
@@ -64,6 +65,12 @@ size_t utf8_prefix(const char *s, size_t n, size_t max_chars);
 
 /* Append v with Vietnamese digit grouping: -1234567 -> "-1.234.567". */
 void vn_format_int(buf *out, long long v);
+/* The same, as a string of the arena ("150.000"). */
+const char *vn_int_text(arena *a, long long v);
+
+/* The national catalog writes list items as "- text" or "+ text": past the
+ * bullet and the spaces (a page's list bullets them itself). */
+const char *vn_skip_bullet(const char *s);
 
 /*
  * Append num/den as a percentage with two decimals and a decimal comma,

@@ -30,6 +30,10 @@ export PORTAL_SYNC_TIMEOUT_MS=${PORTAL_SYNC_TIMEOUT_MS:-4000}
 export PORTAL_OUTBOX_LEASE=${PORTAL_OUTBOX_LEASE:-10}
 # A receiver that was down is retried within seconds, not minutes, in tests.
 export PORTAL_OUTBOX_MAX_BACKOFF=${PORTAL_OUTBOX_MAX_BACKOFF:-8}
+# The same for the refund job: a killed job's claim and a failed try come
+# round again within seconds (test_payment_faults.py kills it mid-refund).
+export PORTAL_REFUND_LEASE=${PORTAL_REFUND_LEASE:-8}
+export PORTAL_REFUND_BACKOFF=${PORTAL_REFUND_BACKOFF:-2}
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32
@@ -108,7 +112,9 @@ integration() {
 		tests/integration/test_submission.py tests/integration/test_submission_pay.py \
 		tests/integration/test_submission_load.py tests/integration/test_submission_reset.py \
 		tests/integration/test_submission_desk.py tests/integration/test_payment_refund.py \
-		tests/integration/test_payment_faults.py tests/integration/test_submission_faults.py
+		tests/integration/test_payment_receipts.py \
+		tests/integration/test_payment_faults.py tests/integration/test_submission_faults.py \
+		tests/integration/test_account_faults.py
 }
 
 browser() {
@@ -130,6 +136,14 @@ browser_payment() {
 	tests/browser/install.sh &&
 		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT INTRANET_URL=http://127.0.0.1:$PORTAL_INTRANET_PORT \
 			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/payment.mjs
+}
+
+# The citizen's whole fee walk (file, fee at 6, pay, receipt, verify, the
+# dossier moves on; the receipt adjusted and cancelled by the commune).
+browser_fee() {
+	tests/browser/install.sh &&
+		BASE_URL=http://127.0.0.1:$PORTAL_PUBLIC_PORT INTRANET_URL=http://127.0.0.1:$PORTAL_INTRANET_PORT \
+			SHOT_DIR=$ABS_VAR/screenshots node tests/browser/feewalk.mjs
 }
 
 stack_up() {
@@ -173,6 +187,7 @@ pass() {
 		[ "$label" = plain ] && run_suite "browser" browser
 		[ "$label" = plain ] && run_suite "browser-submission" browser_submission
 		[ "$label" = plain ] && run_suite "browser-payment" browser_payment
+		[ "$label" = plain ] && run_suite "browser-fee" browser_fee
 	else
 		FAILED=$((FAILED + 1))
 		SUITES+=("$label stack: did not start")

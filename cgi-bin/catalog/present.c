@@ -113,14 +113,6 @@ static void steps_hdf(request *r, const char *prefix, const char *text)
 	}
 }
 
-/* The catalog writes many items as "- text": the list already bullets them. */
-static const char *skip_bullet(const char *s)
-{
-	while (*s == ' ' || *s == '-' || *s == '+' || *s == '*')
-		s++;
-	return s;
-}
-
 /* "0 bản chính,1 bản sao" -> "1 bản sao": a count of zero tells nobody
  * anything, and "0 bản chính" alone reads as "bring nothing". */
 static const char *quantity_vi(arena *a, const char *q)
@@ -193,7 +185,7 @@ void proc_hdf(request *r, const catalog *c, const proc *p, const char *prefix, i
 			k = 0;
 			hsetf(r, *group ? group : "Giấy tờ cần có", "%s.groups.%d.name", prefix, g);
 		}
-		hsetf(r, skip_bullet(d->name), "%s.groups.%d.docs.%d.name", prefix, g, k);
+		hsetf(r, vn_skip_bullet(d->name), "%s.groups.%d.docs.%d.name", prefix, g, k);
 		hsetf(r, quantity_vi(a, d->quantity), "%s.groups.%d.docs.%d.quantity", prefix, g, k);
 		hsetf(r, d->templates, "%s.groups.%d.docs.%d.templates", prefix, g, k);
 		k++;

@@ -262,8 +262,13 @@ static const char Q_GET_ATT[] =
 	" FROM payment_attempt WHERE obligation_id = ? ORDER BY id";
 static const char Q_GET_RCPT[] =
 	"SELECT CONCAT(template_symbol, '-', series_symbol), number, amount,"
-	" DATE_FORMAT(issued_at, '%Y-%m-%dT%H:%i:%sZ') FROM receipt"
+	" DATE_FORMAT(issued_at, '%Y-%m-%dT%H:%i:%sZ'), id FROM receipt"
 	" WHERE obligation_id = ? AND kind = 'receipt' ORDER BY id LIMIT 1";
+/* what was done to the receipt since (sql/009): never a change to it */
+static const char Q_GET_LATER[] =
+	"SELECT kind, CONCAT(template_symbol, '-', series_symbol), COALESCE(number, 0), amount,"
+	" DATE_FORMAT(issued_at, '%Y-%m-%dT%H:%i:%sZ'), reason FROM receipt"
+	" WHERE refers_to = ? ORDER BY id";
 
 int h_api_get(request *r)
 {
@@ -324,9 +329,34 @@ int h_api_get(request *r)
 		buf_printf(b, ",\"number\":%lld,\"amount\":%lld,\"paid_at\":",
 			   db_col_int(s, 1, 0), db_col_int(s, 2, 0));
 		json_cstr(b, db_col(s, 3, NULL));
-		buf_putc(b, '}');
+		long long rid = db_col_int(s, 4, 0);
 		while (db_fetch(s) > 0)
 			;
+		s = S(d, Q_GET_LATER);
+		if (db_query(s, "i", rid) < 0)
+			return 503;
+		buf cancel = BUF_INIT;
+		buf_puts(b, ",\"adjustments\":[");
+		for (int i = 0; db_fetch(s) > 0;) {
+			if (strcmp(db_col(s, 0, NULL), "cancellation") == 0) {
+				buf_puts(&cancel, "{\"at\":");
+				json_cstr(&cancel, db_col(s, 4, NULL));
+				buf_puts(&cancel, ",\"reason\":");
+				json_cstr(&cancel, db_col(s, 5, NULL));
+				buf_putc(&cancel, '}');
+				continue;
+			}
+			buf_puts(b, i++ ? ",{\"series\":" : "{\"series\":");
+			json_cstr(b, db_col(s, 1, NULL));
+			buf_printf(b, ",\"number\":%lld,\"amount\":%lld,\"issued_at\":",
+				   db_col_int(s, 2, 0), db_col_int(s, 3, 0));
+			json_cstr(b, db_col(s, 4, NULL));
+			buf_puts(b, ",\"reason\":");
+			json_cstr(b, db_col(s, 5, NULL));
+			buf_putc(b, '}');
+		}
+		buf_printf(b, "],\"cancelled\":%s}", cancel.len ? cancel.p : "null");
+		buf_free(&cancel);
 	} else {
 		buf_puts(b, "null");
 	}

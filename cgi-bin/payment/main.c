@@ -91,6 +91,23 @@ static const field_spec made_q[] = {
 	{"ma", FT_PATTERN, 12, 0, 0, NULL, is_paycode, "mã thanh toán 12 chữ số"},
 	{NULL},
 };
+static const char *const corr_done[] = {"huy", "hoan", "dieu-chinh", NULL};
+/* correct.c reads them in this order */
+static const field_spec receipts_q[] = {
+	{"ma", FT_PATTERN, 12, 0, 0, NULL, is_paycode, "mã thanh toán 12 chữ số"},
+	{"xong", FT_ENUM, 0, 0, 0, corr_done, NULL, "huy, hoan hoặc dieu-chinh"},
+	{NULL},
+};
+static const field_spec reason_form[] = {
+	{"ly_do", FT_TEXT, 500, 0, 0, NULL, NULL, "lý do (bắt buộc, tối đa 500 ký tự)"},
+	{NULL},
+};
+static const field_spec adjust_form[] = {
+	{"so_tien", FT_TEXT, 30, 0, 0, NULL, NULL, "số tiền điều chỉnh: đồng, có dấu - khi giảm"},
+	{"noi_dung", FT_TEXT, 300, 0, 0, NULL, NULL, "nội dung điều chỉnh, tối đa 300 ký tự"},
+	{"ly_do", FT_TEXT, 500, 0, 0, NULL, NULL, "lý do (bắt buộc, tối đa 500 ký tự)"},
+	{NULL},
+};
 static const field_spec verify_q[] = {
 	{"t", FT_TEXT, 64, 0, 0, NULL, NULL, "mã kiểm tra trên biên lai"},
 	{NULL},
@@ -137,6 +154,23 @@ static const route routes[] = {
 	{.name = "admin_create", .methods = HTTP_POST, .pattern = "/payment/admin/obligations",
 	 .handler = h_admin_create, .form = staff_form, .sites = SITE_INTRANET,
 	 .auth = AUTH_STAFF, .roles = ROLE_DESK | ROLE_LEADER},
+	/* receipts: cancelled or adjusted, and a paid obligation refunded, by
+	 * the agency's leaders and administrators only (correct.c) */
+	{.name = "admin_receipt", .methods = GET, .pattern = "/payment/admin/receipts",
+	 .handler = h_admin_receipt, .query = receipts_q, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_LEADER | ROLE_ADMIN},
+	{.name = "admin_receipt_cancel", .methods = HTTP_POST,
+	 .pattern = "/payment/admin/receipts/{code}/cancel", .handler = h_admin_receipt_cancel,
+	 .captures = code_cap, .form = reason_form, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_LEADER | ROLE_ADMIN},
+	{.name = "admin_receipt_adjust", .methods = HTTP_POST,
+	 .pattern = "/payment/admin/receipts/{code}/adjust", .handler = h_admin_receipt_adjust,
+	 .captures = code_cap, .form = adjust_form, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_LEADER | ROLE_ADMIN},
+	{.name = "admin_refund_paid", .methods = HTTP_POST,
+	 .pattern = "/payment/admin/receipts/{code}/refund", .handler = h_admin_refund_paid,
+	 .captures = code_cap, .form = reason_form, .sites = SITE_INTRANET,
+	 .auth = AUTH_STAFF, .roles = ROLE_LEADER | ROLE_ADMIN},
 	{.name = "admin_deliveries", .methods = GET, .pattern = "/payment/admin/deliveries",
 	 .handler = h_admin_deliveries, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
 	{.name = "health", .methods = GET, .pattern = "/payment/health", .handler = h_pay_health,

@@ -93,6 +93,26 @@ int pay_webhook(db *d, const char *type, const char *agency, const char *code,
 		const char *reference, long long total, const char *status,
 		const char *series, long long number, const char *extra);
 
+/* The next number of the agency's current receipt series (this year,
+ * Vietnam's), the series row locked until the caller commits: 1, 0 when
+ * the agency has no receipt setting, -1 database. */
+typedef struct receipt_slot {
+	long long series, number;
+	char unit[1021], tax[57], tpl[81], ser[81];
+} receipt_slot;
+int receipt_next(db *d, const char *agency, receipt_slot *out);
+int receipt_token(char token[33]);	/* 32 hex, unguessable; 0 or -1 */
+
+/* Corrections of an e-receipt (correct.c), in the caller's transaction,
+ * which must hold the obligation's row lock (obligation_lock) so that a
+ * cancellation and an adjustment of one receipt never cross.  The original
+ * row is never touched: each writes a new row referring to it. */
+enum { CORR_OK = 0, CORR_DB = -1, CORR_NONE = -2, CORR_CANCELLED = -3, CORR_BELOW_ZERO = -4 };
+int receipt_cancel_of_attempt(db *d, long long attempt, const char *reason, const char *by);
+int receipt_cancel(db *d, long long receipt, const char *reason, const char *by);
+int receipt_adjust(db *d, long long receipt, long long delta, const char *what,
+		   const char *reason, const char *by, long long *number);
+
 /* Jobs */
 int job_sweep(db *d);
 int job_webhooks(db *d);
@@ -117,6 +137,10 @@ int h_admin_new(request *r);
 int h_admin_create(request *r);
 int h_admin_deliveries(request *r);
 int h_pay_health(request *r);
+int h_admin_receipt(request *r);
+int h_admin_receipt_cancel(request *r);
+int h_admin_receipt_adjust(request *r);
+int h_admin_refund_paid(request *r);
 
 /* Helpers shared by the pages */
 void pay_money(buf *b, long long v);          /* 150.000 */

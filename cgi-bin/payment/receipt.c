@@ -12,12 +12,28 @@
 #include "vnwords.h"
 
 static const char Q_RECEIPT[] =
-	"SELECT r.number, r.template_symbol, r.series_symbol, r.unit_name, r.tax_code,"
+	"SELECT COALESCE(r.number, ''), r.template_symbol, r.series_symbol, r.unit_name, r.tax_code,"
 	" r.payer_name, r.payer_id, r.description, r.amount, r.method,"
 	" DATE_FORMAT(r.issued_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i'), r.kind,"
-	" o.payment_code, r.agency_code,"
-	" (SELECT COUNT(*) FROM receipt c WHERE c.refers_to = r.id AND c.kind = 'cancellation')"
-	" FROM receipt r JOIN obligation o ON o.id = r.obligation_id WHERE r.verify_token = ?";
+	" o.payment_code, r.agency_code, r.reason, r.id,"
+	/* the receipt a cancellation or an adjustment refers to */
+	" f.verify_token, f.template_symbol, f.series_symbol, f.number,"
+	" DATE_FORMAT(f.issued_at + INTERVAL 7 HOUR, '%d/%m/%Y')"
+	" FROM receipt r JOIN obligation o ON o.id = r.obligation_id"
+	" LEFT JOIN receipt f ON f.id = r.refers_to WHERE r.verify_token = ?";
+/* what was done to a receipt since: its cancellation, its adjustments */
+static const char Q_LATER[] =
+	"SELECT kind, COALESCE(number, ''), template_symbol, series_symbol,"
+	" DATE_FORMAT(issued_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i'), amount, reason, verify_token"
+	" FROM receipt WHERE refers_to = ? ORDER BY id";
+
+/* 150.000, or -20.000 for an adjustment downwards */
+static void signed_money(buf *b, long long v)
+{
+	if (v < 0)
+		buf_putc(b, '-');
+	pay_money(b, v < 0 ? -v : v);
+}
 
 static int token_ok(const char *t)
 {
@@ -36,24 +52,52 @@ static int load(request *r, const char *token)
 	static const char *const names[] = {
 		"number", "template", "series", "unit", "tax_code", "payer", "payer_id",
 		"description", NULL, "method", "issued", "kind", "payment_code", "agency_code",
+		"reason", NULL, "of_token", "of_template", "of_series", "of_number", "of_date",
 	};
-	for (int i = 0; i < 14; i++)
+	for (int i = 0; i < 21; i++)
 		if (names[i] && db_col(s, i, NULL))
 			hsetf(r, db_col(s, i, NULL), "Receipt.%s", names[i]);
-	long long amount = db_col_int(s, 8, 0);
+	long long amount = db_col_int(s, 8, 0), id = db_col_int(s, 15, 0);
 	buf b = BUF_INIT;
-	pay_money(&b, amount);
+	signed_money(&b, amount);
 	hset(r, "Receipt.amount", b.p);
 	buf_reset(&b);
-	vn_amount_words(&b, amount);
+	if (amount < 0)
+		buf_puts(&b, "Giảm ");
+	vn_amount_words(&b, amount < 0 ? -amount : amount);
 	hset(r, "Receipt.amount_words", b.p);
-	buf_free(&b);
-	hset(r, "Receipt.cancelled", db_col_int(s, 14, 0) > 0 ? "1" : "0");
 	hset(r, "Receipt.token", token);
 	hsetf(r, arena_printf(r->a, "%s/receipts/verify?t=%s", cfg.public_url, token),
 	      "Receipt.verify_url");
 	while (db_fetch(s) > 0)
 		;
+	s = S(server_db(), Q_LATER);
+	if (db_query(s, "i", id) < 0) {
+		buf_free(&b);
+		return -1;
+	}
+	int cancelled = 0, n = 0;
+	while (db_fetch(s) > 0) {
+		const char *k = db_col(s, 0, NULL);
+		if (strcmp(k, "cancellation") == 0) {
+			cancelled = 1;
+			hset(r, "Receipt.cancel.when", db_col(s, 4, NULL));
+			hset(r, "Receipt.cancel.reason", db_col(s, 6, NULL));
+			hset(r, "Receipt.cancel.token", db_col(s, 7, NULL));
+			continue;
+		}
+		static const char *const cols[] = {NULL, "number", "template", "series", "issued",
+						    NULL, "reason", "token"};
+		for (int i = 1; i < 8; i++)
+			if (cols[i] && db_col(s, i, NULL))
+				hsetf(r, db_col(s, i, NULL), "Receipt.adjusted.%d.%s", n, cols[i]);
+		buf_reset(&b);
+		signed_money(&b, db_col_int(s, 5, 0));
+		hsetf(r, b.p, "Receipt.adjusted.%d.amount", n);
+		n++;
+	}
+	buf_free(&b);
+	hset(r, "Receipt.cancelled", cancelled ? "1" : "0");
 	return 1;
 }
 

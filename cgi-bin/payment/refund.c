@@ -12,13 +12,17 @@
  * (refund_error) and retried with back-off; after REFUND_TRIES refusals
  * the attempt is 'failed' and waits for a person (the intranet page),
  * whose decision is audited.  The bank being unreachable never counts as
- * a refusal. */
+ * a refusal.  Settings: PORTAL_REFUND_LEASE (seconds a claim is held, 600:
+ * well over a round's bank calls, so a live job is never overtaken) and
+ * PORTAL_REFUND_BACKOFF (the first wait after a failed try, 30, doubling
+ * to an hour). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "audit.h"
+#include "conf.h"
 #include "crypto.h"
 #include "httpc.h"
 #include "json.h"
@@ -27,6 +31,7 @@
 #include "render.h"
 #include "server.h"
 #include "vnpay.h"
+#include "vntext.h"
 
 #define REFUND_TRIES 5
 
@@ -36,10 +41,11 @@ static const char Q_CLAIM[] =
 	" ORDER BY id LIMIT 5 FOR UPDATE SKIP LOCKED";
 static const char Q_LEASE[] =
 	"UPDATE payment_attempt SET refund_state = 'requested', refund_tries = refund_tries + 1,"
-	" refund_next_at = UTC_TIMESTAMP(3) + INTERVAL 10 MINUTE WHERE id = ?";	/* the lease */
+	" refund_next_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND WHERE id = ?";	/* the lease */
 static const char Q_ONE[] =
 	"SELECT a.txn_ref, a.amount, COALESCE(a.transaction_no, ''), a.create_date, a.refund_tries,"
-	" o.id, o.payment_code, o.agency_code, o.reference, o.total, o.status"
+	" o.id, o.payment_code, o.agency_code, o.reference, o.total, o.status,"
+	" COALESCE(a.refund_reason, '')"
 	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id WHERE a.id = ?";
 static const char Q_DONE[] =
 	"UPDATE payment_attempt SET refund_state = 'refunded', refunded_at = UTC_TIMESTAMP(3),"
@@ -50,13 +56,13 @@ static const char Q_OBL_REFUNDED[] =
 static const char Q_AGAIN[] =
 	"UPDATE payment_attempt SET refund_state = IF(? AND refund_tries >= ?, 'failed', 'due'),"
 	" refund_error = ?, refund_next_at = UTC_TIMESTAMP(3)"
-	" + INTERVAL LEAST(3600, 30 * POW(2, LEAST(refund_tries, 7))) SECOND"
+	" + INTERVAL LEAST(3600, ? * POW(2, LEAST(refund_tries, 7))) SECOND"
 	" WHERE id = ? AND refund_state = 'requested'";
 
 typedef struct attempt_row {
 	long long id, amount, obligation, total, tries;
 	char txn_ref[35], transaction_no[21], create_date[15], code[13], agency[81],
-	     reference[401], status[16];
+	     reference[401], status[16], reason[2001];
 } attempt_row;
 
 static int load(db *d, long long id, attempt_row *a)
@@ -76,6 +82,7 @@ static int load(db *d, long long id, attempt_row *a)
 	snprintf(a->reference, sizeof a->reference, "%s", db_col(s, 8, NULL));
 	a->total = db_col_int(s, 9, 0);
 	snprintf(a->status, sizeof a->status, "%s", db_col(s, 10, NULL));
+	snprintf(a->reason, sizeof a->reason, "%s", db_col(s, 11, NULL));
 	while (db_fetch(s) > 0)
 		;
 	return 0;
@@ -121,10 +128,25 @@ static int done_tx(db *d, void *p)
 	long long o = db_exec(S(d, Q_OBL_REFUNDED), "ii", a->obligation, a->id);
 	if (o < 0)
 		return DB_TX_FAILED;
+	if (o == 1) {
+		/* The payment itself went back (a staff member's request): its
+		 * receipt is void from the moment the bank confirms, not before,
+		 * since until then the unit still holds the money the receipt
+		 * records, and a refund the bank refuses leaves it true.  The
+		 * cancellation is written in this transaction, with the refund. */
+		char why[2101];
+		snprintf(why, sizeof why, "Đã hoàn tiền cho người nộp (giao dịch %s)%s%s", a->txn_ref,
+			 *a->reason ? ": " : "", a->reason);
+		size_t wl = utf8_prefix(why, strlen(why), 500);	/* VARCHAR(500) */
+		why[wl] = '\0';
+		if (receipt_cancel_of_attempt(d, a->id, why, "hoan-tien") == CORR_DB)
+			return DB_TX_FAILED;
+	}
 	buf extra = BUF_INIT;
 	buf_puts(&extra, ",\"refund\":{\"txn_ref\":");
 	json_cstr(&extra, a->txn_ref);
-	buf_printf(&extra, ",\"amount\":%lld,\"reason\":\"second_success\"}", a->amount);
+	buf_printf(&extra, ",\"amount\":%lld,\"reason\":\"%s\"}", a->amount,
+		   o == 1 ? "refund_of_payment" : "second_success");
 	int rc = pay_webhook(d, "obligation.refunded", a->agency, a->code, a->reference, a->total,
 			     o == 1 ? "refunded" : a->status, NULL, 0, extra.p);
 	buf_free(&extra);
@@ -133,7 +155,8 @@ static int done_tx(db *d, void *p)
 
 static void again(db *d, const attempt_row *a, int refused, const char *why)
 {
-	db_exec(S(d, Q_AGAIN), "iisi", (long long)refused, (long long)REFUND_TRIES, why, a->id);
+	db_exec(S(d, Q_AGAIN), "iisii", (long long)refused, (long long)REFUND_TRIES, why,
+		conf_int("PORTAL_REFUND_BACKOFF", 30), a->id);
 	fprintf(stderr, "refunds: %s not refunded yet: %s\n", a->txn_ref, why);
 }
 
@@ -213,7 +236,7 @@ int job_refunds(db *d)
 		if (n < 5)
 			ids[n++] = db_col_int(s, 0, 0);
 	for (int i = 0; i < n; i++)
-		if (db_exec(S(d, Q_LEASE), "i", ids[i]) < 0) {
+		if (db_exec(S(d, Q_LEASE), "ii", conf_int("PORTAL_REFUND_LEASE", 600), ids[i]) < 0) {
 			db_rollback(d);
 			return -1;
 		}

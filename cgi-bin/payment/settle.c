@@ -109,6 +109,14 @@ static const char Q_SERIES_ENSURE[] =
 	"INSERT IGNORE INTO receipt_series (agency_code, year, template_symbol, series_symbol)"
 	" SELECT agency_code, ?, template_symbol, series_symbol FROM pay_receipt_setting"
 	" WHERE agency_code = ?";
+/* receipt_next() (receipt corrections, correct.c): the series row locked
+ * and read, then bumped.  The IPN takes its number with Q_SERIES_NEXT. */
+static const char Q_SERIES_LOCK[] =
+	"SELECT s.id, s.last_no, rs.unit_name, rs.tax_code, rs.template_symbol, rs.series_symbol"
+	" FROM pay_receipt_setting rs JOIN receipt_series s ON s.agency_code = rs.agency_code"
+	" AND s.year = ? AND s.template_symbol = rs.template_symbol"
+	" AND s.series_symbol = rs.series_symbol WHERE rs.agency_code = ? FOR UPDATE";
+static const char Q_SERIES_BUMP[] = "UPDATE receipt_series SET last_no = ? WHERE id = ?";
 /* The next number of the agency's current series for the year: the row
  * is locked (X) by this UPDATE until we commit, and LAST_INSERT_ID(expr)
  * hands the new number back in the same answer, so no SELECT … FOR UPDATE
@@ -147,6 +155,48 @@ static const char Q_HOOK_PUT[] =
 	"INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at)"
 	" SELECT 'webhook', ?, url, ?, 'pending', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)"
 	" FROM pay_webhook_endpoint WHERE agency_code = ?";
+
+/* The receipt series: the agency's current symbols for this year
+ * (Vietnam's), its counter locked until the caller commits. */
+int receipt_next(db *d, const char *agency, receipt_slot *out)
+{
+	time_t now = time(NULL) + 7 * 3600;
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	long long year = tm.tm_year + 1900;
+	/* Locked first, created only when missing (once a year): INSERT
+	 * IGNORE on an existing row takes a shared lock, and two payments
+	 * holding it would deadlock on the way to FOR UPDATE. */
+	db_stmt *s = S(d, Q_SERIES_LOCK);
+	int r;
+	if (db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
+		return -1;
+	if (r == 0) {
+		if (db_exec(S(d, Q_SERIES_ENSURE), "is", year, agency) < 0 ||
+		    db_query(s, "is", year, agency) < 0 || (r = db_fetch(s)) < 0)
+			return -1;
+	}
+	if (r == 0)
+		return 0;
+	out->series = db_col_int(s, 0, 0);
+	out->number = db_col_int(s, 1, 0) + 1;
+	snprintf(out->unit, sizeof out->unit, "%s", db_col(s, 2, NULL));
+	snprintf(out->tax, sizeof out->tax, "%s", db_col(s, 3, NULL));
+	snprintf(out->tpl, sizeof out->tpl, "%s", db_col(s, 4, NULL));
+	snprintf(out->ser, sizeof out->ser, "%s", db_col(s, 5, NULL));
+	drain(s);
+	return db_exec(S(d, Q_SERIES_BUMP), "ii", out->number, out->series) == 1 ? 1 : -1;
+}
+
+int receipt_token(char token[33])
+{
+	unsigned char rnd[16];
+	if (crypto_random(rnd, sizeof rnd) < 0)
+		return -1;
+	for (int i = 0; i < 16; i++)
+		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
+	return 0;
+}
 
 typedef struct settle_arg {
 	const bank_result *b;
@@ -360,13 +410,10 @@ static int settle_tx(db *d, void *argp)
 		 b->bank_code && *b->bank_code ? " (" : "",
 		 b->bank_code && *b->bank_code ? b->bank_code : "",
 		 b->bank_code && *b->bank_code ? ")" : "");
-	unsigned char rnd[16];
-	if (crypto_random(rnd, sizeof rnd) < 0) {
+	if (receipt_token(token) < 0) {
 		buf_free(&desc);
 		return 500;
 	}
-	for (int i = 0; i < 16; i++)
-		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
 	s = S(d, Q_RECEIPT);
 	int got = db_query(s, "iisssisssii", obl, att, payer, *payer_id ? payer_id : NULL,
 			   desc.p, total, method, token, agency, year, number);

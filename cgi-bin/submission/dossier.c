@@ -19,6 +19,7 @@
 #include "crypto.h"
 #include "filetype.h"
 #include "limit.h"
+#include "paycode.h"
 #include "qr.h"
 #include "render.h"
 #include "server.h"
@@ -62,9 +63,10 @@ typedef struct proc {
 	const char *code, *name, *online;
 	int level_commune, level_province;
 	int time_value, time_unit;
-	int ndocs;
+	int ndocs, nnotes;
 	const char *doc_name[MAX_DOCS];
 	int doc_seq[MAX_DOCS];
+	const char *note[MAX_DOCS];  /* the catalog's "Lưu ý" items: read, not uploaded */
 } proc;
 
 static int proc_load(db *d, arena *a, const char *code, proc *p)
@@ -86,15 +88,24 @@ static int proc_load(db *d, arena *a, const char *code, proc *p)
 	p->time_value = (int)db_col_int(s, 6, -1);
 	p->time_unit = unit_from_db(db_col(s, 7, NULL));
 	drain(s);
-	db_stmt *q = STMT(d, "SELECT seq, name FROM procedure_document WHERE procedure_id = ? ORDER BY seq");
+	/* The catalog's document list mixes in its notes (group "Lưu ý"):
+	 * a citizen uploads documents, and reads the notes above them. */
+	db_stmt *q = STMT(d, "SELECT seq, name, group_name = 'Lưu ý' FROM procedure_document "
+			     "WHERE procedure_id = ? ORDER BY seq");
 	if (db_query(q, "i", p->id) != 0)
 		return -1;
-	while (db_fetch(q) == 1)
-		if (p->ndocs < MAX_DOCS) {
+	int rc2;
+	while ((rc2 = db_fetch(q)) == 1) {
+		const char *name = vn_skip_bullet(col(q, a, 1));
+		if (db_col_int(q, 2, 0)) {
+			if (p->nnotes < MAX_DOCS)
+				p->note[p->nnotes++] = name;
+		} else if (p->ndocs < MAX_DOCS) {
 			p->doc_seq[p->ndocs] = (int)db_col_int(q, 0, 0);
-			p->doc_name[p->ndocs++] = col(q, a, 1);
+			p->doc_name[p->ndocs++] = name;
 		}
-	return 1;
+	}
+	return rc2 < 0 ? -1 : 1;
 }
 
 /* The time limit of the channel (procedure_channel), else the procedure's. */
@@ -175,6 +186,8 @@ int filing_form(request *r, const char *code, int desk)
 		hset_intf(r, i + 1, "Proc.docs.%d.n", i);
 		hsetf(r, p.doc_name[i], "Proc.docs.%d.name", i);
 	}
+	for (int i = 0; i < p.nnotes; i++)
+		hsetf(r, p.note[i], "Proc.notes.%d", i);
 	if (desk) {
 		hset(r, "Agencies.0.code", r->user->agency_code);
 		hset(r, "Agencies.0.name", r->user->agency_code);
@@ -521,16 +534,21 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 	};
 	db_stmt *ob = STMT(d, "SELECT o.payment_code, o.total, o.status, DATE_FORMAT(o.due_date, '%d/%m/%Y'), "
 			      "(SELECT l.name FROM obligation_line l WHERE l.obligation_id = o.id "
-			      " ORDER BY l.line_no LIMIT 1) FROM obligation o WHERE o.dossier_code = ? "
-			      "ORDER BY o.id");
+			      " ORDER BY l.line_no LIMIT 1), "
+			      "(SELECT rc.verify_token FROM receipt rc WHERE rc.obligation_id = o.id "
+			      " AND rc.kind = 'receipt' ORDER BY rc.id LIMIT 1) "
+			      "FROM obligation o WHERE o.dossier_code = ? ORDER BY o.id");
 	if (db_query(ob, "s", x->code) != 0)
 		return -1;
 	for (int i = 0; db_fetch(ob) == 1; i++) {
-		hsetf(r, col(ob, a, 0), "Obligations.%d.code", i);
-		buf b = BUF_INIT;
-		vn_format_int(&b, db_col_int(ob, 1, 0));
-		hsetf(r, arena_strndup(a, b.p, b.len), "Obligations.%d.amount", i);
-		buf_free(&b);
+		const char *pc = col(ob, a, 0);
+		hsetf(r, pc, "Obligations.%d.code", i);
+		if (pc && strlen(pc) == PAYCODE_LEN) {
+			char shown[PAYCODE_LEN + 3];  /* read aloud at a desk: in fours */
+			paycode_format(pc, shown);
+			hsetf(r, arena_strdup(a, shown), "Obligations.%d.shown", i);
+		}
+		hsetf(r, vn_int_text(a, db_col_int(ob, 1, 0)), "Obligations.%d.amount", i);
 		const char *st = col(ob, a, 2);
 		hsetf(r, st, "Obligations.%d.state", i);
 		for (size_t k = 0; st && k < sizeof ob_state / sizeof ob_state[0]; k++)
@@ -541,6 +559,9 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 		hsetf(r, col(ob, a, 3), "Obligations.%d.due", i);
 		const char *what = col(ob, a, 4);
 		hsetf(r, what ? what : "Phí, lệ phí", "Obligations.%d.name", i);
+		const char *receipt = col(ob, a, 5);
+		if (receipt)
+			hsetf(r, receipt, "Obligations.%d.receipt", i);
 	}
 	db_stmt *rt = STMT(d, "SELECT score, comment FROM rating WHERE dossier_id = ?");
 	if (db_query(rt, "i", x->id) == 0 && db_fetch(rt) == 1) {

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "outbox.h"
 #include "submission.h"
+#include "vntext.h"
 
 #if __has_include("obligation.h")
 #include "obligation.h"
@@ -356,10 +357,10 @@ static int move_tx(db *d, void *arg)
 							what ? what : "Không tạo được khoản phải nộp");
 			return 422;
 		}
-		reason = arena_printf(a, "%s: %lld đồng (mã thanh toán %s)%s%s", m->fee_name,
-				      m->amount, pay, *reason ? ". " : "", reason);
+		reason = arena_printf(a, "%s: %s đồng (mã thanh toán %s)%s%s", m->fee_name,
+				      vn_int_text(a, m->amount), pay, *reason ? ". " : "", reason);
 #else
-		reason = arena_printf(a, "%s: %lld đồng%s%s", m->fee_name, m->amount,
+		reason = arena_printf(a, "%s: %s đồng%s%s", m->fee_name, vn_int_text(a, m->amount),
 				      *reason ? ". " : "", reason);
 #endif
 	}

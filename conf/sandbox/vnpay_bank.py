@@ -30,6 +30,10 @@ Faults, per attempt (fields of the payment page's form) or as defaults
   badsig    1: IPN and return carry a wrong vnp_SecureHash
   amount    a different amount in đồng in the callbacks (signed correctly)
   api_down  1: the JSON API answers 503 about this attempt
+  refund_slow  seconds: a refund is done at once, its answer sent that late
+  refund_lost  1: a refund is done and its answer never sent (the
+               connection is closed), as when the network fails after the
+               bank acted
 The IPN is retried (SANDBOX_IPN_RETRY_SECONDS apart, SANDBOX_IPN_TRIES
 times) until the portal answers RspCode 00 or 02, as VNPay does.
 
@@ -378,13 +382,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if outcome not in OUTCOMES or mode not in IPN_MODES:
             return self.page(400, "Lỗi", "<h1>Chọn một kết quả</h1>")
         faults = {"ipn": mode}
-        for k in ("dup", "amount"):
+        for k in ("dup", "amount", "refund_slow"):
             v = form.get(k, "").strip()
             if v:
                 if not v.isdigit() or (k == "dup" and int(v) > 50):
                     return self.page(400, "Lỗi", "<h1>%s không hợp lệ</h1>" % k)
                 faults[k] = v
-        for k in ("badsig", "api_down"):
+        for k in ("badsig", "api_down", "refund_lost"):
             if form.get(k):
                 faults[k] = "1"
         with lock:
@@ -460,6 +464,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                  "type": req["vnp_TransactionType"]})
             t["transaction_status"] = "05"
             save()
+            slow, lost = t["faults"].get("refund_slow"), t["faults"].get("refund_lost")
+        # the bank has acted; what the portal hears of it may be late or lost
+        if lost:
+            self.close_connection = True
+            return None
+        if slow:
+            time.sleep(float(slow))
+        with lock:
             return self.answer(cmd, "00", "Refund success", t)
 
     def answer(self, cmd, code, message, t):

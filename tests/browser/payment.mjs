@@ -14,38 +14,18 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { resolve } from 'node:path';
+import {
+  BASE_URL, INTRANET_URL, VAR, SHOT_DIR, PHONE, assert, assertFits, payAdmin as admin, runSuite,
+} from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const INTRANET_URL = (process.env.INTRANET_URL ||
-  BASE_URL.replace(/:(\d+)$/, (_, p) => ':' + (Number(p) + 1))).replace(/\/+$/, '');
-const VAR = resolve(ROOT, process.env.PORTAL_VAR || 'var');
-const BIN = resolve(ROOT, process.env.PORTAL_BIN || 'build/bin');
-const SHOT_DIR = resolve(process.env.SHOT_DIR || resolve(VAR, 'screenshots'));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const DB = process.env.PORTAL_DB_NAME || 'portal';
-const WIDTH = 360;
-
-class TestFailure extends Error {}
-function assert(cond, msg) {
-  if (!cond) throw new TestFailure(msg);
-}
 const shot = (name) => resolve(SHOT_DIR, name);
 
 function sql(query) {
   const out = execFileSync('mariadb', ['--no-defaults', `--socket=${VAR}/run/mysqld.sock`,
     '-uroot', '-N', '-B', DB, '-e', query], { encoding: 'utf8' });
   return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
-}
-
-function admin(...args) {
-  const env = { ...process.env, PORTAL_VAR: VAR };
-  delete env.PORTAL_DB_USER;
-  return execFileSync(resolve(BIN, 'payment-admin'), args, { encoding: 'utf8', env }).trim();
 }
 
 // An agency with a beneficiary, receipt symbols and a key: the way an
@@ -75,20 +55,6 @@ async function apiCreate(key, body) {
   return JSON.parse(text);
 }
 
-async function noHorizontalOverflow(page, what) {
-  const m = await page.evaluate(() => {
-    const de = document.documentElement;
-    const wide = [];
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.right > de.clientWidth + 1) wide.push(`${el.tagName.toLowerCase()} (${Math.round(r.right)})`);
-      if (wide.length >= 5) break;
-    }
-    return { scrollWidth: de.scrollWidth, wide };
-  });
-  assert(m.scrollWidth <= WIDTH + 1, `${what}: scrollWidth ${m.scrollWidth} > ${WIDTH}: ${m.wide.join(', ')}`);
-}
-
 // Text people must read is at least 13 CSS px (the site's small print is 13.6), and buttons are large
 // enough to hit with a thumb (44 px, WCAG 2.5.5).
 async function readableAndTappable(page, what) {
@@ -110,12 +76,9 @@ async function readableAndTappable(page, what) {
   if (m.tiny.length) problems.push(`${what}: buttons under 44 px high: ${m.tiny.join(', ')}`);
 }
 
-let browser;
 let problems = [];
-let passed = 0;
-let failed = 0;
 
-async function payTrafficFineAt360() {
+async function payTrafficFineAt360(browser) {
   const key = setupAgency();
   const ref = `${Date.now() % 100000}/QĐ-XPHC`;
   const o = await apiCreate(key, {
@@ -124,15 +87,14 @@ async function payTrafficFineAt360() {
     lines: [{ name: 'Phạt vi phạm hành chính lĩnh vực giao thông đường bộ (điểm a khoản 1 Điều 6 Nghị định 168/2024/NĐ-CP)', amount: 400000 },
       { name: 'Phí dịch vụ', amount: 0 + 50000 }],
   });
-  const ctx = await browser.newContext({ viewport: { width: WIDTH, height: 780 }, deviceScaleFactor: 2,
-    isMobile: true, locale: 'vi-VN', javaScriptEnabled: false });
+  const ctx = await browser.newContext(PHONE);
   const page = await ctx.newPage();
   page.setDefaultTimeout(15000);
   try {
     // find it by the code, typed with spaces as people read it aloud
     await page.goto(BASE_URL + '/pay/');
     await page.screenshot({ path: shot('pay-home-360.png'), fullPage: true });
-    await noHorizontalOverflow(page, '/pay/');
+    await assertFits(page, '/pay/');
     const c = o.payment_code;
     await page.fill('#ma', `${c.slice(0, 4)} ${c.slice(4, 8)} ${c.slice(8)}`);
     await Promise.all([page.waitForURL(new RegExp(`/pay/${c}$`)),
@@ -142,7 +104,7 @@ async function payTrafficFineAt360() {
     assert(show.includes('Bốn trăm năm mươi nghìn đồng'), 'the total in words');
     assert(show.includes(ref), 'the reference the payer knows');
     await page.screenshot({ path: shot('pay-show-360.png'), fullPage: true });
-    await noHorizontalOverflow(page, `/pay/${c}`);
+    await assertFits(page, `/pay/${c}`);
     await readableAndTappable(page, `/pay/${c}`);
 
     // to the bank's page (the sandbox), and pay
@@ -158,7 +120,7 @@ async function payTrafficFineAt360() {
     assert(result.includes('Đã nộp'), `the result page says paid (${page.url()})`);
     assert(await page.locator('form[action$="/start"]').count() === 0, 'no second payment offered');
     await page.screenshot({ path: shot('pay-result-360.png'), fullPage: true });
-    await noHorizontalOverflow(page, 'result page');
+    await assertFits(page, 'result page');
     await readableAndTappable(page, 'result page');
 
     await Promise.all([page.waitForURL(/\/receipts\/[0-9a-f]{32}$/),
@@ -168,7 +130,7 @@ async function payTrafficFineAt360() {
     assert(receipt.includes('Lê Thị Hoa'), 'the receipt names the payer');
     assert(await page.locator('img[src$="/qr.svg"]').evaluate((i) => i.naturalWidth > 0), 'the QR code loads');
     await page.screenshot({ path: shot('receipt-360.png'), fullPage: true });
-    await noHorizontalOverflow(page, 'receipt');
+    await assertFits(page, 'receipt');
     await readableAndTappable(page, 'receipt');
 
     // what the QR code opens
@@ -177,7 +139,7 @@ async function payTrafficFineAt360() {
     await page.goto(new URL(verify, BASE_URL).href);
     assert((await page.textContent('body')).includes('Biên lai hợp lệ'), 'the verification page confirms it');
     await page.screenshot({ path: shot('receipt-verify-360.png'), fullPage: true });
-    await noHorizontalOverflow(page, 'verification page');
+    await assertFits(page, 'verification page');
     await readableAndTappable(page, 'verification page');
 
     // printed on A4
@@ -190,40 +152,4 @@ async function payTrafficFineAt360() {
   }
 }
 
-const TESTS = [payTrafficFineAt360];
-
-async function main() {
-  mkdirSync(SHOT_DIR, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'] });
-  try {
-    for (const t of TESTS) {
-      const t0 = Date.now();
-      try {
-        await t();
-        passed++;
-        console.log(`ok   - ${t.name} (${Date.now() - t0} ms)`);
-      } catch (e) {
-        failed++;
-        console.log(`FAIL - ${t.name}: ${e && e.message ? e.message.split('\n')[0] : e}`);
-      }
-    }
-  } finally {
-    await browser.close().catch(() => {});
-  }
-}
-
-const watchdog = setTimeout(() => {
-  console.log(`FAIL - global timeout\nbrowser-payment: ${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-}, 120000);
-
-main().catch((e) => {
-  failed++;
-  console.log(`FAIL - runner: ${e && e.message ? e.message.split('\n')[0] : e}`);
-}).finally(() => {
-  clearTimeout(watchdog);
-  console.log(`browser-payment: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
-});
+runSuite('browser-payment', [['payTrafficFineAt360', payTrafficFineAt360]], 120000);

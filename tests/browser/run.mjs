@@ -13,28 +13,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import {
+  BASE_URL, SHOT_DIR, PHONE_WIDTH, PHONE, LAUNCH, TestFailure, assert, assertFits,
+} from './lib.mjs';
 
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const SHOT_DIR = resolve(process.env.SHOT_DIR || 'var/test/screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const GLOBAL_TIMEOUT_MS = Number(process.env.BROWSER_TEST_TIMEOUT_MS || 120000);
-const PHONE_WIDTH = 360;
 
-const LAUNCH = {
-  executablePath: CHROMIUM,
-  headless: true,
-  // Without the background-networking flags Chromium keeps trying to reach
-  // Google's services, which on this closed network is a flood of refusals.
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
-const PHONE = {
-  viewport: { width: PHONE_WIDTH, height: 800 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  locale: 'vi-VN',
-  javaScriptEnabled: false,
-};
 const DESKTOP = {
   viewport: { width: 1280, height: 900 },
   deviceScaleFactor: 1,
@@ -45,11 +29,6 @@ const DESKTOP = {
 const url = (path) => BASE_URL + path;
 const shot = (name) => resolve(SHOT_DIR, name);
 
-class TestFailure extends Error {}
-function assert(cond, msg) {
-  if (!cond) throw new TestFailure(msg);
-}
-// A defect worth showing that the brief does not make a failure.
 function warn(msg) {
   console.log(`  warn: ${msg}`);
 }
@@ -104,30 +83,6 @@ async function searchFromForm(page, words) {
   ]);
 }
 
-async function assertNoHorizontalOverflow(page, width, what) {
-  const m = await page.evaluate(() => {
-    const de = document.documentElement;
-    const wide = [];
-    const name = (el) => el.tagName.toLowerCase() +
-      (el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\s+/g, '.') : '');
-    // Boxes that stick out on the right, and boxes whose content (say an
-    // unbreakable run of text) sticks out of them.
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.right > de.clientWidth + 1) {
-        wide.push(`${name(el)} (right edge ${Math.round(r.right)})`);
-      } else if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 &&
-                 getComputedStyle(el).overflowX === 'visible') {
-        const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60);
-        wide.push(`${name(el)} (content ${el.scrollWidth} px in ${el.clientWidth} px: "${text}")`);
-      }
-      if (wide.length >= 5) break;
-    }
-    return { scrollWidth: de.scrollWidth, wide };
-  });
-  assert(m.scrollWidth <= width + 1,
-    `${what}: horizontal overflow, scrollWidth ${m.scrollWidth} > ${width}; too wide: ${m.wide.join(', ')}`);
-}
 
 // ---- tests -------------------------------------------------------------
 
@@ -180,7 +135,7 @@ async function frontDoorSearchByKeyboard() {
     assert(top.includes('/catalog/procedures/1.001193'),
       `1.001193 not among the first three results: ${JSON.stringify(top)}`);
     detailHref = '/catalog/procedures/1.001193';
-    await assertNoHorizontalOverflow(page, PHONE_WIDTH, 'results page');
+    await assertFits(page, 'results page', PHONE_WIDTH);
     await page.screenshot({ path: shot('search-360.png'), fullPage: true });
   } finally {
     await page.close();
@@ -202,7 +157,7 @@ async function detailPageFromResult() {
     assert(h1s[0].toLocaleLowerCase('vi').includes('đăng ký khai sinh'),
       `h1 "${h1s[0].trim()}" does not contain "đăng ký khai sinh"`);
 
-    await assertNoHorizontalOverflow(page, PHONE_WIDTH, 'detail page');
+    await assertFits(page, 'detail page', PHONE_WIDTH);
 
     // Headings: the first is the h1, and no level is skipped going down.
     const levels = await page.locator('h1, h2, h3, h4, h5, h6')
@@ -274,7 +229,7 @@ async function emptyResultHasSuggestions() {
     const tips = await empty.locator('li').count();
     assert(tips >= 1, 'the empty result offers no suggestions');
     assert(await empty.locator('a[href]').count() >= 1, 'the suggestions offer no link to go on');
-    await assertNoHorizontalOverflow(page, PHONE_WIDTH, 'empty result page');
+    await assertFits(page, 'empty result page', PHONE_WIDTH);
     await page.screenshot({ path: shot('empty-360.png'), fullPage: true });
   } finally {
     await page.close();
@@ -306,7 +261,7 @@ async function guideWithQrAndPdf() {
     // The guide is made for A4 paper first, so on a phone an overflow is
     // reported, not failed.
     try {
-      await assertNoHorizontalOverflow(page, PHONE_WIDTH, 'guide page at 360 px');
+      await assertFits(page, 'guide page at 360 px', PHONE_WIDTH);
     } catch (e) {
       if (!(e instanceof TestFailure)) throw e;
       warn(e.message);
@@ -330,7 +285,7 @@ async function guideWithQrAndPdf() {
     dpage.setDefaultTimeout(15000);
     const resp = await dpage.goto(url('/'));
     assert(resp && resp.status() === 200, `desktop GET / answered ${resp && resp.status()}`);
-    await assertNoHorizontalOverflow(dpage, 1280, 'desktop home page');
+    await assertFits(dpage, 'desktop home page', 1280);
     await dpage.screenshot({ path: shot('home-desktop.png') });
   } finally {
     await desktop.close();
@@ -348,7 +303,7 @@ async function notFoundIsVietnamese() {
     assert((await page.locator('html').getAttribute('lang')) === 'vi', 'the 404 page is not marked lang="vi"');
     const h1 = ((await page.locator('h1').first().textContent()) || '').trim();
     assert(h1 === 'Không tìm thấy trang', `404 h1 is "${h1}"`);
-    await assertNoHorizontalOverflow(page, PHONE_WIDTH, '404 page');
+    await assertFits(page, '404 page', PHONE_WIDTH);
     await page.screenshot({ path: shot('notfound-360.png'), fullPage: true });
   } finally {
     await page.close();

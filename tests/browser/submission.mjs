@@ -11,99 +11,24 @@
 //
 // Ends with exactly one line "browser-submission: N passed, N failed".
 
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { resolve } from 'node:path';
+import {
+  ROOT, BASE_URL, INTRANET_URL, assert, deskForm, snapper, submit, runSuite, phonePages, registerByPhone, fileDossier, staffSignsIn,
+} from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const INTRANET_URL = (process.env.INTRANET_URL ||
-  BASE_URL.replace(/:(\d+)$/, (_, p) => ':' + (Number(p) + 1))).replace(/\/+$/, '');
-const SHOT_DIR = resolve(process.env.SHOT_DIR || 'var/test/screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FIX = resolve(ROOT, 'tests/fuzz/corpus/filetype');
 const PROC = '1.001193';
-
-const PHONE = {
-  viewport: { width: 360, height: 800 }, deviceScaleFactor: 2, isMobile: true,
-  locale: 'vi-VN', javaScriptEnabled: false,
-};
-
-class TestFailure extends Error {}
-function assert(cond, msg) {
-  if (!cond) throw new TestFailure(msg);
-}
-
-let n = 0;
-async function snap(page, name) {
-  n++;
-  await page.waitForLoadState('load');
-  await page.screenshot({ path: resolve(SHOT_DIR, `sub-${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
-  // nothing sticks out sideways on a 360 px phone
-  const wide = await page.evaluate(() => {
-    const w = document.documentElement.clientWidth;
-    const out = [];
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.right > w + 1 && !el.closest('svg')) out.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(r.right)}, ${Math.round(r.width)} wide)`);
-    }
-    return out.concat(document.documentElement.scrollWidth > w + 1 ? ['page ' + document.documentElement.scrollWidth] : []);
-  });
-  assert(wide.length === 0, `${name}: wider than the phone: ${wide.slice(0, 5).join(', ')}`);
-}
-
-// Submit the form holding the given control, and wait for the page it leads to.
-async function submit(page, button) {
-  await Promise.all([page.waitForNavigation(), button.click()]);
-}
-
-function deskForm(page, to) {
-  return page.locator(`form:has(input[name="to"][value="${to}"])`);
-}
+const snap = snapper('sub');
 
 async function walk(browser) {
-  const citizen = await browser.newContext(PHONE);
-  const desk = await browser.newContext(PHONE);
-  const c = await citizen.newPage();
-  const s = await desk.newPage();
-  for (const p of [c, s]) {
-    p.setDefaultTimeout(15000);
-    p.setDefaultNavigationTimeout(20000);
-  }
-  const contact = '09' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  const [c, s] = await phonePages(browser, 2);
 
   // register by phone
-  await c.goto(BASE_URL + '/account/register');
-  await c.getByLabel('Số điện thoại hoặc thư điện tử').fill(contact);
-  await c.getByLabel('Họ và tên').fill('Nguyễn Thị Lan');
-  await c.getByLabel('Mật khẩu').fill('mật-khẩu-dài-1');
-  await snap(c, 'register');
-  await submit(c, c.getByRole('button', { name: 'Đăng ký' }));
-  assert(c.url().includes('/account/verify'), `after registering: ${c.url()}`);
-  const msgs = await (await fetch(`${INTRANET_URL}/dev/outbox.json?to=${contact}`)).json();
-  const code = /\b(\d{6})\b/.exec(msgs[0].body)[1];
-  await c.getByLabel('Mã xác nhận').fill(code);
-  await snap(c, 'verify');
-  await submit(c, c.getByRole('button', { name: 'Xác nhận' }));
-  assert(c.url().endsWith('/dossiers/'), `after the code: ${c.url()}`);
+  await registerByPhone(c, 'Nguyễn Thị Lan', 'mật-khẩu-dài-1', (name) => snap(c, name));
   await snap(c, 'mine-empty');
 
   // file 1.001193 with two uploads
-  await c.goto(`${BASE_URL}/dossiers/new?procedure=${PROC}`);
-  const agency = await c.locator('select#agency option').first().getAttribute('value');
-  await c.getByLabel('Số định danh cá nhân (12 chữ số)').fill('001190012345');
-  await c.getByLabel('Số điện thoại').fill('0912345678');
-  await c.locator('input[name="doc_1"]').setInputFiles(resolve(FIX, 'photo.jpg'));
-  await c.locator('input[name="doc_2"]').setInputFiles(resolve(FIX, 'rgb.png'));
-  await c.locator('input[name="result_channel"][value="online"]').check();
-  await snap(c, 'new');
-  await submit(c, c.getByRole('button', { name: 'Nộp hồ sơ' }));
-  const m = /\/dossiers\/([^/]+-\d{6}-\d{4})$/.exec(c.url());
-  if (!m) await snap(c, 'filing-refused');
-  assert(m, `after filing: ${c.url()}: ${(await c.locator('main').innerText()).slice(0, 300)}`);
-  const dossier = m[1];
+  const { dossier, agency } = await fileDossier(c, PROC, '001190012345', (name) => snap(c, name));
   assert((await c.content()).includes('Mới đăng ký'), 'the new dossier is not at Mới đăng ký');
   await snap(c, 'dossier-new');
   await submit(c, c.getByRole('link', { name: /Giấy tiếp nhận/ }));
@@ -111,13 +36,7 @@ async function walk(browser) {
   await snap(c, 'slip');
 
   // the desk: a leader of that commune
-  const login = 'b' + Math.random().toString(16).slice(2, 12);
-  execFileSync(resolve(ROOT, 'conf/stack.sh'), ['admin', 'staff-add', '--agency', agency,
-    '--role', 'leader', '--login', login], { input: 'mật-khẩu-cán-bộ-1\n', cwd: ROOT });
-  await s.goto(INTRANET_URL + '/desk/login');
-  await s.getByLabel('Tên đăng nhập').fill(login);
-  await s.getByLabel('Mật khẩu').fill('mật-khẩu-cán-bộ-1');
-  await submit(s, s.getByRole('button', { name: 'Đăng nhập' }));
+  await staffSignsIn(s, agency, 'leader');
   await snap(s, 'desk-queue');
   await s.goto(`${INTRANET_URL}/desk/dossiers/${dossier}`);
   await snap(s, 'desk-dossier');
@@ -154,37 +73,8 @@ async function walk(browser) {
   await snap(c, 'dossier-rated');
   await c.goto(BASE_URL + '/dossiers/');
   await snap(c, 'mine');
-  await citizen.close();
-  await desk.close();
+  await c.context().close();
+  await s.context().close();
 }
 
-async function main() {
-  mkdirSync(SHOT_DIR, { recursive: true });
-  let passed = 0;
-  let failed = 0;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const watchdog = setTimeout(() => {
-    console.log('FAIL - submission walk: global timeout');
-    console.log(`browser-submission: ${passed} passed, ${failed + 1} failed`);
-    process.exit(1);
-  }, 180000);
-  try {
-    await walk(browser);
-    passed++;
-    console.log('ok   - submission walk to status 10 at 360 px');
-  } catch (e) {
-    failed++;
-    console.log(`FAIL - submission walk: ${String(e && e.message ? e.message : e).split('\n')[0]}`);
-  } finally {
-    clearTimeout(watchdog);
-    await browser.close().catch(() => {});
-  }
-  console.log(`browser-submission: ${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
-}
-
-main();
+runSuite('browser-submission', [['submission walk to status 10 at 360 px', walk]]);

@@ -12,6 +12,7 @@ restart of MariaDB.  Then the bank retries, as VNPay does, until it gets
 Runs last: it kills and restarts things.
 """
 import collections
+import json
 import os
 import signal
 import subprocess
@@ -283,3 +284,100 @@ def test_mariadb_restart_with_the_sandbox_retrying():
         assert rsps[-1] == "00" and "00" not in rsps[:-1], rsps
         assert len(tp.receipts_of(code)) == 1
     tp.check_invariants()
+
+
+# ---- the refund job under faults -------------------------------------------
+
+def refund_state(ref):
+    return tp.sql("SELECT refund_state FROM payment_attempt WHERE txn_ref = '%s'" % ref)[0][0]
+
+
+def bank_refunds(ref):
+    return json.loads(tp.sandbox("GET", "/sandbox/transactions?txn_ref=" + ref)[2])[0]["refunds"]
+
+
+def refunds_job():
+    return [p for p in payment_children()
+            if open("/proc/%d/comm" % p).read().strip() == "job:refunds"]
+
+
+def second_success(amount, **faults):
+    """One obligation paid twice at the bank (two tabs); the second
+    payment, the one to give back, carries the bank's faults."""
+    o = tp.create((amount,))
+    loc1, _ = tp.start(o["payment_code"])
+    loc2, q2 = tp.start(o["payment_code"])
+    tp.bank_pays(loc1, "paid", ipn="before_return")
+    tp.bank_pays(loc2, "paid", ipn="before_return", **faults)
+    return o, q2["vnp_TxnRef"]
+
+
+def with_webhook(test):
+    """Run test(o, ref) with the agency's webhook pointed at a local receiver."""
+    import test_payment_refund as tr
+    srv, got = tr.hook_server()
+    try:
+        rc, _, err = tp.admin("webhook-set", "--agency", tp.AGENCY,
+                              "--url", "http://127.0.0.1:%d/hook" % srv.server_address[1])
+        assert rc == 0, err
+        test(got)
+    finally:
+        tp.sql("DELETE FROM pay_webhook_endpoint WHERE agency_code = '%s'" % tp.AGENCY)
+        srv.shutdown()
+
+
+def refunded_once(o, ref, amount, got):
+    assert wait_until(lambda: refund_state(ref) == "refunded", 60), \
+        tp.sql("SELECT refund_state, refund_tries, refund_error FROM payment_attempt "
+               "WHERE txn_ref = '%s'" % ref)
+    # the money went back once, in full, whatever the job heard
+    assert [r["amount"] for r in bank_refunds(ref)] == [amount], bank_refunds(ref)
+    assert tp.status_of(o["payment_code"]) == "paid"
+    # the agency hears of it once (one message; the receiver dedupes on its id)
+    hooks = tp.sql("SELECT COUNT(*) FROM outbox WHERE topic = 'webhook' AND payload LIKE "
+                   "'%%obligation.refunded%%' AND payload LIKE '%%%s%%'" % ref)
+    assert hooks == [["1"]], hooks
+    mine = lambda: {e["id"] for e in got if e["type"] == "obligation.refunded"
+                    and e["data"]["refund"]["txn_ref"] == ref}
+    assert wait_until(lambda: len(mine()) == 1, 20), got
+    time.sleep(3)  # later rounds give nothing back again
+    assert len(bank_refunds(ref)) == 1
+    tp.check_invariants()
+
+
+def test_refund_job_killed_while_the_bank_answers():
+    """kill -9 of the refund job after the bank did the refund and before
+    its answer arrived: the next claim asks the bank first (querydr) and
+    records the refund without asking for it again."""
+    tp.setup_agency()
+    with_webhook(lambda got: killed_mid_answer(got))
+
+
+def killed_mid_answer(got):
+    o, ref = second_success(176000, refund_slow="6")
+    # the bank has done it; the job waits for the answer
+    assert wait_until(lambda: len(bank_refunds(ref)) == 1, 60), refund_state(ref)
+    assert refund_state(ref) == "requested"
+    killed = refunds_job()
+    assert killed
+    for p in killed:
+        os.kill(p, signal.SIGKILL)
+    assert wait_until(lambda: all(gone(p) for p in killed), 10)
+    assert wait_until(lambda: refunds_job() and refunds_job() != killed, 10)
+    refunded_once(o, ref, 176000, got)
+
+
+def test_refund_answer_lost_is_not_a_refusal():
+    """The bank did the refund and the answer was lost on the way: not a
+    refusal (nothing for staff), and the next try finds it done."""
+    tp.setup_agency()
+    with_webhook(lambda got: answer_lost(got))
+
+
+def answer_lost(got):
+    o, ref = second_success(143000, refund_lost="1")
+    assert wait_until(lambda: len(bank_refunds(ref)) == 1, 60), refund_state(ref)
+    refunded_once(o, ref, 143000, got)
+    row = tp.sql("SELECT refund_tries >= 2, refund_error IS NULL FROM payment_attempt "
+                 "WHERE txn_ref = '%s'" % ref)
+    assert row == [["1", "1"]], row

@@ -409,3 +409,27 @@ def test_rate_limit_answers_429():
     assert "Quá nhiều yêu cầu" in refused.text
     # other addresses are not affected
     assert get("/catalog/").status == 200
+
+
+def test_nothing_that_reads_data_runs_as_root():
+    """Started by root, the stack keeps root for nginx's master and its own
+    scripts only: every area's supervisor, worker and job runs as the
+    workers' user, and MariaDB as its own."""
+    if os.getuid() != 0:
+        return  # a stack started by a user runs everything as that user
+    def uid(pid):
+        with open(f"/proc/{pid}/status") as f:
+            return int(next(l for l in f if l.startswith("Uid:")).split()[1])
+    run = os.path.join(VAR, "run")
+    seen = 0
+    for area in ("catalog", "submission", "payment"):
+        with open(os.path.join(run, f"{area}.pid")) as f:
+            sup = int(f.read().split()[0])
+        kids = subprocess.run(["pgrep", "-P", str(sup)], capture_output=True,
+                              text=True).stdout.split()
+        assert kids, area
+        for pid in [sup] + [int(k) for k in kids]:
+            assert uid(pid) != 0, (area, pid)
+            seen += 1
+    assert uid(mariadb_pid()) != 0
+    assert seen >= 6

@@ -440,3 +440,36 @@ def test_misses_are_counted_words_only_and_staff_can_map_them():
     # a refused entry says why, next to the form
     r = s.post("/catalog/admin/search-misses", {"phrase": "!!!", "expansion": "x", "kind": "tu", "reason": "x"})
     assert r.status == 400 and "Chưa thêm được" in r.text
+
+
+def test_dictionary_form_refuses_over_long_and_missing_values():
+    """Each field over its cap, a kind outside the list, a field left out:
+    a 4xx naming the field, and no entry and no audit row written."""
+    from test_payment import sql
+    s = _staff()
+    s.get("/catalog/admin/search-misses")
+    words = _nonsense()
+    good = {"phrase": words, "expansion": "đăng ký khai sinh", "kind": "tu",
+            "reason": "thử nghiệm tự động"}
+    # (field, value or None to leave it out, what the page must say)
+    cases = [("phrase", "ă" * 101, "“phrase” dài quá 100"),
+             ("expansion", "đăng ký " * 60, "“expansion” dài quá 400"),
+             ("reason", "x" * 301, "“reason” dài quá 300"),
+             ("kind", "khac", "“kind” không thuộc các giá trị"),
+             ("phrase", None, "cụm từ trống"), ("expansion", None, "thiếu nghĩa thay thế")]
+    before = sql("SELECT COUNT(*) FROM search_synonym"), sql(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'search_synonym_add'")
+    for field, value, says in cases:
+        entry = dict(good)
+        if value is None:
+            del entry[field]
+        else:
+            entry[field] = value
+        r = s.post("/catalog/admin/search-misses", entry)
+        assert 400 <= r.status < 500, (field, r.status)
+        assert says in r.text, (field, says, r.text[:800])
+    after = sql("SELECT COUNT(*) FROM search_synonym"), sql(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'search_synonym_add'")
+    assert before == after
+    assert sql(f"SELECT COUNT(*) FROM search_synonym WHERE phrase = '{words}'") == [["0"]]
+    assert api_search(words)["total"] == 0

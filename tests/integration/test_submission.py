@@ -9,6 +9,7 @@ and conf/stack.sh admin to create staff accounts.
 """
 import concurrent.futures
 import http.client
+import html
 import json
 import os
 import random
@@ -463,3 +464,31 @@ def test_concurrent_codes_have_no_gaps():
     assert all(r.status == 303 for r in results), [r.status for r in results]
     seqs = sorted(int(r.header("Location")[-4:]) for r in results)
     assert seqs == list(range(seqs[0], seqs[0] + n)), seqs
+
+
+def test_form_uploads_documents_and_shows_notes_apart():
+    """The catalog's list mixes its notes ("Lưu ý") in with the documents:
+    the form asks for one upload per document, in the catalog's order,
+    and shows the notes to read, never as something to upload."""
+    c = Client()
+    register(c)
+    page = c.get(H.q("/dossiers/new", procedure=PROC)).text
+    from test_payment import sql
+    rows = sql("SELECT d.name, d.group_name = 'Lưu ý' FROM procedure_document d "
+                 "JOIN `procedure` p ON p.id = d.procedure_id WHERE p.code = '%s' "
+                 "ORDER BY d.seq" % PROC)
+    docs = [n for n, note in rows if note == "0"]
+    notes = [n for n, note in rows if note == "1"]
+    assert docs and notes, rows
+    slots = re.findall(r'<legend>(\d+)\. ([^<]*)</legend>\s*<input type="file" name="doc_(\d+)"', page)
+    assert len(slots) == min(len(docs), 20), (len(slots), len(docs))
+    for i, (n, name, field) in enumerate(slots):
+        assert n == field == str(i + 1)
+        # the catalog's own bullet ("- ", "+ ") is not part of the name
+        want = html.escape(docs[i].lstrip(" -+*"), quote=False)
+        assert name.strip() == want.strip(), (name, docs[i])
+    assert "Lưu ý khi chuẩn bị giấy tờ" in page
+    for note in notes:
+        text = html.escape(note.lstrip(" -+*"), quote=False).strip()
+        assert text[:60] in page, note
+        assert f". {text[:60]}" not in " ".join(x[1] for x in slots)

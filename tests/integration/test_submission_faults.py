@@ -260,9 +260,9 @@ def test_mariadb_restart_during_filings_loses_nothing_acknowledged():
         for t in threads:
             t.join()
     # while it was down, a filing was refused with a 503 (the page says so),
-    # never a 500
+    # never a 500, and no worker died (nginx's 502)
     statuses = {s for s in other if isinstance(s, int)}
-    assert statuses <= {503, 502}, other[-10:]
+    assert statuses <= {503}, other[-10:]
     assert 503 in statuses, other[-10:]
     # every acknowledged filing is there, whole
     for code in acknowledged:

@@ -57,6 +57,11 @@ def test_fee_shown_paid_and_dossier_moves_on():
 
     page = c.get("/dossiers/" + code).text
     assert "Đã nộp" in page and 'href="/pay/%s"' % pay not in page
+    # the receipt instead, the one of this obligation
+    token = re.search(r'href="/receipts/([0-9a-f]{32})"', page)
+    assert token, page
+    assert P.sql("SELECT o.payment_code FROM receipt r JOIN obligation o ON o.id = r.obligation_id "
+                 "WHERE r.verify_token = '%s'" % token.group(1)) == [[pay]]
     assert "Hệ thống" in page and pay in page          # the event says who and why
     ev = P.sql("SELECT actor_kind, from_status, to_status FROM dossier_event e JOIN dossier d "
                "ON d.id = e.dossier_id WHERE d.code = '%s' ORDER BY e.id" % code)

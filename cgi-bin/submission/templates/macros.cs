@@ -18,8 +18,9 @@
 <?cs def:obligations(staff) ?><?cs if:subcount(Obligations) ?>
 <h2>Khoản phải nộp</h2>
 <ul class="list"><?cs each:o = Obligations ?><li><strong><?cs var:o.name ?></strong>: <?cs var:o.amount ?> đồng<br>
-Mã thanh toán <?cs var:o.code ?> – <strong class="pay <?cs var:o.state ?>"><?cs var:o.state_name ?></strong><?cs if:o.open ?>, hạn nộp <?cs var:o.due ?><?cs /if ?>
-<?cs if:o.open && staff == 0 ?><br><a class="button" href="/pay/<?cs var:o.code ?>">Nộp tiền trực tuyến</a><?cs /if ?></li>
+Mã thanh toán <?cs alt:o.shown ?><?cs var:o.code ?><?cs /alt ?> – <strong class="pay <?cs var:o.state ?>"><?cs var:o.state_name ?></strong><?cs if:o.open ?>, hạn nộp <?cs var:o.due ?><?cs /if ?>
+<?cs if:o.open && staff == 0 ?><br><a class="button" href="/pay/<?cs var:o.code ?>">Nộp tiền trực tuyến</a><?cs /if ?>
+<?cs if:o.receipt ?><br><a href="/receipts/<?cs var:o.receipt ?>">Xem biên lai điện tử</a><?cs /if ?></li>
 <?cs /each ?></ul>
 <?cs /if ?><?cs /def ?>
 <?cs def:channel_name(n) ?><?cs if:n == 1 ?>Trực tiếp<?cs elif:n == 3 ?>Bưu chính<?cs else ?>Trực tuyến<?cs /if ?><?cs /def ?>

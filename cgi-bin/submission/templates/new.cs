@@ -26,6 +26,8 @@
 <?cs /if ?>
 <h2>Giấy tờ</h2>
 <p>Ảnh chụp hoặc bản quét: PDF, JPEG hoặc PNG, mỗi tệp tối đa 10 MB, cả hồ sơ tối đa 30 MB.</p>
+<?cs if:Proc.notes.0 ?><details><summary>Lưu ý khi chuẩn bị giấy tờ</summary>
+<ul><?cs each:n = Proc.notes ?><li><?cs var:n ?></li><?cs /each ?></ul></details><?cs /if ?>
 <?cs each:d = Proc.docs ?>
 <fieldset><legend><?cs var:d.n ?>. <?cs var:d.name ?></legend>
 <input type="file" name="doc_<?cs var:d.n ?>" accept="application/pdf,image/jpeg,image/png" aria-label="Tệp cho giấy tờ <?cs var:d.n ?>">
