@@ -380,6 +380,11 @@ int db_query(db_stmt *s, const char *types, ...)
 	if (!meta)
 		return 0;
 	MYSQL_FIELD *f = mysql_fetch_fields(meta);
+	/* The columns of this result: a statement whose prepare announced none
+	 * (MariaDB's INSERT … RETURNING) still returns rows. */
+	s->ncols = (int)mysql_num_fields(meta);
+	if (s->ncols > MAX_COLS)
+		abort();
 	memset(s->res, 0, sizeof s->res);
 	size_t cap = (size_t)conf_bytes("PORTAL_DB_MAX_VALUE", 16 << 20);
 	for (int i = 0; i < s->ncols; i++) {

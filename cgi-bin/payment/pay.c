@@ -2,6 +2,7 @@
  * it, see the result and the receipt.  No account needed; the payment code
  * (or a reference with the payer's ID number) is the key. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "obligation.h"
@@ -96,18 +97,31 @@ int h_pay_find(request *r)
 }
 
 /* One round trip: the obligation, its lines (a row each) and its receipt
- * (at most one of kind 'receipt', settle.c). */
+ * (at most one of kind 'receipt', settle.c).  No ORDER BY: sorting a
+ * five-table join costs MariaDB a temporary table and a filesort on every
+ * view (about a seventh of the query); the few lines are sorted here. */
 static const char Q_SHOW[] =
 	"SELECT o.id, o.grp, o.agency_code, COALESCE(a.name, o.agency_code), o.bene_kind,"
 	" o.bene_bin, COALESCE(b.short_name, ''), o.bene_account, o.bene_name, o.treasury_code,"
 	" o.payer_name, o.total, DATE_FORMAT(o.due_date, '%d/%m/%Y'), o.reference, o.status,"
 	" o.chuong, o.tieu_muc, l.name, l.amount,"
-	" r.verify_token, r.template_symbol, r.series_symbol, r.number"
+	" r.verify_token, r.template_symbol, r.series_symbol, r.number, l.line_no"
 	" FROM obligation o LEFT JOIN agency a ON a.code = o.agency_code"
 	" LEFT JOIN pay_bank b ON b.bin = o.bene_bin"
 	" LEFT JOIN obligation_line l ON l.obligation_id = o.id"
 	" LEFT JOIN receipt r ON r.obligation_id = o.id AND r.kind = 'receipt'"
-	" WHERE o.payment_code = ? ORDER BY l.line_no";
+	" WHERE o.payment_code = ?";
+
+typedef struct line {
+	long long no, amount;
+	const char *name;
+} line;
+
+static int by_no(const void *a, const void *b)
+{
+	long long x = ((const line *)a)->no, y = ((const line *)b)->no;
+	return (x > y) - (x < y);
+}
 
 int h_pay_show(request *r)
 {
@@ -154,17 +168,30 @@ int h_pay_show(request *r)
 		hset(r, "Pay.receipt.series", db_col(s, 21, NULL));
 		hset(r, "Pay.receipt.number", db_col(s, 22, NULL));
 	}
-	int i = 0;
+	size_t n = 0, cap = 8;
+	line *lines = arena_alloc(r->a, cap * sizeof *lines);
 	do {
 		if (!db_col(s, 17, NULL))
 			continue;
-		hsetf(r, db_col(s, 17, NULL), "Pay.lines.%d.name", i);
-		buf b = BUF_INIT;
-		pay_money(&b, db_col_int(s, 18, 0));
-		hsetf(r, b.p, "Pay.lines.%d.amount", i);
-		buf_free(&b);
-		i++;
+		if (n == cap) {
+			line *more = arena_alloc(r->a, 2 * cap * sizeof *lines);
+			memcpy(more, lines, n * sizeof *lines);
+			lines = more;
+			cap *= 2;
+		}
+		lines[n].no = db_col_int(s, 23, 0);
+		lines[n].amount = db_col_int(s, 18, 0);
+		lines[n].name = arena_strdup(r->a, db_col(s, 17, NULL));
+		n++;
 	} while (db_fetch(s) > 0);
+	qsort(lines, n, sizeof *lines, by_no);
+	for (size_t i = 0; i < n; i++) {
+		hsetf(r, lines[i].name, "Pay.lines.%zu.name", i);
+		buf b = BUF_INIT;
+		pay_money(&b, lines[i].amount);
+		hsetf(r, b.p, "Pay.lines.%zu.amount", i);
+		buf_free(&b);
+	}
 	const char *res = r->query ? r->query[0].s : NULL;
 	if (res)
 		hset(r, "Pay.result", res);

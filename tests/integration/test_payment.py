@@ -528,6 +528,13 @@ def test_webhook_signed_and_logged():
         assert abs(int(parts["t"]) - time.time()) < 60
         ev = json.loads(body)
         assert ev["type"] == "obligation.paid" and ev["data"]["receipt"]["number"] >= 1
+        # the event names the receipt the payment issued, number and series
+        # (settle.c takes the number with LAST_INSERT_ID and reads the symbols
+        # back from the receipt's own INSERT)
+        rec = sql("SELECT r.number, CONCAT(r.template_symbol, '-', r.series_symbol) FROM receipt r"
+                  " JOIN obligation o ON o.id = r.obligation_id WHERE o.payment_code = '%s'"
+                  " AND r.kind = 'receipt'" % o["payment_code"])
+        assert rec == [[str(ev["data"]["receipt"]["number"]), ev["data"]["receipt"]["series"]]], (rec, ev)
         assert wait_until(lambda: sql("SELECT http_status FROM pay_webhook_delivery WHERE payment_code = '%s'"
                                       % o["payment_code"]) == [["200"]], 5)
     finally:
