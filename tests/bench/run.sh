@@ -50,6 +50,11 @@ ONLY=${ONLY// /}
 for t in ${ONLY//,/ }; do
 	[[ " $ALL_TARGETS " == *" $t "* ]] || { printf 'bench: BENCH_ONLY: unknown target %s (one of: %s)\n' "$t" "$ALL_TARGETS" >&2; exit 2; }
 done
+# The pages' ratios divide by the minimal responder's rate (and static's
+# column by nginx's): a page target brings its baselines along.
+for t in detail search api detail_cold pay; do
+	if [[ ",$ONLY," == *",$t,"* ]]; then ONLY="$ONLY,minimal,static"; break; fi
+done
 # want NAME: is target NAME selected?
 want() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 
