@@ -466,6 +466,14 @@ long long db_col_int(db_stmt *s, int i, long long def)
 	return v ? strtoll(v, NULL, 10) : def;
 }
 
+void db_col_copy(db_stmt *s, int i, char *out, size_t n)
+{
+	if (!n)
+		return;
+	const char *v = db_col(s, i, NULL);
+	snprintf(out, n, "%s", v ? v : "");
+}
+
 static int simple(db *d, const char *sql)
 {
 	if (connect_now(d) < 0)

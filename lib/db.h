@@ -61,6 +61,8 @@ int db_query(db_stmt *s, const char *types, ...);
 int db_fetch(db_stmt *s);
 const char *db_col(db_stmt *s, int i, size_t *len);   /* NULL for SQL NULL */
 long long db_col_int(db_stmt *s, int i, long long def);
+/* The column into out[n], cut to fit; SQL NULL is "". */
+void db_col_copy(db_stmt *s, int i, char *out, size_t n);
 long long db_insert_id(db_stmt *s);
 
 /* What the last failed call ran into, so callers can tell a retryable

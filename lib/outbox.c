@@ -137,7 +137,7 @@ static int one(db *d, const char *topic, outbox_deliver_fn deliver, outcome *pre
 		const char *p;
 		found = 1;
 		m.id = db_col_int(st.claim, 0, 0);
-		snprintf(subject, sizeof subject, "%s", db_col(st.claim, 1, NULL));
+		db_col_copy(st.claim, 1, subject, sizeof subject);
 		if ((p = db_col(st.claim, 2, NULL)))
 			snprintf(url, sizeof url, "%s", p);
 		p = db_col(st.claim, 3, &len);

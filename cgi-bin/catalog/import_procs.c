@@ -466,7 +466,7 @@ static int load_existing(importer *im, existing **out, size_t *n)
 		}
 		v[*n].code = arena_strdup(im->a, db_col(q, 0, NULL));
 		v[*n].id = db_col_int(q, 1, 0);
-		snprintf(v[*n].hash, sizeof v[*n].hash, "%s", db_col(q, 2, NULL));
+		db_col_copy(q, 2, v[*n].hash, sizeof v[*n].hash);
 		v[*n].in_files = 0;
 		(*n)++;
 	}

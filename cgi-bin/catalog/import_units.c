@@ -176,8 +176,8 @@ static int load_given(importer *im, units *u)
 			cap *= 2;
 		}
 		given *g = &u->old[u->nold++];
-		snprintf(g->key, sizeof g->key, "%s", db_col(q, 0, NULL));
-		snprintf(g->code, sizeof g->code, "%s", db_col(q, 1, NULL));
+		db_col_copy(q, 0, g->key, sizeof g->key);
+		db_col_copy(q, 1, g->code, sizeof g->code);
 		g->seen = 0;
 		const char *kind = db_col(q, 3, NULL);
 		int n = level2(g->code);

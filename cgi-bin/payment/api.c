@@ -54,8 +54,8 @@ static int authenticate(request *r, caller *c)
 	if (f == 0)
 		return fail(r, 401, "Khóa API không tồn tại hoặc đã bị thu hồi.");
 	char salt[40];
-	snprintf(c->agency, sizeof c->agency, "%s", db_col(s, 0, NULL));
-	snprintf(salt, sizeof salt, "%s", db_col(s, 1, NULL));
+	db_col_copy(s, 0, c->agency, sizeof c->agency);
+	db_col_copy(s, 1, salt, sizeof salt);
 	snprintf(c->key, sizeof c->key, "%s", key);
 	while (db_fetch(s) > 0)
 		;
@@ -383,8 +383,8 @@ static int cancel_tx(db *d, void *p)
 	if (f == 0)
 		return 404;
 	char status[16], ref[401];
-	snprintf(status, sizeof status, "%s", db_col(s, 0, NULL));
-	snprintf(ref, sizeof ref, "%s", db_col(s, 1, NULL));
+	db_col_copy(s, 0, status, sizeof status);
+	db_col_copy(s, 1, ref, sizeof ref);
 	long long total = db_col_int(s, 2, 0);
 	while (db_fetch(s) > 0)
 		;
@@ -399,7 +399,7 @@ static int cancel_tx(db *d, void *p)
 		return DB_TX_FAILED;
 	if (f > 0) {
 		char url[501];
-		snprintf(url, sizeof url, "%s", db_col(s, 0, NULL));
+		db_col_copy(s, 0, url, sizeof url);
 		while (db_fetch(s) > 0)
 			;
 		buf m = BUF_INIT;

@@ -67,11 +67,11 @@ static int load_orig(db *d, long long id, orig *o)
 	if (f == 0)
 		return CORR_NONE;
 	o->obligation = db_col_int(s, 0, 0);
-	snprintf(o->agency, sizeof o->agency, "%s", db_col(s, 1, NULL));
-	snprintf(o->tpl, sizeof o->tpl, "%s", db_col(s, 2, NULL));
-	snprintf(o->ser, sizeof o->ser, "%s", db_col(s, 3, NULL));
+	db_col_copy(s, 1, o->agency, sizeof o->agency);
+	db_col_copy(s, 2, o->tpl, sizeof o->tpl);
+	db_col_copy(s, 3, o->ser, sizeof o->ser);
 	o->number = db_col_int(s, 4, 0);
-	snprintf(o->date, sizeof o->date, "%s", db_col(s, 5, NULL));
+	db_col_copy(s, 5, o->date, sizeof o->date);
 	o->amount = db_col_int(s, 6, 0);
 	o->cancelled = db_col_int(s, 7, 0);
 	o->adjusted = db_col_int(s, 8, 0);
@@ -276,7 +276,7 @@ static int corr_tx(db *d, void *p)
 	if (f == 0)
 		return 404;
 	char status[16];
-	snprintf(status, sizeof status, "%s", db_col(s, 1, NULL));
+	db_col_copy(s, 1, status, sizeof status);
 	long long attempt = db_col_int(s, 2, 0), receipt = db_col_int(s, 3, 0);
 	while (db_fetch(s) > 0)
 		;

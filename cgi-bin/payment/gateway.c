@@ -51,7 +51,7 @@ static int start_tx(db *d, void *p)
 	if (r == 0)
 		return 404;
 	long long id = db_col_int(s, 0, 0);
-	snprintf(a->status, sizeof a->status, "%s", db_col(s, 1, NULL));
+	db_col_copy(s, 1, a->status, sizeof a->status);
 	a->total = db_col_int(s, 2, 0);
 	a->group = obligation_group_parse(db_col(s, 3, NULL));
 	while (db_fetch(s) > 0)
@@ -246,9 +246,9 @@ static int attempt_state(db *d, const char *ref, char *state, size_t sl, char *c
 	int r = db_fetch(s);
 	if (r <= 0)
 		return r < 0 ? -1 : 0;
-	snprintf(state, sl, "%s", db_col(s, 0, NULL));
+	db_col_copy(s, 0, state, sl);
 	if (cdate)
-		snprintf(cdate, 15, "%s", db_col(s, 1, NULL));
+		db_col_copy(s, 1, cdate, 15);
 	if (old)
 		*old = (int)db_col_int(s, 3, 0);
 	while (db_fetch(s) > 0)
@@ -385,7 +385,7 @@ int h_vnpay_return(request *r)
 	if (db_query(s, "s", ref) < 0 || db_fetch(s) <= 0)
 		return 503;
 	char code[13];
-	snprintf(code, sizeof code, "%s", db_col(s, 0, NULL));
+	db_col_copy(s, 0, code, sizeof code);
 	while (db_fetch(s) > 0)
 		;
 	hset(r, "Result.attempt_state", state);

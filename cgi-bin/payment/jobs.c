@@ -40,7 +40,7 @@ int job_sweep(db *d)
 	}
 	while (n < 10 && db_fetch(s) > 0) {
 		ids[n] = db_col_int(s, 0, 0);
-		snprintf(refs[n], sizeof refs[n], "%s", db_col(s, 1, NULL));
+		db_col_copy(s, 1, refs[n], sizeof refs[n]);
 		n++;
 	}
 	for (int i = 0; i < n; i++)
@@ -95,7 +95,7 @@ static int deliver(const outbox_msg *m, char *err, size_t errlen)
 		return -1;
 	}
 	if (db_fetch(s) > 0)
-		snprintf(salt, sizeof salt, "%s", db_col(s, 0, NULL));
+		db_col_copy(s, 0, salt, sizeof salt);
 	while (db_fetch(s) > 0)
 		;
 	if (!*salt || !m->url) {

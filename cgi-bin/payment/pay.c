@@ -83,7 +83,7 @@ int h_pay_find(request *r)
 		if (db_query(s, "ss", ref, pid) < 0 || (f = db_fetch(s)) < 0)
 			return 503;
 		if (f > 0) {
-			snprintf(norm, sizeof norm, "%s", db_col(s, 0, NULL));
+			db_col_copy(s, 0, norm, sizeof norm);
 			while (db_fetch(s) > 0)
 				;
 			return http_redirect(r, arena_printf(r->a, "/pay/%s", norm));

@@ -71,18 +71,18 @@ static int load(db *d, long long id, attempt_row *a)
 	if (db_query(s, "i", id) < 0 || db_fetch(s) <= 0)
 		return -1;
 	a->id = id;
-	snprintf(a->txn_ref, sizeof a->txn_ref, "%s", db_col(s, 0, NULL));
+	db_col_copy(s, 0, a->txn_ref, sizeof a->txn_ref);
 	a->amount = db_col_int(s, 1, 0);
-	snprintf(a->transaction_no, sizeof a->transaction_no, "%s", db_col(s, 2, NULL));
-	snprintf(a->create_date, sizeof a->create_date, "%s", db_col(s, 3, NULL));
+	db_col_copy(s, 2, a->transaction_no, sizeof a->transaction_no);
+	db_col_copy(s, 3, a->create_date, sizeof a->create_date);
 	a->tries = db_col_int(s, 4, 0);
 	a->obligation = db_col_int(s, 5, 0);
-	snprintf(a->code, sizeof a->code, "%s", db_col(s, 6, NULL));
-	snprintf(a->agency, sizeof a->agency, "%s", db_col(s, 7, NULL));
-	snprintf(a->reference, sizeof a->reference, "%s", db_col(s, 8, NULL));
+	db_col_copy(s, 6, a->code, sizeof a->code);
+	db_col_copy(s, 7, a->agency, sizeof a->agency);
+	db_col_copy(s, 8, a->reference, sizeof a->reference);
 	a->total = db_col_int(s, 9, 0);
-	snprintf(a->status, sizeof a->status, "%s", db_col(s, 10, NULL));
-	snprintf(a->reason, sizeof a->reason, "%s", db_col(s, 11, NULL));
+	db_col_copy(s, 10, a->status, sizeof a->status);
+	db_col_copy(s, 11, a->reason, sizeof a->reason);
 	while (db_fetch(s) > 0)
 		;
 	return 0;

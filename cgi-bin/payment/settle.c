@@ -180,10 +180,10 @@ int receipt_next(db *d, const char *agency, receipt_slot *out)
 		return 0;
 	out->series = db_col_int(s, 0, 0);
 	out->number = db_col_int(s, 1, 0) + 1;
-	snprintf(out->unit, sizeof out->unit, "%s", db_col(s, 2, NULL));
-	snprintf(out->tax, sizeof out->tax, "%s", db_col(s, 3, NULL));
-	snprintf(out->tpl, sizeof out->tpl, "%s", db_col(s, 4, NULL));
-	snprintf(out->ser, sizeof out->ser, "%s", db_col(s, 5, NULL));
+	db_col_copy(s, 2, out->unit, sizeof out->unit);
+	db_col_copy(s, 3, out->tax, sizeof out->tax);
+	db_col_copy(s, 4, out->tpl, sizeof out->tpl);
+	db_col_copy(s, 5, out->ser, sizeof out->ser);
 	drain(s);
 	return db_exec(S(d, Q_SERIES_BUMP), "ii", out->number, out->series) == 1 ? 1 : -1;
 }
@@ -294,13 +294,13 @@ static int settle_tx(db *d, void *argp)
 	/* sized in bytes for the columns' characters (UTF-8: up to 4 each) */
 	char astate[16], ostatus[16], agency[81], grp[17], code[13], ref[401],
 	     payer[801], payer_id[81], dossier[161];
-	snprintf(astate, sizeof astate, "%s", db_col(s, 2, NULL));
-	snprintf(ostatus, sizeof ostatus, "%s", db_col(s, 4, NULL));
-	snprintf(agency, sizeof agency, "%s", db_col(s, 5, NULL));
-	snprintf(grp, sizeof grp, "%s", db_col(s, 6, NULL));
-	snprintf(code, sizeof code, "%s", db_col(s, 7, NULL));
-	snprintf(ref, sizeof ref, "%s", db_col(s, 8, NULL));
-	snprintf(payer, sizeof payer, "%s", db_col(s, 9, NULL));
+	db_col_copy(s, 2, astate, sizeof astate);
+	db_col_copy(s, 4, ostatus, sizeof ostatus);
+	db_col_copy(s, 5, agency, sizeof agency);
+	db_col_copy(s, 6, grp, sizeof grp);
+	db_col_copy(s, 7, code, sizeof code);
+	db_col_copy(s, 8, ref, sizeof ref);
+	db_col_copy(s, 9, payer, sizeof payer);
 	const char *pid = db_col(s, 10, NULL);
 	snprintf(payer_id, sizeof payer_id, "%s", pid ? pid : "");
 	const char *dc = db_col(s, 12, NULL);
@@ -426,8 +426,8 @@ static int settle_tx(db *d, void *argp)
 		return DB_TX_FAILED;
 	}
 	char tpl[81], ser[81];
-	snprintf(tpl, sizeof tpl, "%s", db_col(s, 0, NULL));
-	snprintf(ser, sizeof ser, "%s", db_col(s, 1, NULL));
+	db_col_copy(s, 0, tpl, sizeof tpl);
+	db_col_copy(s, 1, ser, sizeof ser);
 	drain(s);
 	char series_name[170];
 	snprintf(series_name, sizeof series_name, "%s-%s", tpl, ser);
