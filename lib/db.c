@@ -324,9 +324,11 @@ static int execute(db_stmt *s, const char *types, va_list ap)
 		unsigned e = mysql_stmt_errno(s->st);
 		set_err(s->d, "execute", mysql_stmt_error(s->st));
 		s->d->last_errno = e;
-		if (s->d->in_tx && (e == 1213 || e == 1205)) {
+		if (s->d->in_tx && (e == 1213 || e == 1205 || e == 1467)) {
 			/* 1213 has rolled the transaction back; after 1205 we
-			 * roll it back ourselves: either way it is over. */
+			 * roll it back ourselves: either way it is over.  1467
+			 * (ER_AUTOINC_READ_FAILED) is how InnoDB reports a
+			 * deadlock or a lock wait on a table's AUTO-INC lock. */
 			s->d->doomed = e;
 			return -1;
 		}
@@ -371,7 +373,7 @@ int db_query(db_stmt *s, const char *types, ...)
 		unsigned e = mysql_stmt_errno(s->st);
 		set_err(s->d, "store", mysql_stmt_error(s->st));
 		s->d->last_errno = e;
-		if (s->d->in_tx && (e == 1213 || e == 1205))
+		if (s->d->in_tx && (e == 1213 || e == 1205 || e == 1467))
 			s->d->doomed = e;
 		return -1;
 	}
@@ -552,7 +554,7 @@ int db_errclass(db *d)
 	unsigned e = d->last_errno;
 	if (e == 0)
 		return DB_OK;
-	if (e == 1213)
+	if (e == 1213 || e == 1467)  /* 1467: a deadlock on an AUTO-INC lock */
 		return DB_DEADLOCK;
 	if (e == 1205)
 		return DB_LOCK_TIMEOUT;

@@ -62,13 +62,20 @@ def sign(p):
 
 def main():
     count, out = int(sys.argv[1]), sys.argv[2]
-    agency = mariadb("SELECT code FROM agency WHERE kind = 'commune' ORDER BY code LIMIT 1").strip()
-    admin("beneficiary-set", "--agency", agency, "--bin", "970436", "--account", "0011004123456",
-          "--account-name", "UBND XA BENCH")
-    admin("receipts-set", "--agency", agency, "--name", "Ủy ban nhân dân xã (bench)",
-          "--tax-code", "0101234567", "--template", "01BLP0-001", "--series", "C26TBE")
-    bene = mariadb("SELECT kind, bank_bin, account_no, account_name FROM pay_beneficiary"
-                   " WHERE agency_code = '%s' AND grp = ''" % agency).strip().split("\t")
+    # BENCH_IPN_AGENCIES communes (1: every payment waits on one receipt
+    # series row, gapless numbers serialise them by design; a province's
+    # payments are spread over its many collecting agencies)
+    n_agencies = max(1, int(os.environ.get("BENCH_IPN_AGENCIES", "1")))
+    agencies = mariadb("SELECT code FROM agency WHERE kind = 'commune' ORDER BY code LIMIT %d"
+                       % n_agencies).split()
+    benes = []
+    for agency in agencies:
+        admin("beneficiary-set", "--agency", agency, "--bin", "970436", "--account", "0011004123456",
+              "--account-name", "UBND XA BENCH")
+        admin("receipts-set", "--agency", agency, "--name", "Ủy ban nhân dân xã (bench)",
+              "--tax-code", "0101234567", "--template", "01BLP0-001", "--series", "C26TBE")
+        benes.append(mariadb("SELECT kind, bank_bin, account_no, account_name FROM pay_beneficiary"
+                             " WHERE agency_code = '%s' AND grp = ''" % agency).strip().split("\t"))
     rng = random.Random()
     base = rng.randrange(10 ** 10, 8 * 10 ** 10)   # no leading 0 (paycode.h)
     rows, lines, atts, paths = [], [], [], []
@@ -79,6 +86,7 @@ def main():
         code = body + damm(body)
         oid = start + i
         amount = 10000 + (i % 500) * 1000
+        agency, bene = agencies[i % len(agencies)], benes[i % len(agencies)]
         rows.append("(%d,'%s','phi_le_phi','%s','%s','%s','%s','%s','Người nộp bench',NULL,%d,"
                     "CURDATE() + INTERVAL 30 DAY,'BENCH-%d','api','%s',UTC_TIMESTAMP(3))"
                     % (oid, code, agency, bene[0], bene[1], bene[2], bene[3], amount, i,
@@ -110,7 +118,7 @@ def main():
     mariadb(stdin="\n".join(sql))
     with open(os.path.join(out, "ipn.txt"), "w") as f:
         f.write("\n".join(paths) + "\n")
-    print(agency)
+    print(" ".join(agencies))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@
 #                      sandbox +10, sync receiver +11) and MariaDB's (28080 / 23407)
 #   BENCH_PAYMENT_PROCS   payment processes, and db-raw's --conc (2)
 #   BENCH_IPN_COUNT    distinct signed callbacks prepared (60000)
+#   BENCH_IPN_AGENCIES communes the callbacks' obligations belong to (1: all
+#                      on one receipt series, the worst case)
 #   BENCH_RAW_CONC     db-raw's --conc (BENCH_CONNECTIONS)
 #   BENCH_SYNC_URL     where status changes are synced (an nginx 204 here)
 #   BENCH_ONLY     the targets to run, comma-separated (all when empty):
@@ -594,7 +596,7 @@ if want ipn; then
 	printf 'bench:   %-11s %10.0f req/s  p99 %8.2f ms  non-2xx %d  errors %d\n' ipn "$rps" "$p99" "$non" "$err"
 	mysql_bench() { mariadb --no-defaults --socket="$RUN/mysqld.sock" -uroot -N -B "${PORTAL_DB_NAME:-portal}" -e "$1"; }
 	IPN_ANSWERS=$(mysql_bench "SELECT CONCAT(COALESCE(result, '-'), ':', COUNT(*)) FROM callback_raw WHERE kind = 'ipn' GROUP BY result" | tr '\n' ' ')
-	IPN_PAID=$(mysql_bench "SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id WHERE o.agency_code = '$PAY_AGENCY'")
+	IPN_PAID=$(mysql_bench "SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id WHERE o.agency_code IN ('${PAY_AGENCY// /\',\'}')")
 	DBRAW_OUT=$(PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_PASSWORD= PORTAL_DB_NAME=${PORTAL_DB_NAME:-portal} \
 		build/bin/db-raw --mode row --conc "$PORTAL_PAYMENT_PROCS" --seconds "$SECONDS_RUN" 2>&1) ||
 		die "db-raw failed: $DBRAW_OUT"
