@@ -88,23 +88,36 @@ static void name_of(buf *b, const orig *o)
 		   o->number, o->date);
 }
 
+/* What both corrections start with: the receipt as it stands (not
+ * cancelled), a verification token for the new record, and its
+ * description naming the receipt ("Hủy biên lai mẫu số …").  *desc is the
+ * caller's to free. */
+static int correction_start(db *d, long long receipt, const char *verb, orig *o,
+			    char token[33], buf *desc)
+{
+	int rc = load_orig(d, receipt, o);
+	if (rc != CORR_OK)
+		return rc;
+	if (o->cancelled)
+		return CORR_CANCELLED;
+	if (receipt_token(token) < 0)
+		return CORR_DB;
+	buf_puts(desc, verb);
+	name_of(desc, o);
+	return CORR_OK;
+}
+
 int receipt_cancel(db *d, long long receipt, const char *reason, const char *by)
 {
 	orig o;
-	int rc = load_orig(d, receipt, &o);
-	if (rc != CORR_OK)
-		return rc;
-	if (o.cancelled)
-		return CORR_CANCELLED;
 	char token[33];
-	if (receipt_token(token) < 0)
-		return CORR_DB;
 	buf desc = BUF_INIT;
-	buf_puts(&desc, "Hủy ");
-	name_of(&desc, &o);
-	long long n = db_exec(S(d, Q_CANCEL_INS), "ssssi", desc.p, token, reason, by, receipt);
+	int rc = correction_start(d, receipt, "Hủy ", &o, token, &desc);
+	if (rc == CORR_OK && db_exec(S(d, Q_CANCEL_INS), "ssssi", desc.p, token, reason, by,
+				     receipt) != 1)
+		rc = CORR_DB;
 	buf_free(&desc);
-	return n == 1 ? CORR_OK : CORR_DB;
+	return rc;
 }
 
 int receipt_cancel_of_attempt(db *d, long long attempt, const char *reason, const char *by)
@@ -126,24 +139,19 @@ int receipt_adjust(db *d, long long receipt, long long delta, const char *what,
 		   const char *reason, const char *by, long long *number)
 {
 	orig o;
-	int rc = load_orig(d, receipt, &o);
-	if (rc != CORR_OK)
-		return rc;
-	if (o.cancelled)
-		return CORR_CANCELLED;
-	/* what the payer is recorded as having paid never goes below zero */
-	if (o.amount + o.adjusted + delta < 0)
-		return CORR_BELOW_ZERO;
-	receipt_slot slot;
-	int r = receipt_next(d, o.agency, &slot);
-	if (r <= 0)
-		return CORR_DB;
 	char token[33];
-	if (receipt_token(token) < 0)
-		return CORR_DB;
 	buf desc = BUF_INIT;
-	buf_puts(&desc, "Điều chỉnh cho ");
-	name_of(&desc, &o);
+	int rc = correction_start(d, receipt, "Điều chỉnh cho ", &o, token, &desc);
+	/* what the payer is recorded as having paid never goes below zero */
+	if (rc == CORR_OK && o.amount + o.adjusted + delta < 0)
+		rc = CORR_BELOW_ZERO;
+	receipt_slot slot;
+	if (rc == CORR_OK && receipt_next(d, o.agency, &slot) <= 0)
+		rc = CORR_DB;
+	if (rc != CORR_OK) {
+		buf_free(&desc);
+		return rc;
+	}
 	if (what && *what)
 		buf_printf(&desc, ": %s", what);
 	if (desc.len > 480) {	/* VARCHAR(500) counts characters */

@@ -589,14 +589,20 @@ PAY_MASTER=$(head -n1 "$RUN/payment.pid" 2>/dev/null || true)
 REPORT=(${NAMES[@]+"${NAMES[@]}"})
 if want ipn; then
 	say "ipn: $(wc -l <"$BENCH_IPN") distinct callbacks, $PORTAL_PAYMENT_PROCS payment processes"
+	mysql_bench() { mariadb --no-defaults --socket="$RUN/mysqld.sock" -uroot -N -B "${PORTAL_DB_NAME:-portal}" -e "$1"; }
+	# var/bench keeps its database between runs: count this run's rows only
+	RAW_FROM=$(mysql_bench "SELECT COALESCE(MAX(id), 0) FROM callback_raw")
+	RECEIPT_FROM=$(mysql_bench "SELECT COALESCE(MAX(id), 0) FROM receipt")
 	wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency -s tests/bench/ipn.lua "$BASE/" >"$OUT/ipn.txt.wrk" 2>&1 ||
 		die "ipn: wrk failed: $(tail -n 3 "$OUT/ipn.txt.wrk")"
 	read -r rps p99 non err reqs < <(parse_wrk "$OUT/ipn.txt.wrk")
 	RPS[ipn]=$rps P99[ipn]=$p99 NON[ipn]=$non ERR[ipn]=$err REQS[ipn]=$reqs
 	printf 'bench:   %-11s %10.0f req/s  p99 %8.2f ms  non-2xx %d  errors %d\n' ipn "$rps" "$p99" "$non" "$err"
-	mysql_bench() { mariadb --no-defaults --socket="$RUN/mysqld.sock" -uroot -N -B "${PORTAL_DB_NAME:-portal}" -e "$1"; }
-	IPN_ANSWERS=$(mysql_bench "SELECT CONCAT(COALESCE(result, '-'), ':', COUNT(*)) FROM callback_raw WHERE kind = 'ipn' GROUP BY result" | tr '\n' ' ')
-	IPN_PAID=$(mysql_bench "SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id WHERE o.agency_code IN ('${PAY_AGENCY// /\',\'}')")
+	IPN_ANSWERS=$(mysql_bench "SELECT CONCAT(COALESCE(result, '-'), ':', COUNT(*)) FROM callback_raw WHERE kind = 'ipn' AND id > $RAW_FROM GROUP BY result" | tr '\n' ' ')
+	IPN_PAID=$(mysql_bench "SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id WHERE r.id > $RECEIPT_FROM AND o.agency_code IN ('${PAY_AGENCY// /\',\'}')")
+	IPN_OK=$(mysql_bench "SELECT COUNT(*) FROM callback_raw WHERE kind = 'ipn' AND id > $RAW_FROM AND result = '00'")
+	# speed that loses or doubles a payment is no speed: one receipt per 00
+	[ "$IPN_OK" = "$IPN_PAID" ] || FAILURES+=("ipn: $IPN_OK callbacks answered 00 but $IPN_PAID receipts issued")
 	DBRAW_OUT=$(PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_PASSWORD= PORTAL_DB_NAME=${PORTAL_DB_NAME:-portal} \
 		build/bin/db-raw --mode row --conc "$PORTAL_PAYMENT_PROCS" --seconds "$SECONDS_RUN" 2>&1) ||
 		die "db-raw failed: $DBRAW_OUT"
