@@ -23,35 +23,48 @@ static const char Q_PUSH[] =
 	"UPDATE payment_attempt SET checks = checks + 1, next_check_at = UTC_TIMESTAMP(3)"
 	" + INTERVAL LEAST(3600, 60 * POW(2, LEAST(checks, 6))) SECOND WHERE id = ?";
 
-int job_sweep(db *d)
+int claim_attempts(db *d, const char *claim, const char *lease, long long lease_s, int max,
+		   long long *ids, char (*refs)[35])
 {
-	char refs[10][35];
-	long long ids[10];
 	int n = 0;
-
 	if (db_begin(d) < 0) {
 		db_rollback(d);
 		return -1;
 	}
-	db_stmt *s = S(d, Q_CLAIM);
+	db_stmt *s = S(d, claim);
 	if (db_query(s, "") < 0) {
 		db_rollback(d);
 		return -1;
 	}
-	while (n < 10 && db_fetch(s) > 0) {
-		ids[n] = db_col_int(s, 0, 0);
-		db_col_copy(s, 1, refs[n], sizeof refs[n]);
-		n++;
-	}
-	for (int i = 0; i < n; i++)
-		if (db_exec(S(d, Q_PUSH), "i", ids[i]) < 0) {
+	while (db_fetch(s) > 0)
+		if (n < max) {
+			ids[n] = db_col_int(s, 0, 0);
+			if (refs)
+				db_col_copy(s, 1, refs[n], sizeof refs[n]);
+			n++;
+		}
+	for (int i = 0; i < n; i++) {
+		long long w = lease_s > 0 ? db_exec(S(d, lease), "ii", lease_s, ids[i])
+					  : db_exec(S(d, lease), "i", ids[i]);
+		if (w < 0) {
 			db_rollback(d);
 			return -1;
 		}
+	}
 	if (db_commit(d) < 0) {
 		db_rollback(d);
 		return -1;
 	}
+	return n;
+}
+
+int job_sweep(db *d)
+{
+	char refs[10][35];
+	long long ids[10];
+	int n = claim_attempts(d, Q_CLAIM, Q_PUSH, 0, 10, ids, refs);
+	if (n < 0)
+		return -1;
 	for (int i = 0; i < n; i++) {
 		char state[16];
 		if (check_with_bank(d, refs[i], state, sizeof state) == 0)

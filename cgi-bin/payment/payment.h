@@ -114,6 +114,15 @@ int receipt_adjust(db *d, long long receipt, long long delta, const char *what,
 		   const char *reason, const char *by, long long *number);
 
 /* Jobs */
+/* Claim up to `max` due attempts for this job, in one short transaction so
+ * no other process or host takes them: `claim` selects them FOR UPDATE
+ * SKIP LOCKED (column 0 the id, column 1 the txn_ref, copied into refs
+ * when refs is not NULL); `lease` (parameters: lease_s, then the id; or the
+ * id alone when lease_s is 0) pushes each one's next turn forward.  The
+ * caller then talks to the bank with no transaction open.  Returns how
+ * many, -1 on a database error. */
+int claim_attempts(db *d, const char *claim, const char *lease, long long lease_s, int max,
+		   long long *ids, char (*refs)[35]);
 int job_sweep(db *d);
 int job_webhooks(db *d);
 int job_refunds(db *d);

@@ -222,28 +222,11 @@ out:
 int job_refunds(db *d)
 {
 	long long ids[5];
-	int n = 0;
-	if (db_begin(d) < 0) {
-		db_rollback(d);
+	long long lease = conf_int("PORTAL_REFUND_LEASE", 600);
+	int n = claim_attempts(d, Q_CLAIM, Q_LEASE, lease > 0 ? lease : 1, 5, ids,
+			       NULL);
+	if (n < 0)
 		return -1;
-	}
-	db_stmt *s = S(d, Q_CLAIM);
-	if (db_query(s, "") < 0) {
-		db_rollback(d);
-		return -1;
-	}
-	while (db_fetch(s) > 0)
-		if (n < 5)
-			ids[n++] = db_col_int(s, 0, 0);
-	for (int i = 0; i < n; i++)
-		if (db_exec(S(d, Q_LEASE), "ii", conf_int("PORTAL_REFUND_LEASE", 600), ids[i]) < 0) {
-			db_rollback(d);
-			return -1;
-		}
-	if (db_commit(d) < 0) {
-		db_rollback(d);
-		return -1;
-	}
 	for (int i = 0; i < n; i++) {
 		attempt_row a;
 		if (load(d, ids[i], &a) == 0)

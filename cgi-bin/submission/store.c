@@ -93,7 +93,7 @@ const char *tracking_secret(arena *a, const char *code)
 	char mac[65];
 	char *msg = arena_printf(a, "tracking:%s", code);
 	hmac_sha256_hex(key, strlen(key), msg, strlen(msg), mac);
-	/* 10 symbols of 5 bits = 50 bits, shown as XXXXX-XXXXX */
+	/* 10 symbols of 5 bits = 50 bits, shown as two groups of five (M73QD-T6NMS) */
 	char *out = arena_alloc(a, 12);
 	for (int i = 0, o = 0; i < 10; i++) {
 		char hx[3] = { mac[2 * i], mac[2 * i + 1], 0 };
