@@ -27,13 +27,6 @@ int dossier_show(request *r, const dossier *x, int staff, int full);
 int receipt_render(request *r, const dossier *x);
 int document_send(request *r, const dossier *x, long long doc_id);
 
-static const char *col(db_stmt *s, arena *a, int i)
-{
-	size_t n;
-	const char *v = db_col(s, i, &n);
-	return v ? arena_strndup(a, v, n) : NULL;
-}
-
 /* The agencies a staff member answers for: their own, and for an
  * administrator of a province (or its office) every agency whose parent is
  * that province.  Two parameters: is_admin (int), the staff agency. */

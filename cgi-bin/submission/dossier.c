@@ -37,13 +37,6 @@ int store_upload(db *d, long long dossier_id, const char *role, int seq, const c
 #define MAX_DOCS 20
 #define DOSSIER_MAX_BYTES (30LL << 20)
 
-static const char *col(db_stmt *s, arena *a, int i)
-{
-	size_t n;
-	const char *v = db_col(s, i, &n);
-	return v ? arena_strndup(a, v, n) : NULL;
-}
-
 static void drain(db_stmt *s)
 {
 	while (db_fetch(s) == 1)

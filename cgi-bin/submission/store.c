@@ -34,7 +34,7 @@
 	"DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 7 HOUR, '%Y-%m-%dT%H:%i:%s+07:00') " \
 	"FROM dossier WHERE code = ?"
 
-static const char *col(db_stmt *s, arena *a, int i)
+const char *col(db_stmt *s, arena *a, int i)
 {
 	size_t n;
 	const char *v = db_col(s, i, &n);

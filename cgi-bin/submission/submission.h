@@ -79,6 +79,8 @@ typedef struct dossier {
 /* Load by code; lock = 1 takes FOR UPDATE (inside a transaction).
  * 1 found, 0 not, -1 database. */
 int dossier_load(db *d, arena *a, const char *code, dossier *out, int lock);
+/* Column i of the current row, copied into the arena; NULL for SQL NULL. */
+const char *col(db_stmt *s, arena *a, int i);
 
 /* The tracking secret of a dossier: derived from PORTAL_SECRET and the
  * code, so the slip can be printed again; only its hash is stored. */
