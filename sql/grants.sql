@@ -80,6 +80,10 @@ GRANT SELECT, INSERT, UPDATE ON `@DB@`.otp_code TO 'portal_submission'@'localhos
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.sub_daily TO 'portal_submission'@'localhost';
 GRANT SELECT ON `@DB@`.holiday TO 'portal_submission'@'localhost';
 GRANT SELECT ON `@DB@`.holiday_year TO 'portal_submission'@'localhost';
+-- A status change's writes in one call (sql/010); SQL SECURITY INVOKER:
+-- they run with the grants above, no more.
+GRANT EXECUTE ON PROCEDURE `@DB@`.dossier_status_write TO 'portal_submission'@'localhost';
+GRANT EXECUTE ON PROCEDURE `@DB@`.sub_daily_add TO 'portal_submission'@'localhost';
 -- It writes an obligation when a dossier reaches status 6 (lib/obligation.h):
 -- the payment area's tables, only what that call needs, and reads the
 -- obligation's status for the dossier page.

@@ -335,9 +335,9 @@ static int filing_tx(db *d, void *arg)
 		    r->remote_addr ? r->remote_addr : "") < 0)
 		return DB_TX_FAILED;
 	long long event_id = db_insert_id(e);   /* the dossier's first event */
-	if (counters_add(d, f->day, f->agency, f->p->code, "received", 1) < 0 ||
-	    (f->channel == 2 && counters_add(d, f->day, f->agency, f->p->code, "received_online", 1) < 0) ||
-	    (f->channel == 3 && counters_add(d, f->day, f->agency, f->p->code, "received_post", 1) < 0))
+	if (counters_add(d, f->day, f->agency, f->p->code, "received",
+			 f->channel == 2 ? "received_online" : f->channel == 3 ? "received_post" : NULL,
+			 1) < 0)
 		return DB_TX_FAILED;
 	dossier x;
 	if (dossier_load(d, a, f->code, &x, 0) != 1)
@@ -787,10 +787,9 @@ static int rating_tx(db *d, void *arg)
 		return DB_TX_FAILED;
 	}
 	long day = today();
-	if (counters_add(d, day, x.agency_code, x.procedure_code, "ratings", 1) < 0 ||
-	    counters_add(d, day, x.agency_code, x.procedure_code, "rating_sum", g->score) < 0 ||
-	    (g->score >= 4 &&
-	     counters_add(d, day, x.agency_code, x.procedure_code, "rating_satisfied", 1) < 0))
+	if (counters_add(d, day, x.agency_code, x.procedure_code, "ratings",
+			 g->score >= 4 ? "rating_satisfied" : NULL, 1) < 0 ||
+	    counters_add(d, day, x.agency_code, x.procedure_code, "rating_sum", NULL, g->score) < 0)
 		return DB_TX_FAILED;
 	return 0;
 }

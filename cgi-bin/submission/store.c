@@ -134,35 +134,15 @@ void tracking_hash(const char *code, const char *secret, char out[65])
 /* --- counters, sync, notices -------------------------------------------------- */
 
 int counters_add(db *d, long day, const char *agency, const char *procedure,
-		 const char *column, int n)
+		 const char *column, const char *also, int n)
 {
-	/* column comes from the fixed list in counter_column(), never from input */
-	static const char *const allowed[] = {
-		"received", "received_online", "received_post", "accepted", "refused",
-		"supplement_requested", "obligation_requested", "withdrawn", "stopped",
-		"finished", "finished_on_time", "finished_late", "returned", "returned_online",
-		"ratings", "rating_sum", "rating_satisfied", NULL,
-	};
-	static db_stmt *st[32];
-	int k = -1;
-	for (int i = 0; allowed[i]; i++)
-		if (strcmp(allowed[i], column) == 0)
-			k = i;
-	if (k < 0)
-		return -1;
-	if (!st[k]) {
-		char sql[512];
-		snprintf(sql, sizeof sql,
-			 /* a shard per connection: no queue on one hot row (sql/008) */
-			 "INSERT INTO sub_daily (day, agency_code, procedure_code, shard, %s) "
-			 "VALUES (?, ?, ?, CONNECTION_ID() %% 8, ?) "
-			 "ON DUPLICATE KEY UPDATE %s = %s + VALUES(%s)", allowed[k], allowed[k],
-			 allowed[k], allowed[k]);
-		st[k] = db_prepare(d, sql);
-	}
+	/* One statement for every counter, in sql/010 (sub_daily_add), which
+	 * checks the names against the table's columns and shards the row
+	 * per connection (sql/008). */
+	db_stmt *s = STMT(d, "CALL sub_daily_add(?, ?, ?, ?, ?, ?)");
 	char dd[11];
 	wd_format(day, dd);
-	return db_exec(st[k], "sssi", dd, agency, procedure, (long long)n) < 0 ? -1 : 0;
+	return db_exec(s, "sssssi", dd, agency, procedure, column, also, (long long)n) < 0 ? -1 : 0;
 }
 
 static const char *iso_day_end(arena *a, long day)
@@ -174,14 +154,17 @@ static const char *iso_day_end(arena *a, long day)
 	return arena_printf(a, "%sT23:59:59+07:00", dd);
 }
 
-const char *sync_payload(arena *a, const dossier *x, int status, const char *changed_at,
-			 long long ev)
+void sync_payload_parts(arena *a, const dossier *x, int status, const char *changed_at,
+			const char **head, const char **tail)
 {
 	buf b = BUF_INIT;
 	buf_puts(&b, "{");
 	json_key(&b, "id");
-	json_cstr(&b, arena_printf(a, "%s/%lld", x->code, ev));
-	buf_puts(&b, ",");
+	/* "{code}/" and its closing quote: the event's id goes between them */
+	json_cstr(&b, arena_printf(a, "%s/", x->code));
+	*head = arena_strndup(a, b.p, b.len - 1);
+	b.len = 0;
+	buf_puts(&b, "\",");
 	json_key(&b, "dossier_code");
 	json_cstr(&b, x->code);
 	buf_puts(&b, ",");
@@ -210,15 +193,16 @@ const char *sync_payload(arena *a, const dossier *x, int status, const char *cha
 	json_key(&b, "changed_at");
 	json_cstr(&b, changed_at);
 	buf_puts(&b, "}");
-	const char *payload = arena_strndup(a, b.p, b.len);
+	*tail = arena_strndup(a, b.p, b.len);
 	buf_free(&b);
-	return payload;
 }
 
-int sync_put(db *d, arena *a, const dossier *x, int status, const char *changed_at,
-	     long long event_id)
+const char *sync_payload(arena *a, const dossier *x, int status, const char *changed_at,
+			 long long ev)
 {
-	return outbox_put(d, "sync", x->code, NULL, sync_payload(a, x, status, changed_at, event_id));
+	const char *head, *tail;
+	sync_payload_parts(a, x, status, changed_at, &head, &tail);
+	return arena_printf(a, "%s%lld%s", head, ev, tail);
 }
 
 const char *notify_payload(arena *a, const char *to, const char *subject, const char *body)
@@ -425,24 +409,7 @@ static int move_tx(db *d, void *arg)
 		x.due = due;
 	}
 
-	db_stmt *u = STMT(d, "UPDATE dossier SET status = ?, updated_at = UTC_TIMESTAMP(3), "
-			     "finished_at = IF(? = 9, UTC_TIMESTAMP(3), finished_at), "
-			     "returned_at = IF(? = 10, UTC_TIMESTAMP(3), returned_at) WHERE id = ?");
-	if (db_exec(u, "iiii", (long long)m->to, (long long)m->to, (long long)m->to, x.id) < 0)
-		return DB_TX_FAILED;
-
-	db_stmt *e = STMT(d, "INSERT INTO dossier_event (dossier_id, at, actor_kind, actor_id, "
-			     "actor_name, from_status, to_status, reason, client_addr) "
-			     "VALUES (?, UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?)");
-	if (db_exec(e, "isisiiss", x.id, m->actor_kind, m->actor_id,
-		    m->actor_name ? m->actor_name : "", (long long)x.status, (long long)m->to,
-		    reason, r->remote_addr ? r->remote_addr : "") < 0)
-		return DB_TX_FAILED;
-	/* Every event of a dossier is written under its row lock (here and
-	 * when it is filed), so this is the dossier's newest event: the id of
-	 * its sync message, as MAX(id) was. */
-	long long event_id = db_insert_id(e);
-
+	/* The uploads first: the writes below are one call. */
 	for (size_t i = 0; i < m->nsupplements; i++)
 		if (store_upload(d, x.id, "supplement", m->supplements[i]->index, NULL,
 				 m->supplements[i], x.citizen_id) < 0)
@@ -450,34 +417,39 @@ static int move_tx(db *d, void *arg)
 	if (m->result && store_upload(d, x.id, "result", 0, "Kết quả", m->result, 0) < 0)
 		return DB_TX_FAILED;
 
-	const char *c = counter_column(m->to);
-	if (c && counters_add(d, now, x.agency_code, x.procedure_code, c, 1) < 0)
-		return DB_TX_FAILED;
-	if (m->to == ST_FINISHED &&
-	    counters_add(d, now, x.agency_code, x.procedure_code,
-			 x.due == WD_NONE || now <= x.due ? "finished_on_time" : "finished_late", 1) < 0)
-		return DB_TX_FAILED;
-	if (m->to == ST_RETURNED && strcmp(x.result_channel, "online") == 0 &&
-	    counters_add(d, now, x.agency_code, x.procedure_code, "returned_online", 1) < 0)
-		return DB_TX_FAILED;
+	/* The day's counters: the status's own, and how a finished dossier
+	 * kept its due date, or that a result went out online. */
+	const char *c1 = counter_column(m->to), *c2 = NULL;
+	if (m->to == ST_FINISHED)
+		c2 = x.due == WD_NONE || now <= x.due ? "finished_on_time" : "finished_late";
+	else if (m->to == ST_RETURNED && strcmp(x.result_channel, "online") == 0)
+		c2 = "returned_online";
+	char day[11];
+	wd_format(now, day);
 
-	/* The national portal's message and the citizen's notice, in one
-	 * statement: the sync message first, as before. */
-	outbox_new out[2] = {
-		{ "sync", x.code, NULL, sync_payload(a, &x, m->to, x.loaded_at, event_id) },
-	};
-	int nout = 1;
-	if (x.citizen_contact) {
-		const char *to = x.citizen_contact;
-		out[nout++] = (outbox_new){ "notify", to, NULL,
-			notify_payload(a, to, arena_printf(a, "Hồ sơ %s", x.code),
-				       arena_printf(a, "Hồ sơ %s: %s. %s", x.code, status_name(m->to), reason)) };
-	}
-	if (outbox_put_n(d, out, nout) < 0)
-		return DB_TX_FAILED;
-	if (r->user && r->user->kind == AUTH_STAFF &&
-	    audit_log(d, r, "dossier_status", x.code,
-		      arena_printf(a, "%d -> %d %s", x.status, m->to, reason)) < 0)
+	/* The national portal's message (its id is the event's, which the
+	 * call writes) and the citizen's notice. */
+	const char *head, *tail, *notify = NULL;
+	sync_payload_parts(a, &x, m->to, x.loaded_at, &head, &tail);
+	if (x.citizen_contact)
+		notify = notify_payload(a, x.citizen_contact, arena_printf(a, "Hồ sơ %s", x.code),
+					arena_printf(a, "Hồ sơ %s: %s. %s", x.code, status_name(m->to),
+						     reason));
+	const principal *staff = r->user && r->user->kind == AUTH_STAFF ? r->user : NULL;
+
+	/* The dossier's status, its event, the counters, the outbox messages
+	 * and the audit row: one round trip (sql/010_status_change.sql). */
+	db_stmt *w = STMT(d, "CALL dossier_status_write(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			     "?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (db_exec(w, "isiisisssssssssssssssss", x.id, x.code, (long long)x.status,
+		    (long long)m->to, m->actor_kind, m->actor_id,
+		    m->actor_name ? m->actor_name : "", reason,
+		    r->remote_addr ? r->remote_addr : "", day, x.agency_code, x.procedure_code,
+		    c1, c2, head, tail, x.citizen_contact, notify,
+		    staff ? arena_printf(a, "%lld", staff->id) : NULL,
+		    staff ? staff->login : NULL, staff ? staff->agency_code : NULL,
+		    staff ? arena_printf(a, "%d -> %d %s", x.status, m->to, reason) : NULL,
+		    staff ? r->user_agent : NULL) < 0)
 		return DB_TX_FAILED;
 	return 0;
 }

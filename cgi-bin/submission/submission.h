@@ -120,17 +120,20 @@ typedef struct move {
 int dossier_move(db *d, move *m);
 
 /* Counters (sub_daily) and sync messages, inside a transaction. */
+/* Add n to the day's counter `column`, and to `also` unless NULL (one of
+ * its breakdowns: received_online, finished_on_time…). */
 int counters_add(db *d, long day, const char *agency, const char *procedure,
-		 const char *column, int n);
+		 const char *column, const char *also, int n);
 /* The sync message of a change: its id is "{code}/{event id}", the
  * dossier_event row the same transaction wrote (unique per change, stable
  * if the message is sent again). */
-int sync_put(db *d, arena *a, const dossier *x, int status, const char *changed_at,
-	     long long event_id);
-int notify_put(db *d, arena *a, const char *to, const char *subject, const char *body);
-/* The payloads alone, for outbox_put_n() (several messages, one statement). */
 const char *sync_payload(arena *a, const dossier *x, int status, const char *changed_at,
 			 long long event_id);
+/* The same around the event id, for a statement that writes the event and
+ * the message together: head + id + tail. */
+void sync_payload_parts(arena *a, const dossier *x, int status, const char *changed_at,
+			const char **head, const char **tail);
+int notify_put(db *d, arena *a, const char *to, const char *subject, const char *body);
 const char *notify_payload(arena *a, const char *to, const char *subject, const char *body);
 
 /* A phone number (0912345678) or a lower-cased e-mail address as typed

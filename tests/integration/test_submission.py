@@ -492,3 +492,54 @@ def test_form_uploads_documents_and_shows_notes_apart():
         text = html.escape(note.lstrip(" -+*"), quote=False).strip()
         assert text[:60] in page, note
         assert f". {text[:60]}" not in " ".join(x[1] for x in slots)
+
+
+def test_day_counters_match_the_events():
+    """The statistics' per-day counters, kept by each change's own
+    transaction (one call: sql/010), add up to what the events and ratings
+    hold, for every status the walks above reached: one filing, acceptance,
+    supplement, processing, finished on time, returned online, refusal,
+    withdrawal, rating."""
+    from test_payment import sql
+    agency = STATE["agency"]
+    where = "agency_code = '%s' AND procedure_code = '%s'" % (agency, PROC)
+    cols = ["received", "received_online", "accepted", "refused", "supplement_requested",
+            "withdrawn", "finished", "finished_on_time", "finished_late", "returned",
+            "returned_online", "ratings", "rating_sum", "rating_satisfied"]
+    # the counters are kept per Vietnamese day, events in UTC
+    ev = ("SELECT DATE(e.at + INTERVAL 7 HOUR) day, e.from_status, e.to_status, d.channel, "
+          "d.result_channel FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id "
+          "WHERE d.agency_code = '%s' AND d.procedure_code = '%s'" % (agency, PROC))
+    want = {}
+    for day, frm, to, channel, result in sql(ev):
+        w = want.setdefault(day, dict.fromkeys(cols, 0))
+        if frm == "NULL":
+            w["received"] += 1
+            w["received_online"] += channel == "2"
+            continue
+        name = {"2": "accepted", "3": "refused", "5": "supplement_requested", "7": "withdrawn",
+                "9": "finished", "10": "returned"}.get(to)
+        if name:
+            w[name] += 1
+        w["returned_online"] += to == "10" and result == "online"
+    for day, score in sql("SELECT DATE(r.created_at + INTERVAL 7 HOUR), r.score FROM rating r "
+                          "JOIN dossier d ON d.id = r.dossier_id WHERE d.agency_code = '%s' "
+                          "AND d.procedure_code = '%s'" % (agency, PROC)):
+        w = want.setdefault(day, dict.fromkeys(cols, 0))
+        w["ratings"] += 1
+        w["rating_sum"] += int(score)
+        w["rating_satisfied"] += int(score) >= 4
+    got = {}
+    for row in sql("SELECT day, %s FROM sub_daily WHERE %s GROUP BY day"
+                   % (", ".join("SUM(%s)" % c for c in cols), where)):
+        got[row[0]] = dict(zip(cols, map(int, row[1:])))
+    for day, w in want.items():
+        g = got.get(day)
+        assert g, (day, got)
+        # every finished dossier is counted on time or late, never both
+        assert g["finished_on_time"] + g["finished_late"] == g["finished"], g
+        for c in cols:
+            if c not in ("finished_on_time", "finished_late"):
+                assert g[c] == w[c], (day, c, g[c], w[c])
+    assert any(w["finished"] and w["returned_online"] and w["ratings"] and w["refused"]
+               for w in want.values()), want
