@@ -100,6 +100,8 @@ int session_load(db *d, request *r, int kind)
 	return 1;
 }
 
+static void visitor_new(request *r);
+
 int session_start(db *d, request *r, int kind, long long user_id)
 {
 	prepare(d);
@@ -117,6 +119,10 @@ int session_start(db *d, request *r, int kind, long long user_id)
 	if (db_exec(st_insert, "siis", h, (long long)kind, user_id, r->remote_addr) != 1)
 		return -1;
 	http_set_cookie(r, session_cookie(kind), tok, -1);
+	/* The form token changes at login too: one learned before it (a pv
+	 * cookie planted by a page of another site under this domain, or
+	 * left on a shared computer) is worth nothing once someone signs in. */
+	visitor_new(r);
 	return 0;
 }
 
@@ -155,15 +161,24 @@ static const char *visitor(const request *r)
 	return hex_cookie(r, "pv", 32);
 }
 
+/* A new visitor cookie, and the form token that goes with it. */
+static void visitor_new(request *r)
+{
+	const char *pv = crypto_token(r->a, 16);
+	if (!pv)
+		return;
+	/* A year: a form left open in a tab still posts. */
+	http_set_cookie(r, "pv", pv, 365L * 24 * 3600);
+	r->anon_id = pv;
+	r->csrf = csrf_of(r->a, pv);
+}
+
 void csrf_prepare(request *r)
 {
 	const char *pv = visitor(r);
 	if (!pv) {
-		pv = crypto_token(r->a, 16);
-		if (!pv)
-			return;
-		/* A year: a form left open in a tab still posts. */
-		http_set_cookie(r, "pv", pv, 365L * 24 * 3600);
+		visitor_new(r);
+		return;
 	}
 	r->anon_id = pv;
 	r->csrf = csrf_of(r->a, pv);

@@ -56,6 +56,7 @@ class Client:
             headers["Content-Type"] = ctype
         r = H.request(method, path, body=body, headers=headers, port=self.port,
                       source=self.source, timeout=30)
+        pv = self.cookies.get("pv")
         for k, v in r.headers:
             if k.lower() == "set-cookie":
                 name, _, rest = v.partition("=")
@@ -64,6 +65,8 @@ class Client:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = value
+        if self.cookies.get("pv") != pv:
+            self.csrf = None    # a new visitor cookie (a login): its forms' token is new
         if r.status == 200 and r.body[:200].lstrip().startswith(b"<!doctype"):
             m = re.search(rb'name="csrf" value="([0-9a-f]+)"', r.body)
             if m:
@@ -85,6 +88,8 @@ class Client:
     def post_multipart(self, path, fields, files, csrf=True):
         fields = dict(fields)
         if csrf:
+            if self.csrf is None:
+                self.get("/dossiers/")
             fields.setdefault("csrf", self.csrf)
         body, ctype = multipart(fields, files)
         return self.send("POST", path, body, ctype)
@@ -353,6 +358,35 @@ def test_csrf_and_logout_replay():
     replay.cookies = old
     r = replay.get(f"/dossiers/{code}")
     assert r.status == 303 and r.header("Location").startswith("/account/login")
+
+
+def test_login_changes_the_form_token():
+    """A form token learned before someone signs in (a visitor cookie
+    planted or left on a shared computer) is refused once they have: the
+    login gives a new visitor cookie, and with it a new token."""
+    c = Client()
+    contact = register(c)
+    c.get("/dossiers/")
+    assert c.post("/account/logout", {}).status == 303
+    c.get("/account/login")
+    before, pv = c.csrf, c.cookies["pv"]
+    assert before
+    r = c.post("/account/login", {"contact": contact, "password": "mật-khẩu-dài-1"})
+    assert r.status == 303, (r.status, r.text[:300])
+    assert c.cookies["pv"] != pv
+    ags = agencies(c)
+    assert ags
+    # the same session with the old token: refused, nothing filed
+    from test_payment import sql
+    filed = ("SELECT COUNT(*) FROM dossier d JOIN citizen c ON c.id = d.citizen_id "
+             "WHERE c.contact = '%s'" % contact)
+    r = file_dossier(c, ags[0], csrf=before)
+    assert r.status == 403, (r.status, r.text[:300])
+    assert sql(filed) == [["0"]]
+    # the new one, from a page after the login, works
+    assert c.csrf and c.csrf != before
+    assert file_dossier(c, ags[0]).status == 303
+    assert sql(filed) == [["1"]]
 
 
 def test_bad_uploads():
