@@ -381,3 +381,80 @@ def answer_lost(got):
     row = tp.sql("SELECT refund_tries >= 2, refund_error IS NULL FROM payment_attempt "
                  "WHERE txn_ref = '%s'" % ref)
     assert row == [["1", "1"]], row
+
+
+# ---- a receipt's corrections under faults -----------------------------------
+
+def adj_rows(code):
+    import test_payment_receipts as tr
+    return [r for r in tr.rows_of(code) if r[0] == "adjustment"]
+
+
+def test_kill_9_during_receipt_corrections_and_double_cancels():
+    """A leader's adjustments of one receipt, 24 at once from 6 threads,
+    with kill -9 of every payment process in the middle: each adjustment
+    the leader was told about (303) is there, none is there twice, each has
+    its audit row (the same transaction), the series stays gapless and the
+    original receipt is byte for byte the same.  Then 10 cancellations of
+    the same receipt at once: one is done, the others are refused (409)."""
+    import concurrent.futures
+    import test_payment_receipts as tr
+    from test_payment_refund import intranet, staff_session
+    tp.setup_agency()
+    leader = staff_session(tp.AGENCY, 4)
+    code, token = tr.paid((500000,))
+    before = tr.original(token)
+    _, csrf, cookies = tr.page_and_csrf(leader, code)
+    adjust = "/payment/admin/receipts/%s/adjust" % code
+    answers = {}
+    done = threading.Event()
+
+    def one(i):
+        why = "Sửa lỗi ghi số %d" % i
+        try:
+            r = intranet("POST", adjust, leader, {"csrf": csrf, "so_tien": "0",
+                                                  "noi_dung": "Sửa tên người nộp", "ly_do": why}, cookies)
+            answers[why] = r.status
+        except OSError:
+            answers[why] = None         # the worker died with the connection
+        if sum(1 for s in answers.values() if s) >= 6:
+            done.set()
+
+    with concurrent.futures.ThreadPoolExecutor(6) as ex:
+        fs = [ex.submit(one, i) for i in range(24)]
+        assert done.wait(30)
+        kids = payment_children()
+        for pid in kids:
+            os.kill(pid, signal.SIGKILL)
+        for f in fs:
+            f.result()
+    assert kids
+    assert wait_until(lambda: get("/payment/health").status == 200, 15)
+    ok = {w for w, s in answers.items() if s == 303}
+    print("  killed %d processes; adjustments: %d acknowledged, %d cut off, %d written"
+          % (len(kids), len(ok), len(answers) - len(ok), len(adj_rows(code))))
+    assert ok and all(s in (303, 502, None) for s in answers.values()), answers
+    adj = adj_rows(code)
+    reasons = [r[3] for r in adj]
+    assert len(reasons) == len(set(reasons)), reasons          # none twice
+    assert ok <= set(reasons) <= set(answers), (ok, reasons)    # none acknowledged lost
+    audited = tp.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'payment_receipt_adjust'"
+                     " AND subject = '%s'" % code)[0][0]
+    assert int(audited) == len(adj), (audited, len(adj))
+    assert tr.original(token) == before
+    tr.gapless()
+    tp.check_invariants()
+
+    # a double (or tenfold) tap on "cancel": one cancellation, the rest 409
+    _, csrf, cookies = tr.page_and_csrf(leader, code)
+    cancel = "/payment/admin/receipts/%s/cancel" % code
+    with concurrent.futures.ThreadPoolExecutor(10) as ex:
+        got = list(ex.map(lambda i: intranet("POST", cancel, leader,
+                                             {"csrf": csrf, "ly_do": "Thu nhầm %d" % i}, cookies).status,
+                          range(10)))
+    assert sorted(got) == [303] + [409] * 9, got
+    rows = tr.rows_of(code)
+    assert [r[0] for r in rows].count("cancellation") == 1, rows
+    assert int(tp.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'payment_receipt_cancel'"
+                      " AND subject = '%s'" % code)[0][0]) == 1
+    tr.gapless()
