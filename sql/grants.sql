@@ -120,6 +120,8 @@ GRANT SELECT, INSERT, DELETE ON `@DB@`.api_nonce TO 'portal_payment'@'localhost'
 GRANT SELECT, INSERT, DELETE ON `@DB@`.pay_idempotency TO 'portal_payment'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.pay_webhook_delivery TO 'portal_payment'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.pay_daily TO 'portal_payment'@'localhost';
+-- a receipt adjustment posted twice is made once (lib/once.h)
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.form_once TO 'portal_payment'@'localhost';
 
 -- The operator's tool: the settings, the keys and the bank list.
 CREATE USER IF NOT EXISTS 'portal_payment_admin'@'localhost' IDENTIFIED BY '@PAYMENT_ADMIN_PASSWORD@';

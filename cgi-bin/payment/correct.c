@@ -22,6 +22,7 @@
 #include "audit.h"
 #include "payment.h"
 #include "render.h"
+#include "once.h"
 #include "server.h"
 #include "vntext.h"
 
@@ -308,6 +309,27 @@ static int corr_tx(db *d, void *p)
 		action = "payment_receipt_cancel";
 		buf_puts(&detail, a->reason);
 	} else {
+		/* The same adjustment posted again (a double tap, a retry after
+		 * an error page whose request had gone through) is not made
+		 * twice: under the obligation's lock, the first one's claim is
+		 * committed by now (lib/once.h). */
+		char fp[65], first[65];
+		once_fp o;
+		if (once_begin(&o, "receipt-adjust") < 0) {
+			buf_free(&detail);
+			return DB_TX_FAILED;
+		}
+		once_addi(&o, a->r->user->id);
+		once_adds(&o, a->code);
+		once_addi(&o, a->delta);
+		once_adds(&o, a->text);
+		once_adds(&o, a->reason);
+		once_end(&o, fp);
+		int once = once_claim(d, fp, a->code, first, sizeof first);
+		if (once != ONCE_NEW) {
+			buf_free(&detail);
+			return once == ONCE_REPEAT ? 303 : DB_TX_FAILED;
+		}
 		rc = receipt_adjust(d, receipt, a->delta, a->text, a->reason, a->r->user->login,
 				    &a->number);
 		action = "payment_receipt_adjust";
@@ -350,12 +372,13 @@ static int run(request *r, corr_arg *a, const char *done)
 			: "Biên lai này đã bị hủy, hoặc khoản này chưa có biên lai: không thể hủy hay điều chỉnh nữa.";
 		return 409;
 	}
+	/* 303: a repeat of an adjustment already made; it shows as done */
 	if (rc == 422) {
 		r->error.field = "so_tien";
 		r->error.message = "Điều chỉnh giảm quá số tiền đã thu trên biên lai.";
 		return 422;
 	}
-	if (rc)
+	if (rc && rc != 303)
 		return rc;
 	return http_redirect(r, arena_printf(r->a, "/payment/admin/receipts?ma=%s&xong=%s",
 					     a->code, done));

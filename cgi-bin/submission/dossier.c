@@ -28,12 +28,6 @@
 #include "url.h"
 #include "vntext.h"
 
-int store_blob(db *d, const upload *u, long long *blob, char sha[65]);
-int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
-		   int seq, const char *doc_name, const upload *u, long long owner);
-int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
-		 const upload *u, long long owner);
-
 #define MAX_DOCS 20
 #define DOSSIER_MAX_BYTES (30LL << 20)
 
@@ -256,9 +250,11 @@ static int filing_tx(db *d, void *arg)
 	 * below is locked, not while every other filing of the agency waits. */
 	long long blobs[MAX_DOCS];
 	char shas[MAX_DOCS][65];
-	for (int i = 0; i < f->nfiles; i++)
-		if (store_blob(d, f->files[i], &blobs[i], shas[i]) < 0)
+	for (int i = 0; i < f->nfiles; i++) {
+		sha256_hex(f->files[i]->data, f->files[i]->len, shas[i]);
+		if (store_blob(d, f->files[i], shas[i], &blobs[i]) < 0)
 			return DB_TX_FAILED;
+	}
 
 	/* The next number in one statement: a new row is 1 (one row
 	 * written), an existing one hands its new value back through

@@ -230,19 +230,12 @@ int notify_put(db *d, arena *a, const char *to, const char *subject, const char 
 
 /* --- uploads ------------------------------------------------------------------ */
 
-int store_blob(db *d, const upload *u, long long *blob, char sha[65]);
-int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
-		   int seq, const char *doc_name, const upload *u, long long owner);
-int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
-		 const upload *u, long long owner);
-
 /* The content alone: it names no dossier, so a filing writes it before it
  * takes the agency's number row, which it then holds only for the small
  * rows (the numbers are gapless: every filing of an agency's day waits
  * for that row until the one before commits). */
-int store_blob(db *d, const upload *u, long long *blob, char sha[65])
+int store_blob(db *d, const upload *u, const char sha[65], long long *blob)
 {
-	sha256_hex(u->data, u->len, sha);
 	db_stmt *b = STMT(d, "INSERT INTO document_blob (size, sha256, content, created_at) "
 			     "VALUES (?, ?, ?, UTC_TIMESTAMP(3))");
 	if (db_exec(b, "isb", (long long)u->len, sha, (const void *)u->data, u->len) < 0)
@@ -270,7 +263,8 @@ int store_upload(db *d, long long dossier_id, const char *role, int seq, const c
 {
 	char sha[65];
 	long long blob;
-	if (store_blob(d, u, &blob, sha) < 0)
+	sha256_hex(u->data, u->len, sha);
+	if (store_blob(d, u, sha, &blob) < 0)
 		return -1;
 	return store_document(d, dossier_id, blob, sha, role, seq, doc_name, u, owner);
 }

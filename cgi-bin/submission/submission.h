@@ -119,6 +119,16 @@ typedef struct move {
 } move;
 int dossier_move(db *d, move *m);
 
+/* Uploads, stored in MariaDB (store.c).  The blob is the content alone
+ * (sha: its SHA-256 in hex, computed by the caller, who may need it
+ * before); the document row links it to a dossier. */
+int store_blob(db *d, const upload *u, const char sha[65], long long *blob);
+int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
+		   int seq, const char *doc_name, const upload *u, long long owner);
+/* Both, hashing the upload. */
+int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
+		 const upload *u, long long owner);
+
 /* Counters (sub_daily) and sync messages, inside a transaction. */
 /* Add n to the day's counter `column`, and to `also` unless NULL (one of
  * its breakdowns: received_online, finished_on_time…). */

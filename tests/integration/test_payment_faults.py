@@ -395,7 +395,9 @@ def test_kill_9_during_receipt_corrections_and_double_cancels():
     with kill -9 of every payment process in the middle: each adjustment
     the leader was told about (303) is there, none is there twice, each has
     its audit row (the same transaction), the series stays gapless and the
-    original receipt is byte for byte the same.  Then 10 cancellations of
+    original receipt is byte for byte the same; sent again (the leader's
+    retry after the error page, a double tap), none is made twice.  Then
+    10 cancellations of
     the same receipt at once: one is done, the others are refused (409)."""
     import concurrent.futures
     import test_payment_receipts as tr
@@ -444,6 +446,18 @@ def test_kill_9_during_receipt_corrections_and_double_cancels():
     assert tr.original(token) == before
     tr.gapless()
     tp.check_invariants()
+
+    # The leader, shown an error page, sends again; and every form twice
+    # (a double tap): each adjustment is made exactly once (lib/once.h).
+    for i in list(range(24)) * 2:
+        one(i)
+    assert all(s == 303 for s in answers.values()), answers
+    adj = adj_rows(code)
+    assert sorted(r[3] for r in adj) == sorted(answers), [r[3] for r in adj]
+    audited = tp.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'payment_receipt_adjust'"
+                     " AND subject = '%s'" % code)[0][0]
+    assert int(audited) == 24, audited
+    tr.gapless()
 
     # a double (or tenfold) tap on "cancel": one cancellation, the rest 409
     _, csrf, cookies = tr.page_and_csrf(leader, code)
