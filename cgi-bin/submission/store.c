@@ -163,7 +163,7 @@ void sync_payload_parts(arena *a, const dossier *x, int status, const char *chan
 	/* "{code}/" and its closing quote: the event's id goes between them */
 	json_cstr(&b, arena_printf(a, "%s/", x->code));
 	*head = arena_strndup(a, b.p, b.len - 1);
-	b.len = 0;
+	buf_reset(&b);
 	buf_puts(&b, "\",");
 	json_key(&b, "dossier_code");
 	json_cstr(&b, x->code);
