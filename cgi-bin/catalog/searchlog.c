@@ -177,15 +177,47 @@ static int table_version(stmts *S, char *out, size_t n)
 	return rc < 0 || !got ? -1 : 0;
 }
 
-static void flush(stmts *S, miss *batch, int n)
+/* Count one miss n more times; under mu.  0, or -1 when every slot is
+ * taken (dropped: a page never waits for the count). */
+static int count_miss(const char *key, const char *shown, long long n)
+{
+	int i;
+	for (i = 0; i < nmisses; i++)
+		if (strcmp(misses[i].words, key) == 0)
+			break;
+	if (i < nmisses) {
+		misses[i].n += n;
+		return 0;
+	}
+	if (nmisses == MISS_SLOTS)
+		return -1;
+	snprintf(misses[nmisses].words, sizeof misses[0].words, "%s", key);
+	snprintf(misses[nmisses].shown, sizeof misses[0].shown, "%s", shown);
+	misses[nmisses].n = n;
+	nmisses++;
+	return 0;
+}
+
+/* Write the batch; what could not be written (the database away, or too
+ * slow to answer a connect on a loaded machine) goes back to be counted
+ * at the next flush, as far as the slots allow. */
+static int flush(stmts *S, miss *batch, int n)
 {
 	db *d = S->d;
 	db_stmt *s = S->flush;
-	for (int i = 0; i < n; i++)
-		if (db_exec(s, "ssi", batch[i].words, batch[i].shown, batch[i].n) < 0) {
-			fprintf(stderr, "search: %d missed queries not counted: %s\n", n - i, db_error(d));
-			return;  /* dropped: a page must never wait for this */
-		}
+	int i = 0;
+	while (i < n && db_exec(s, "ssi", batch[i].words, batch[i].shown, batch[i].n) >= 0)
+		i++;
+	if (i == n)
+		return 0;
+	int lost = 0;
+	pthread_mutex_lock(&mu);
+	for (int k = i; k < n; k++)
+		lost += count_miss(batch[k].words, batch[k].shown, batch[k].n) < 0;
+	pthread_mutex_unlock(&mu);
+	fprintf(stderr, "search: %d missed queries not counted yet (%d dropped): %s\n", n - i, lost,
+		db_error(d));
+	return -1;
 }
 
 static void *background(void *arg)
@@ -194,6 +226,7 @@ static void *background(void *arg)
 	stmts *S = prepared(&bg_stmts, db_open_timeout(BG_TIMEOUT));
 	char version[96] = "", now[96];
 	double last_flush = mono(), last_poll = 0;
+	int failed = 0;         /* the last flush: wait the whole period before the next */
 	miss *batch = malloc(sizeof misses);
 	if (!batch)
 		abort();
@@ -209,7 +242,7 @@ static void *background(void *arg)
 		pthread_cond_timedwait(&wake, &mu, &until);
 		int n = 0;
 		double t = mono();
-		if (nmisses && (t - last_flush >= FLUSH_EVERY || nmisses > MISS_SLOTS / 2)) {
+		if (nmisses && (t - last_flush >= FLUSH_EVERY || (!failed && nmisses > MISS_SLOTS / 2))) {
 			n = nmisses;
 			memcpy(batch, misses, (size_t)n * sizeof *batch);
 			nmisses = 0;
@@ -217,7 +250,7 @@ static void *background(void *arg)
 		}
 		pthread_mutex_unlock(&mu);
 		if (n)
-			flush(S, batch, n);
+			failed = flush(S, batch, n) < 0;
 		if (t - last_poll < POLL_EVERY)
 			continue;
 		last_poll = t;
@@ -349,19 +382,7 @@ void searchlog_miss(const char *raw)
 	const char *key = searchlog_words(a, raw, &shown);
 	if (*key && strlen(key) <= MISS_MAX && strlen(shown) <= MISS_MAX) {
 		pthread_mutex_lock(&mu);
-		int i;
-		for (i = 0; i < nmisses; i++)
-			if (strcmp(misses[i].words, key) == 0)
-				break;
-		if (i < nmisses) {
-			misses[i].n++;
-		} else if (nmisses < MISS_SLOTS) {
-			/* full: dropped, like a failed flush */
-			snprintf(misses[nmisses].words, sizeof misses[0].words, "%s", key);
-			snprintf(misses[nmisses].shown, sizeof misses[0].shown, "%s", shown);
-			misses[nmisses].n = 1;
-			nmisses++;
-		}
+		count_miss(key, shown, 1);
 		pthread_mutex_unlock(&mu);
 	}
 	arena_free(a);

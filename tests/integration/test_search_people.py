@@ -442,6 +442,32 @@ def test_misses_are_counted_words_only_and_staff_can_map_them():
     assert r.status == 400 and "Chưa thêm được" in r.text
 
 
+def test_misses_are_counted_after_the_database_was_away():
+    """A miss waiting to be counted while the database does not answer (its
+    flush times out) is counted at a later flush, not dropped."""
+    import os
+    import signal
+    import time
+    from test_payment import VAR
+    words = _nonsense()
+    with open(os.path.join(VAR, "run", "mysqld.pid")) as f:
+        pid = int(f.read().split()[0])
+    os.kill(pid, signal.SIGSTOP)     # every flush of the next 15 s fails
+    try:
+        for _ in range(3):           # searches are answered from memory meanwhile
+            assert api_search(words)["total"] == 0
+        # long enough for a flush to be tried and fail while stopped (the
+        # background thread may first wait out its version check's timeouts)
+        time.sleep(15)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+    def counted():
+        page = _misses_page().text
+        return words in page and ">3<" in page[page.index(words):][:120]
+    assert wait_until(counted, seconds=30), "three misses while the database was away, not listed"
+
+
 def test_dictionary_form_refuses_over_long_and_missing_values():
     """Each field over its cap, a kind outside the list, a field left out:
     a 4xx naming the field, and no entry and no audit row written."""
