@@ -53,16 +53,18 @@ BEGIN
   DECLARE v_no BIGINT;
   DECLARE v_tpl, v_ser VARCHAR(20);
   DECLARE v_msg VARCHAR(128);
+  DECLARE v_now DATETIME(3) DEFAULT UTC_TIMESTAMP(3);
 
   -- The attempt and its obligation paid in one statement; both rows are
-  -- locked by the caller's SELECT … FOR UPDATE, and both change.
+  -- locked by the caller's SELECT … FOR UPDATE, and both change.  One
+  -- time for the whole payment (v_now): paid, stored, issued, queued.
   UPDATE payment_attempt a JOIN obligation o ON o.id = a.obligation_id
      SET a.state = 'paid', a.refund_state = 'none', a.response_code = p_response_code,
          a.transaction_status = p_transaction_status, a.transaction_no = p_transaction_no,
          a.bank_code = COALESCE(p_bank_code, a.bank_code), a.bank_tran_no = p_bank_tran_no,
          a.card_type = p_card_type, a.pay_date = p_pay_date, a.settled_by = p_settled_by,
-         a.settled_at = UTC_TIMESTAMP(3),
-         o.status = 'paid', o.paid_attempt_id = a.id, o.paid_at = UTC_TIMESTAMP(3)
+         a.settled_at = v_now,
+         o.status = 'paid', o.paid_attempt_id = a.id, o.paid_at = v_now
    WHERE a.id = p_att AND o.id = p_obl;
   IF ROW_COUNT() <> 2 THEN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'ipn_settle_paid: the attempt and its obligation were not both paid';
@@ -71,14 +73,14 @@ BEGIN
   -- The callback, with its answer, before the hot rows below are locked.
   IF p_cb_raw IS NOT NULL THEN
     INSERT INTO callback_raw (gateway, kind, received_at, client_addr, raw, txn_ref, result)
-    VALUES ('vnpay', 'ipn', UTC_TIMESTAMP(3), p_cb_addr, p_cb_raw, p_cb_txn_ref, p_cb_result);
+    VALUES ('vnpay', 'ipn', v_now, p_cb_addr, p_cb_raw, p_cb_txn_ref, p_cb_result);
   END IF;
 
   -- The hot rows (the day's counter, the series) last, so they are held
   -- for as short a time as the commit allows.  The counter: one of 8
   -- shards per day, by connection (008).
   INSERT INTO pay_daily (day, agency_code, grp, shard, paid_count, paid_amount)
-  VALUES (DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR), p_agency, p_grp, CONNECTION_ID() % 8, 1, p_total)
+  VALUES (DATE(v_now + INTERVAL 7 HOUR), p_agency, p_grp, CONNECTION_ID() % 8, 1, p_total)
   ON DUPLICATE KEY UPDATE paid_count = paid_count + 1, paid_amount = paid_amount + VALUES(paid_amount);
 
   -- The next number of the agency's current series for the year: the row
@@ -114,7 +116,7 @@ BEGIN
                        description, amount, method, issued_at, verify_token)
   SELECT s.id, s.last_no, 'receipt', p_obl, p_att, rs.agency_code, rs.unit_name, rs.tax_code,
          rs.template_symbol, rs.series_symbol, p_payer_name, p_payer_id, p_description,
-         p_total, p_method, UTC_TIMESTAMP(3), p_token
+         p_total, p_method, v_now, p_token
     FROM receipt_series s JOIN pay_receipt_setting rs ON s.agency_code = rs.agency_code
          AND s.template_symbol = rs.template_symbol AND s.series_symbol = rs.series_symbol
    WHERE rs.agency_code = p_agency AND s.year = p_year AND s.last_no = v_no;
@@ -130,12 +132,12 @@ BEGIN
     INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at)
     VALUES ('webhook', p_code, p_hook_url,
             CONCAT(p_hook_head, JSON_QUOTE(CONCAT(v_tpl, '-', v_ser)), ',"number":', v_no, p_hook_tail),
-            'pending', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3));
+            'pending', 0, v_now, v_now);
   END IF;
   -- The submission area moves the dossier on from status 6.
   IF p_dossier IS NOT NULL THEN
     INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at)
-    VALUES ('dossier', p_dossier, NULL, p_dossier_payload, 'pending', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3));
+    VALUES ('dossier', p_dossier, NULL, p_dossier_payload, 'pending', 0, v_now, v_now);
   END IF;
 END//
 DELIMITER ;
