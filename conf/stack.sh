@@ -147,7 +147,7 @@ secret() {
 }
 
 db_migrate() {
-	local db=$PORTAL_DB_NAME f name sum have
+	local db=$PORTAL_DB_NAME f name sum have applied=
 	mysql_root -e "CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_uca1400_ai_ci;
 		CREATE TABLE IF NOT EXISTS \`$db\`.schema_migration (
 		  version INT NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL,
@@ -164,6 +164,7 @@ db_migrate() {
 		say "applying $name"
 		mysql_root "$db" <"$f" || die "migration $name failed"
 		mysql_root "$db" -e "INSERT INTO schema_migration VALUES ($version, '$name', '$sum', UTC_TIMESTAMP())"
+		applied=1
 	done
 	# Users and grants are re-applied every time, from sql/grants.sql, with
 	# passwords generated once into $SECRETS (never in the repository).
@@ -177,13 +178,15 @@ db_migrate() {
 	# Re-applying revokes everything and grants it again: between the two
 	# a running program is refused its own tables (a 500 in the middle of a
 	# filing).  So a restart of MariaDB under running programs applies the
-	# grants only when they changed since they were last applied.
+	# grants only when they changed since they were last applied, or when
+	# a migration ran: dropping a routine (to create it anew) drops its
+	# EXECUTE grants with it (sql/011_ipn_settle.sql).
 	local gsum ghave
 	gsum=$(printf '%s\n' "$grants" | sha256sum | cut -c1-64)
 	mysql_root "$db" -e "CREATE TABLE IF NOT EXISTS grants_applied (
 		  id TINYINT PRIMARY KEY, checksum CHAR(64) NOT NULL, applied_at DATETIME NOT NULL)"
 	ghave=$(mysql_root -N -B "$db" -e "SELECT checksum FROM grants_applied WHERE id = 1")
-	[ "$ghave" = "$gsum" ] && return 0
+	[ "$ghave" = "$gsum" ] && [ -z "$applied" ] && return 0
 	# on stdin, never on a command line other users can read in /proc
 	printf '%s\n' "$grants" | mysql_root || die "applying sql/grants.sql failed"
 	mysql_root "$db" -e "REPLACE INTO grants_applied VALUES (1, '$gsum', UTC_TIMESTAMP())"

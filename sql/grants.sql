@@ -122,6 +122,9 @@ GRANT SELECT, INSERT ON `@DB@`.pay_webhook_delivery TO 'portal_payment'@'localho
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.pay_daily TO 'portal_payment'@'localhost';
 -- a receipt adjustment posted twice is made once (lib/once.h)
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.form_once TO 'portal_payment'@'localhost';
+-- A paid callback's writes in one call (sql/011_ipn_settle.sql).  SQL
+-- SECURITY INVOKER: its statements need the grants above, nothing more.
+GRANT EXECUTE ON PROCEDURE `@DB@`.ipn_settle_paid TO 'portal_payment'@'localhost';
 
 -- The operator's tool: the settings, the keys and the bank list.
 CREATE USER IF NOT EXISTS 'portal_payment_admin'@'localhost' IDENTIFIED BY '@PAYMENT_ADMIN_PASSWORD@';

@@ -540,3 +540,54 @@ def test_webhook_signed_and_logged():
     finally:
         sql("DELETE FROM pay_webhook_endpoint WHERE agency_code = '%s'" % AGENCY)
         srv.shutdown()
+
+
+def test_no_receipt_setting_answers_99_and_keeps_the_callback():
+    """A success for an agency whose receipt setting is gone: nothing is paid,
+    the answer is 99 as for a database failure (the bank retries), the callback
+    is kept with its answer, and the log names the agency.  Once the setting
+    is back, the retry pays it with one receipt (sql/011_ipn_settle.sql)."""
+    setup_agency()
+    a = sql("SELECT code FROM agency WHERE kind = 'commune' ORDER BY code LIMIT 1 OFFSET 2")[0][0]
+    rc, out, err = admin("beneficiary-set", "--agency", a, "--bin", "970436",
+                         "--account", "0011004123457", "--account-name", "UBND XA THU NGHIEM BA")
+    assert rc == 0, err
+    receipts = ("receipts-set", "--agency", a, "--name", "Ủy ban nhân dân xã thử nghiệm ba",
+                "--tax-code", "0101234567", "--template", "01BLP0-001", "--series", "C26TXB")
+    rc, out, err = admin(*receipts)
+    assert rc == 0, err
+    rc, out, err = admin("apikey-add", "--agency", a)
+    assert rc == 0, err
+    key = tuple(out.split())
+    body = json.dumps({"group": "phi_le_phi", "agency": a, "reference": "NRS-%d" % time.time_ns(),
+                       "payer": {"name": "Trần Thị Bình"},
+                       "lines": [{"name": "Lệ phí", "amount": 50000}]}, ensure_ascii=False).encode()
+    r = api("POST", "/payment/api/obligations", body, key=key)
+    assert r.status == 201, (r.status, r.body)
+    o = r.json()
+    loc, q = start(o["payment_code"])
+    sql("DELETE FROM pay_receipt_setting WHERE agency_code = '%s'" % a)
+    p = success_params(q["vnp_TxnRef"], o["total"])
+    assert ipn(p).json()["RspCode"] == "99"
+    assert status_of(o["payment_code"]) == "being_paid"
+    assert receipts_of(o["payment_code"]) == []
+    assert sql("SELECT state FROM payment_attempt WHERE txn_ref = '%s'" % q["vnp_TxnRef"]) == [["pending"]]
+    assert sql("SELECT result FROM callback_raw WHERE kind = 'ipn' AND txn_ref = '%s'"
+               % q["vnp_TxnRef"]) == [["99"]]
+    with open(os.path.join(VAR, "log", "payment.log"), errors="replace") as f:
+        assert "payment: agency %s has no receipt setting" % a in f.read()
+    rc, out, err = admin(*receipts)
+    assert rc == 0, err
+    assert ipn(p).json()["RspCode"] == "00"
+    assert status_of(o["payment_code"]) == "paid"
+    assert len(receipts_of(o["payment_code"])) == 1
+    check_invariants()
+
+
+def test_settle_procedure_lends_no_rights():
+    # SQL SECURITY INVOKER: the payment user's own grants are checked inside
+    # it, so EXECUTE gives that user nothing new (sql/011_ipn_settle.sql)
+    assert sql("SELECT security_type FROM information_schema.routines WHERE routine_schema = '%s'"
+               " AND routine_name = 'ipn_settle_paid'" % DB) == [["INVOKER"]]
+    grants = sql("SHOW GRANTS FOR 'portal_payment'@'localhost'")
+    assert any("EXECUTE ON PROCEDURE" in g[0] and "ipn_settle_paid" in g[0] for g in grants), grants
