@@ -616,6 +616,15 @@ if want ipn; then
 	read -r rps p99 non err reqs < <(parse_wrk "$OUT/ipn.txt.wrk")
 	RPS[ipn]=$rps P99[ipn]=$p99 NON[ipn]=$non ERR[ipn]=$err REQS[ipn]=$reqs
 	printf 'bench:   %-11s %10.0f req/s  p99 %8.2f ms  non-2xx %d  errors %d\n' ipn "$rps" "$p99" "$non" "$err"
+	# Callbacks still in flight when wrk stopped are answered after it:
+	# count once the stored rows stop changing.
+	n_prev=-1
+	for _ in $(seq 1 20); do
+		n_now=$(mysql_bench "SELECT COUNT(*) FROM callback_raw WHERE id > $RAW_FROM")
+		[ "$n_now" = "$n_prev" ] && break
+		n_prev=$n_now
+		sleep 0.5
+	done
 	IPN_ANSWERS=$(mysql_bench "SELECT CONCAT(COALESCE(result, '-'), ':', COUNT(*)) FROM callback_raw WHERE kind = 'ipn' AND id > $RAW_FROM GROUP BY result" | tr '\n' ' ')
 	IPN_PAID=$(mysql_bench "SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id WHERE r.id > $RECEIPT_FROM AND o.agency_code IN ('${PAY_AGENCY// /\',\'}')")
 	IPN_OK=$(mysql_bench "SELECT COUNT(*) FROM callback_raw WHERE kind = 'ipn' AND id > $RAW_FROM AND result = '00'")
