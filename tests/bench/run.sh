@@ -518,11 +518,10 @@ ensure_codes() {
 	die "could not file $need dossiers for the status change"
 }
 
-# db-raw as a target: its tx/s takes the place of req/s.  raw_MODE runs
-# at the writers' concurrency, raw_MODE_wrk at wrk's -c.
+# db-raw as target NAME (its tx/s takes the place of req/s): run_raw NAME
+# MODE CONC ROUND, MODE row or blob, CONC its writers.
 run_raw() {
-	local name=$1 mode=${1#raw_} out=$OUT/$1-$2.txt rps conc=$RAW_CONC
-	case $mode in *_wrk) mode=${mode%_wrk} conc=$CONNS ;; esac
+	local name=$1 mode=$2 conc=$3 out=$OUT/$1-$4.txt rps
 	PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_NAME=$DB_NAME PORTAL_DB_PASSWORD='' \
 		build/bin/db-raw --mode "$mode" --conc "$conc" --seconds "$SECONDS_RUN" >"$out" 2>&1 ||
 		die "$name: db-raw failed: $(tail -n 3 "$out")"
@@ -564,8 +563,8 @@ writes_round() {
 		before=$(sql "$big")
 		BENCH_PDF=$OUT/upload.pdf run_target submit "$round"
 		check_rows submit "$before" "$(sql "$big")" "$round"
-		run_raw raw_blob "$round"
-		run_raw raw_blob_wrk "$round"
+		run_raw raw_blob blob "$RAW_CONC" "$round"
+		run_raw raw_blob_wrk blob "$CONNS" "$round"
 	fi
 	want status || return 0
 	# How fast the status change goes decides how many dossiers it needs: a
@@ -587,8 +586,8 @@ writes_round() {
 	before=$(sql "$moved")
 	run_target status "$round"
 	check_rows status "$before" "$(sql "$moved")" "$round"
-	run_raw raw_row "$round"
-	run_raw raw_row_wrk "$round"
+	run_raw raw_row row "$RAW_CONC" "$round"
+	run_raw raw_row_wrk row "$CONNS" "$round"
 }
 
 
@@ -630,19 +629,9 @@ if want ipn; then
 	IPN_OK=$(mysql_bench "SELECT COUNT(*) FROM callback_raw WHERE kind = 'ipn' AND id > $RAW_FROM AND result = '00'")
 	# speed that loses or doubles a payment is no speed: one receipt per 00
 	[ "$IPN_OK" = "$IPN_PAID" ] || FAILURES+=("ipn: $IPN_OK callbacks answered 00 but $IPN_PAID receipts issued")
-	DBRAW_OUT=$(PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_PASSWORD= PORTAL_DB_NAME=${PORTAL_DB_NAME:-portal} \
-		build/bin/db-raw --mode row --conc "$PORTAL_PAYMENT_PROCS" --seconds "$SECONDS_RUN" 2>&1) ||
-		die "db-raw failed: $DBRAW_OUT"
-	say "$DBRAW_OUT"
-	RPS[db_raw]=$(grep -oE '[0-9.]+ tx/s' <<<"$DBRAW_OUT" | grep -oE '^[0-9.]+')
-	P99[db_raw]=-1 NON[db_raw]=0 ERR[db_raw]=0 REQS[db_raw]=1
+	run_raw db_raw row "$PORTAL_PAYMENT_PROCS" 1
 	# for information: the same at wrk's -c (see the write benchmarks)
-	DBRAW_OUT=$(PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_PASSWORD= PORTAL_DB_NAME=${PORTAL_DB_NAME:-portal} \
-		build/bin/db-raw --mode row --conc "$CONNS" --seconds "$SECONDS_RUN" 2>&1) ||
-		die "db-raw failed: $DBRAW_OUT"
-	say "$DBRAW_OUT"
-	RPS[db_raw_wrk]=$(grep -oE '[0-9.]+ tx/s' <<<"$DBRAW_OUT" | grep -oE '^[0-9.]+')
-	P99[db_raw_wrk]=-1 NON[db_raw_wrk]=0 ERR[db_raw_wrk]=0 REQS[db_raw_wrk]=1
+	run_raw db_raw_wrk row "$CONNS" 1
 	REPORT+=(ipn db_raw db_raw_wrk)
 fi
 
