@@ -21,6 +21,7 @@ static void prepare(db *d)
 		return;
 	st.on = d;
 	memset(st.put_n, 0, sizeof st.put_n);
+	/* sql/010's outbox_add writes the same row for stored procedures */
 	st.put = db_prepare(d,
 		"INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at) "
 		"VALUES (?, ?, ?, ?, 'pending', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))");

@@ -16,6 +16,29 @@
 
 DELIMITER //
 
+-- The two rows every area writes, once for every procedure: an outbox
+-- message (as lib/outbox.c's outbox_put writes it from C) and a staff
+-- member's audit row (lib/audit.c calls this one itself).
+CREATE PROCEDURE outbox_add(IN p_topic VARCHAR(16) CHARSET utf8mb4,
+                            IN p_subject VARCHAR(128) CHARSET utf8mb4,
+                            IN p_url VARCHAR(1000) CHARSET utf8mb4,
+                            IN p_payload MEDIUMTEXT CHARSET utf8mb4, IN p_at DATETIME(3))
+SQL SECURITY INVOKER
+  INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at)
+  VALUES (p_topic, p_subject, p_url, p_payload, 'pending', 0, p_at, p_at)//
+
+CREATE PROCEDURE audit_add(IN p_staff_id BIGINT UNSIGNED, IN p_login VARCHAR(64) CHARSET utf8mb4,
+                           IN p_agency VARCHAR(20) CHARSET utf8mb4,
+                           IN p_action VARCHAR(64) CHARSET utf8mb4,
+                           IN p_subject VARCHAR(128) CHARSET utf8mb4,
+                           IN p_detail TEXT CHARSET utf8mb4, IN p_addr VARCHAR(45) CHARSET utf8mb4,
+                           IN p_user_agent VARCHAR(300) CHARSET utf8mb4)
+SQL SECURITY INVOKER
+  INSERT INTO audit_log (at, staff_id, staff_login, agency_code, action, subject, detail,
+                         remote_addr, user_agent)
+  VALUES (UTC_TIMESTAMP(3), p_staff_id, p_login, p_agency, p_action, p_subject, p_detail,
+          p_addr, p_user_agent)//
+
 -- Add p_n to the day's counter p_c1 and, unless NULL, to p_c2, one of its
 -- breakdowns (the filing's channel, a finished dossier's timeliness…).
 -- sql/004's table, sharded per connection by sql/008.  The names are
@@ -84,7 +107,7 @@ END//
 --   the sync message, whose payload is p_sync_head, the event's id, then
 --     p_sync_tail (its "id" is the event's: what the receiver dedupes on);
 --   the citizen's notice when p_notify is not NULL;
---   the audit row when p_staff_id is not NULL (as lib/audit.c writes it).
+--   the audit row when p_staff_id is not NULL (audit_add, as lib/audit.c).
 CREATE PROCEDURE dossier_status_write(
     IN p_dossier BIGINT UNSIGNED, IN p_code VARCHAR(128) CHARSET utf8mb4,
     IN p_from TINYINT UNSIGNED, IN p_to TINYINT UNSIGNED,
@@ -117,19 +140,13 @@ BEGIN
   IF p_c1 IS NOT NULL THEN
     CALL sub_daily_add(p_day, p_agency, p_procedure, p_c1, p_c2, 1);
   END IF;
-  INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at)
-    VALUES ('sync', p_code, NULL, CONCAT(p_sync_head, ev, p_sync_tail), 'pending', 0,
-            UTC_TIMESTAMP(3), UTC_TIMESTAMP(3));
+  CALL outbox_add('sync', p_code, NULL, CONCAT(p_sync_head, ev, p_sync_tail), UTC_TIMESTAMP(3));
   IF p_notify IS NOT NULL THEN
-    INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at)
-      VALUES ('notify', p_notify_to, NULL, p_notify, 'pending', 0, UTC_TIMESTAMP(3),
-              UTC_TIMESTAMP(3));
+    CALL outbox_add('notify', p_notify_to, NULL, p_notify, UTC_TIMESTAMP(3));
   END IF;
   IF p_staff_id IS NOT NULL THEN
-    INSERT INTO audit_log (at, staff_id, staff_login, agency_code, action, subject, detail,
-                           remote_addr, user_agent)
-      VALUES (UTC_TIMESTAMP(3), p_staff_id, p_staff_login, p_staff_agency, 'dossier_status',
-              p_code, p_audit_detail, p_addr, p_user_agent);
+    CALL audit_add(p_staff_id, p_staff_login, p_staff_agency, 'dossier_status', p_code,
+                   p_audit_detail, p_addr, p_user_agent);
   END IF;
 END//
 

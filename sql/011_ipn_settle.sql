@@ -129,15 +129,13 @@ BEGIN
   -- own row); the endpoint's URL was read with the attempt.
   IF p_hook_url IS NOT NULL THEN
     SELECT template_symbol, series_symbol INTO v_tpl, v_ser FROM receipt WHERE id = LAST_INSERT_ID();
-    INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at)
-    VALUES ('webhook', p_code, p_hook_url,
-            CONCAT(p_hook_head, JSON_QUOTE(CONCAT(v_tpl, '-', v_ser)), ',"number":', v_no, p_hook_tail),
-            'pending', 0, v_now, v_now);
+    CALL outbox_add('webhook', p_code, p_hook_url,
+                    CONCAT(p_hook_head, JSON_QUOTE(CONCAT(v_tpl, '-', v_ser)), ',"number":', v_no,
+                           p_hook_tail), v_now);
   END IF;
   -- The submission area moves the dossier on from status 6.
   IF p_dossier IS NOT NULL THEN
-    INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at)
-    VALUES ('dossier', p_dossier, NULL, p_dossier_payload, 'pending', 0, v_now, v_now);
+    CALL outbox_add('dossier', p_dossier, NULL, p_dossier_payload, v_now);
   END IF;
 END//
 DELIMITER ;

@@ -21,6 +21,7 @@ GRANT SELECT ON `@DB@`.catalog_meta TO 'portal_catalog'@'localhost';
 GRANT SELECT (id, login, name, agency_code, roles, active) ON `@DB@`.staff TO 'portal_catalog'@'localhost';
 GRANT SELECT, UPDATE (last_seen) ON `@DB@`.session TO 'portal_catalog'@'localhost';
 GRANT INSERT ON `@DB@`.audit_log TO 'portal_catalog'@'localhost';
+GRANT EXECUTE ON PROCEDURE `@DB@`.audit_add TO 'portal_catalog'@'localhost';
 -- ... and writes what search learns: misses counted, staff's dictionary
 -- entries (searchlog.h).  Rows are never deleted.
 GRANT INSERT, UPDATE, SELECT ON `@DB@`.search_miss TO 'portal_catalog'@'localhost';
@@ -69,6 +70,8 @@ GRANT SELECT, INSERT, UPDATE ON `@DB@`.staff TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.session TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT, DELETE ON `@DB@`.attempt TO 'portal_submission'@'localhost';
 GRANT INSERT ON `@DB@`.audit_log TO 'portal_submission'@'localhost';
+GRANT EXECUTE ON PROCEDURE `@DB@`.audit_add TO 'portal_submission'@'localhost';
+GRANT EXECUTE ON PROCEDURE `@DB@`.outbox_add TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.outbox TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.dossier_seq TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.dossier TO 'portal_submission'@'localhost';
@@ -102,6 +105,8 @@ REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.staff TO 'portal_payment'@'localhost';
 GRANT SELECT, UPDATE (last_seen) ON `@DB@`.session TO 'portal_payment'@'localhost';
 GRANT INSERT ON `@DB@`.audit_log TO 'portal_payment'@'localhost';
+GRANT EXECUTE ON PROCEDURE `@DB@`.audit_add TO 'portal_payment'@'localhost';
+GRANT EXECUTE ON PROCEDURE `@DB@`.outbox_add TO 'portal_payment'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.outbox TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.pay_bank TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.agency TO 'portal_payment'@'localhost';
