@@ -38,6 +38,8 @@ struct db {
 			  * back, or later statements would commit alone */
 	int tx_broken;   /* the connection died inside a transaction: refuse
 			  * everything until the caller rolls back */
+	int tx_first;    /* db_tx_call(): the next statement is the one that
+			  * begins the transaction, safe to send again */
 	unsigned connect_timeout, rw_timeout;  /* seconds */
 	char err[256];
 	db_stmt *stmts[MAX_STMTS];
@@ -305,13 +307,23 @@ static int execute(db_stmt *s, const char *types, va_list ap)
 		set_err(s->d, "execute", "the transaction was lost with the connection; roll back");
 		return -1;
 	}
+	/* The statement that begins a db_tx_call() transaction is like
+	 * db_begin()'s START: whatever it did died with the connection, so it
+	 * is sent again once on a new one (the usual way to find that the
+	 * server was restarted since the last request). */
+	int first = s->d->tx_first;
+	s->d->tx_first = 0;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		MYSQL_BIND b[MAX_PARAMS];
 		long long ints[MAX_PARAMS];
 		va_list cp;
 		if (ready(s) < 0) {
-			if (s->d->in_tx)
+			if (s->d->in_tx && !first)
 				return -1;
+			if (first && s->d->tx_broken) {
+				s->d->tx_broken = 0;	/* nothing of it was done */
+				s->d->in_tx = 1;
+			}
 			continue;
 		}
 		va_copy(cp, ap);
@@ -336,6 +348,11 @@ static int execute(db_stmt *s, const char *types, va_list ap)
 			return -1;
 		int in_tx = s->d->in_tx;
 		disconnect(s->d);
+		if (first) {
+			s->d->tx_broken = 0;	/* nothing of it was done */
+			s->d->in_tx = 1;
+			continue;
+		}
 		/* A lost answer (2013) may mean the statement ran and, outside
 		 * a transaction, committed: only a read is safe to send again.
 		 * A connection that was already gone (2006) ran nothing. */
@@ -361,14 +378,10 @@ long long db_insert_id(db_stmt *s)
 	return s->st ? (long long)mysql_stmt_insert_id(s->st) : 0;
 }
 
-int db_query(db_stmt *s, const char *types, ...)
+/* After an execute: the result's rows in client memory, every column bound
+ * to a buffer sized to its longest value. */
+static int take_result(db_stmt *s)
 {
-	va_list ap;
-	va_start(ap, types);
-	int rc = execute(s, types, ap);
-	va_end(ap);
-	if (rc < 0)
-		return -1;
 	if (mysql_stmt_store_result(s->st) != 0) {
 		unsigned e = mysql_stmt_errno(s->st);
 		set_err(s->d, "store", mysql_stmt_error(s->st));
@@ -422,6 +435,26 @@ int db_query(db_stmt *s, const char *types, ...)
 	return 0;
 }
 
+int db_query(db_stmt *s, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = execute(s, types, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -1;
+	return take_result(s);
+}
+
+/* A fetched row's values as C strings (cut to the buffer, which was sized
+ * to the longest value). */
+static void terminate_row(db_stmt *s)
+{
+	for (int i = 0; i < s->ncols; i++)
+		if (!s->nulls[i])
+			s->bufs[i][s->lens[i] < s->caps[i] ? s->lens[i] : s->caps[i] - 1] = '\0';
+}
+
 int db_fetch(db_stmt *s)
 {
 	/* Another statement of this connection may have found the server
@@ -435,9 +468,7 @@ int db_fetch(db_stmt *s)
 	}
 	int rc = mysql_stmt_fetch(s->st);
 	if (rc == 0) {
-		for (int i = 0; i < s->ncols; i++)
-			if (!s->nulls[i])
-				s->bufs[i][s->lens[i] < s->caps[i] ? s->lens[i] : s->caps[i] - 1] = '\0';
+		terminate_row(s);
 		return 1;
 	}
 	if (rc == MYSQL_NO_DATA) {
@@ -474,6 +505,66 @@ void db_col_copy(db_stmt *s, int i, char *out, size_t n)
 		return;
 	const char *v = db_col(s, i, NULL);
 	snprintf(out, n, "%s", v ? v : "");
+}
+
+static int server_in_tx(db *d)
+{
+	unsigned st = 0;
+	if (!d->conn || mariadb_get_infov(d->conn, MARIADB_CONNECTION_SERVER_STATUS, &st) != 0)
+		return 0;
+	return (st & SERVER_STATUS_IN_TRANS) != 0;
+}
+
+int db_call_row(db_stmt *s, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = execute(s, types, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -1;
+	/* A CALL answers with each result set of the procedure, then its own
+	 * status: every one is read here (the connection takes no other
+	 * statement before), the first row kept in this statement's buffers. */
+	int row = 0, err = 0;
+	for (;;) {
+		if (mysql_stmt_field_count(s->st) > 0) {
+			if (take_result(s) < 0)
+				return -1;
+			int f;
+			while ((f = mysql_stmt_fetch(s->st)) == 0 || f == MYSQL_DATA_TRUNCATED) {
+				if (f == 0 && !row) {
+					terminate_row(s);
+					row = 1;
+				} else if (f == 0) {
+					err = 1;	/* more than the one row promised */
+				}
+			}
+			if (f != MYSQL_NO_DATA)
+				err = 1;
+			mysql_stmt_free_result(s->st);
+		}
+		if (!mysql_stmt_more_results(s->st))
+			break;
+		int n = mysql_stmt_next_result(s->st);
+		if (n < 0)
+			break;
+		if (n > 0) {
+			unsigned e = mysql_stmt_errno(s->st);
+			set_err(s->d, "call", mysql_stmt_error(s->st));
+			s->d->last_errno = e;
+			if (s->d->in_tx && (e == 1213 || e == 1205 || e == 1467))
+				s->d->doomed = e;
+			if (gone(e))
+				disconnect(s->d);
+			return -1;
+		}
+	}
+	if (err) {
+		set_err(s->d, "call", "the procedure answered other than one row");
+		return -1;
+	}
+	return row;
 }
 
 static int simple(db *d, const char *sql)
@@ -566,15 +657,30 @@ int db_errclass(db *d)
 	return DB_OTHER;
 }
 
-int db_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
+/* db_tx() and db_tx_call(): call_mode = the fn's procedures begin (and may
+ * commit) the transaction themselves. */
+static int tx_run(db *d, int (*fn)(db *d, void *arg), void *arg, int call_mode)
 {
 	int tries = (int)conf_int("PORTAL_DB_TX_TRIES", 5);
 	for (int attempt = 0; attempt < tries; attempt++) {
-		if (db_begin(d) < 0) {
+		if (!call_mode && db_begin(d) < 0) {
 			db_rollback(d);
 			return 503;
 		}
+		if (call_mode) {
+			/* in_tx before the first statement: whatever happens,
+			 * what the procedure began is rolled back */
+			d->last_errno = 0;
+			d->in_tx = 1;
+			d->tx_first = 1;
+		}
 		int rc = fn(d, arg);
+		d->tx_first = 0;
+		if (rc == 0 && call_mode && !d->doomed && !d->tx_broken && d->conn &&
+		    !server_in_tx(d)) {
+			d->in_tx = 0;	/* the fn's last procedure committed it */
+			return 0;
+		}
 		if (rc == 0 && db_commit(d) == 0)
 			return 0;
 		/* A status of fn's own still means "redo" when the server had
@@ -596,4 +702,14 @@ int db_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
 		return rc;
 	}
 	return 503;
+}
+
+int db_tx(db *d, int (*fn)(db *d, void *arg), void *arg)
+{
+	return tx_run(d, fn, arg, 0);
+}
+
+int db_tx_call(db *d, int (*fn)(db *d, void *arg), void *arg)
+{
+	return tx_run(d, fn, arg, 1);
 }

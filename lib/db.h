@@ -80,6 +80,21 @@ int db_errclass(db *d);
 enum { DB_TX_FAILED = -1 };
 int db_tx(db *d, int (*fn)(db *d, void *arg), void *arg);
 
+/* The same contract for the hottest writes, two round trips shorter: the
+ * fn's first statement is a db_call_row() of a procedure that begins with
+ * START TRANSACTION (and locks and reads what the decision needs), and its
+ * last may be a CALL of one that ends with COMMIT; the runner then sends
+ * neither START nor COMMIT.  When the fn ends with the transaction still
+ * open (an early answer, a refusal) the runner commits or rolls back as
+ * db_tx() does.  Only the first statement is sent again on a new
+ * connection when the old one turns out dead. */
+int db_tx_call(db *d, int (*fn)(db *d, void *arg), void *arg);
+
+/* Run a CALL whose procedure answers with at most one row: 1 with the row's
+ * columns readable by db_col(), 0 for none, -1 on an error (more than one
+ * row is one).  Every result of the call is read before it returns. */
+int db_call_row(db_stmt *s, const char *types, ...);
+
 int db_begin(db *d);
 /* A read-only transaction that sees one consistent snapshot (bulk loads). */
 int db_begin_snapshot(db *d);

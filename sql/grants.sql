@@ -86,6 +86,10 @@ GRANT SELECT ON `@DB@`.holiday_year TO 'portal_submission'@'localhost';
 -- A status change's writes in one call (sql/010); SQL SECURITY INVOKER:
 -- they run with the grants above, no more.
 GRANT EXECUTE ON PROCEDURE `@DB@`.dossier_status_write TO 'portal_submission'@'localhost';
+-- and its start: the transaction begun, the dossier locked and read through
+-- the view of its columns (sql/013)
+GRANT EXECUTE ON PROCEDURE `@DB@`.dossier_lock_begin TO 'portal_submission'@'localhost';
+GRANT SELECT ON `@DB@`.dossier_row TO 'portal_submission'@'localhost';
 GRANT EXECUTE ON PROCEDURE `@DB@`.sub_daily_add TO 'portal_submission'@'localhost';
 -- It writes an obligation when a dossier reaches status 6 (lib/obligation.h):
 -- the payment area's tables, only what that call needs, and reads the
@@ -130,6 +134,8 @@ GRANT SELECT, INSERT, UPDATE ON `@DB@`.form_once TO 'portal_payment'@'localhost'
 -- A paid callback's writes in one call (sql/011_ipn_settle.sql).  SQL
 -- SECURITY INVOKER: its statements need the grants above, nothing more.
 GRANT EXECUTE ON PROCEDURE `@DB@`.ipn_settle_paid TO 'portal_payment'@'localhost';
+-- and its start: the transaction begun, the attempt locked and read (sql/013)
+GRANT EXECUTE ON PROCEDURE `@DB@`.attempt_lock_begin TO 'portal_payment'@'localhost';
 
 -- The operator's tool: the settings, the keys and the bank list.
 CREATE USER IF NOT EXISTS 'portal_payment_admin'@'localhost' IDENTIFIED BY '@PAYMENT_ADMIN_PASSWORD@';

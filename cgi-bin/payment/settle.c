@@ -72,19 +72,10 @@ void callback_result(db *d, long long id, const char *rsp)
 		db_exec(S(d, Q_CB_RESULT), "si", rsp, id);
 }
 
-static const char Q_LOCK[] =
-	"SELECT a.id, a.amount, a.state, o.id, o.status, o.agency_code, o.grp,"
-	" o.payment_code, o.reference, o.payer_name, o.payer_id, o.total,"
-	" o.dossier_code, (SELECT GROUP_CONCAT(l.name ORDER BY l.line_no SEPARATOR '; ')"
-	" FROM obligation_line l WHERE l.obligation_id = o.id),"
-	/* the agency's webhook endpoint, if any: read here so the paid path
-	 * need not ask while it holds the series.  A subquery of a SELECT …
-	 * FOR UPDATE is a plain consistent read (checked: an UPDATE of the
-	 * endpoint row does not wait for it), so payments of one agency do
-	 * not queue on that row. */
-	" (SELECT w.url FROM pay_webhook_endpoint w WHERE w.agency_code = o.agency_code)"
-	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
-	" WHERE a.txn_ref = ? FOR UPDATE";
+/* Begins the transaction and locks the attempt and its obligation; the
+ * columns, in their order, and why the webhook endpoint is read with them:
+ * sql/013_two_round_trips.sql. */
+static const char Q_LOCK[] = "CALL attempt_lock_begin(?)";
 static const char Q_ATT_PAID[] =
 	"UPDATE payment_attempt SET state = ?, refund_state = ?, response_code = ?,"
 	" transaction_status = ?, transaction_no = ?, bank_code = COALESCE(?, bank_code),"
@@ -93,9 +84,11 @@ static const char Q_ATT_PAID[] =
 static const char Q_OBL_BACK[] =
 	"UPDATE obligation SET status = 'unpaid' WHERE id = ? AND status = 'being_paid'"
 	" AND NOT EXISTS (SELECT 1 FROM payment_attempt WHERE obligation_id = ? AND state = 'pending')";
-/* A success's writes after the decision, in one round trip: the stored
- * procedure of sql/011_ipn_settle.sql (why, and the measurements, there).
- * It answers with no result set, so db_exec() reads the whole answer. */
+/* A success's writes after the decision, then COMMIT, in one round trip:
+ * the stored procedure of sql/011_ipn_settle.sql, ending with COMMIT since
+ * sql/013_two_round_trips.sql (why, and the measurements, there).  It is
+ * the last statement of the transaction, and answers with no result set,
+ * so db_exec() reads the whole answer. */
 static const char Q_SETTLE_PAID[] =
 	"CALL ipn_settle_paid(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	" ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -255,9 +248,7 @@ static int settle_tx(db *d, void *argp)
 
 	arg->rsp = RSP_OTHER;
 	arg->stored = 0;	/* db_tx may run this again after a deadlock */
-	if (db_query(s, "s", b->txn_ref) < 0)
-		return DB_TX_FAILED;
-	int r = db_fetch(s);
+	int r = db_call_row(s, "s", b->txn_ref);
 	if (r < 0)
 		return DB_TX_FAILED;
 	if (r == 0) {
@@ -289,7 +280,6 @@ static int settle_tx(db *d, void *argp)
 	const char *hu = db_col(s, 14, NULL);
 	if (hu)
 		snprintf(hook, sizeof hook, "%s", hu);
-	drain(s);
 
 	if (b->amount != amount) {
 		arg->rsp = RSP_AMOUNT;	/* to the đồng, or nothing happens */
@@ -421,7 +411,8 @@ static int settle_ipn_tx(db *d, void *argp)
 const char *settle(db *d, const bank_result *b)
 {
 	settle_arg arg = {b, RSP_OTHER, 0};
-	int rc = db_tx(d, settle_ipn_tx, &arg);
+	/* begun by the lock, committed by ipn_settle_paid: db.h */
+	int rc = db_tx_call(d, settle_ipn_tx, &arg);
 	if (rc == 0)
 		return arg.rsp;
 	/* database away or failing: the bank retries; the callback is kept

@@ -58,7 +58,7 @@ static int covers(request *r, const char *agency)
 
 static int mine(request *r, dossier *x)
 {
-	int rc = dossier_load(server_db(), r->a, r->captures[0].s, x, 0);
+	int rc = dossier_load(server_db(), r->a, r->captures[0].s, x, DOSSIER_READ);
 	if (rc < 0)
 		return 503;
 	if (!rc)
@@ -206,7 +206,7 @@ static int attach_tx(db *d, void *arg)
 		return 422;
 	}
 	dossier x;
-	int found = dossier_load(d, r->a, g->code, &x, 1);
+	int found = dossier_load(d, r->a, g->code, &x, DOSSIER_LOCK);
 	if (found < 0)
 		return DB_TX_FAILED;
 	if (!found)

@@ -336,7 +336,7 @@ static int filing_tx(db *d, void *arg)
 			 1) < 0)
 		return DB_TX_FAILED;
 	dossier x;
-	if (dossier_load(d, a, f->code, &x, 0) != 1)
+	if (dossier_load(d, a, f->code, &x, DOSSIER_READ) != 1)
 		return DB_TX_FAILED;
 	/* The national portal's message and the citizen's notice in one
 	 * statement, the sync message first. */
@@ -591,7 +591,7 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 /* The citizen's own dossier, or 404 (never tell a stranger it exists). */
 static int own(request *r, dossier *x)
 {
-	int rc = dossier_load(server_db(), r->a, r->captures[0].s, x, 0);
+	int rc = dossier_load(server_db(), r->a, r->captures[0].s, x, DOSSIER_READ);
 	if (rc < 0)
 		return 503;
 	if (!rc || x->citizen_id != r->user->id)
@@ -764,7 +764,7 @@ static int rating_tx(db *d, void *arg)
 {
 	rate *g = arg;
 	dossier x;
-	int rc = dossier_load(d, g->r->a, g->code, &x, 1);
+	int rc = dossier_load(d, g->r->a, g->code, &x, DOSSIER_LOCK);
 	if (rc < 0)
 		return DB_TX_FAILED;
 	if (!rc || x.citizen_id != g->r->user->id)
@@ -826,7 +826,7 @@ int h_lookup(request *r)
 	}
 	const char *secret = tracking_normalise(r->a, typed);
 	dossier x;
-	int rc = dossier_load(d, r->a, code, &x, 0);
+	int rc = dossier_load(d, r->a, code, &x, DOSSIER_READ);
 	if (rc < 0)
 		return 503;
 	char h[65] = "";

@@ -23,17 +23,6 @@
 #define HAVE_OBLIGATION 1
 #endif
 
-#define DOSSIER_COLS \
-	"id, code, procedure_code, agency_code, citizen_id, applicant_name, applicant_id, " \
-	"DATE_FORMAT(applicant_dob, '%Y-%m-%d'), applicant_address, applicant_phone, channel, " \
-	"result_channel, status, tracking_secret_hash, " \
-	"DATE_FORMAT(received_at + INTERVAL 7 HOUR, '%Y-%m-%dT%H:%i:%s+07:00'), " \
-	"DATE_FORMAT(due_day, '%Y-%m-%d'), DATE_FORMAT(received_day, '%Y-%m-%d'), paused_days_left, " \
-	"DATE_FORMAT(updated_at + INTERVAL 7 HOUR, '%Y-%m-%dT%H:%i:%s+07:00'), " \
-	"(SELECT c.contact FROM citizen c WHERE c.id = dossier.citizen_id), " \
-	"DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 7 HOUR, '%Y-%m-%dT%H:%i:%s+07:00') " \
-	"FROM dossier WHERE code = ?"
-
 const char *col(db_stmt *s, arena *a, int i)
 {
 	size_t n;
@@ -43,11 +32,19 @@ const char *col(db_stmt *s, arena *a, int i)
 
 int dossier_load(db *d, arena *a, const char *code, dossier *x, int lock)
 {
-	db_stmt *s = lock ? STMT(d, "SELECT " DOSSIER_COLS " FOR UPDATE")
-			  : STMT(d, "SELECT " DOSSIER_COLS);
-	if (db_query(s, "s", code) != 0)
-		return -1;
-	int rc = db_fetch(s);
+	/* The columns are sql/013's view dossier_row, in its order. */
+	db_stmt *s;
+	int rc;
+	if (lock == DOSSIER_BEGIN) {
+		s = STMT(d, "CALL dossier_lock_begin(?)");
+		rc = db_call_row(s, "s", code);
+	} else {
+		s = lock ? STMT(d, "SELECT * FROM dossier_row WHERE code = ? FOR UPDATE")
+			 : STMT(d, "SELECT * FROM dossier_row WHERE code = ?");
+		if (db_query(s, "s", code) != 0)
+			return -1;
+		rc = db_fetch(s);
+	}
 	if (rc != 1)
 		return rc < 0 ? -1 : 0;
 	memset(x, 0, sizeof *x);
@@ -77,8 +74,9 @@ int dossier_load(db *d, arena *a, const char *code, dossier *x, int lock)
 	 * the FOR UPDATE form: the citizen's row is not locked. */
 	x->citizen_contact = col(s, a, 19);
 	x->loaded_at = col(s, a, 20);
-	while (db_fetch(s) == 1)
-		;
+	if (lock != DOSSIER_BEGIN)
+		while (db_fetch(s) == 1)
+			;
 	return 1;
 }
 
@@ -294,7 +292,7 @@ static int move_tx(db *d, void *arg)
 	dossier x;
 
 	m->repeated = 0;
-	int found = dossier_load(d, a, m->code, &x, 1);
+	int found = dossier_load(d, a, m->code, &x, DOSSIER_BEGIN);
 	if (found < 0)
 		return DB_TX_FAILED;
 	if (!found)
@@ -432,7 +430,8 @@ static int move_tx(db *d, void *arg)
 	const principal *staff = r->user && r->user->kind == AUTH_STAFF ? r->user : NULL;
 
 	/* The dossier's status, its event, the counters, the outbox messages
-	 * and the audit row: one round trip (sql/010_status_change.sql). */
+	 * and the audit row, then COMMIT: one round trip, the last statement
+	 * of the transaction (sql/013_two_round_trips.sql). */
 	db_stmt *w = STMT(d, "CALL dossier_status_write(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 			     "?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (db_exec(w, "isiisisssssssssssssssss", x.id, x.code, (long long)x.status,
@@ -450,5 +449,6 @@ static int move_tx(db *d, void *arg)
 
 int dossier_move(db *d, move *m)
 {
-	return db_tx(d, move_tx, m);
+	/* begun by the load, committed by the write: db.h */
+	return db_tx_call(d, move_tx, m);
 }

@@ -76,8 +76,11 @@ typedef struct dossier {
 	const char *loaded_at;   /* the database's clock at the load, ISO +07:00 */
 } dossier;
 
-/* Load by code; lock = 1 takes FOR UPDATE (inside a transaction).
+/* Load by code.  lock: DOSSIER_READ; DOSSIER_LOCK takes FOR UPDATE
+ * (inside a transaction); DOSSIER_BEGIN begins the transaction and locks
+ * (the first statement of a db_tx_call() transaction, sql/013).
  * 1 found, 0 not, -1 database. */
+enum { DOSSIER_READ = 0, DOSSIER_LOCK = 1, DOSSIER_BEGIN = 2 };
 int dossier_load(db *d, arena *a, const char *code, dossier *out, int lock);
 /* Column i of the current row, copied into the arena; NULL for SQL NULL. */
 const char *col(db_stmt *s, arena *a, int i);

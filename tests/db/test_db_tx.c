@@ -12,7 +12,12 @@
  *    the server gone end in an error, not in a call on a closed statement;
  *  - a transaction begun on a connection the server dropped while it was
  *    idle runs whole on a new one (START TRANSACTION is the check, no ping);
- *  - outbox_put_n() writes its messages in one statement, in order.
+ *  - outbox_put_n() writes its messages in one statement, in order;
+ *  - db_tx_call(): a transaction begun by one procedure (db_call_row) and
+ *    committed by another is committed once, and the connection is out of
+ *    it afterwards; one the C code ends early is committed or rolled back
+ *    by the runner; a dropped idle connection is found by the beginning
+ *    CALL, which is sent again on a new one.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -313,6 +318,142 @@ static void begin_after_idle_drop(void **state)
 	db_close(c);
 }
 
+
+/* --- db_tx_call ------------------------------------------------------------ */
+
+static void call_setup(void)
+{
+	run_sql(D, "DROP TABLE IF EXISTS test_call");
+	run_sql(D, "CREATE TABLE test_call (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB");
+	run_sql(D, "INSERT INTO test_call VALUES (1, 0), (2, 0), (3, 0)");
+	run_sql(D, "DROP PROCEDURE IF EXISTS test_call_begin");
+	run_sql(D, "CREATE PROCEDURE test_call_begin(IN p INT) BEGIN START TRANSACTION; "
+		   "SELECT id, v FROM test_call WHERE id >= p FOR UPDATE; END");
+	run_sql(D, "DROP PROCEDURE IF EXISTS test_call_write");
+	run_sql(D, "CREATE PROCEDURE test_call_write(IN p INT) BEGIN "
+		   "UPDATE test_call SET v = v + 1 WHERE id = p; COMMIT; END");
+}
+
+static void call_teardown(void)
+{
+	run_sql(D, "DROP PROCEDURE test_call_write");
+	run_sql(D, "DROP PROCEDURE test_call_begin");
+	run_sql(D, "DROP TABLE test_call");
+}
+
+typedef struct { int id, how, row, v, runs; } call_arg;
+enum { HOW_WRITE, HOW_EARLY, HOW_REFUSE };
+
+/* Lock row id (the last one, so the CALL answers with one row), then:
+ * the committing procedure; or a plain UPDATE and return (the runner must
+ * commit it); or the same UPDATE and a refusal (the runner rolls back). */
+static int call_fn(db *d, void *argp)
+{
+	call_arg *a = argp;
+	a->runs++;
+	db_stmt *b = db_prepare(d, "CALL test_call_begin(?)");
+	a->row = db_call_row(b, "i", (long long)a->id);
+	a->v = a->row == 1 ? (int)db_col_int(b, 1, -1) : -1;
+	db_stmt_close(b);
+	if (a->row < 0)
+		return DB_TX_FAILED;
+	int rc = 0;
+	if (a->how == HOW_WRITE) {
+		db_stmt *w = db_prepare(d, "CALL test_call_write(?)");
+		rc = db_exec(w, "i", (long long)a->id) < 0 ? DB_TX_FAILED : 0;
+		db_stmt_close(w);
+	} else {
+		db_stmt *u = db_prepare(d, "UPDATE test_call SET v = v + 10 WHERE id = ?");
+		rc = db_exec(u, "i", (long long)a->id) < 0 ? DB_TX_FAILED : 0;
+		db_stmt_close(u);
+		if (!rc && a->how == HOW_REFUSE)
+			rc = 409;
+	}
+	return rc;
+}
+
+static long long v_of(int id)
+{
+	char sql[80];
+	snprintf(sql, sizeof sql, "SELECT v FROM test_call WHERE id = %d", id);
+	return one_int(D, sql);
+}
+
+/* After the transaction the connection must be out of it: a row it locked
+ * is free for another connection, and its next write commits alone. */
+static void assert_out_of_tx(db *c, int id)
+{
+	char sql[96];
+	run_sql(D, "SET SESSION innodb_lock_wait_timeout = 1");
+	snprintf(sql, sizeof sql, "UPDATE test_call SET v = v WHERE id = %d", id);
+	run_sql(D, sql);
+	run_sql(D, "SET SESSION innodb_lock_wait_timeout = DEFAULT");
+	snprintf(sql, sizeof sql, "UPDATE test_call SET v = v + 100 WHERE id = %d", id);
+	long long before = v_of(id);
+	run_sql(c, sql);
+	assert_int_equal(v_of(id), before + 100);
+}
+
+static void call_tx_is_begun_and_committed_by_procedures(void **state)
+{
+	(void)state;
+	call_setup();
+	db *c = db_open();
+	call_arg a = { .id = 3, .how = HOW_WRITE };
+	assert_int_equal(db_tx_call(c, call_fn, &a), 0);
+	assert_int_equal(a.row, 1);
+	assert_int_equal(a.v, 0);
+	assert_int_equal(a.runs, 1);
+	assert_int_equal(v_of(3), 1);
+	assert_out_of_tx(c, 3);
+
+	/* ended early with the transaction open: the runner commits */
+	call_arg e = { .id = 3, .how = HOW_EARLY };
+	assert_int_equal(db_tx_call(c, call_fn, &e), 0);
+	assert_int_equal(e.v, 101);
+	assert_int_equal(v_of(3), 111);
+	assert_out_of_tx(c, 3);
+
+	/* a refusal: rolled back, the lock released */
+	call_arg r = { .id = 3, .how = HOW_REFUSE };
+	assert_int_equal(db_tx_call(c, call_fn, &r), 409);
+	assert_int_equal(v_of(3), 211);
+	assert_out_of_tx(c, 3);
+
+	/* no row: 0; more than one row is an error, and rolled back */
+	call_arg n = { .id = 9, .how = HOW_EARLY };
+	assert_int_equal(db_tx_call(c, call_fn, &n), 0);
+	assert_int_equal(n.row, 0);
+	call_arg m = { .id = 1, .how = HOW_WRITE };
+	assert_int_equal(db_tx_call(c, call_fn, &m), 500);
+	assert_int_equal(m.row, -1);
+	assert_int_equal(v_of(1), 0);
+	assert_out_of_tx(c, 1);
+	db_close(c);
+	call_teardown();
+}
+
+static void call_tx_after_idle_drop(void **state)
+{
+	(void)state;
+	call_setup();
+	db *c = db_open();
+	assert_true(db_connected(c));
+	long long id = one_int(c, "SELECT CONNECTION_ID()");
+	char kill[64];
+	snprintf(kill, sizeof kill, "KILL %lld", id);
+	run_sql(D, kill);
+	/* the dropped connection is found by the beginning CALL, sent again */
+	call_arg a = { .id = 3, .how = HOW_WRITE };
+	assert_int_equal(db_tx_call(c, call_fn, &a), 0);
+	assert_int_equal(a.runs, 1);
+	assert_int_equal(v_of(3), 1);
+	assert_true(one_int(c, "SELECT CONNECTION_ID()") != id);
+	assert_out_of_tx(c, 3);
+	db_close(c);
+	call_teardown();
+}
+
 int main(void)
 {
 	setenv("PORTAL_DB_USER", "root", 0);
@@ -325,6 +466,8 @@ int main(void)
 		cmocka_unit_test(deadlock_is_redone_whole), cmocka_unit_test(lock_wait_is_retried),
 		cmocka_unit_test(outbox_order_and_backoff), cmocka_unit_test(sender_killed_mid_delivery),
 		cmocka_unit_test(fetch_after_connection_lost), cmocka_unit_test(begin_after_idle_drop),
+		cmocka_unit_test(call_tx_is_begun_and_committed_by_procedures),
+		cmocka_unit_test(call_tx_after_idle_drop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
