@@ -9,9 +9,10 @@
 #include "vntext.h"
 
 /* Statements per connection: a job has one connection for its life. */
+/* Statements per connection: a job has one connection for its life. */
 static struct {
 	db *on;
-	db_stmt *put, *claim, *lease, *done, *retry;
+	db_stmt *put, *claim;
 	db_stmt *put_n[OUTBOX_PUT_MAX + 1];  /* n rows at once, prepared when first used */
 } st;
 
@@ -25,26 +26,10 @@ static void prepare(db *d)
 	st.put = db_prepare(d,
 		"INSERT INTO outbox (topic, subject, url, payload, state, attempts, next_at, created_at) "
 		"VALUES (?, ?, ?, ?, 'pending', 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))");
-	/* The head of each subject only, so one subject's messages leave in
-	 * order; SKIP LOCKED lets other senders take other subjects. */
-	st.claim = db_prepare(d,
-		"SELECT o.id, o.subject, o.url, o.payload, o.attempts FROM outbox o "
-		"WHERE o.topic = ? AND o.state = 'pending' AND o.next_at <= UTC_TIMESTAMP(3) "
-		"  AND o.id = (SELECT MIN(p.id) FROM outbox p WHERE p.topic = o.topic "
-		"              AND p.subject = o.subject AND p.state = 'pending') "
-		"ORDER BY o.next_at, o.id LIMIT 1 FOR UPDATE SKIP LOCKED");
-	/* The lease: nobody claims the row again before it ends, and a sender
-	 * killed mid-delivery has spent one attempt, so a message that kills
-	 * its sender backs off like one that fails. */
-	st.lease = db_prepare(d,
-		"UPDATE outbox SET attempts = attempts + 1, next_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND "
-		"WHERE id = ?");
-	st.done = db_prepare(d,
-		"UPDATE outbox SET state = 'done', delivered_at = UTC_TIMESTAMP(3), last_error = NULL "
-		"WHERE id = ? AND attempts = ? AND state = 'pending'");
-	st.retry = db_prepare(d,
-		"UPDATE outbox SET last_error = ?, next_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND "
-		"WHERE id = ? AND attempts = ? AND state = 'pending'");
+	/* The outcome of the message before, the claim of the next (the head
+	 * of its subject, SKIP LOCKED) and its lease, in one transaction and
+	 * one round trip: sql/014_outbox_claim.sql. */
+	st.claim = db_prepare(d, "CALL outbox_claim(?, ?, ?, ?, ?, ?, ?)");
 }
 
 int outbox_put(db *d, const char *topic, const char *subject, const char *url,
@@ -102,13 +87,44 @@ typedef struct outcome {
 	char err[512];
 } outcome;
 
-/* Done, or a retry after its back-off, if the lease is still ours. */
-static long long record(const outcome *o)
+typedef struct claim {
+	const char *topic;
+	long lease;              /* 0: write the outcome only */
+	const outcome *prev;
+	outbox_msg m;            /* found: m.id != 0 */
+	char subject[600], url[1024];
+	char *payload;           /* malloc'd */
+} claim;
+
+/* One transaction, begun and committed by the procedure (db_tx_call):
+ * run again whole after a deadlock, so it starts from nothing each time. */
+static int claim_tx(db *d, void *arg)
 {
-	if (o->ok)
-		return db_exec(st.done, "ii", o->id, o->attempts);
-	return db_exec(st.retry, "siii", o->err[0] ? o->err : "không rõ lỗi", (long long)o->wait, o->id,
-		       o->attempts);
+	claim *c = arg;
+	const outcome *p = c->prev;
+	free(c->payload);
+	c->payload = NULL;
+	memset(&c->m, 0, sizeof c->m);
+	int r = db_call_row(st.claim, "siiiisi", c->topic, (long long)c->lease,
+			    p->id, p->id ? p->attempts : 0LL, (long long)(p->id && p->ok),
+			    p->id && !p->ok ? (p->err[0] ? p->err : "không rõ lỗi") : NULL,
+			    (long long)(p->id && !p->ok ? p->wait : 0));
+	if (r < 0)
+		return DB_TX_FAILED;
+	if (r == 0)
+		return 0;
+	size_t len = 0;
+	const char *v = db_col(st.claim, 3, &len);
+	if (!(c->payload = malloc(len + 1)))
+		return DB_TX_FAILED;
+	memcpy(c->payload, v ? v : "", v ? len : 0);
+	c->payload[v ? len : 0] = '\0';
+	c->m.id = db_col_int(st.claim, 0, 0);
+	db_col_copy(st.claim, 1, c->subject, sizeof c->subject);
+	db_col_copy(st.claim, 2, c->url, sizeof c->url);
+	c->m.len = v ? len : 0;
+	c->m.attempts = (int)db_col_int(st.claim, 4, 0);
+	return 0;
 }
 
 /* One message: claim it under a lease in a short transaction, deliver it
@@ -121,60 +137,21 @@ static long long record(const outcome *o)
  * 1 handled, 0 none due, -1 database error (*prev then still unwritten). */
 static int one(db *d, const char *topic, outbox_deliver_fn deliver, outcome *prev)
 {
-	if (db_begin(d) < 0) {
-		db_rollback(d);
+	claim c = { .topic = topic, .lease = (long)conf_int("PORTAL_OUTBOX_LEASE", 60), .prev = prev };
+	if (c.lease < 1)
+		c.lease = 1;
+	if (db_tx_call(d, claim_tx, &c) != 0) {
+		free(c.payload);
 		return -1;
 	}
-	if ((prev->id && record(prev) < 0) || db_query(st.claim, "s", topic) < 0) {
-		db_rollback(d);
-		return -1;
-	}
-	outbox_msg m = {0};
-	char subject[600] = "", url[1024] = "";
-	char *payload = NULL;
-	int rc, found = 0;
-	while ((rc = db_fetch(st.claim)) == 1) {
-		size_t len = 0;
-		const char *p;
-		found = 1;
-		m.id = db_col_int(st.claim, 0, 0);
-		db_col_copy(st.claim, 1, subject, sizeof subject);
-		if ((p = db_col(st.claim, 2, NULL)))
-			snprintf(url, sizeof url, "%s", p);
-		p = db_col(st.claim, 3, &len);
-		payload = malloc(len + 1);
-		if (payload) {
-			memcpy(payload, p ? p : "", p ? len : 0);
-			payload[p ? len : 0] = '\0';
-		}
-		m.len = len;
-		m.attempts = (int)db_col_int(st.claim, 4, 0);
-	}
-	if (rc == 0 && !found) {
-		/* Nothing due: the outcome before still commits. */
-		if (!prev->id) {
-			db_rollback(d);
-			return 0;
-		}
-		if (db_commit(d) < 0) {
-			db_rollback(d);
-			return -1;
-		}
-		prev->id = 0;
+	prev->id = 0;  /* committed with the claim */
+	if (!c.m.id)
 		return 0;
-	}
-	long lease = (long)conf_int("PORTAL_OUTBOX_LEASE", 60);
-	if (rc < 0 || !payload ||
-	    db_exec(st.lease, "ii", (long long)lease, m.id) != 1 || db_commit(d) < 0) {
-		free(payload);
-		db_rollback(d);
-		return -1;
-	}
-	prev->id = 0;  /* committed with the lease */
+	outbox_msg m = c.m;
 	m.topic = topic;
-	m.subject = subject;
-	m.url = url[0] ? url : NULL;
-	m.payload = payload;
+	m.subject = c.subject;
+	m.url = c.url[0] ? c.url : NULL;
+	m.payload = c.payload;
 	long long mine = m.attempts + 1;  /* the attempt count our lease set */
 	char raw[512] = "";
 	int ok = deliver(&m, raw, sizeof raw) == 0;
@@ -190,8 +167,17 @@ static int one(db *d, const char *topic, outbox_deliver_fn deliver, outcome *pre
 		fprintf(stderr, "outbox: %s #%lld to %s failed (attempt %lld, next in %ld s): %s\n",
 			topic, m.id, m.url ? m.url : topic, mine, prev->wait, prev->err);
 	}
-	free(payload);
+	free(c.payload);
 	return 1;
+}
+
+/* The last outcome on its own (no claim to take it along). */
+static int record(db *d, const char *topic, const outcome *prev)
+{
+	claim c = { .topic = topic, .lease = 0, .prev = prev };
+	int rc = db_tx_call(d, claim_tx, &c);
+	free(c.payload);
+	return rc == 0 ? 0 : -1;
 }
 
 int outbox_round(db *d, const char *topic, outbox_deliver_fn deliver, int batch)
@@ -209,7 +195,7 @@ int outbox_round(db *d, const char *topic, outbox_deliver_fn deliver, int batch)
 	 * or the database failed the claim): written on its own.  Not
 	 * written at all (the database is away), the message goes again
 	 * after its lease, as before. */
-	if (prev.id && record(&prev) < 0 && rc >= 0)
+	if (prev.id && record(d, topic, &prev) < 0 && rc >= 0)
 		rc = -1;
 	if (rc < 0)
 		return n ? n : -1;
