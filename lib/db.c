@@ -378,16 +378,25 @@ long long db_insert_id(db_stmt *s)
 	return s->st ? (long long)mysql_stmt_insert_id(s->st) : 0;
 }
 
+/* A statement's error while its answer was read (a procedure's may come
+ * with a later result): what it was, and whether it ended the transaction
+ * (as in execute()).  Returns the error number. */
+static unsigned answer_failed(db_stmt *s, const char *what)
+{
+	unsigned e = mysql_stmt_errno(s->st);
+	set_err(s->d, what, mysql_stmt_error(s->st));
+	s->d->last_errno = e;
+	if (s->d->in_tx && (e == 1213 || e == 1205 || e == 1467))
+		s->d->doomed = e;
+	return e;
+}
+
 /* After an execute: the result's rows in client memory, every column bound
  * to a buffer sized to its longest value. */
 static int take_result(db_stmt *s)
 {
 	if (mysql_stmt_store_result(s->st) != 0) {
-		unsigned e = mysql_stmt_errno(s->st);
-		set_err(s->d, "store", mysql_stmt_error(s->st));
-		s->d->last_errno = e;
-		if (s->d->in_tx && (e == 1213 || e == 1205 || e == 1467))
-			s->d->doomed = e;
+		answer_failed(s, "store");
 		return -1;
 	}
 	/* Size every column buffer to the longest value in the result. */
@@ -550,12 +559,7 @@ int db_call_row(db_stmt *s, const char *types, ...)
 		if (n < 0)
 			break;
 		if (n > 0) {
-			unsigned e = mysql_stmt_errno(s->st);
-			set_err(s->d, "call", mysql_stmt_error(s->st));
-			s->d->last_errno = e;
-			if (s->d->in_tx && (e == 1213 || e == 1205 || e == 1467))
-				s->d->doomed = e;
-			if (gone(e))
+			if (gone(answer_failed(s, "call")))
 				disconnect(s->d);
 			return -1;
 		}
