@@ -293,6 +293,22 @@ static int bind_params(db_stmt *s, const char *types, va_list ap,
 	return 0;
 }
 
+/* A statement's error, met when it ran or while its answer was read (a
+ * procedure's may come with a later result): what it was, and whether it
+ * ended the transaction.  1213 has rolled the transaction back; after 1205
+ * we roll it back ourselves: either way it is over.  1467
+ * (ER_AUTOINC_READ_FAILED) is how InnoDB reports a deadlock or a lock wait
+ * on a table's AUTO-INC lock.  Returns the error number. */
+static unsigned answer_failed(db_stmt *s, const char *what)
+{
+	unsigned e = mysql_stmt_errno(s->st);
+	set_err(s->d, what, mysql_stmt_error(s->st));
+	s->d->last_errno = e;
+	if (s->d->in_tx && (e == 1213 || e == 1205 || e == 1467))
+		s->d->doomed = e;
+	return e;
+}
+
 /* Execute once; on a lost connection outside a transaction, reconnect and
  * try a second time. */
 static int execute(db_stmt *s, const char *types, va_list ap)
@@ -333,17 +349,9 @@ static int execute(db_stmt *s, const char *types, va_list ap)
 			return -1;
 		if (mysql_stmt_execute(s->st) == 0)
 			return 0;
-		unsigned e = mysql_stmt_errno(s->st);
-		set_err(s->d, "execute", mysql_stmt_error(s->st));
-		s->d->last_errno = e;
-		if (s->d->in_tx && (e == 1213 || e == 1205 || e == 1467)) {
-			/* 1213 has rolled the transaction back; after 1205 we
-			 * roll it back ourselves: either way it is over.  1467
-			 * (ER_AUTOINC_READ_FAILED) is how InnoDB reports a
-			 * deadlock or a lock wait on a table's AUTO-INC lock. */
-			s->d->doomed = e;
-			return -1;
-		}
+		unsigned e = answer_failed(s, "execute");
+		if (s->d->doomed)
+			return -1;	/* the transaction is over (answer_failed) */
 		if (!gone(e))
 			return -1;
 		int in_tx = s->d->in_tx;
@@ -376,19 +384,6 @@ long long db_exec(db_stmt *s, const char *types, ...)
 long long db_insert_id(db_stmt *s)
 {
 	return s->st ? (long long)mysql_stmt_insert_id(s->st) : 0;
-}
-
-/* A statement's error while its answer was read (a procedure's may come
- * with a later result): what it was, and whether it ended the transaction
- * (as in execute()).  Returns the error number. */
-static unsigned answer_failed(db_stmt *s, const char *what)
-{
-	unsigned e = mysql_stmt_errno(s->st);
-	set_err(s->d, what, mysql_stmt_error(s->st));
-	s->d->last_errno = e;
-	if (s->d->in_tx && (e == 1213 || e == 1205 || e == 1467))
-		s->d->doomed = e;
-	return e;
 }
 
 /* After an execute: the result's rows in client memory, every column bound
@@ -535,21 +530,17 @@ int db_call_row(db_stmt *s, const char *types, ...)
 	/* A CALL answers with each result set of the procedure, then its own
 	 * status: every one is read here (the connection takes no other
 	 * statement before), the first row kept in this statement's buffers. */
-	int row = 0, err = 0;
+	int rows = 0, err = 0;
 	for (;;) {
 		if (mysql_stmt_field_count(s->st) > 0) {
 			if (take_result(s) < 0)
 				return -1;
 			int f;
-			while ((f = mysql_stmt_fetch(s->st)) == 0 || f == MYSQL_DATA_TRUNCATED) {
-				if (f == 0 && !row) {
+			while ((f = mysql_stmt_fetch(s->st)) == 0)
+				if (rows++ == 0)
 					terminate_row(s);
-					row = 1;
-				} else if (f == 0) {
-					err = 1;	/* more than the one row promised */
-				}
-			}
-			if (f != MYSQL_NO_DATA)
+			/* a cut value, or more than the one row promised */
+			if (f != MYSQL_NO_DATA || rows > 1)
 				err = 1;
 			mysql_stmt_free_result(s->st);
 		}
@@ -568,7 +559,7 @@ int db_call_row(db_stmt *s, const char *types, ...)
 		set_err(s->d, "call", "the procedure answered other than one row");
 		return -1;
 	}
-	return row;
+	return rows;
 }
 
 static int simple(db *d, const char *sql)
