@@ -97,15 +97,22 @@ def test_job_processes_name_themselves():
     assert names.count("submission") >= 2, names
 
 
-def test_sync_sender_killed_while_moving_loses_nothing():
+def filed_at_desk(commune, n):
+    """A new citizen files n dossiers, results at the desk, with the
+    commune-th commune the form offers: (client, agency, codes)."""
     c = S.Client()
     S.register(c)
-    agency = S.agencies(c)[1]
+    agency = S.agencies(c)[commune]
     codes = []
-    for _ in range(4):
+    for _ in range(n):
         r = S.file_dossier(c, agency, result_channel="desk")
         assert r.status == 303, (r.status, r.text[:300])
         codes.append(r.header("Location").rsplit("/", 1)[1])
+    return c, agency, codes
+
+
+def test_sync_sender_killed_while_moving_loses_nothing():
+    c, agency, codes = filed_at_desk(1, 4)
     s = S.staff(agency)
     # A slow portal: each delivery is recorded, then acknowledged 250 ms
     # later, so a kill often falls between the two.
@@ -307,14 +314,7 @@ def test_status_changes_under_kill_9_and_a_database_crash_happen_once():
     twice: one event, one sync message and one audit row per dossier, all
     written by the change's one call (sql/010) or not at all.  Sent again
     (the officer's retry), each answers 303 and adds nothing."""
-    c = S.Client()
-    S.register(c)
-    agency = S.agencies(c)[4]
-    codes = []
-    for _ in range(60):
-        r = S.file_dossier(c, agency, result_channel="desk")
-        assert r.status == 303, (r.status, r.text[:300])
-        codes.append(r.header("Location").rsplit("/", 1)[1])
+    c, agency, codes = filed_at_desk(4, 60)
     s = S.staff(agency)
     s.get(f"/desk/dossiers/{codes[0]}")
     csrf, cookies = s.csrf, s.cookie_header()
