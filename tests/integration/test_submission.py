@@ -289,6 +289,11 @@ def test_illegal_and_repeated_moves():
     assert r.status == 409 and "Mới đăng ký" in r.text and "Đã xử lý xong" in r.text, r.text[:500]
     r = move(s, code, 3)
     assert r.status == 422 and "reason" in r.text
+    # a well-formed code nobody filed: 404 from the call that begins the
+    # transaction, more times than there are workers, and none of them is
+    # left inside that transaction (the moves below would wait or fail)
+    for _ in range(8):
+        assert move(s, agency + "-991231-9999", 2).status == 404
     assert move(s, code, 2).status == 303
     page = s.get(f"/desk/dossiers/{code}").text
     n = page.count("Được tiếp nhận")
