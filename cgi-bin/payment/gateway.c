@@ -141,8 +141,13 @@ static int digits(const char *s, size_t min, size_t max)
 	return n >= min && n <= max && strspn(s, "0123456789") == n;
 }
 
-/* Check a verified callback's fields into a bank_result; NULL if unusable. */
-static int result_of(const vnp_kv *vk, size_t n, bank_result *b)
+/* Check a verified callback's fields into a bank_result.  NULL when they
+ * fit; otherwise the answer VNPay's codes give it, so the bank stops
+ * retrying what can never settle: a reference no attempt of ours can have
+ * (ours are at most 34 characters, payment_attempt.txn_ref) is an order not
+ * found (01), an amount that is not a whole number of đồng × 100 an invalid
+ * amount (04), any other field out of its column's size 99. */
+static const char *result_of(const vnp_kv *vk, size_t n, bank_result *b)
 {
 	const char *amount = vnp_get(vk, n, "vnp_Amount");
 	memset(b, 0, sizeof *b);
@@ -154,20 +159,20 @@ static int result_of(const vnp_kv *vk, size_t n, bank_result *b)
 	b->bank_tran_no = vnp_get(vk, n, "vnp_BankTranNo");
 	b->card_type = vnp_get(vk, n, "vnp_CardType");
 	b->pay_date = vnp_get(vk, n, "vnp_PayDate");
-	if (!b->txn_ref || strlen(b->txn_ref) > 34 || !digits(amount, 3, 19) ||
-	    !b->response_code || strlen(b->response_code) > 4 ||
+	if (!b->txn_ref || !*b->txn_ref || strlen(b->txn_ref) > 34)
+		return RSP_NOT_FOUND;
+	if (!digits(amount, 3, 19) || strcmp(amount + strlen(amount) - 2, "00") != 0)
+		return RSP_AMOUNT;
+	if (!b->response_code || strlen(b->response_code) > 4 ||
 	    !b->transaction_status || strlen(b->transaction_status) > 4 ||
 	    (b->transaction_no && strlen(b->transaction_no) > 20) ||
 	    (b->bank_code && strlen(b->bank_code) > 20) ||
 	    (b->bank_tran_no && strlen(b->bank_tran_no) > 40) ||
 	    (b->card_type && strlen(b->card_type) > 20) ||
 	    (b->pay_date && strlen(b->pay_date) > 14))
-		return -1;
-	long long cents = strtoll(amount, NULL, 10);
-	if (cents % 100)
-		return -1;
-	b->amount = cents / 100;
-	return 0;
+		return RSP_OTHER;
+	b->amount = strtoll(amount, NULL, 10) / 100;
+	return NULL;
 }
 
 static int ipn_answer(request *r, const char *rsp)
@@ -204,9 +209,7 @@ int h_vnpay_ipn(request *r)
 		rsp = RSP_SIGNATURE;
 	else if (!vnp_get(vk, n, "vnp_TmnCode") || strcmp(vnp_get(vk, n, "vnp_TmnCode"), cfg.tmn_code) != 0)
 		rsp = RSP_NOT_FOUND;
-	else if (result_of(vk, n, &b) < 0)
-		rsp = RSP_OTHER;
-	else {
+	else if ((rsp = result_of(vk, n, &b)) == NULL) {
 		b.source = SRC_IPN;
 		b.raw = r->raw_query ? r->raw_query : "";
 		b.addr = r->remote_addr;

@@ -58,10 +58,12 @@ long long callback_store(db *d, const char *kind, const char *addr,
 			 const char *raw, const char *txn_ref)
 {
 	db_stmt *s = S(d, Q_CB_STORE);
-	char ref[35];
-	snprintf(ref, sizeof ref, "%s", txn_ref ? txn_ref : "");
-	if (db_exec(s, "ssss", kind, addr ? addr : "", raw ? raw : "",
-		    *ref ? ref : NULL) != 1)
+	/* the reference as claimed, for look-ups; one longer than any of ours
+	 * is not cut to fit (its first 34 characters might be another
+	 * attempt's): the raw keeps it whole */
+	if (txn_ref && (!*txn_ref || strlen(txn_ref) > 34))
+		txn_ref = NULL;
+	if (db_exec(s, "ssss", kind, addr ? addr : "", raw ? raw : "", txn_ref) != 1)
 		return -1;
 	return db_insert_id(s);
 }

@@ -275,10 +275,24 @@ def test_forged_missing_signature_unknown_ref_tampered_amount():
     assert ipn(success_params(ref, o["total"] + 1)).json()["RspCode"] == "04"
     assert ipn(success_params(ref + "9", o["total"])).json()["RspCode"] == "01"
     assert ipn(success_params(ref, o["total"], vnp_TmnCode="OTHER001")).json()["RspCode"] == "01"
+    # signed, but a reference no attempt can have (longer than ours, or
+    # none): 01, not 99, or the bank retries it for ever; and the stored
+    # callback names no attempt (its first 34 characters are a real one's)
+    assert ipn(success_params(ref + "X" * (40 - len(ref)), o["total"])).json()["RspCode"] == "01"
+    assert sql("SELECT txn_ref IS NULL, result, raw LIKE '%%%s%%' FROM callback_raw"
+               " ORDER BY id DESC LIMIT 1" % ("X" * (40 - len(ref)))) == [["1", "01", "1"]]
+    assert ipn(success_params("", o["total"])).json()["RspCode"] == "01"
+    nr = dict(success_params(ref, o["total"]))
+    del nr["vnp_TxnRef"]
+    assert ipn(nr).json()["RspCode"] == "01"
+    # signed, but not a whole number of đồng × 100, or not a number: 04
+    assert ipn(success_params(ref, o["total"], vnp_Amount=str(o["total"] * 100 + 50))).json()["RspCode"] == "04"
+    assert ipn(success_params(ref, o["total"], vnp_Amount="1e6")).json()["RspCode"] == "04"
+    assert ipn(success_params(ref, o["total"], vnp_Amount="")).json()["RspCode"] == "04"
     r = get("/payment/vnpay/ipn?vnp_Amount=%zz")
     assert r.status == 200 and r.json()["RspCode"] == "99"
     assert status_of(o["payment_code"]) == "being_paid"
-    assert int(sql("SELECT COUNT(*) FROM callback_raw")[0][0]) == n0 + 7   # every one stored
+    assert int(sql("SELECT COUNT(*) FROM callback_raw")[0][0]) == n0 + 13   # every one stored
     assert sql("SELECT result FROM callback_raw ORDER BY id DESC LIMIT 1") == [["99"]]
     # a forged return page never settles anything
     r = get("/payment/vnpay/return?" + urllib.parse.urlencode(forged))
