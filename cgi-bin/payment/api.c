@@ -17,6 +17,7 @@
 #include "outbox.h"
 #include "payment.h"
 #include "server.h"
+#include "vntext.h"
 
 typedef struct caller {
 	char key[25];
@@ -235,8 +236,11 @@ int h_api_create(request *r)
 	a.q.source = OS_API;
 	a.q.api_key_id = c.key;
 	a.idem = req_env(r, "HTTP_IDEMPOTENCY_KEY");
-	if (a.idem && (strlen(a.idem) < 1 || strlen(a.idem) > 255))
-		return fail(r, 400, "Idempotency-Key: từ 1 đến 255 ký tự.");
+	/* the key is stored (utf8mb4): one in another encoding (Latin-1
+	 * "khóa") is the client's to fix, not a failed transaction */
+	if (a.idem && (strlen(a.idem) < 1 || strlen(a.idem) > 255 ||
+		       !utf8_valid(a.idem, strlen(a.idem))))
+		return fail(r, 400, "Idempotency-Key: từ 1 đến 255 ký tự, mã hóa UTF-8.");
 	sha256_hex(r->raw_body ? r->raw_body : "", r->raw_len, a.sha);
 	st = db_tx(server_db(), create_tx, &a);
 	if (st == 422) {

@@ -434,6 +434,25 @@ def test_api_idempotency():
     assert r.status == 409, r.status
 
 
+def test_api_idempotency_key_not_utf8_is_a_400():
+    # An agency's client sending its key in Latin-1 ("khóa" as kh\xf3a):
+    # the column cannot hold it, which was a 500 after the obligation had
+    # been written and rolled back.  A 400 naming the header, nothing made;
+    # the same key in UTF-8 is a key like any other.
+    setup_agency()
+    n0 = count_obligations()
+    body = json.dumps({"group": "thue", "agency": AGENCY, "reference": "IK-%d" % time.time_ns(),
+                       "payer": {"name": "A"}, "lines": [{"name": "x", "amount": 1000}]}).encode()
+    r = api("POST", "/payment/api/obligations", body, extra={"Idempotency-Key": b"kh\xf3a-%d" % time.time_ns()})
+    assert r.status == 400 and "Idempotency-Key" in r.json()["error"]["message"], (r.status, r.body)
+    assert count_obligations() == n0
+    time.sleep(1.1)                  # a new signature: a retry, not a replay
+    r = api("POST", "/payment/api/obligations", body,
+            extra={"Idempotency-Key": ("khóa-%d" % time.time_ns()).encode()})
+    assert r.status == 201, (r.status, r.body)
+    assert count_obligations() == n0 + 1
+
+
 def test_api_bad_bodies_change_nothing():
     setup_agency()
     n0 = count_obligations()
