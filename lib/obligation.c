@@ -2,6 +2,7 @@
  * (see obligation.h). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "obligation.h"
 #include "paycode.h"
@@ -71,6 +72,18 @@ static int text_ok(const char *s, size_t min, size_t max)
 	return n >= min && n <= max && utf8_valid(s, n);
 }
 
+/* Today in Vietnam (UTC+7, no daylight saving), YYYY-MM-DD: the day a due
+ * date is read against, as the sweeper's DATE(UTC_TIMESTAMP() + 7 HOUR). */
+static const char *vn_today(void)
+{
+	static __thread char today[16];
+	time_t t = time(NULL) + 7 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	return today;
+}
+
 static int date_ok(const char *s)
 {
 	int y, m, d;
@@ -112,6 +125,8 @@ int obligation_create(db *d, const obligation_req *q, char code[13],
 		return bad(what, "số giấy tờ người nộp (payer.id), tối đa 20 ký tự");
 	if (q->due && !date_ok(q->due))
 		return bad(what, "hạn nộp (due), dạng YYYY-MM-DD");
+	if (q->due && strcmp(q->due, vn_today()) < 0)
+		return bad(what, "hạn nộp (due): ngày đã qua, hạn nộp phải từ hôm nay trở đi");
 	if (!text_ok(q->dossier_code, 0, 40))
 		return bad(what, "mã hồ sơ");
 	if (!q->lines || q->nlines < 1 || q->nlines > OBLIGATION_MAX_LINES)

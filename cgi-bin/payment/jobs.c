@@ -73,6 +73,59 @@ int job_sweep(db *d)
 	return n;
 }
 
+/* Obligations whose due date (Vietnam's day) has passed unpaid become
+ * expired: the citizen's page then says so instead of offering to pay,
+ * and the agency, told by its webhook, issues a new one if it still wants
+ * the money (with whatever a late payment adds).  One being paid is left
+ * to its attempt: it expires once the attempt fails, or is paid.  A
+ * success the bank reports later for an expired obligation still pays it
+ * (settle.c: the bank is the authority on money taken).  Batches of 50,
+ * each in one transaction with its events; SKIP LOCKED so sweepers on
+ * several hosts share the work. */
+static const char Q_DUE[] =
+	"SELECT id, payment_code, agency_code, reference, total FROM obligation"
+	" WHERE status = 'unpaid' AND due_date < DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR)"
+	" ORDER BY due_date LIMIT 50 FOR UPDATE SKIP LOCKED";
+static const char Q_EXPIRE_DUE[] =
+	"UPDATE obligation SET status = 'expired' WHERE id = ? AND status = 'unpaid'";
+
+typedef struct expired { long long id, total; char code[13], agency[81], ref[401]; } expired;
+
+static int expire_tx(db *d, void *arg)
+{
+	int *n = arg;
+	static expired e[50];
+	*n = 0;
+	db_stmt *s = S(d, Q_DUE);
+	if (db_query(s, "") < 0)
+		return DB_TX_FAILED;
+	while (db_fetch(s) > 0)
+		if (*n < 50) {
+			expired *x = &e[(*n)++];
+			x->id = db_col_int(s, 0, 0);
+			db_col_copy(s, 1, x->code, sizeof x->code);
+			db_col_copy(s, 2, x->agency, sizeof x->agency);
+			db_col_copy(s, 3, x->ref, sizeof x->ref);
+			x->total = db_col_int(s, 4, 0);
+		}
+	for (int i = 0; i < *n; i++)
+		if (db_exec(S(d, Q_EXPIRE_DUE), "i", e[i].id) < 0 ||
+		    pay_webhook(d, "obligation.expired", e[i].agency, e[i].code, e[i].ref,
+				e[i].total, "expired", NULL, 0, NULL) < 0)
+			return DB_TX_FAILED;
+	return 0;
+}
+
+int job_expire(db *d)
+{
+	int n = 0;
+	if (db_tx(d, expire_tx, &n) < 0)
+		return -1;
+	if (n > 0)
+		fprintf(stderr, "sweeper: %d obligation(s) past their due date expired\n", n);
+	return n;
+}
+
 /* Webhooks: signed "Portal-Signature: t=…,v1=…", HMAC-SHA256 over
  * "t.body" with the agency's derived secret (keys.h). */
 static db *hook_db;

@@ -225,7 +225,8 @@ static int sweep(db *d)
 		pay_conf_load();
 	int moved = spool_load(d);
 	int n = job_sweep(d);
-	return n < 0 ? n : n + moved;
+	int x = job_expire(d);
+	return n < 0 || x < 0 ? -1 : n + moved + x;
 }
 
 static int refunds(db *d)

@@ -123,6 +123,8 @@ int receipt_adjust(db *d, long long receipt, long long delta, const char *what,
  * many, -1 on a database error. */
 int claim_attempts(db *d, const char *claim, const char *lease, long long lease_s, int max,
 		   long long *ids, char (*refs)[35]);
+/* Unpaid obligations past their due date become expired (jobs.c). */
+int job_expire(db *d);
 int job_sweep(db *d);
 int job_webhooks(db *d);
 int job_refunds(db *d);

@@ -476,6 +476,80 @@ def test_api_bad_bodies_change_nothing():
     assert count_obligations() == n0
 
 
+def test_past_due_is_refused_and_an_overdue_obligation_expires():
+    """A due date already past (Vietnam's day) is refused, naming it; one due
+    today is fine.  An unpaid obligation whose due date passes becomes
+    expired by the sweeper: the page says so and offers no payment, a start
+    is refused, the agency's webhook is told.  One being paid waits for its
+    attempt; a late success the bank reports for an expired one still pays
+    it (the bank is the authority on money taken)."""
+    import datetime
+    setup_agency()
+    vn_today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=7)).date()
+    n0 = count_obligations()
+    base = {"group": "hoc_phi", "agency": AGENCY, "payer": {"name": "Lê Văn C"},
+            "lines": [{"name": "Học phí học kỳ I", "amount": 1200000}]}
+    r = api("POST", "/payment/api/obligations", json.dumps(
+        dict(base, reference="HP-%d" % time.time_ns(), due=str(vn_today - datetime.timedelta(days=1)))).encode())
+    assert r.status == 422 and "due" in r.json()["error"]["message"], (r.status, r.body)
+    assert count_obligations() == n0
+    time.sleep(1.1)
+    r = api("POST", "/payment/api/obligations", json.dumps(
+        dict(base, reference="HP-%d" % time.time_ns(), due=str(vn_today))).encode())
+    assert r.status == 201, (r.status, r.body)
+    today = r.json()
+    # three obligations whose due date passes: one untouched, one being
+    # paid (an attempt started), one paid late by the bank after it expired
+    idle, busy, late = create(), create(), create()
+    busy_loc, busy_q = start(busy["payment_code"])
+    late_loc, late_q = start(late["payment_code"])
+    codes = "', '".join(o["payment_code"] for o in (idle, busy, late))
+    # the late one's attempt fails first, so it is unpaid when the day passes
+    assert ipn(success_params(late_q["vnp_TxnRef"], late["total"], vnp_ResponseCode="24",
+                              vnp_TransactionStatus="02")).json()["RspCode"] == "00"
+    rc, _, err = admin("webhook-set", "--agency", AGENCY, "--url", "http://127.0.0.1:9/hook")
+    assert rc == 0, err
+    sql("UPDATE obligation SET due_date = DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR) - INTERVAL 1 DAY"
+        " WHERE payment_code IN ('%s')" % codes)
+    assert wait_until(lambda: status_of(idle["payment_code"]) == "expired", 20)
+    assert wait_until(lambda: status_of(late["payment_code"]) == "expired", 5)
+    assert status_of(busy["payment_code"]) == "being_paid"
+    assert status_of(today["payment_code"]) == "unpaid"
+    page = get("/pay/" + idle["payment_code"])
+    assert page.status == 200 and "Đã quá hạn nộp" in page.text
+    assert 'action="/pay/%s/start"' % idle["payment_code"] not in page.text
+    assert api("GET", "/payment/api/obligations/" + idle["payment_code"]).json()["status"] == "expired"
+    # the agency's webhook is told, in the same transaction
+    ev = sql("SELECT payload FROM outbox WHERE topic = 'webhook' AND subject = '%s'" % idle["payment_code"])
+    assert len(ev) == 1 and json.loads(ev[0][0])["type"] == "obligation.expired", ev
+    assert json.loads(ev[0][0])["data"]["status"] == "expired"
+    # a payment can no longer be started (a form token from a payable page):
+    open_page = get("/pay/" + today["payment_code"])
+    tok = re.search(r'name="csrf" value="([^"]+)"', open_page.text).group(1)
+    cookies = "; ".join(v.split(";")[0] for k, v in open_page.headers if k.lower() == "set-cookie")
+    n_att = sql("SELECT COUNT(*) FROM payment_attempt")[0][0]
+    r = request("POST", "/pay/%s/start" % idle["payment_code"],
+                body=urllib.parse.urlencode({"csrf": tok, "gateway": "vnpay"}).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies})
+    # (as for one paid meanwhile: back to its page, which says why)
+    assert r.status == 303 and r.header("Location") == "/pay/" + idle["payment_code"], r.status
+    assert sql("SELECT COUNT(*) FROM payment_attempt")[0][0] == n_att
+    # the attempt in progress fails: then it expires too
+    assert ipn(success_params(busy_q["vnp_TxnRef"], busy["total"], vnp_ResponseCode="24",
+                              vnp_TransactionStatus="02")).json()["RspCode"] == "00"
+    assert wait_until(lambda: status_of(busy["payment_code"]) == "expired", 20)
+    # the bank then reports money taken on the late one's second attempt
+    # (started before it expired): paid, with its receipt
+    sql("UPDATE obligation SET status = 'unpaid' WHERE payment_code = '%s'" % late["payment_code"])
+    loc2, q2 = start(late["payment_code"])
+    sql("UPDATE obligation SET status = 'expired' WHERE payment_code = '%s'" % late["payment_code"])
+    assert ipn(success_params(q2["vnp_TxnRef"], late["total"])).json()["RspCode"] == "00"
+    assert status_of(late["payment_code"]) == "paid"
+    assert len(receipts_of(late["payment_code"])) == 1
+    sql("DELETE FROM pay_webhook_endpoint WHERE agency_code = '%s'" % AGENCY)
+    sql("DELETE FROM outbox WHERE topic = 'webhook' AND subject IN ('%s')" % codes)
+
+
 def test_api_cancel():
     o = create()
     r = api("POST", "/payment/api/obligations/%s/cancel" % o["payment_code"])

@@ -4,8 +4,10 @@
 <?cs if:Pay.status == "paid" ?>
   <p class="ok" role="status"><strong>Đã nộp.</strong> Khoản này đã được thanh toán, không cần nộp lại.</p>
   <?cs if:Pay.receipt.token ?><p><a class="button" href="/receipts/<?cs var:Pay.receipt.token ?>">Xem và in biên lai số <?cs var:Pay.receipt.number ?></a></p><?cs /if ?>
-<?cs elif:Pay.status == "cancelled" || Pay.status == "refunded" || Pay.status == "expired" ?>
-  <p class="error" role="status">Khoản này <?cs var:Pay.status_vi ?>; không thể nộp. Vui lòng liên hệ cơ quan thu.</p>
+<?cs elif:Pay.status == "expired" ?>
+  <p class="error" role="status"><strong>Đã quá hạn nộp</strong> (hạn <?cs var:Pay.due ?>); khoản này không nộp trực tuyến được nữa. Vui lòng liên hệ cơ quan thu để được lập khoản mới.</p>
+<?cs elif:Pay.status == "cancelled" || Pay.status == "refunded" ?>
+  <p class="error" role="status"><strong><?cs var:Pay.status_vi ?>.</strong> Khoản này không thể nộp. Vui lòng liên hệ cơ quan thu.</p>
 <?cs else ?>
   <?cs if:Pay.result == "failed" || Pay.result == "cancelled" || Pay.result == "expired" ?>
   <p class="error" role="alert">Giao dịch chưa thành công, tiền chưa bị trừ. Bạn có thể thử lại.</p>
