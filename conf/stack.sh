@@ -264,6 +264,9 @@ nginx_areas() {
 				m = $3 == "exact" ? "= " : $3 == "regex" ? "~ " : ""
 				printf "location %s%s {\n", m, $4
 				printf "\tclient_max_body_size %s;\n", $5
+				if ($6 == "json")
+					printf "\terror_page 400 /errors/400.json;\n\terror_page 413 /errors/413.json;\n" \
+					       "\terror_page 429 /errors/429.json;\n\terror_page 502 503 504 /errors/503.json;\n"
 				if (site == "public") printf "\tlimit_req zone=portal_rate burst=100 nodelay;\n"
 				printf "\tinclude /etc/nginx/fastcgi_params;\n"
 				printf "\tfastcgi_param PORTAL_SITE %s;\n", site

@@ -83,6 +83,25 @@ def test_ten_megabyte_post():
     assert "quá lớn" in r.text
 
 
+def test_json_apis_answer_nginx_limits_in_json():
+    """A body over the limit is refused by nginx before any program sees it;
+    on the JSON APIs (conf/areas.conf "json") that answer is JSON too, in the
+    programs' own shape, while a page keeps the portal's HTML page."""
+    import json
+    from harness import INTRANET_PORT
+    big = b"x" * (1024 * 1024 + 1)
+    for port, path in ((PORT, "/catalog/api/procedures"), (INTRANET_PORT, "/payment/api/obligations")):
+        r = request("POST", path, body=big, headers={"Content-Type": "application/json"},
+                    timeout=30, port=port)
+        assert r.status == 413, (path, r.status)
+        assert r.header("Content-Type").startswith("application/json"), (path, r.headers)
+        err = json.loads(r.text)["error"]
+        assert err["status"] == 413 and "1 MB" in err["message"], err
+    r = request("POST", "/catalog/", body=big, headers={"Content-Type": "application/x-www-form-urlencoded"},
+                timeout=30)
+    assert r.status == 413 and r.header("Content-Type").startswith("text/html"), r.headers
+
+
 def test_path_traversal_is_404():
     for path in ("/catalog/procedures/../../etc/passwd",
                  "/catalog/procedures/%2e%2e/%2e%2e/etc/passwd",
