@@ -582,3 +582,34 @@ def test_day_counters_match_the_events():
                 assert g[c] == w[c], (day, c, g[c], w[c])
     assert any(w["finished"] and w["returned_online"] and w["ratings"] and w["refused"]
                for w in want.values()), want
+
+
+def test_blank_names_reasons_and_implausible_phones_are_refused():
+    """A name or a reason of nothing but spaces (or a phone keyboard's
+    no-break space) is missing, and "+++++++++" is no phone number: each is
+    a 422 naming the field, and no account, dossier or event is written."""
+    from test_payment import sql
+    c = Client()
+    contact = phone()
+    c.get("/account/register")
+    r = c.post("/account/register", {"contact": contact, "name": "   ", "password": "mật-khẩu-dài-1"})
+    assert r.status == 422 and "name" in r.text, (r.status, r.text[:300])
+    assert sql("SELECT COUNT(*) FROM citizen WHERE contact = '%s'" % contact) == [["0"]]
+    register(c)
+    agency = agencies(c)[7]
+    for field, value in (("applicant_name", "  \u00a0 "), ("applicant_phone", "+++++++++"),
+                         ("applicant_phone", "........."), ("applicant_phone", "0912+345678")):
+        r = file_dossier(c, agency, **{field: value})
+        assert r.status == 422 and field in r.text, (field, value, r.status, r.text[:300])
+    assert "Bạn chưa nộp hồ sơ nào" in c.get("/dossiers/").text
+    # a number as people write it still goes through
+    r = file_dossier(c, agency, applicant_phone="+84 912.345.678")
+    assert r.status == 303, (r.status, r.text[:300])
+    code = r.header("Location").rsplit("/", 1)[1]
+    s = staff(agency)
+    for to in (3, 5):
+        r = move(s, code, to, reason=" \u00a0 ")
+        assert r.status == 422 and "reason" in r.text, (to, r.status, r.text[:300])
+    assert sql("SELECT d.status, COUNT(e.id) FROM dossier d JOIN dossier_event e ON e.dossier_id = d.id "
+               "WHERE d.code = '%s' GROUP BY d.id" % code) == [["1", "1"]]
+
