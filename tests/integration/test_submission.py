@@ -613,3 +613,27 @@ def test_blank_names_reasons_and_implausible_phones_are_refused():
     assert sql("SELECT d.status, COUNT(e.id) FROM dossier d JOIN dossier_event e ON e.dossier_id = d.id "
                "WHERE d.code = '%s' GROUP BY d.id" % code) == [["1", "1"]]
 
+
+def test_result_file_only_when_returning_the_result():
+    """A result file posted with another move (accepting, say) is refused
+    naming "result": stored, it would be the citizen's result before the
+    agency had finished."""
+    from test_payment import sql
+    c = Client()
+    register(c)
+    agency = agencies(c)[7]
+    code = file_dossier(c, agency).header("Location").rsplit("/", 1)[1]
+    s = staff(agency)
+    result = {"result": ("ket-qua.pdf", PDF, "application/pdf")}
+    for to in (2, 3):
+        r = move(s, code, to, files=result, reason="thiếu giấy tờ")
+        assert r.status == 422 and "result" in r.text, (to, r.status, r.text[:300])
+    docs = ("SELECT dd.role FROM dossier_document dd JOIN dossier d ON d.id = dd.dossier_id "
+            "WHERE d.code = '%s' AND dd.role = 'result'" % code)
+    assert sql(docs) == []
+    assert sql("SELECT status FROM dossier WHERE code = '%s'" % code) == [["1"]]
+    assert "ket-qua" not in c.get(f"/dossiers/{code}").text
+    for to in (2, 4, 9):
+        assert move(s, code, to).status == 303
+    assert move(s, code, 10, files=result).status == 303
+    assert sql(docs) == [["result"]]
