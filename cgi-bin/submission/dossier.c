@@ -407,19 +407,20 @@ int filing_submit(request *r, int desk)
 	if (!fv[F_RESULT].s)
 		return fail(r, 422, "result_channel", "Chọn cách nhận kết quả.");
 	f.result = fv[F_RESULT].s;
-	if (desk) {
-		f.agency = r->user->agency_code;
-	} else {
-		if (!fv[F_AGENCY].s)
-			return fail(r, 422, "agency", "Chọn cơ quan tiếp nhận.");
-		const char *an;
-		int ok = agency_allowed(d, &p, fv[F_AGENCY].s, &an, r->a);
-		if (ok < 0)
-			return 503;
-		if (!ok)
-			return fail(r, 422, "agency", "Cơ quan này không tiếp nhận thủ tục này.");
-		f.agency = fv[F_AGENCY].s;
-	}
+	/* The desk files at its own agency, which must handle the procedure
+	 * at its level as much as an agency a citizen picks: a commune's desk
+	 * does not receive a province's procedure. */
+	f.agency = desk ? r->user->agency_code : fv[F_AGENCY].s;
+	if (!f.agency)
+		return fail(r, 422, "agency", "Chọn cơ quan tiếp nhận.");
+	const char *an;
+	int ok = agency_allowed(d, &p, f.agency, &an, r->a);
+	if (ok < 0)
+		return 503;
+	if (!ok)
+		return fail(r, 422, desk ? "procedure" : "agency",
+			    desk ? "Cơ quan của bạn không tiếp nhận thủ tục này (trường “procedure”)."
+				 : "Cơ quan này không tiếp nhận thủ tục này.");
 
 	long long total = 0;
 	int have[MAX_DOCS + 1] = { 0 };
