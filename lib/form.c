@@ -57,6 +57,21 @@ static const char *one_line(arena *a, const char *v, size_t n)
 	return s;
 }
 
+int form_blank(const char *s)
+{
+	if (!s)
+		return 1;
+	while (*s) {
+		if (*s == ' ' || *s == '\t')
+			s++;
+		else if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+			s += 2;
+		else
+			return 0;
+	}
+	return 1;
+}
+
 const char *field_name_shown(arena *a, const char *name, size_t n)
 {
 	/* A name we did not declare comes from the client: show at most 40

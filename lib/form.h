@@ -89,6 +89,13 @@ void form_drop_empty(kvlist *in, const field_spec *specs);
  * characters, no control characters. */
 const char *field_name_shown(arena *a, const char *name, size_t n);
 
+/* 1 when a text value is absent or only white space (spaces, tabs, the
+ * no-break space a phone keyboard may type): a required name or reason
+ * made of nothing but spaces is missing, not given.  FT_TEXT keeps spaces
+ * as typed (a password may have them), so the handler that needs a value
+ * asks this rather than the parser trimming for everyone. */
+int form_blank(const char *s);
+
 /* Validate one value (path captures use this too). */
 int field_check(arena *a, const field_spec *spec, const char *v, size_t n,
 		field_value *out, form_error *err);

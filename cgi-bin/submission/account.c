@@ -172,7 +172,7 @@ int h_register(request *r)
 	if (!g.contact)
 		return field_error(r, 422, "contact",
 				   "Số điện thoại (10 số, ví dụ 0912345678) hoặc thư điện tử không đúng.");
-	if (!name || !*name)
+	if (form_blank(name))
 		return field_error(r, 422, "name", "Cần họ và tên.");
 	if (!pw || strlen(pw) < 8)
 		return field_error(r, 422, "password", "Mật khẩu cần ít nhất 8 ký tự.");

@@ -356,6 +356,23 @@ static int filing_tx(db *d, void *arg)
 	return 0;
 }
 
+/* A phone number as people write it: digits with spaces or dots between,
+ * at most one '+' and only in front, and at least 9 digits ("+++++++++"
+ * or "........." is not a number anyone can call). */
+static int phone_plausible(const char *s)
+{
+	size_t digits = 0;
+	if (*s == '+')
+		s++;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s != ' ' && *s != '.')
+			return 0;
+	}
+	return digits >= 9;
+}
+
 static int valid_id12(const char *s)
 {
 	return s && strlen(s) == 12 && strspn(s, "0123456789") == 12;
@@ -380,29 +397,30 @@ int filing_submit(request *r, int desk)
 		return fail(r, 422, "channel", "Kênh nộp: 1 (trực tiếp) hoặc 3 (bưu chính).");
 	if (!desk && strcmp(p.online, "none") == 0)
 		return fail(r, 422, "procedure", "Thủ tục này chưa nộp trực tuyến được.");
-	if (!fv[F_NAME].s || !*fv[F_NAME].s)
+	if (form_blank(fv[F_NAME].s))
 		return fail(r, 422, "applicant_name", "Cần họ và tên người nộp.");
 	if (!valid_id12(fv[F_ID].s))
 		return fail(r, 422, "applicant_id", "Số định danh cá nhân gồm đúng 12 chữ số.");
-	if (fv[F_PHONE].s && *fv[F_PHONE].s &&
-	    (strlen(fv[F_PHONE].s) < 9 || strspn(fv[F_PHONE].s, "0123456789 +.") != strlen(fv[F_PHONE].s)))
-		return fail(r, 422, "applicant_phone", "Số điện thoại chỉ gồm chữ số.");
+	if (fv[F_PHONE].s && *fv[F_PHONE].s && !phone_plausible(fv[F_PHONE].s))
+		return fail(r, 422, "applicant_phone", "Số điện thoại gồm 9 đến 15 chữ số "
+			    "(được có dấu cách, dấu chấm, dấu + ở đầu).");
 	if (!fv[F_RESULT].s)
 		return fail(r, 422, "result_channel", "Chọn cách nhận kết quả.");
 	f.result = fv[F_RESULT].s;
-	if (desk) {
-		f.agency = r->user->agency_code;
-	} else {
-		if (!fv[F_AGENCY].s)
-			return fail(r, 422, "agency", "Chọn cơ quan tiếp nhận.");
-		const char *an;
-		int ok = agency_allowed(d, &p, fv[F_AGENCY].s, &an, r->a);
-		if (ok < 0)
-			return 503;
-		if (!ok)
-			return fail(r, 422, "agency", "Cơ quan này không tiếp nhận thủ tục này.");
-		f.agency = fv[F_AGENCY].s;
-	}
+	/* The desk files at its own agency, which must handle the procedure
+	 * at its level as much as an agency a citizen picks: a commune's desk
+	 * does not receive a province's procedure. */
+	f.agency = desk ? r->user->agency_code : fv[F_AGENCY].s;
+	if (!f.agency)
+		return fail(r, 422, "agency", "Chọn cơ quan tiếp nhận.");
+	const char *an;
+	int ok = agency_allowed(d, &p, f.agency, &an, r->a);
+	if (ok < 0)
+		return 503;
+	if (!ok)
+		return fail(r, 422, desk ? "procedure" : "agency",
+			    desk ? "Cơ quan của bạn không tiếp nhận thủ tục này (trường “procedure”)."
+				 : "Cơ quan này không tiếp nhận thủ tục này.");
 
 	long long total = 0;
 	int have[MAX_DOCS + 1] = { 0 };

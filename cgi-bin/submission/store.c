@@ -331,7 +331,7 @@ static int move_tx(db *d, void *arg)
 		r->error_detail = arena_printf(a, "Việc “%s” không thuộc quyền của tài khoản này.", t->label);
 		return 403;
 	}
-	if (t->needs_reason && (!m->reason || !*m->reason)) {
+	if (t->needs_reason && form_blank(m->reason)) {
 		r->error.field = "reason";
 		r->error.message = "Cần ghi lý do (trường “reason”).";
 		return 422;

@@ -582,3 +582,58 @@ def test_day_counters_match_the_events():
                 assert g[c] == w[c], (day, c, g[c], w[c])
     assert any(w["finished"] and w["returned_online"] and w["ratings"] and w["refused"]
                for w in want.values()), want
+
+
+def test_blank_names_reasons_and_implausible_phones_are_refused():
+    """A name or a reason of nothing but spaces (or a phone keyboard's
+    no-break space) is missing, and "+++++++++" is no phone number: each is
+    a 422 naming the field, and no account, dossier or event is written."""
+    from test_payment import sql
+    c = Client()
+    contact = phone()
+    c.get("/account/register")
+    r = c.post("/account/register", {"contact": contact, "name": "   ", "password": "mật-khẩu-dài-1"})
+    assert r.status == 422 and "name" in r.text, (r.status, r.text[:300])
+    assert sql("SELECT COUNT(*) FROM citizen WHERE contact = '%s'" % contact) == [["0"]]
+    register(c)
+    agency = agencies(c)[7]
+    for field, value in (("applicant_name", "  \u00a0 "), ("applicant_phone", "+++++++++"),
+                         ("applicant_phone", "........."), ("applicant_phone", "0912+345678")):
+        r = file_dossier(c, agency, **{field: value})
+        assert r.status == 422 and field in r.text, (field, value, r.status, r.text[:300])
+    assert "Bạn chưa nộp hồ sơ nào" in c.get("/dossiers/").text
+    # a number as people write it still goes through
+    r = file_dossier(c, agency, applicant_phone="+84 912.345.678")
+    assert r.status == 303, (r.status, r.text[:300])
+    code = r.header("Location").rsplit("/", 1)[1]
+    s = staff(agency)
+    for to in (3, 5):
+        r = move(s, code, to, reason=" \u00a0 ")
+        assert r.status == 422 and "reason" in r.text, (to, r.status, r.text[:300])
+    assert sql("SELECT d.status, COUNT(e.id) FROM dossier d JOIN dossier_event e ON e.dossier_id = d.id "
+               "WHERE d.code = '%s' GROUP BY d.id" % code) == [["1", "1"]]
+
+
+def test_result_file_only_when_returning_the_result():
+    """A result file posted with another move (accepting, say) is refused
+    naming "result": stored, it would be the citizen's result before the
+    agency had finished."""
+    from test_payment import sql
+    c = Client()
+    register(c)
+    agency = agencies(c)[7]
+    code = file_dossier(c, agency).header("Location").rsplit("/", 1)[1]
+    s = staff(agency)
+    result = {"result": ("ket-qua.pdf", PDF, "application/pdf")}
+    for to in (2, 3):
+        r = move(s, code, to, files=result, reason="thiếu giấy tờ")
+        assert r.status == 422 and "result" in r.text, (to, r.status, r.text[:300])
+    docs = ("SELECT dd.role FROM dossier_document dd JOIN dossier d ON d.id = dd.dossier_id "
+            "WHERE d.code = '%s' AND dd.role = 'result'" % code)
+    assert sql(docs) == []
+    assert sql("SELECT status FROM dossier WHERE code = '%s'" % code) == [["1"]]
+    assert "ket-qua" not in c.get(f"/dossiers/{code}").text
+    for to in (2, 4, 9):
+        assert move(s, code, to).status == 303
+    assert move(s, code, 10, files=result).status == 303
+    assert sql(docs) == [["result"]]

@@ -130,3 +130,29 @@ def test_province_office_admin_sees_and_acts_on_agencies_under_it():
     assert S.move(far, code, 4).status == 403
     # a commune's leader still gets 403 on its neighbour's dossier
     assert S.staff(ags[8]).get(f"/desk/dossiers/{code}").status == 403
+
+
+def test_desk_files_only_procedures_its_agency_receives():
+    """A commune's desk files a walk-in's dossier at its own commune, so only
+    for a procedure communes receive, as a citizen can only pick an agency
+    that handles the procedure at its level: a province-only procedure is a
+    422 naming "procedure", and nothing is filed."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[8]
+    province_only = P.sql("SELECT p.code FROM `procedure` p WHERE p.level_province = 1 "
+                          "AND p.level_commune = 0 AND EXISTS (SELECT 1 FROM procedure_document d "
+                          "WHERE d.procedure_id = p.id) ORDER BY p.code LIMIT 1")[0][0]
+    filed = ("SELECT COUNT(*) FROM dossier WHERE agency_code = '%s' AND procedure_code = '%s'"
+             % (agency, province_only))
+    before = P.sql(filed)
+    desk = S.staff(agency, "desk")
+    desk.get(H.q("/desk/dossiers/new", procedure=S.PROC))
+    fields = {"procedure": province_only, "agency": agency, "applicant_name": "Trần Văn Bình",
+              "applicant_id": "001080054321", "result_channel": "desk", "channel": "1"}
+    r = desk.post_multipart("/desk/dossiers", fields, {"doc_1": ("to.jpg", S.JPEG, "image/jpeg")})
+    assert r.status == 422 and "procedure" in r.text, (r.status, r.text[:300])
+    assert P.sql(filed) == before
+    # its own procedures still go through
+    desk2, code = walk_in(agency)
+    assert code.startswith(agency + "-")

@@ -502,6 +502,19 @@ static void test_field_check_direct(void **state)
 	assert_int_equal(fv.i, 5);
 }
 
+static void test_blank(void **state)
+{
+	(void)state;
+	assert_true(form_blank(NULL));
+	assert_true(form_blank(""));
+	assert_true(form_blank("   \t "));
+	assert_true(form_blank(" \xC2\xA0 "));    /* a no-break space */
+	assert_false(form_blank(" a "));
+	assert_false(form_blank("\xC2"));          /* half of one is not */
+	assert_false(form_blank("\xC3\xA0"));      /* "à" starts like it */
+	assert_false(form_blank("Lan"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +534,7 @@ int main(void)
 		T(test_unknown_control_not_echoed),
 		T(test_duplicate),
 		T(test_field_check_direct),
+		T(test_blank),
 #undef T
 	};
 
