@@ -116,7 +116,19 @@ int h_register_form(request *r)
 typedef struct reg {
 	request *r;
 	const char *contact, *kind, *name, *hash, *code;
+	const char *visitor;    /* SHA-256 of the browser's pv cookie */
 } reg;
+
+/* The browser a code belongs to: a hash of its visitor cookie (pv, set on
+ * every form page: lib/session.h), never the cookie itself. */
+static const char *visitor_of(request *r)
+{
+	if (!r->anon_id)
+		return NULL;
+	char *h = arena_alloc(r->a, 65);
+	sha256_hex(r->anon_id, strlen(r->anon_id), h);
+	return h;
+}
 
 static int register_tx(db *d, void *arg)
 {
@@ -135,11 +147,12 @@ static int register_tx(db *d, void *arg)
 	if (verified)
 		return field_error(r, 409, "contact",
 				   "Số điện thoại hoặc thư điện tử này đã có tài khoản. Hãy đăng nhập.");
-	if (id) {
-		db_stmt *u = STMT(d, "UPDATE citizen SET name = ?, password_hash = ? WHERE id = ?");
-		if (db_exec(u, "ssi", g->name, g->hash, id) < 0)
-			return DB_TX_FAILED;
-	} else {
+	/* An account not yet confirmed keeps what it has: this registration's
+	 * name and password wait on its code (sql/017), and are the account's
+	 * only once that code is typed in the browser that registered.  So
+	 * registering someone else's unconfirmed number changes nothing of
+	 * theirs. */
+	if (!id) {
 		db_stmt *i = STMT(d, "INSERT INTO citizen (contact, contact_kind, name, password_hash, "
 				     "created_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP())");
 		if (db_exec(i, "ssss", g->contact, g->kind, g->name, g->hash) < 0)
@@ -147,9 +160,10 @@ static int register_tx(db *d, void *arg)
 	}
 	char mac[65];
 	otp_mac(g->contact, g->code, mac);
-	db_stmt *o = STMT(d, "INSERT INTO otp_code (contact, purpose, code_hash, expires_at, created_at) "
-			     "VALUES (?, 'register', ?, UTC_TIMESTAMP(3) + INTERVAL 5 MINUTE, UTC_TIMESTAMP(3))");
-	if (db_exec(o, "ss", g->contact, mac) < 0)
+	db_stmt *o = STMT(d, "INSERT INTO otp_code (contact, purpose, code_hash, pending_name, "
+			     "pending_hash, visitor_hash, expires_at, created_at) VALUES (?, 'register', ?, "
+			     "?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL 5 MINUTE, UTC_TIMESTAMP(3))");
+	if (db_exec(o, "sssss", g->contact, mac, g->name, g->hash, g->visitor) < 0)
 		return DB_TX_FAILED;
 	if (notify_put(d, r->a, g->contact, "Mã xác nhận đăng ký",
 		       arena_printf(r->a, "Mã xác nhận của bạn là %s, dùng trong 5 phút. "
@@ -182,6 +196,9 @@ int h_register(request *r)
 	if (sent >= MAX_FAILS)
 		return wait_message(r, limit_wait(d, "otp_send", g.contact, WINDOW));
 	g.name = name;
+	g.visitor = visitor_of(r);
+	if (!g.visitor)
+		return 403;	/* no pv cookie: the CSRF check refused it already */
 	g.hash = password_hash(r->a, pw);
 	g.code = arena_printf(r->a, "%06lld", crypto_uniform(1000000));
 	if (!g.hash)
@@ -209,6 +226,7 @@ typedef struct ver {
 	request *r;
 	const char *contact, *code;
 	const char *purpose;    /* "register" or "reset" */
+	const char *visitor;    /* register: the browser that registered */
 	const char *new_hash;   /* reset: the new password's hash */
 	long long citizen;
 	int outcome;        /* 0 ok, 1 wrong, 2 expired/none, 3 too many */
@@ -219,10 +237,13 @@ static int verify_tx(db *d, void *arg)
 {
 	ver *v = arg;
 	v->outcome = 2;
+	/* The newest code of this contact and purpose; for a registration,
+	 * the newest one asked for from this browser (sql/017). */
 	db_stmt *s = STMT(d, "SELECT id, code_hash, tries, expires_at > UTC_TIMESTAMP(3), used_at IS NULL "
 			     "FROM otp_code WHERE contact = ? AND purpose = ? "
+			     "AND (? IS NULL OR visitor_hash = ?) "
 			     "ORDER BY id DESC LIMIT 1 FOR UPDATE");
-	if (db_query(s, "ss", v->contact, v->purpose) != 0)
+	if (db_query(s, "ssss", v->contact, v->purpose, v->visitor, v->visitor) != 0)
 		return DB_TX_FAILED;
 	long long id = 0, tries = 0, live = 0, unused = 0;
 	char stored[65] = "";
@@ -253,15 +274,31 @@ static int verify_tx(db *d, void *arg)
 		return 0;
 	}
 	db_stmt *u = STMT(d, "UPDATE otp_code SET used_at = UTC_TIMESTAMP(3) WHERE id = ?");
-	db_stmt *c = STMT(d, "UPDATE citizen SET verified_at = UTC_TIMESTAMP() WHERE contact = ?");
+	/* confirmed: the account takes the name and password registered with
+	 * this code, once (an account confirmed already takes nothing from a
+	 * later code, whoever asked for it) */
+	db_stmt *c = STMT(d, "UPDATE citizen c JOIN otp_code o ON o.id = ? SET c.verified_at = UTC_TIMESTAMP(),"
+			     " c.name = COALESCE(o.pending_name, c.name),"
+			     " c.password_hash = COALESCE(o.pending_hash, c.password_hash)"
+			     " WHERE c.contact = ? AND c.verified_at IS NULL");
+	/* and every other registration's code for it is spent */
+	db_stmt *rest = STMT(d, "UPDATE otp_code SET used_at = UTC_TIMESTAMP(3) WHERE contact = ?"
+				" AND purpose = 'register' AND used_at IS NULL");
 	db_stmt *pw = STMT(d, "UPDATE citizen SET password_hash = ? WHERE contact = ? "
 			      "AND verified_at IS NOT NULL");
 	db_stmt *q = STMT(d, "SELECT id FROM citizen WHERE contact = ?");
 	if (db_exec(u, "i", id) < 0)
 		return DB_TX_FAILED;
-	if (v->new_hash ? db_exec(pw, "ss", v->new_hash, v->contact) < 0
-			: db_exec(c, "s", v->contact) < 0)
-		return DB_TX_FAILED;
+	if (v->new_hash) {
+		if (db_exec(pw, "ss", v->new_hash, v->contact) < 0)
+			return DB_TX_FAILED;
+	} else {
+		long long n = db_exec(c, "is", id, v->contact);
+		if (n < 0 || db_exec(rest, "s", v->contact) < 0)
+			return DB_TX_FAILED;
+		if (n == 0)
+			return 0;	/* confirmed already: outcome 2 */
+	}
 	if (db_query(q, "s", v->contact))
 		return DB_TX_FAILED;
 	if (db_fetch(q) == 1)
@@ -290,7 +327,10 @@ int h_verify(request *r)
 	int gate = attempts_gate(r, d, "otp", contact, addr);
 	if (gate)
 		return gate;
-	ver v = { .r = r, .contact = contact, .code = code, .purpose = "register" };
+	ver v = { .r = r, .contact = contact, .code = code, .purpose = "register",
+		  .visitor = visitor_of(r) };
+	if (!v.visitor)
+		return 403;
 	int rc = db_tx(d, verify_tx, &v);
 	if (rc)
 		return rc;
@@ -308,7 +348,8 @@ int h_verify(request *r)
 	case 3:
 		return field_error(r, 429, "code", "Mã này đã bị nhập sai 5 lần. Hãy đăng ký lại để nhận mã mới.");
 	default:
-		return field_error(r, 422, "code", "Mã đã hết hạn hoặc đã dùng. Hãy đăng ký lại để nhận mã mới.");
+		return field_error(r, 422, "code", "Mã đã hết hạn hoặc đã dùng, hoặc không phải mã của lần "
+				   "đăng ký trên thiết bị này. Hãy đăng ký lại để nhận mã mới.");
 	}
 }
 

@@ -132,3 +132,69 @@ def test_five_failed_codes_per_address_then_wait():
     assert r.status == 429 and "thử lại sau" in r.text, (r.status, r.text[:300])
     # and works from elsewhere
     assert confirm(c3, contact3, code).status == 303
+
+
+def test_registering_an_unconfirmed_number_again_takes_nothing_from_its_owner():
+    """Lan registers her phone; before she types her code, someone else
+    registers the same number with a password of their own.  That changes
+    nothing of her account: a code confirms only a registration made from
+    the same browser, and the account takes the name and password
+    registered with the code that confirmed it (sql/017).  Then her
+    password opens the account and the other one does not."""
+    from test_payment import sql
+    contact = S.phone()
+    lan, other = S.Client(source=src()), S.Client(source=src())
+    code_of = lambda: re.search(r"\b(\d{6})\b", S.outbox(contact)[0]["body"]).group(1)
+    lan.get("/account/register")
+    r = lan.post("/account/register", {"contact": contact, "name": "Nguyễn Thị Lan", "password": OLD})
+    assert r.status == 303, (r.status, r.text[:300])
+    code_lan = code_of()
+    other.get("/account/register")
+    r = other.post("/account/register", {"contact": contact, "name": "Người khác", "password": NEW})
+    assert r.status == 303, (r.status, r.text[:300])
+    code_other = code_of()
+    row = "SELECT name, verified_at IS NULL FROM citizen WHERE contact = '%s'" % contact
+    assert sql(row) == [["Nguyễn Thị Lan", "1"]]
+    # the other registration's code, typed in Lan's browser, is not hers
+    if code_other != code_lan:
+        r = lan.post("/account/verify", {"contact": contact, "code": code_other})
+        assert r.status == 422, r.status
+        assert sql(row) == [["Nguyễn Thị Lan", "1"]]
+    # the other browser cannot confirm with Lan's code either
+    r = other.post("/account/verify", {"contact": contact, "code": code_lan})
+    assert r.status == 422, r.status
+    assert sql(row) == [["Nguyễn Thị Lan", "1"]]
+    # her own code in her browser: confirmed, with her name and password
+    r = lan.post("/account/verify", {"contact": contact, "code": code_lan})
+    assert r.status == 303 and r.header("Location") == "/dossiers/", (r.status, r.text[:300])
+    assert sql(row) == [["Nguyễn Thị Lan", "0"]]
+    assert login(S.Client(source=src()), contact, NEW).status == 422
+    r = login(S.Client(source=src()), contact, OLD)
+    assert r.status == 303 and r.header("Location") == "/dossiers/", r.status
+    # and the other browser's pending code is worthless now: it confirmed a
+    # registration the account no longer waits for
+    if code_other != code_lan:
+        r = other.post("/account/verify", {"contact": contact, "code": code_other})
+        assert r.status == 422, r.status
+    assert login(S.Client(source=src()), contact, NEW).status == 422
+
+
+def test_the_confirming_registration_sets_the_password_when_it_came_second():
+    """The other order: a stranger registers Lan's number first; Lan
+    registers it too and confirms with her code.  The account is hers: her
+    name and password, not the first registration's."""
+    from test_payment import sql
+    contact = S.phone()
+    first, lan = S.Client(source=src()), S.Client(source=src())
+    first.get("/account/register")
+    assert first.post("/account/register", {"contact": contact, "name": "Người khác",
+                                            "password": NEW}).status == 303
+    lan.get("/account/register")
+    assert lan.post("/account/register", {"contact": contact, "name": "Nguyễn Thị Lan",
+                                          "password": OLD}).status == 303
+    code = re.search(r"\b(\d{6})\b", S.outbox(contact)[0]["body"]).group(1)
+    r = lan.post("/account/verify", {"contact": contact, "code": code})
+    assert r.status == 303 and r.header("Location") == "/dossiers/", (r.status, r.text[:300])
+    assert sql("SELECT name FROM citizen WHERE contact = '%s'" % contact) == [["Nguyễn Thị Lan"]]
+    assert login(S.Client(source=src()), contact, NEW).status == 422
+    assert login(S.Client(source=src()), contact, OLD).status == 303
