@@ -180,8 +180,16 @@ int filing_form(request *r, const char *code, int desk)
 	for (int i = 0; i < p.nnotes; i++)
 		hsetf(r, p.note[i], "Proc.notes.%d", i);
 	if (desk) {
+		/* the same check as the post's: the form is not offered for a
+		 * procedure the officer's agency does not receive */
+		const char *an;
+		int ok = agency_allowed(d, &p, r->user->agency_code, &an, r->a);
+		if (ok < 0)
+			return 503;
+		if (!ok)
+			return fail(r, 422, "procedure", "Cơ quan của bạn không tiếp nhận thủ tục này.");
 		hset(r, "Agencies.0.code", r->user->agency_code);
-		hset(r, "Agencies.0.name", r->user->agency_code);
+		hset(r, "Agencies.0.name", an ? an : r->user->agency_code);
 	} else {
 		db_stmt *s = STMT(d, AGENCY_SQL);
 		if (db_query(s, "sii", conf_str("PORTAL_HOME_PROVINCE", "01"),

@@ -156,3 +156,7 @@ def test_desk_files_only_procedures_its_agency_receives():
     # its own procedures still go through
     desk2, code = walk_in(agency)
     assert code.startswith(agency + "-")
+    # nor is the form offered for it: the page says why instead
+    r = desk.get(H.q("/desk/dossiers/new", procedure=province_only))
+    assert r.status == 422 and "không tiếp nhận thủ tục này" in r.text, (r.status, r.text[:300])
+    assert desk.get(H.q("/desk/dossiers/new", procedure=S.PROC)).status == 200
