@@ -52,7 +52,7 @@ static int unit_from_db(const char *u);
 typedef struct proc {
 	long long id;
 	const char *code, *name, *online;
-	int level_commune, level_province;
+	int level_commune, level_province, level_ministry;
 	int time_value, time_unit;
 	int ndocs, nnotes;
 	const char *doc_name[MAX_DOCS];
@@ -63,7 +63,7 @@ typedef struct proc {
 static int proc_load(db *d, arena *a, const char *code, proc *p)
 {
 	db_stmt *s = STMT(d, "SELECT id, code, name, online_level, level_commune, level_province, "
-			     "time_value, time_unit FROM `procedure` WHERE code = ?");
+			     "time_value, time_unit, level_ministry FROM `procedure` WHERE code = ?");
 	if (db_query(s, "s", code) != 0)
 		return -1;
 	int rc = db_fetch(s);
@@ -78,6 +78,7 @@ static int proc_load(db *d, arena *a, const char *code, proc *p)
 	p->level_province = (int)db_col_int(s, 5, 0);
 	p->time_value = (int)db_col_int(s, 6, -1);
 	p->time_unit = unit_from_db(db_col(s, 7, NULL));
+	p->level_ministry = (int)db_col_int(s, 8, 0);
 	drain(s);
 	/* The catalog's document list mixes in its notes (group "Lưu ý"):
 	 * a citizen uploads documents, and reads the notes above them. */
@@ -129,6 +130,19 @@ static int unit_from_db(const char *u)
 	return WD_UNIT_WORKING_DAY;
 }
 
+/* A procedure only a ministry or another central agency handles (the
+ * catalog's level "Cấp Bộ" alone, e.g. 1.011431 at the Vietnam ship
+ * registry): no agency of the province receives it, so neither a citizen
+ * nor a desk files it here.  Procedures the catalog gives no level at all
+ * stay fileable at any agency of the province, as before. */
+static int central_only(const proc *p)
+{
+	return p->level_ministry && !p->level_province && !p->level_commune;
+}
+
+#define CENTRAL_ONLY "Thủ tục này do bộ, ngành trung ương giải quyết; cơ quan của tỉnh không tiếp nhận " \
+		     "hồ sơ này. Xem nơi nộp trong trang thủ tục."
+
 /* Agencies of the home province that handle the procedure at its level. */
 static const char *AGENCY_SQL =
 	"SELECT code, name FROM agency WHERE province_code = ? AND active = 1 AND "
@@ -146,7 +160,7 @@ static int agency_allowed(db *d, const proc *p, const char *code, const char **n
 		int home = (int)db_col_int(s, 2, 0);
 		int commune = kind && strcmp(kind, "commune") == 0;
 		ok = home && ((commune && p->level_commune) || (!commune && p->level_province) ||
-			      (!p->level_commune && !p->level_province));
+			      (!p->level_commune && !p->level_province && !p->level_ministry));
 		*name = col(s, a, 0);
 	}
 	drain(s);
@@ -169,6 +183,8 @@ int filing_form(request *r, const char *code, int desk)
 	if (!desk && strcmp(p.online, "none") == 0)
 		return fail(r, 422, "procedure",
 			    "Thủ tục này chưa nộp trực tuyến được; hãy nộp tại bộ phận một cửa.");
+	if (central_only(&p))
+		return fail(r, 422, "procedure", CENTRAL_ONLY);
 	hset(r, "Page.title", arena_printf(r->a, "Nộp hồ sơ: %s", p.name));
 	hset(r, "Proc.code", p.code);
 	hset(r, "Proc.name", p.name);
@@ -405,6 +421,8 @@ int filing_submit(request *r, int desk)
 		return fail(r, 422, "channel", "Kênh nộp: 1 (trực tiếp) hoặc 3 (bưu chính).");
 	if (!desk && strcmp(p.online, "none") == 0)
 		return fail(r, 422, "procedure", "Thủ tục này chưa nộp trực tuyến được.");
+	if (central_only(&p))
+		return fail(r, 422, "procedure", CENTRAL_ONLY);
 	if (form_blank(fv[F_NAME].s))
 		return fail(r, 422, "applicant_name", "Cần họ và tên người nộp.");
 	if (!valid_id12(fv[F_ID].s))

@@ -637,3 +637,39 @@ def test_result_file_only_when_returning_the_result():
         assert move(s, code, to).status == 303
     assert move(s, code, 10, files=result).status == 303
     assert sql(docs) == [["result"]]
+
+
+def test_documents_with_long_catalog_names_can_be_filed():
+    """The national catalog describes many documents in a paragraph (1,110
+    names over 500 characters, up to ~7,000): a dossier keeps its
+    document's catalog name whole, so such a procedure is filed online, at
+    the desk and again from the wallet, never a 500 (sql/018)."""
+    from test_payment import sql
+    pc, name = sql("SELECT p.code, d.name FROM `procedure` p JOIN procedure_document d "
+                   "ON d.procedure_id = p.id WHERE p.online_level <> 'none' AND p.level_commune = 1 "
+                   "AND d.group_name <> 'Lưu ý' AND d.seq = (SELECT MIN(seq) FROM procedure_document "
+                   "WHERE procedure_id = p.id AND group_name <> 'Lưu ý') "
+                   "AND CHAR_LENGTH(d.name) > 1000 ORDER BY p.code LIMIT 1")[0]
+    c = Client()
+    register(c)
+    page = c.get(H.q("/dossiers/new", procedure=pc))
+    assert page.status == 200, (pc, page.status)
+    agency = re.findall(r'<option value="([0-9.]+\.H\d\d)">', page.text)[3]
+    fields = {"procedure": pc, "agency": agency, "applicant_name": "Lê Văn Hùng",
+              "applicant_id": "001190012345", "result_channel": "online"}
+    r = c.post_multipart("/dossiers", fields, {"doc_1": ("de-nghi.jpg", JPEG, "image/jpeg")})
+    assert r.status == 303, (pc, r.status, r.text[:300])
+    code = r.header("Location").rsplit("/", 1)[1]
+    stored = sql("SELECT CHAR_LENGTH(dd.doc_name), dd.id FROM dossier_document dd JOIN dossier x "
+                 "ON x.id = dd.dossier_id WHERE x.code = '%s'" % code)
+    assert len(stored) == 1 and int(stored[0][0]) == len(name.lstrip(" -+*")), (stored, len(name))
+    # again, from the wallet
+    c.get(H.q("/dossiers/new", procedure=pc))
+    r = c.post_multipart("/dossiers", {**fields, "reuse_1": stored[0][1]}, {})
+    assert r.status == 303, (r.status, r.text[:300])
+    # and a walk-in's, at that commune's desk
+    desk = staff(agency, "desk")
+    desk.get(H.q("/desk/dossiers/new", procedure=pc))
+    r = desk.post_multipart("/desk/dossiers", {**fields, "result_channel": "desk", "channel": "1"},
+                            {"doc_1": ("de-nghi.pdf", PDF, "application/pdf")})
+    assert r.status == 303, (r.status, r.text[:300])

@@ -160,3 +160,34 @@ def test_desk_files_only_procedures_its_agency_receives():
     r = desk.get(H.q("/desk/dossiers/new", procedure=province_only))
     assert r.status == 422 and "không tiếp nhận thủ tục này" in r.text, (r.status, r.text[:300])
     assert desk.get(H.q("/desk/dossiers/new", procedure=S.PROC)).status == 200
+
+
+def test_procedures_only_central_agencies_handle_are_not_filed_here():
+    """A procedure of the catalog's ministry level alone (a ministry or a
+    central agency such as the Vietnam ship registry handles it) is received
+    by no agency of the province: the form and the filing are a 422 naming
+    "procedure", online and at a commune's desk, and nothing is filed,
+    where before every commune and department of the province was offered."""
+    central = P.sql("SELECT p.code FROM `procedure` p WHERE p.level_ministry = 1 "
+                    "AND p.level_province = 0 AND p.level_commune = 0 AND p.online_level <> 'none' "
+                    "AND EXISTS (SELECT 1 FROM procedure_document d WHERE d.procedure_id = p.id "
+                    "AND d.group_name <> 'Lưu ý') ORDER BY p.code LIMIT 1")[0][0]
+    filed = "SELECT COUNT(*) FROM dossier WHERE procedure_code = '%s'" % central
+    before = P.sql(filed)
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[3]
+    r = c.get(H.q("/dossiers/new", procedure=central))
+    assert r.status == 422 and "procedure" in r.text and "trung ương" in r.text, (r.status, r.text[:300])
+    fields = {"procedure": central, "agency": agency, "applicant_name": "Lê Văn Hùng",
+              "applicant_id": "001190012345", "result_channel": "online"}
+    c.get("/dossiers/")
+    r = c.post_multipart("/dossiers", fields, {"doc_1": ("to.jpg", S.JPEG, "image/jpeg")})
+    assert r.status == 422 and "procedure" in r.text, (r.status, r.text[:300])
+    desk = S.staff(agency, "desk")
+    assert desk.get(H.q("/desk/dossiers/new", procedure=central)).status == 422
+    desk.get(H.q("/desk/dossiers/new", procedure=S.PROC))
+    r = desk.post_multipart("/desk/dossiers", {**fields, "result_channel": "desk", "channel": "1"},
+                            {"doc_1": ("to.jpg", S.JPEG, "image/jpeg")})
+    assert r.status == 422 and "procedure" in r.text, (r.status, r.text[:300])
+    assert P.sql(filed) == before
