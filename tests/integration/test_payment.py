@@ -468,7 +468,11 @@ def test_api_bad_bodies_change_nothing():
            json.dumps(dict(base, lines=[])).encode(),
            json.dumps(dict(base, group="thue_dat", lines=[{"name": "x", "amount": 1}])).encode(),
            json.dumps(dict(base, extra=1, lines=[{"name": "x", "amount": 1}])).encode(),
-           json.dumps(dict(base, due="2026-02-30", lines=[{"name": "x", "amount": 1}])).encode()]
+           json.dumps(dict(base, due="2026-02-30", lines=[{"name": "x", "amount": 1}])).encode(),
+           # required texts of only spaces name nobody and nothing (a receipt prints them)
+           json.dumps(dict(base, payer={"name": "   ", "id": "1"}, lines=[{"name": "x", "amount": 1}])).encode(),
+           json.dumps(dict(base, reference=" \u00a0 ", lines=[{"name": "x", "amount": 1}])).encode(),
+           json.dumps(dict(base, lines=[{"name": "\t ", "amount": 1}])).encode()]
     for b in bad:
         r = api("POST", "/payment/api/obligations", b)
         assert r.status in (400, 422), (b, r.status)

@@ -194,7 +194,9 @@ def test_staff_create_obligation_audited():
     for change, field in (({"amount1": "1,5"}, "Số tiền khoản thứ 1"), ({"amount1": "0"}, "Số tiền khoản thứ 1"),
                           ({"amount1": "1000000000000001"}, "Số tiền khoản thứ 1"),
                           ({"line2": "Phí", "amount2": ""}, "Khoản thứ 2"),
-                          ({"payer": ""}, "họ tên người nộp"), ({"due": "2026-02-30"}, "Hạn nộp"),
+                          ({"payer": ""}, "họ tên người nộp"), ({"payer": "   "}, "họ tên người nộp"),
+                          ({"reference": " \u00a0"}, "số tham chiếu"), ({"line1": "  "}, "tên khoản thứ nhất"),
+                          ({"due": "2026-02-30"}, "Hạn nộp"),
                           ({"group": "thue_dat"}, "group")):
         r = intranet("POST", "/payment/admin/obligations", desk, dict(good, **change), cookies)
         assert r.status == 400 and field in r.text, (change, r.status, r.text[:300])
