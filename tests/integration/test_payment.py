@@ -227,6 +227,9 @@ def test_pay_through_sandbox_receipt_and_verification():
     rc = get("/receipts/" + token)
     assert rc.status == 200
     assert "Một trăm năm mươi nghìn đồng" in rc.text and "150.000" in rc.text
+    # what was paid, line by line with each amount, not only the total
+    items = re.findall(r'<tr><td>([^<]*)</td><td class="num">([0-9.]+) đồng</td></tr>', rc.text)
+    assert items == [("Khoản 0", "100.000"), ("Khoản 1", "50.000")], items
     v = get("/receipts/verify?t=" + token)
     assert v.status == 200 and "Biên lai hợp lệ" in v.text
     assert "Không tìm thấy biên lai" in get("/receipts/verify?t=" + "0" * 32).text
