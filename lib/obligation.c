@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "form.h"
 #include "obligation.h"
 #include "paycode.h"
 #include "vntext.h"
@@ -64,12 +65,14 @@ static db_stmt *stmt(db *d, int i)
 	return st[i];
 }
 
+/* A required text (min >= 1) of only spaces is missing: a receipt must
+ * name its payer and what was paid, and "   " names nobody. */
 static int text_ok(const char *s, size_t min, size_t max)
 {
 	if (!s)
 		return min == 0;
 	size_t n = strlen(s);
-	return n >= min && n <= max && utf8_valid(s, n);
+	return n >= min && n <= max && utf8_valid(s, n) && !(min && form_blank(s));
 }
 
 /* Today in Vietnam (UTC+7, no daylight saving), YYYY-MM-DD: the day a due

@@ -18,7 +18,7 @@ static const char Q_RECEIPT[] =
 	" o.payment_code, r.agency_code, r.reason, r.id,"
 	/* the receipt a cancellation or an adjustment refers to */
 	" f.verify_token, f.template_symbol, f.series_symbol, f.number,"
-	" DATE_FORMAT(f.issued_at + INTERVAL 7 HOUR, '%d/%m/%Y')"
+	" DATE_FORMAT(f.issued_at + INTERVAL 7 HOUR, '%d/%m/%Y'), r.obligation_id"
 	" FROM receipt r JOIN obligation o ON o.id = r.obligation_id"
 	" LEFT JOIN receipt f ON f.id = r.refers_to WHERE r.verify_token = ?";
 /* what was done to a receipt since: its cancellation, its adjustments */
@@ -26,6 +26,10 @@ static const char Q_LATER[] =
 	"SELECT kind, COALESCE(number, ''), template_symbol, series_symbol,"
 	" DATE_FORMAT(issued_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i'), amount, reason, verify_token"
 	" FROM receipt WHERE refers_to = ? ORDER BY id";
+/* What a receipt was for, line by line: the obligation's lines, which are
+ * only ever inserted (sql/grants.sql), so they are what was paid. */
+static const char Q_LINES[] =
+	"SELECT name, amount FROM obligation_line WHERE obligation_id = ? ORDER BY line_no";
 
 /* 150.000, or -20.000 for an adjustment downwards */
 static void signed_money(buf *b, long long v)
@@ -52,12 +56,15 @@ static int load(request *r, const char *token)
 	static const char *const names[] = {
 		"number", "template", "series", "unit", "tax_code", "payer", "payer_id",
 		"description", NULL, "method", "issued", "kind", "payment_code", "agency_code",
-		"reason", NULL, "of_token", "of_template", "of_series", "of_number", "of_date",
+		"reason", NULL, "of_token", "of_template", "of_series", "of_number", "of_date", NULL,
 	};
-	for (int i = 0; i < 21; i++)
+	for (int i = 0; i < 22; i++)
 		if (names[i] && db_col(s, i, NULL))
 			hsetf(r, db_col(s, i, NULL), "Receipt.%s", names[i]);
 	long long amount = db_col_int(s, 8, 0), id = db_col_int(s, 15, 0);
+	long long obligation = db_col_int(s, 21, 0);
+	const char *kind = db_col(s, 11, NULL);
+	int is_receipt = kind && strcmp(kind, "receipt") == 0;
 	buf b = BUF_INIT;
 	signed_money(&b, amount);
 	hset(r, "Receipt.amount", b.p);
@@ -71,6 +78,21 @@ static int load(request *r, const char *token)
 	      "Receipt.verify_url");
 	while (db_fetch(s) > 0)
 		;
+	/* a receipt itemises what was paid (an adjustment or a cancellation
+	 * is about the receipt it refers to, not the lines) */
+	if (is_receipt) {
+		s = S(server_db(), Q_LINES);
+		if (db_query(s, "i", obligation) < 0) {
+			buf_free(&b);
+			return -1;
+		}
+		for (int n = 0; db_fetch(s) > 0; n++) {
+			hsetf(r, db_col(s, 0, NULL), "Receipt.lines.%d.name", n);
+			buf_reset(&b);
+			pay_money(&b, db_col_int(s, 1, 0));
+			hsetf(r, b.p, "Receipt.lines.%d.amount", n);
+		}
+	}
 	s = S(server_db(), Q_LATER);
 	if (db_query(s, "i", id) < 0) {
 		buf_free(&b);

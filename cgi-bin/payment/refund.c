@@ -88,6 +88,13 @@ static int load(db *d, long long id, attempt_row *a)
 	return 0;
 }
 
+/* The call's name as the flagged page shows it to staff (Vietnamese: the
+ * error is read there, not only in the log). */
+static const char *what_vi(const char *kind)
+{
+	return strcmp(kind, "refund") == 0 ? "Hoàn tiền" : "Tra cứu giao dịch";
+}
+
 /* One call to the bank's JSON API, its answer stored raw and verified.
  * Returns the parsed answer (in a) or NULL: *why says what went wrong,
  * *refused is set when the bank answered (a refusal), not when it could
@@ -98,7 +105,8 @@ static json_value *bank_call(db *d, arena *a, const char *kind, const buf *body,
 	httpc_result res;
 	int rc = httpc_post(cfg.api_url, NULL, "application/json", body->p, body->len, 10000, &res);
 	if (rc < 0 || res.status != 200) {
-		snprintf(why, wl, "%s %s", kind, rc < 0 ? "unreachable" : "answered HTTP error");
+		snprintf(why, wl, "%s: %s", what_vi(kind), rc < 0 ? "không kết nối được ngân hàng"
+								: "ngân hàng trả lỗi HTTP");
 		return NULL;
 	}
 	long long id = callback_store(d, kind, "bank", res.body, ref);
@@ -109,7 +117,7 @@ static json_value *bank_call(db *d, arena *a, const char *kind, const buf *body,
 	const char *code = ok ? json_get_str(o, "vnp_ResponseCode") : NULL;
 	callback_result(d, id, code ? code : RSP_SIGNATURE);
 	if (!ok || !code) {
-		snprintf(why, wl, "%s answer not verified", kind);
+		snprintf(why, wl, "%s: câu trả lời của ngân hàng sai chữ ký", what_vi(kind));
 		return NULL;
 	}
 	return o;
@@ -189,13 +197,13 @@ static void refund_one(db *d, const attempt_row *a)
 	if (strcmp(json_get_str(o, "vnp_ResponseCode"), "00") == 0 && st &&
 	    (strcmp(st, "05") == 0 || strcmp(st, "06") == 0)) {
 		if (db_tx(d, done_tx, &(done_arg){a}) != 0)
-			again(d, a, 0, "database");
+			again(d, a, 0, "lỗi cơ sở dữ liệu");
 		goto out;
 	}
 	body.len = 0;
 	snprintf(info, sizeof info, "Hoan tien giao dich trung %s", a->txn_ref);
 	if (vnp_refund_body(&body, cfg.hash_secret, &q) < 0) {
-		again(d, a, 1, "refund request could not be built");
+		again(d, a, 1, "không lập được yêu cầu hoàn tiền");
 		goto out;
 	}
 	o = bank_call(d, ar, "refund", &body, a->txn_ref, why, sizeof why);
@@ -206,12 +214,12 @@ static void refund_one(db *d, const attempt_row *a)
 	const char *code = json_get_str(o, "vnp_ResponseCode");
 	if (strcmp(code, "00") == 0) {
 		if (db_tx(d, done_tx, &(done_arg){a}) != 0)
-			again(d, a, 0, "database");
+			again(d, a, 0, "lỗi cơ sở dữ liệu");
 		else
 			fprintf(stderr, "refunds: %s refunded (%lld đồng)\n", a->txn_ref, a->amount);
 	} else {
 		const char *m = json_get_str(o, "vnp_Message");
-		snprintf(why, sizeof why, "bank answered %.8s: %.150s", code, m ? m : "");
+		snprintf(why, sizeof why, "ngân hàng từ chối, mã %.8s: %.150s", code, m ? m : "");
 		again(d, a, 1, why);
 	}
 out:

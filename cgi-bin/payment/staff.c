@@ -105,14 +105,14 @@ int h_admin_create(request *r)
 	};
 	static const int need_f[] = {F_GROUP, F_REFERENCE, F_PAYER, F_LINE1, F_AMOUNT1};
 	for (size_t i = 0; i < sizeof need_f / sizeof need_f[0]; i++)
-		if (!v[need_f[i]].s || !*v[need_f[i]].s)
+		if (form_blank(v[need_f[i]].s))
 			return again(r, 400, need[i][0],
 				     arena_printf(r->a, "Cần nhập %s.", need[i][1]));
 	obligation_line lines[NLINES];
 	size_t n = 0;
 	for (int k = 0; k < NLINES; k++) {
 		const field_value *name = &v[F_LINE1 + 2 * k], *amount = &v[F_AMOUNT1 + 2 * k];
-		int has_name = name->s && *name->s, has_amount = amount->s && *amount->s;
+		int has_name = !form_blank(name->s), has_amount = amount->s && *amount->s;
 		if (has_name != has_amount)
 			return again(r, 400, has_name ? "amount" : "line",
 				     arena_printf(r->a, "Khoản thứ %d cần cả tên và số tiền.", k + 1));

@@ -227,6 +227,9 @@ def test_pay_through_sandbox_receipt_and_verification():
     rc = get("/receipts/" + token)
     assert rc.status == 200
     assert "Một trăm năm mươi nghìn đồng" in rc.text and "150.000" in rc.text
+    # what was paid, line by line with each amount, not only the total
+    items = re.findall(r'<tr><td>([^<]*)</td><td class="num">([0-9.]+) đồng</td></tr>', rc.text)
+    assert items == [("Khoản 0", "100.000"), ("Khoản 1", "50.000")], items
     v = get("/receipts/verify?t=" + token)
     assert v.status == 200 and "Biên lai hợp lệ" in v.text
     assert "Không tìm thấy biên lai" in get("/receipts/verify?t=" + "0" * 32).text
@@ -468,7 +471,11 @@ def test_api_bad_bodies_change_nothing():
            json.dumps(dict(base, lines=[])).encode(),
            json.dumps(dict(base, group="thue_dat", lines=[{"name": "x", "amount": 1}])).encode(),
            json.dumps(dict(base, extra=1, lines=[{"name": "x", "amount": 1}])).encode(),
-           json.dumps(dict(base, due="2026-02-30", lines=[{"name": "x", "amount": 1}])).encode()]
+           json.dumps(dict(base, due="2026-02-30", lines=[{"name": "x", "amount": 1}])).encode(),
+           # required texts of only spaces name nobody and nothing (a receipt prints them)
+           json.dumps(dict(base, payer={"name": "   ", "id": "1"}, lines=[{"name": "x", "amount": 1}])).encode(),
+           json.dumps(dict(base, reference=" \u00a0 ", lines=[{"name": "x", "amount": 1}])).encode(),
+           json.dumps(dict(base, lines=[{"name": "\t ", "amount": 1}])).encode()]
     for b in bad:
         r = api("POST", "/payment/api/obligations", b)
         assert r.status in (400, 422), (b, r.status)

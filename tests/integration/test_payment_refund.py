@@ -98,7 +98,7 @@ def refused_refund():
     assert wait_until(lambda: tp.sql("SELECT refund_tries, refund_state FROM payment_attempt"
                                      " WHERE txn_ref = '%s'" % ref)[0] == ["1", "due"], 20)
     err = tp.sql("SELECT refund_error FROM payment_attempt WHERE txn_ref = '%s'" % ref)[0][0]
-    assert err.startswith("bank answered 91"), err
+    assert err.startswith("ngân hàng từ chối, mã 91"), err     # staff read it: Vietnamese
     # as if four refusals had passed: the fifth makes it wait for a person
     tp.sql("UPDATE payment_attempt SET refund_tries = 4, refund_next_at = UTC_TIMESTAMP(3)"
            " WHERE txn_ref = '%s'" % ref)
@@ -143,7 +143,7 @@ def test_flagged_page_and_audited_retry():
     assert page.status == 200, page.status
     row = re.search(r"<tr>\s*<td>%s.*?</tr>" % o["payment_code"], page.text, re.S)
     assert row and ref in row.group(0) and 'data-state="failed"' in row.group(0), page.text[:2000]
-    assert "bank answered 91" in row.group(0) and "64.000" in row.group(0)
+    assert "ngân hàng từ chối, mã 91" in row.group(0) and "64.000" in row.group(0)
     # another agency's administrator does not see it
     assert ref not in intranet("GET", "/payment/admin/flagged", other).text
     cookies = "; ".join(v.split(";")[0] for k, v in page.headers if k.lower() == "set-cookie")
@@ -194,7 +194,9 @@ def test_staff_create_obligation_audited():
     for change, field in (({"amount1": "1,5"}, "Số tiền khoản thứ 1"), ({"amount1": "0"}, "Số tiền khoản thứ 1"),
                           ({"amount1": "1000000000000001"}, "Số tiền khoản thứ 1"),
                           ({"line2": "Phí", "amount2": ""}, "Khoản thứ 2"),
-                          ({"payer": ""}, "họ tên người nộp"), ({"due": "2026-02-30"}, "Hạn nộp"),
+                          ({"payer": ""}, "họ tên người nộp"), ({"payer": "   "}, "họ tên người nộp"),
+                          ({"reference": " \u00a0"}, "số tham chiếu"), ({"line1": "  "}, "tên khoản thứ nhất"),
+                          ({"due": "2026-02-30"}, "Hạn nộp"),
                           ({"group": "thue_dat"}, "group")):
         r = intranet("POST", "/payment/admin/obligations", desk, dict(good, **change), cookies)
         assert r.status == 400 and field in r.text, (change, r.status, r.text[:300])
