@@ -20,6 +20,17 @@ const char *const obligation_group_titles[OG_COUNT] = {
 	"Viện phí", "Học phí",
 };
 
+/* A receipt's heading names what it collects: a fine's receipt is not one
+ * for fees (NĐ 123/2020 Art. 30 names receipts for taxes, fees and
+ * charges; the other groups are collected on the same kind of receipt,
+ * headed with what they are). */
+const char *const obligation_receipt_titles[OG_COUNT] = {
+	"BIÊN LAI THU PHÍ, LỆ PHÍ", "BIÊN LAI THU THUẾ",
+	"BIÊN LAI THU TIỀN BẢO HIỂM XÃ HỘI, BẢO HIỂM Y TẾ", "BIÊN LAI THU TIỀN PHẠT",
+	"BIÊN LAI THU TIỀN ĐIỆN", "BIÊN LAI THU TIỀN TẠM ỨNG ÁN PHÍ",
+	"BIÊN LAI THU VIỆN PHÍ", "BIÊN LAI THU HỌC PHÍ",
+};
+
 static const char *const source_names[] = {"dossier", "staff", "api"};
 
 int obligation_group_parse(const char *name)

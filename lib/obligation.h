@@ -53,6 +53,8 @@ enum obligation_group {
 extern const char *const obligation_group_names[OG_COUNT + 1];
 /* "Phí, lệ phí" ... for pages. */
 extern const char *const obligation_group_titles[OG_COUNT];
+/* a receipt's heading, per group */
+extern const char *const obligation_receipt_titles[OG_COUNT];
 /* index for a name, or -1 */
 int obligation_group_parse(const char *name);
 

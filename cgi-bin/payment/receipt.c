@@ -18,7 +18,7 @@ static const char Q_RECEIPT[] =
 	" o.payment_code, r.agency_code, r.reason, r.id,"
 	/* the receipt a cancellation or an adjustment refers to */
 	" f.verify_token, f.template_symbol, f.series_symbol, f.number,"
-	" DATE_FORMAT(f.issued_at + INTERVAL 7 HOUR, '%d/%m/%Y'), r.obligation_id"
+	" DATE_FORMAT(f.issued_at + INTERVAL 7 HOUR, '%d/%m/%Y'), r.obligation_id, o.grp"
 	" FROM receipt r JOIN obligation o ON o.id = r.obligation_id"
 	" LEFT JOIN receipt f ON f.id = r.refers_to WHERE r.verify_token = ?";
 /* what was done to a receipt since: its cancellation, its adjustments */
@@ -63,6 +63,8 @@ static int load(request *r, const char *token)
 			hsetf(r, db_col(s, i, NULL), "Receipt.%s", names[i]);
 	long long amount = db_col_int(s, 8, 0), id = db_col_int(s, 15, 0);
 	long long obligation = db_col_int(s, 21, 0);
+	int grp = obligation_group_parse(db_col(s, 22, NULL));
+	hset(r, "Receipt.title", grp >= 0 ? obligation_receipt_titles[grp] : "BIÊN LAI THU TIỀN");
 	const char *kind = db_col(s, 11, NULL);
 	int is_receipt = kind && strcmp(kind, "receipt") == 0;
 	buf b = BUF_INIT;

@@ -230,6 +230,8 @@ def test_pay_through_sandbox_receipt_and_verification():
     # what was paid, line by line with each amount, not only the total
     items = re.findall(r'<tr><td>([^<]*)</td><td class="num">([0-9.]+) đồng</td></tr>', rc.text)
     assert items == [("Khoản 0", "100.000"), ("Khoản 1", "50.000")], items
+    # headed with what it collects: a fine's receipt is not one for fees
+    assert "<h1>BIÊN LAI THU TIỀN PHẠT</h1>" in rc.text, re.findall(r"<h1>[^<]*</h1>", rc.text)
     v = get("/receipts/verify?t=" + token)
     assert v.status == 200 and "Biên lai hợp lệ" in v.text
     assert "Không tìm thấy biên lai" in get("/receipts/verify?t=" + "0" * 32).text

@@ -62,6 +62,8 @@ def test_fee_shown_paid_and_dossier_moves_on():
     assert token, page
     assert P.sql("SELECT o.payment_code FROM receipt r JOIN obligation o ON o.id = r.obligation_id "
                  "WHERE r.verify_token = '%s'" % token.group(1)) == [[pay]]
+    # a dossier's fee: a receipt for fees and charges
+    assert "<h1>BIÊN LAI THU PHÍ, LỆ PHÍ</h1>" in H.get("/receipts/" + token.group(1)).text
     assert "Hệ thống" in page and pay in page          # the event says who and why
     ev = P.sql("SELECT actor_kind, from_status, to_status FROM dossier_event e JOIN dossier d "
                "ON d.id = e.dossier_id WHERE d.code = '%s' ORDER BY e.id" % code)

@@ -11,7 +11,7 @@
 <h1>THÔNG BÁO HỦY BIÊN LAI</h1>
 <p class="void">Hủy biên lai mẫu số <?cs var:Receipt.of_template ?>, ký hiệu <?cs var:Receipt.of_series ?>, số <?cs var:Receipt.of_number ?>, ngày <?cs var:Receipt.of_date ?>. <a href="/receipts/<?cs var:Receipt.of_token ?>">Xem biên lai bị hủy</a></p>
 <?cs else ?>
-<h1>BIÊN LAI THU TIỀN PHÍ, LỆ PHÍ</h1>
+<h1><?cs var:Receipt.title ?></h1>
 <p class="sub">(Biên lai điện tử<?cs if:Receipt.kind == "adjustment" ?> điều chỉnh<?cs /if ?>)</p>
 <?cs /if ?>
 <?cs if:Receipt.kind == "adjustment" ?><p class="note">Điều chỉnh cho biên lai mẫu số <?cs var:Receipt.of_template ?>, ký hiệu <?cs var:Receipt.of_series ?>, số <?cs var:Receipt.of_number ?>, ngày <?cs var:Receipt.of_date ?>. <a href="/receipts/<?cs var:Receipt.of_token ?>">Xem biên lai được điều chỉnh</a></p><?cs /if ?>
