@@ -83,7 +83,10 @@ static int text_ok(const char *s, size_t min, size_t max)
 	if (!s)
 		return min == 0;
 	size_t n = strlen(s);
-	return n >= min && n <= max && utf8_valid(s, n) && !(min && form_blank(s));
+	/* max in characters, as the columns count them: a Vietnamese letter
+	 * is two or three bytes */
+	return n >= min && utf8_valid(s, n) && utf8_prefix(s, n, max) == n &&
+	       !(min && form_blank(s));
 }
 
 /* Today in Vietnam (UTC+7, no daylight saving), YYYY-MM-DD: the day a due

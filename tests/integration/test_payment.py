@@ -477,12 +477,23 @@ def test_api_bad_bodies_change_nothing():
            # required texts of only spaces name nobody and nothing (a receipt prints them)
            json.dumps(dict(base, payer={"name": "   ", "id": "1"}, lines=[{"name": "x", "amount": 1}])).encode(),
            json.dumps(dict(base, reference=" \u00a0 ", lines=[{"name": "x", "amount": 1}])).encode(),
-           json.dumps(dict(base, lines=[{"name": "\t ", "amount": 1}])).encode()]
+           json.dumps(dict(base, lines=[{"name": "\t ", "amount": 1}])).encode(),
+           # limits are in characters: 201 Vietnamese letters are too many
+           json.dumps(dict(base, payer={"name": "ễ" * 201}, lines=[{"name": "x", "amount": 1}]),
+                      ensure_ascii=False).encode()]
     for b in bad:
         r = api("POST", "/payment/api/obligations", b)
         assert r.status in (400, 422), (b, r.status)
         assert "error" in r.json(), r.body
     assert count_obligations() == n0
+    # and 200 of them (600 bytes) are a name like any other, kept whole
+    time.sleep(1.1)
+    long_name = "Nguyễn Thị Phương Thảo " * 8 + "ễ" * (200 - len("Nguyễn Thị Phương Thảo " * 8))
+    r = api("POST", "/payment/api/obligations", json.dumps(
+        dict(base, reference="BA-%d" % time.time_ns(), payer={"name": long_name},
+             lines=[{"name": "Tạm ứng án phí dân sự sơ thẩm", "amount": 300000}]), ensure_ascii=False).encode())
+    assert r.status == 201, (r.status, r.body)
+    assert sql("SELECT payer_name FROM obligation WHERE payment_code = '%s'" % r.json()["payment_code"]) == [[long_name]]
 
 
 def test_past_due_is_refused_and_an_overdue_obligation_expires():
