@@ -143,7 +143,7 @@ int obligation_create(db *d, const obligation_req *q, char code[13],
 	if (q->due && !date_ok(q->due))
 		return bad(what, "hạn nộp (due), dạng YYYY-MM-DD");
 	if (q->due && strcmp(q->due, vn_today()) < 0)
-		return bad(what, "hạn nộp (due): ngày đã qua, hạn nộp phải từ hôm nay trở đi");
+		return bad(what, "hạn nộp (due), từ hôm nay trở đi");
 	if (!text_ok(q->dossier_code, 0, 40))
 		return bad(what, "mã hồ sơ");
 	if (!q->lines || q->nlines < 1 || q->nlines > OBLIGATION_MAX_LINES)
