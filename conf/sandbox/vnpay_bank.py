@@ -499,6 +499,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: a burst of 32 people
+    # (or a test) paying at once got connection resets from "the bank"
+    request_queue_size = 128
 
 
 def main():

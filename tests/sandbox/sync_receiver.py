@@ -179,6 +179,7 @@ def main():
     if not secret:
         ap.error("no secret: give --secret-file or set PORTAL_SYNC_SECRET")
     reset()
+    ThreadingHTTPServer.request_queue_size = 128  # not socketserver's 5: senders on several hosts
     srv = ThreadingHTTPServer((a.host, a.port), Handler)
     srv.secret, srv.skew, srv.verbose = secret, a.skew, a.verbose
     srv.daemon_threads = True
