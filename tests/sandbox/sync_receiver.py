@@ -162,6 +162,10 @@ class Handler(BaseHTTPRequestHandler):
         return self.reply(200, {"ok": True, "id": msg["id"]})
 
 
+class Server(ThreadingHTTPServer):
+    request_queue_size = 128   # not socketserver's 5: senders on several hosts at once
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--host", default="127.0.0.1")
@@ -179,8 +183,7 @@ def main():
     if not secret:
         ap.error("no secret: give --secret-file or set PORTAL_SYNC_SECRET")
     reset()
-    ThreadingHTTPServer.request_queue_size = 128  # not socketserver's 5: senders on several hosts
-    srv = ThreadingHTTPServer((a.host, a.port), Handler)
+    srv = Server((a.host, a.port), Handler)
     srv.secret, srv.skew, srv.verbose = secret, a.skew, a.verbose
     srv.daemon_threads = True
     if a.pid_file:
