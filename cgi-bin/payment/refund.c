@@ -170,7 +170,7 @@ static void again(db *d, const attempt_row *a, int refused, const char *why)
 
 static void refund_one(db *d, const attempt_row *a)
 {
-	char reqid[17], info[80], why[200] = "";
+	char reqid[17], info[80], why[512] = "";
 	unsigned char rnd[8];
 	if (crypto_random(rnd, sizeof rnd) < 0)
 		return;
@@ -219,7 +219,11 @@ static void refund_one(db *d, const attempt_row *a)
 			fprintf(stderr, "refunds: %s refunded (%lld đồng)\n", a->txn_ref, a->amount);
 	} else {
 		const char *m = json_get_str(o, "vnp_Message");
-		snprintf(why, sizeof why, "ngân hàng từ chối, mã %.8s: %.150s", code, m ? m : "");
+		m = m ? m : "";
+		/* the bank's words, cut at a character (not inside one): they
+		 * are stored and shown */
+		snprintf(why, sizeof why, "ngân hàng từ chối, mã %.8s: %.*s", code,
+			 (int)utf8_prefix(m, strlen(m), 100), m);
 		again(d, a, 1, why);
 	}
 out:
