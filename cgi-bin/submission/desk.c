@@ -115,6 +115,8 @@ int h_desk_queue(request *r)
 		hsetf(r, status_name(st), "Counts.%d.name", st - 1);
 		hset_intf(r, counts[st], "Counts.%d.count", st - 1);
 	}
+	if (is_admin(r))
+		hset(r, "Desk.admin", "1");   /* the link to the staff accounts */
 	hset(r, "Page.title", "Hồ sơ của cơ quan");
 	return render(r, "desk_queue.cs");
 }

@@ -73,6 +73,7 @@ def names_field(r, field):
 def test_admin_lists_and_adds_and_the_account_has_its_role():
     agency = commune(3)
     admin, me = admin_of(agency)
+    assert 'href="/desk/staff"' in admin.get("/desk/").text
     r = admin.get("/desk/staff")
     assert r.status == 200, (r.status, r.text[:300])
     assert me in r.text and "Quản trị" in r.text and "Đang hoạt động" in r.text
@@ -90,7 +91,8 @@ def test_admin_lists_and_adds_and_the_account_has_its_role():
     # the new account logs in at /desk/login, as a processing officer only
     c, r = login_as(login)
     assert r.status == 303, (r.status, r.text[:300])
-    assert c.get("/desk/").status == 200
+    q = c.get("/desk/")
+    assert q.status == 200 and 'href="/desk/staff"' not in q.text
     assert c.get("/desk/staff").status == 403                                  # not an admin
     assert c.get(H.q("/desk/dossiers/new", procedure=S.PROC)).status == 403     # not the desk
 
