@@ -1,6 +1,6 @@
 <?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
 <h1>Tài khoản cán bộ</h1>
-<p>Cán bộ của <?cs var:Session.agency ?><?cs if:subcount(Agencies) > 1 ?> và các cơ quan trực thuộc tỉnh<?cs /if ?>. Tài khoản đã khóa không đăng nhập được nữa.</p>
+<p>Cán bộ của <?cs var:Session.agency ?><?cs if:subcount(Agencies) > 1 ?> và các cơ quan trực thuộc tỉnh<?cs /if ?>. Tài khoản đã khóa không đăng nhập được nữa. <a href="#them">Thêm tài khoản</a></p>
 <ul class="list staff">
 <?cs each:s = Staff ?><li><strong><?cs var:s.name ?></strong> – tên đăng nhập <code><?cs var:s.login ?></code><br>
 <?cs var:s.agency ?> <small>(<?cs var:s.agency_code ?>)</small><br>
@@ -8,7 +8,7 @@ Vai trò: <?cs var:s.roles ?><br>
 <?cs if:s.active ?>Đang hoạt động<?cs if:!s.self ?>
 <form method="post" action="/desk/staff/<?cs var:s.login ?>/deactivate" class="form action"><?cs call:csrf() ?><button type="submit">Khóa tài khoản <?cs var:s.login ?></button></form><?cs else ?> (tài khoản của bạn)<?cs /if ?><?cs else ?><strong>Đã khóa</strong><?cs /if ?></li>
 <?cs /each ?></ul>
-<h2>Thêm tài khoản</h2>
+<h2 id="them">Thêm tài khoản</h2>
 <form method="post" action="/desk/staff" class="form">
 <?cs call:csrf() ?>
 <label for="login">Tên đăng nhập (chữ không dấu, chữ số, . _ -)</label>
