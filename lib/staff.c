@@ -44,6 +44,10 @@ int staff_login_valid(const char *v, size_t n)
 	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
 	if (n == 0 || n > STAFF_LOGIN_MAX)
 		return 0;
+	/* It is a path segment too (/desk/staff/{login}/deactivate): "." and
+	 * ".." would be folded away by any proxy on the way. */
+	if (!v[0] || strchr("._-", v[0]))
+		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!v[i] || !strchr(ok, v[i]))
 			return 0;

@@ -32,8 +32,8 @@ unsigned staff_role_bit(const char *name);
  * out[n], cut to fit. */
 void staff_roles_vi(unsigned bits, char *out, size_t n);
 
-/* A login: 1 to STAFF_LOGIN_MAX of A-Z a-z 0-9 . _ - (a form's FT_PATTERN
- * check). */
+/* A login: 1 to STAFF_LOGIN_MAX of A-Z a-z 0-9 . _ -, the first a letter
+ * or a digit (a form's FT_PATTERN check). */
 int staff_login_valid(const char *v, size_t n);
 /* An initial password: STAFF_PASSWORD_MIN to STAFF_PASSWORD_MAX characters
  * of valid UTF-8. */

@@ -80,7 +80,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!staff_login_valid(login, strlen(login))) {
-		fprintf(stderr, "submission-admin: login: 1 to %d letters, digits, '.', '_' or '-'\n",
+		fprintf(stderr, "submission-admin: login: 1 to %d letters, digits, '.', '_' or '-', "
+			"beginning with a letter or a digit\n",
 			STAFF_LOGIN_MAX);
 		return 2;
 	}

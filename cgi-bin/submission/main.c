@@ -142,7 +142,7 @@ static const field_spec queue_q[] = {
 };
 static const field_spec staff_add_f[] = {
 	{"login", FT_PATTERN, STAFF_LOGIN_MAX, 0, 0, NULL, staff_login_valid,
-	 "tên đăng nhập: 1 đến 64 chữ cái không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang"},
+	 "tên đăng nhập: 1 đến 64 chữ cái không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang, bắt đầu bằng chữ cái hoặc chữ số"},
 	{"name", FT_TEXT, STAFF_NAME_MAX, 0, 0, NULL, NULL, "họ và tên, tối đa 200 ký tự"},
 	{"agency", FT_PATTERN, 20, 0, 0, NULL, is_agency, "mã cơ quan, ví dụ 000.00.12.H26"},
 	{"role", FT_ENUM, 0, 0, 0, staff_roles, NULL, "desk, processor, leader hoặc admin"},

@@ -162,6 +162,7 @@ def test_bad_input_changes_nothing():
         ("login", {"login": None}, 422),
         ("login", {"login": "a" * 65}, 400),
         ("login", {"login": "cán-bộ"}, 400),
+        ("login", {"login": ".."}, 400),
         ("login", {"login": taken}, 409),
         ("name", {"name": "   "}, 422),
         ("name", {"name": "x" * 201}, 400),

@@ -35,6 +35,11 @@ static void test_logins(void **state)
 	l[STAFF_LOGIN_MAX + 1] = 0;
 	assert_false(login_ok(l));
 	assert_false(login_ok(""));
+	assert_false(login_ok("."));
+	assert_false(login_ok(".."));
+	assert_false(login_ok("-a"));
+	assert_false(login_ok("_a"));
+	assert_true(login_ok("a.."));
 	assert_false(login_ok("cán-bộ"));        /* letters with marks */
 	assert_false(login_ok("a b"));
 	assert_false(login_ok("a/b"));

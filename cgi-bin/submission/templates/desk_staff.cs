@@ -12,7 +12,7 @@ Vai trò: <?cs var:s.roles ?><br>
 <form method="post" action="/desk/staff" class="form">
 <?cs call:csrf() ?>
 <label for="login">Tên đăng nhập (chữ không dấu, chữ số, . _ -)</label>
-<input id="login" name="login" required maxlength="64" pattern="[A-Za-z0-9._\-]{1,64}" autocomplete="off" autocapitalize="none">
+<input id="login" name="login" required maxlength="64" pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" autocomplete="off" autocapitalize="none">
 <label for="name">Họ và tên</label>
 <input id="name" name="name" required maxlength="200">
 <label for="agency">Cơ quan</label>
