@@ -8,10 +8,16 @@
  * command line, which other users can read in /proc.  This is also how
  * the first administrator is made.  On the stack's host it needs no
  * settings (lib/cli.h); elsewhere PORTAL_DB_* from the environment.
+ *
+ * The rules, the row and its audit row are lib/staff.h's, the same as the
+ * administrator's page /desk/staff; the audit row's login is "shell:" and
+ * the operating-system user (sql/019).
  */
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "cli.h"
@@ -19,6 +25,23 @@
 #include "db.h"
 #include "dossier_code.h"
 #include "route.h"
+#include "staff.h"
+
+typedef struct add {
+	staff_new n;
+	audit_who by;
+} add;
+
+static int add_tx(db *d, void *arg)
+{
+	add *g = arg;
+	long long id = staff_insert(d, &g->n, &g->by);
+	if (id == STAFF_TAKEN)
+		return 409;
+	if (id == STAFF_NO_AGENCY)
+		return 404;
+	return id > 0 ? 0 : DB_TX_FAILED;
+}
 
 static int usage(void)
 {
@@ -47,14 +70,7 @@ int main(int argc, char **argv)
 	}
 	if (!agency || !role || !login)
 		return usage();
-	static const struct { const char *name; unsigned bit; } roles[] = {
-		{ "desk", ROLE_DESK }, { "processor", ROLE_PROCESSOR },
-		{ "leader", ROLE_LEADER }, { "admin", ROLE_ADMIN },
-	};
-	unsigned bits = 0;
-	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-		if (!strcmp(role, roles[i].name))
-			bits = roles[i].bit;
+	unsigned bits = staff_role_bit(role);
 	if (!bits) {
 		fprintf(stderr, "submission-admin: unknown role %s\n", role);
 		return 2;
@@ -63,19 +79,26 @@ int main(int argc, char **argv)
 		fprintf(stderr, "submission-admin: %s is not an agency code (000.00.12.H26)\n", agency);
 		return 2;
 	}
-	size_t ln = strlen(login);
-	if (ln == 0 || ln > 64 || strspn(login, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != ln) {
-		fprintf(stderr, "submission-admin: login: 1 to 64 letters, digits, '.', '_' or '-'\n");
+	if (!staff_login_valid(login, strlen(login))) {
+		fprintf(stderr, "submission-admin: login: 1 to %d letters, digits, '.', '_' or '-', "
+			"beginning with a letter or a digit\n",
+			STAFF_LOGIN_MAX);
 		return 2;
 	}
-	char pw[256];
+	if (name && (!*name || strlen(name) > STAFF_NAME_MAX)) {
+		fprintf(stderr, "submission-admin: name: 1 to %d bytes\n", STAFF_NAME_MAX);
+		return 2;
+	}
+	char pw[STAFF_PASSWORD_MAX * 4 + 8];
 	if (!fgets(pw, sizeof pw, stdin)) {
 		fprintf(stderr, "submission-admin: no password on standard input\n");
 		return 2;
 	}
 	pw[strcspn(pw, "\r\n")] = '\0';
-	if (strlen(pw) < 8) {
-		fprintf(stderr, "submission-admin: the password needs at least 8 characters\n");
+	if (!staff_password_ok(pw)) {
+		fprintf(stderr, "submission-admin: the password needs %d to %d characters\n",
+			STAFF_PASSWORD_MIN, STAFF_PASSWORD_MAX);
+		memset(pw, 0, sizeof pw);
 		return 2;
 	}
 	arena *a = arena_new(4096);
@@ -85,19 +108,28 @@ int main(int argc, char **argv)
 		fprintf(stderr, "submission-admin: no randomness for the password's salt\n");
 		return 1;
 	}
+	/* Audited like the intranet's staff page: nobody is logged in here,
+	 * so the row names the operating-system user (sql/019). */
+	const struct passwd *pwd = getpwuid(geteuid());
+	char who[STAFF_LOGIN_MAX + 1];
+	snprintf(who, sizeof who, "shell:%s", pwd && pwd->pw_name ? pwd->pw_name : "?");
+	add g = {
+		.n = { .login = login, .name = name ? name : login, .agency = agency, .roles = bits,
+		       .password_hash = hash },
+		.by = { .staff_id = 0, .login = who, .agency = agency },
+	};
 	db *d = cli_db("submission-admin", "portal_submission", "db_submission");
-	db_stmt *ag = db_prepare(d, "SELECT 1 FROM agency WHERE code = ?");
-	if (db_query(ag, "s", agency) != 0 || db_fetch(ag) != 1) {
+	int rc = db_tx(d, add_tx, &g);
+	if (rc == 409) {
+		fprintf(stderr, "submission-admin: this login exists already\n");
+		return 1;
+	}
+	if (rc == 404) {
 		fprintf(stderr, "submission-admin: no agency %s in the catalog\n", agency);
 		return 1;
 	}
-	while (db_fetch(ag) == 1)
-		;
-	db_stmt *s = db_prepare(d, "INSERT INTO staff (login, name, agency_code, roles, password_hash, "
-				   "created_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())");
-	if (db_exec(s, "sssis", login, name ? name : login, agency, (long long)bits, hash) < 0) {
-		fprintf(stderr, "submission-admin: %s\n",
-			db_errclass(d) == DB_DUPLICATE ? "this login exists already" : db_error(d));
+	if (rc) {
+		fprintf(stderr, "submission-admin: %s\n", db_error(d));
 		return 1;
 	}
 	printf("staff %s (%s, %s) added\n", login, role, agency);

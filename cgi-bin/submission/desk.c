@@ -27,21 +27,12 @@ int dossier_show(request *r, const dossier *x, int staff, int full);
 int receipt_render(request *r, const dossier *x);
 int document_send(request *r, const dossier *x, long long doc_id);
 
-/* The agencies a staff member answers for: their own, and for an
- * administrator of a province (or its office) every agency whose parent is
- * that province.  Two parameters: is_admin (int), the staff agency. */
-#define SCOPE_AGENCIES \
-	"SELECT t.code FROM agency s JOIN agency t ON t.id = s.id OR (? = 1 AND " \
-	"s.kind IN ('province', 'office') AND " \
-	"IF(s.kind = 'province', s.id, s.parent_id) IN (t.id, t.parent_id)) WHERE s.code = ?"
-
 static long long is_admin(const request *r)
 {
 	return (r->user->roles & ROLE_ADMIN) ? 1 : 0;
 }
 
-/* 1 if this staff member answers for the agency, 0 not, -1 database. */
-static int covers(request *r, const char *agency)
+int staff_covers(request *r, const char *agency)
 {
 	if (strcmp(agency, r->user->agency_code) == 0)
 		return 1;
@@ -63,7 +54,7 @@ static int mine(request *r, dossier *x)
 		return 503;
 	if (!rc)
 		return 404;
-	int ok = covers(r, x->agency_code);
+	int ok = staff_covers(r, x->agency_code);
 	if (ok < 0)
 		return 503;
 	return ok ? 0 : 403;
@@ -124,6 +115,8 @@ int h_desk_queue(request *r)
 		hsetf(r, status_name(st), "Counts.%d.name", st - 1);
 		hset_intf(r, counts[st], "Counts.%d.count", st - 1);
 	}
+	if (is_admin(r))
+		hset(r, "Desk.admin", "1");   /* the link to the staff accounts */
 	hset(r, "Page.title", "Hồ sơ của cơ quan");
 	return render(r, "desk_queue.cs");
 }
@@ -178,7 +171,7 @@ int h_desk_status(request *r)
 	move m = {
 		.code = r->captures[0].s, .to = (int)r->form[S_TO].i, .actor = r->user->roles,
 		.actor_kind = "staff", .actor_id = r->user->id, .actor_name = r->user->name,
-		.reason = r->form[S_REASON].s, .scope = covers,
+		.reason = r->form[S_REASON].s, .scope = staff_covers,
 		.amount = r->form[S_AMOUNT].s ? r->form[S_AMOUNT].i : 0, .fee_name = r->form[S_FEE].s,
 		.result = req_file(r, "result"), .r = r,
 	};

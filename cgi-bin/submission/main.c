@@ -13,6 +13,7 @@
 #include "filetype.h"
 #include "render.h"
 #include "server.h"
+#include "staff.h"
 #include "submission.h"
 
 static int is_agency(const char *v, size_t n)
@@ -139,6 +140,20 @@ static const field_spec queue_q[] = {
 	{"due", FT_ENUM, 0, 0, 0, yesno, NULL, "soon hoặc late"},
 	{NULL},
 };
+static const field_spec staff_add_f[] = {
+	{"login", FT_PATTERN, STAFF_LOGIN_MAX, 0, 0, NULL, staff_login_valid,
+	 "tên đăng nhập: 1 đến 64 chữ cái không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang, bắt đầu bằng chữ cái hoặc chữ số"},
+	{"name", FT_TEXT, STAFF_NAME_MAX, 0, 0, NULL, NULL, "họ và tên, tối đa 200 ký tự"},
+	{"agency", FT_PATTERN, 20, 0, 0, NULL, is_agency, "mã cơ quan, ví dụ 000.00.12.H26"},
+	{"role", FT_ENUM, 0, 0, 0, staff_roles, NULL, "desk, processor, leader hoặc admin"},
+	{"password", FT_TEXT, STAFF_PASSWORD_MAX, 0, 0, NULL, NULL,
+	 "mật khẩu ban đầu, 12 đến 200 ký tự"},
+	{NULL},
+};
+static const field_spec staff_cap[] = {
+	{"login", FT_PATTERN, STAFF_LOGIN_MAX, 0, 0, NULL, staff_login_valid, "tên đăng nhập"},
+	{NULL},
+};
 static const field_spec to_q[] = {
 	{"to", FT_TEXT, 254, 0, 0, NULL, NULL, "người nhận"},
 	{NULL},
@@ -218,6 +233,13 @@ static const route routes[] = {
 	 .handler = h_desk_receipt, .captures = code_cap, STAFF},
 	{.name = "desk_document", .methods = GET, .pattern = "/desk/dossiers/{code}/documents/{id}",
 	 .handler = h_desk_document, .captures = doc_cap, STAFF},
+	{.name = "desk_staff", .methods = GET, .pattern = "/desk/staff", .handler = h_desk_staff,
+	 STAFF, .roles = ROLE_ADMIN},
+	{.name = "desk_staff_add", .methods = HTTP_POST, .pattern = "/desk/staff",
+	 .handler = h_desk_staff_add, .form = staff_add_f, STAFF, .roles = ROLE_ADMIN},
+	{.name = "desk_staff_deactivate", .methods = HTTP_POST,
+	 .pattern = "/desk/staff/{login}/deactivate", .handler = h_desk_staff_deactivate,
+	 .captures = staff_cap, STAFF, .roles = ROLE_ADMIN},
 	{.name = "desk_sync", .methods = GET, .pattern = "/desk/sync", .handler = h_desk_sync, STAFF},
 	{.name = "dev_outbox", .methods = GET, .pattern = "/dev/outbox", .handler = h_dev_outbox,
 	 .sites = SITE_INTRANET},

@@ -50,6 +50,22 @@ size_t transitions_from(int from, unsigned actors, const transition **out, size_
 /* "Đã xử lý xong (9) không thể chuyển sang Đang xử lý (4)." */
 const char *transition_refusal(arena *a, int from, int to);
 
+/* --- whom staff answer for (desk.c) ----------------------------------------- */
+
+/* The agencies a staff member answers for: their own, and for an
+ * administrator of a province (or its office) every agency whose parent is
+ * that province.  The one statement of that rule, for the dossier queue,
+ * the dossier pages and the staff accounts page alike.  Two parameters:
+ * is_admin (int), the staff agency. */
+#define SCOPE_AGENCIES \
+	"SELECT t.code FROM agency s JOIN agency t ON t.id = s.id OR (? = 1 AND " \
+	"s.kind IN ('province', 'office') AND " \
+	"IF(s.kind = 'province', s.id, s.parent_id) IN (t.id, t.parent_id)) WHERE s.code = ?"
+
+/* 1 if the request's staff member answers for the agency, 0 not, -1 the
+ * database did not answer. */
+int staff_covers(request *r, const char *agency);
+
 /* --- calendar (calendar.c) -------------------------------------------------- */
 
 /* The holiday table, loaded once and reloaded every few minutes. */
@@ -173,6 +189,7 @@ int h_desk_login_form(request *r), h_desk_login(request *r), h_desk_logout(reque
 int h_desk_queue(request *r), h_desk_view(request *r), h_desk_status(request *r);
 int h_desk_new(request *r), h_desk_create(request *r), h_desk_receipt(request *r);
 int h_desk_document(request *r), h_desk_attach(request *r);
+int h_desk_staff(request *r), h_desk_staff_add(request *r), h_desk_staff_deactivate(request *r);
 int h_desk_sync(request *r), h_dev_outbox(request *r), h_dev_outbox_json(request *r);
 int h_health(request *r);
 

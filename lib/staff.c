@@ -1,0 +1,100 @@
+/* staff.c - see staff.h */
+#include "staff.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "route.h"
+#include "vntext.h"
+
+const char *const staff_roles[] = { "desk", "processor", "leader", "admin", NULL };
+
+/* In the order of staff_roles. */
+static const char *const roles_vi[] = {
+	"Tiếp nhận và trả kết quả", "Xử lý", "Lãnh đạo", "Quản trị",
+};
+
+unsigned staff_role_bit(const char *name)
+{
+	for (unsigned i = 0; name && staff_roles[i]; i++)
+		if (strcmp(name, staff_roles[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+void staff_roles_vi(unsigned bits, char *out, size_t n)
+{
+	size_t at = 0;
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	for (unsigned i = 0; staff_roles[i]; i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		int k = snprintf(out + at, n - at, "%s%s", at ? ", " : "", roles_vi[i]);
+		if (k < 0 || (size_t)k >= n - at)
+			return;
+		at += (size_t)k;
+	}
+}
+
+int staff_login_valid(const char *v, size_t n)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+	if (n == 0 || n > STAFF_LOGIN_MAX)
+		return 0;
+	/* It is a path segment too (/desk/staff/{login}/deactivate): "." and
+	 * ".." would be folded away by any proxy on the way. */
+	if (!v[0] || strchr("._-", v[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!v[i] || !strchr(ok, v[i]))
+			return 0;
+	return 1;
+}
+
+int staff_password_ok(const char *pw)
+{
+	size_t n = strlen(pw), chars = 0;
+	if (!utf8_valid(pw, n))
+		return 0;
+	for (size_t i = 0; i < n; chars++) {
+		uint32_t cp;
+		size_t k = utf8_decode((const unsigned char *)pw + i, n - i, &cp);
+		if (!k)
+			return 0;
+		i += k;
+	}
+	return chars >= STAFF_PASSWORD_MIN && chars <= STAFF_PASSWORD_MAX;
+}
+
+static db *on;
+static db_stmt *ag, *ins;
+
+long long staff_insert(db *d, const staff_new *n, const audit_who *by)
+{
+	if (on != d) {
+		on = d;
+		ag = db_prepare(d, "SELECT 1 FROM agency WHERE code = ?");
+		ins = db_prepare(d, "INSERT INTO staff (login, name, agency_code, roles, "
+				    "password_hash, created_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())");
+	}
+	if (db_query(ag, "s", n->agency) != 0)
+		return DB_TX_FAILED;
+	int found = db_fetch(ag) == 1;
+	while (db_fetch(ag) == 1)
+		;
+	if (!found)
+		return STAFF_NO_AGENCY;
+	if (db_exec(ins, "sssis", n->login, n->name, n->agency, (long long)n->roles,
+		    n->password_hash) < 0)
+		return db_errclass(d) == DB_DUPLICATE ? STAFF_TAKEN : DB_TX_FAILED;
+	long long id = db_insert_id(ins);
+	char roles[120], detail[200];
+	staff_roles_vi(n->roles, roles, sizeof roles);
+	snprintf(detail, sizeof detail, "%s; %s", n->agency, roles);
+	if (id <= 0 || audit_write(d, by, "staff_add", n->login, detail) < 0)
+		return DB_TX_FAILED;
+	return id;
+}
