@@ -98,3 +98,14 @@ long long staff_insert(db *d, const staff_new *n, const audit_who *by)
 		return DB_TX_FAILED;
 	return id;
 }
+
+int staff_add_tx(db *d, void *arg)
+{
+	staff_add *g = arg;
+	long long id = staff_insert(d, &g->n, &g->by);
+	if (id == STAFF_TAKEN)
+		return 409;
+	if (id == STAFF_NO_AGENCY)
+		return 404;
+	return id > 0 ? 0 : DB_TX_FAILED;
+}

@@ -53,4 +53,12 @@ enum { STAFF_TAKEN = -2, STAFF_NO_AGENCY = -3 };
  * agency in the catalog) or DB_TX_FAILED. */
 long long staff_insert(db *d, const staff_new *n, const audit_who *by);
 
+/* The whole transaction, for db_tx(): staff_insert() of arg, a staff_add.
+ * 0 when added; 409 the login is taken; 404 no such agency. */
+typedef struct staff_add {
+	staff_new n;
+	audit_who by;
+} staff_add;
+int staff_add_tx(db *d, void *arg);
+
 #endif

@@ -27,22 +27,6 @@
 #include "route.h"
 #include "staff.h"
 
-typedef struct add {
-	staff_new n;
-	audit_who by;
-} add;
-
-static int add_tx(db *d, void *arg)
-{
-	add *g = arg;
-	long long id = staff_insert(d, &g->n, &g->by);
-	if (id == STAFF_TAKEN)
-		return 409;
-	if (id == STAFF_NO_AGENCY)
-		return 404;
-	return id > 0 ? 0 : DB_TX_FAILED;
-}
-
 static int usage(void)
 {
 	fprintf(stderr, "usage: submission-admin staff-add --agency CODE "
@@ -113,13 +97,13 @@ int main(int argc, char **argv)
 	const struct passwd *pwd = getpwuid(geteuid());
 	char who[STAFF_LOGIN_MAX + 1];
 	snprintf(who, sizeof who, "shell:%s", pwd && pwd->pw_name ? pwd->pw_name : "?");
-	add g = {
+	staff_add g = {
 		.n = { .login = login, .name = name ? name : login, .agency = agency, .roles = bits,
 		       .password_hash = hash },
 		.by = { .staff_id = 0, .login = who, .agency = agency },
 	};
 	db *d = cli_db("submission-admin", "portal_submission", "db_submission");
-	int rc = db_tx(d, add_tx, &g);
+	int rc = db_tx(d, staff_add_tx, &g);
 	if (rc == 409) {
 		fprintf(stderr, "submission-admin: this login exists already\n");
 		return 1;

@@ -76,22 +76,6 @@ int h_desk_staff(request *r)
 /* Form fields of the add form, in main.c's order. */
 enum { SF_LOGIN, SF_NAME, SF_AGENCY, SF_ROLE, SF_PASSWORD };
 
-typedef struct add {
-	staff_new n;
-	audit_who by;
-} add;
-
-static int add_tx(db *d, void *arg)
-{
-	add *g = arg;
-	long long id = staff_insert(d, &g->n, &g->by);
-	if (id == STAFF_TAKEN)
-		return 409;
-	if (id == STAFF_NO_AGENCY)
-		return 404;
-	return id > 0 ? 0 : DB_TX_FAILED;
-}
-
 int h_desk_staff_add(request *r)
 {
 	const field_value *f = r->form;
@@ -119,12 +103,12 @@ int h_desk_staff_add(request *r)
 	const char *hash = password_hash(r->a, f[SF_PASSWORD].s);
 	if (!hash)
 		return 503;
-	add g = {
+	staff_add g = {
 		.n = { .login = f[SF_LOGIN].s, .name = f[SF_NAME].s, .agency = f[SF_AGENCY].s,
 		       .roles = 1u << f[SF_ROLE].i, .password_hash = hash },
 		.by = audit_who_of(r),
 	};
-	int rc = db_tx(server_db(), add_tx, &g);
+	int rc = db_tx(server_db(), staff_add_tx, &g);
 	if (rc == 409)
 		return field_error(r, 409, "login", "Tên đăng nhập này đã có người dùng.");
 	if (rc == 404)
