@@ -271,11 +271,18 @@ int h_desk_receipt(request *r)
 	return rc ? rc : receipt_render(r, &x);
 }
 
+/* A citizen's papers opened by staff: personal data seen is a staff action
+ * like any other, so it is audited, and not served when it cannot be. */
 int h_desk_document(request *r)
 {
 	dossier x;
 	int rc = mine(r, &x);
-	return rc ? rc : document_send(r, &x, r->captures[1].i);
+	if (rc)
+		return rc;
+	if (audit_log(server_db(), r, "document_view", x.code,
+		      arena_printf(r->a, "tài liệu %lld", r->captures[1].i)) < 0)
+		return 503;
+	return document_send(r, &x, r->captures[1].i);
 }
 
 /* Deliveries to the national portal not yet acknowledged, with why. */

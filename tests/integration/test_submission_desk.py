@@ -191,3 +191,25 @@ def test_procedures_only_central_agencies_handle_are_not_filed_here():
                             {"doc_1": ("to.jpg", S.JPEG, "image/jpeg")})
     assert r.status == 422 and "procedure" in r.text, (r.status, r.text[:300])
     assert P.sql(filed) == before
+
+
+def test_staff_opening_a_citizens_document_is_audited():
+    """Personal papers seen by staff are a staff action: each opening leaves
+    one audit row (who, which dossier, which document, from where); another
+    agency's officer is refused and leaves none."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[5]
+    desk, code = walk_in(agency)
+    page = desk.get(f"/desk/dossiers/{code}").text
+    doc = re.search(r"/desk/dossiers/[^\"/]+/documents/(\d+)", page).group(1)
+    rows = ("SELECT staff_login, detail, remote_addr FROM audit_log WHERE action = 'document_view' "
+            f"AND subject = '{code}'")
+    assert P.sql(rows) == []
+    r = desk.get(f"/desk/dossiers/{code}/documents/{doc}")
+    assert r.status == 200 and r.body[:3] == b"\xff\xd8\xff", r.status
+    got = P.sql(rows)
+    assert len(got) == 1 and got[0][1] == "tài liệu " + doc and got[0][2], got
+    other = S.staff(S.agencies(c)[6], "leader")
+    assert other.get(f"/desk/dossiers/{code}/documents/{doc}").status == 403
+    assert len(P.sql(rows)) == 1
