@@ -1,6 +1,6 @@
 <?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
 <h1>Tài khoản cán bộ</h1>
-<p>Cán bộ của <?cs var:Session.agency ?><?cs if:subcount(Agencies) > 1 ?> và các cơ quan trực thuộc tỉnh<?cs /if ?>. Tài khoản đã khóa không đăng nhập được nữa. <a href="#them">Thêm tài khoản</a></p>
+<p>Cán bộ của <?cs each:a = Agencies ?><?cs if:a.code == Session.agency ?><?cs var:a.name ?> <?cs /if ?><?cs /each ?>(<?cs var:Session.agency ?>)<?cs if:subcount(Agencies) > 1 ?> và các cơ quan trực thuộc tỉnh<?cs /if ?>. Tài khoản đã khóa không đăng nhập được nữa. <a href="#them">Thêm tài khoản</a></p>
 <ul class="list staff">
 <?cs each:s = Staff ?><li><strong><?cs var:s.name ?></strong> – tên đăng nhập <code><?cs var:s.login ?></code><br>
 <?cs var:s.agency ?> <small>(<?cs var:s.agency_code ?>)</small><br>
