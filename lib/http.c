@@ -47,6 +47,13 @@ void http_header(request *r, const char *name, const char *value)
 	buf_printf(r->headers, "%s: %s\r\n", name, value);
 }
 
+int http_field_error(request *r, int status, const char *field, const char *msg)
+{
+	r->error.field = field;
+	r->error.message = field ? arena_printf(r->a, "%s (trường “%s”)", msg, field) : msg;
+	return status;
+}
+
 int http_redirect(request *r, const char *path)
 {
 	/* Only local paths: a redirect never sends a citizen elsewhere.

@@ -101,6 +101,11 @@ const char *req_capture(const request *r, const char *name);
 void http_header(request *r, const char *name, const char *value);
 /* 303 See Other to a local path; returns 303 for `return http_redirect(…)`. */
 int http_redirect(request *r, const char *path);
+
+/* A refusal that names its field, for `return http_field_error(…)`: the
+ * error page (or JSON) gets r->error, and the message ends "(trường
+ * “field”)" so the person and a tool both see which.  field may be NULL. */
+int http_field_error(request *r, int status, const char *field, const char *msg);
 /* A cookie with HttpOnly, SameSite=Lax, Path=/ and, when the portal is
  * served over https (PORTAL_PUBLIC_URL), Secure.  max_age < 0: a session
  * cookie; 0: delete it. */

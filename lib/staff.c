@@ -1,7 +1,6 @@
 /* staff.c - see staff.h */
 #include "staff.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,17 +55,10 @@ int staff_login_valid(const char *v, size_t n)
 
 int staff_password_ok(const char *pw)
 {
-	size_t n = strlen(pw), chars = 0;
-	if (!utf8_valid(pw, n))
-		return 0;
-	for (size_t i = 0; i < n; chars++) {
-		uint32_t cp;
-		size_t k = utf8_decode((const unsigned char *)pw + i, n - i, &cp);
-		if (!k)
-			return 0;
-		i += k;
-	}
-	return chars >= STAFF_PASSWORD_MIN && chars <= STAFF_PASSWORD_MAX;
+	size_t n = strlen(pw);
+	/* in characters: more than MIN - 1 of them, and no more than MAX */
+	return utf8_valid(pw, n) && utf8_prefix(pw, n, STAFF_PASSWORD_MIN - 1) < n &&
+	       utf8_prefix(pw, n, STAFF_PASSWORD_MAX) == n;
 }
 
 static db *on;

@@ -98,12 +98,6 @@ static int attempts_gate(request *r, db *d, const char *scope, const char *accou
 	return 0;
 }
 
-static int field_error(request *r, int status, const char *field, const char *msg)
-{
-	r->error.field = field;
-	r->error.message = arena_printf(r->a, "%s (trường “%s”)", msg, field);
-	return status;
-}
 
 /* --- register --------------------------------------------------------------- */
 
@@ -145,7 +139,7 @@ static int register_tx(db *d, void *arg)
 	while (db_fetch(s) == 1)
 		;
 	if (verified)
-		return field_error(r, 409, "contact",
+		return http_field_error(r, 409, "contact",
 				   "Số điện thoại hoặc thư điện tử này đã có tài khoản. Hãy đăng nhập.");
 	/* An account not yet confirmed keeps what it has: this registration's
 	 * name and password wait on its code (sql/017), and are the account's
@@ -181,15 +175,15 @@ int h_register(request *r)
 	const char *contact = r->form[RF_CONTACT].s, *name = r->form[RF_NAME].s,
 		   *pw = r->form[RF_PASSWORD].s;
 	if (!contact || !*contact)
-		return field_error(r, 422, "contact", "Cần số điện thoại hoặc địa chỉ thư điện tử.");
+		return http_field_error(r, 422, "contact", "Cần số điện thoại hoặc địa chỉ thư điện tử.");
 	g.contact = contact_normalise(r->a, contact, &g.kind);
 	if (!g.contact)
-		return field_error(r, 422, "contact",
+		return http_field_error(r, 422, "contact",
 				   "Số điện thoại (10 số, ví dụ 0912345678) hoặc thư điện tử không đúng.");
 	if (form_blank(name))
-		return field_error(r, 422, "name", "Cần họ và tên.");
+		return http_field_error(r, 422, "name", "Cần họ và tên.");
 	if (!pw || strlen(pw) < 8)
-		return field_error(r, 422, "password", "Mật khẩu cần ít nhất 8 ký tự.");
+		return http_field_error(r, 422, "password", "Mật khẩu cần ít nhất 8 ký tự.");
 	int sent = limit_count(d, "otp_send", g.contact, WINDOW);
 	if (sent < 0)
 		return 503;
@@ -320,9 +314,9 @@ int h_verify(request *r)
 	const char *kind;
 	const char *contact = r->form[VF_CONTACT].s, *code = r->form[VF_CODE].s;
 	if (!contact || !(contact = contact_normalise(r->a, contact, &kind)))
-		return field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
+		return http_field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
 	if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6)
-		return field_error(r, 422, "code", "Mã xác nhận gồm 6 chữ số.");
+		return http_field_error(r, 422, "code", "Mã xác nhận gồm 6 chữ số.");
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
 	int gate = attempts_gate(r, d, "otp", contact, addr);
 	if (gate)
@@ -343,12 +337,12 @@ int h_verify(request *r)
 	case 1:
 		limit_add(d, "otp", contact);
 		limit_add(d, "otp", addr);
-		return field_error(r, 422, "code", arena_printf(r->a,
+		return http_field_error(r, 422, "code", arena_printf(r->a,
 			"Mã xác nhận không đúng. Còn %d lần thử.", v.left));
 	case 3:
-		return field_error(r, 429, "code", "Mã này đã bị nhập sai 5 lần. Hãy đăng ký lại để nhận mã mới.");
+		return http_field_error(r, 429, "code", "Mã này đã bị nhập sai 5 lần. Hãy đăng ký lại để nhận mã mới.");
 	default:
-		return field_error(r, 422, "code", "Mã đã hết hạn hoặc đã dùng, hoặc không phải mã của lần "
+		return http_field_error(r, 422, "code", "Mã đã hết hạn hoặc đã dùng, hoặc không phải mã của lần "
 				   "đăng ký trên thiết bị này. Hãy đăng ký lại để nhận mã mới.");
 	}
 }
@@ -408,10 +402,10 @@ int h_reset(request *r)
 	const char *kind;
 	const char *in = r->form[RS_CONTACT].s;
 	if (!in || !*in)
-		return field_error(r, 422, "contact", "Cần số điện thoại hoặc địa chỉ thư điện tử.");
+		return http_field_error(r, 422, "contact", "Cần số điện thoại hoặc địa chỉ thư điện tử.");
 	const char *contact = contact_normalise(r->a, in, &kind);
 	if (!contact)
-		return field_error(r, 422, "contact",
+		return http_field_error(r, 422, "contact",
 				   "Số điện thoại (10 số, ví dụ 0912345678) hoặc thư điện tử không đúng.");
 	int sent = limit_count(d, "otp_send", contact, WINDOW);
 	if (sent < 0)
@@ -446,11 +440,11 @@ int h_reset_confirm(request *r)
 	const char *contact = r->form[RC_CONTACT].s, *code = r->form[RC_CODE].s,
 		   *pw = r->form[RC_PASSWORD].s;
 	if (!contact || !(contact = contact_normalise(r->a, contact, &kind)))
-		return field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
+		return http_field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
 	if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6)
-		return field_error(r, 422, "code", "Mã gồm 6 chữ số.");
+		return http_field_error(r, 422, "code", "Mã gồm 6 chữ số.");
 	if (!pw || strlen(pw) < 8)
-		return field_error(r, 422, "password", "Mật khẩu mới cần ít nhất 8 ký tự.");
+		return http_field_error(r, 422, "password", "Mật khẩu mới cần ít nhất 8 ký tự.");
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
 	int gate = attempts_gate(r, d, "otp", contact, addr);
 	if (gate)
@@ -475,12 +469,12 @@ int h_reset_confirm(request *r)
 		limit_add(d, "otp", contact);
 		limit_add(d, "otp", addr);
 		if (v.outcome == 1)
-			return field_error(r, 422, "code", arena_printf(r->a,
+			return http_field_error(r, 422, "code", arena_printf(r->a,
 				"Mã không đúng. Còn %d lần thử.", v.left));
-		return field_error(r, 422, "code",
+		return http_field_error(r, 422, "code",
 				   "Mã đã hết hạn, đã dùng hoặc không đúng. Hãy yêu cầu mã mới.");
 	default:
-		return field_error(r, 429, "code",
+		return http_field_error(r, 429, "code",
 				   "Mã này đã bị nhập sai 5 lần. Hãy yêu cầu mã mới.");
 	}
 }
@@ -512,9 +506,9 @@ int h_login(request *r)
 	const char *in = r->form[LF_CONTACT].s, *pw = r->form[LF_PASSWORD].s;
 	const char *contact = in ? contact_normalise(r->a, in, &kind) : NULL;
 	if (!contact)
-		return field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
+		return http_field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
 	if (!pw || !*pw)
-		return field_error(r, 422, "password", "Cần mật khẩu.");
+		return http_field_error(r, 422, "password", "Cần mật khẩu.");
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
 	int gate = attempts_gate(r, d, "login", contact, addr);
 	if (gate)
@@ -539,7 +533,7 @@ int h_login(request *r)
 	if (!ok) {
 		limit_add(d, "login", contact);
 		limit_add(d, "login", addr);
-		return field_error(r, 422, "password", "Sai số điện thoại/thư điện tử hoặc mật khẩu.");
+		return http_field_error(r, 422, "password", "Sai số điện thoại/thư điện tử hoặc mật khẩu.");
 	}
 	if (!verified)
 		return http_redirect(r, arena_printf(r->a, "/account/verify?contact=%s",
@@ -573,9 +567,9 @@ int h_desk_login(request *r)
 	db *d = server_db();
 	const char *login = r->form[DF_LOGIN].s, *pw = r->form[DF_PASSWORD].s;
 	if (!login || !*login)
-		return field_error(r, 422, "login", "Cần tên đăng nhập.");
+		return http_field_error(r, 422, "login", "Cần tên đăng nhập.");
 	if (!pw || !*pw)
-		return field_error(r, 422, "password", "Cần mật khẩu.");
+		return http_field_error(r, 422, "password", "Cần mật khẩu.");
 	const char *key = arena_printf(r->a, "staff:%s", login);
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
 	int gate = attempts_gate(r, d, "login", key, addr);
@@ -596,7 +590,7 @@ int h_desk_login(request *r)
 	if (!(password_verify(hash, pw) && id)) {
 		limit_add(d, "login", key);
 		limit_add(d, "login", addr);
-		return field_error(r, 422, "password", "Sai tên đăng nhập hoặc mật khẩu.");
+		return http_field_error(r, 422, "password", "Sai tên đăng nhập hoặc mật khẩu.");
 	}
 	limit_clear(d, "login", key);
 	if (session_start(d, r, AUTH_STAFF, id) < 0)

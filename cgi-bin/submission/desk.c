@@ -157,11 +157,9 @@ int h_desk_status(request *r)
 	/* The result file goes with returning the result (10) only: on any
 	 * other move it would be stored as the dossier's "result" and shown
 	 * to the citizen before the agency has finished. */
-	if (req_file(r, "result") && r->form[S_TO].i != ST_RETURNED) {
-		r->error.field = "result";
-		r->error.message = "Tệp kết quả (trường “result”) chỉ gửi kèm khi trả kết quả (trạng thái 10).";
-		return 422;
-	}
+	if (req_file(r, "result") && r->form[S_TO].i != ST_RETURNED)
+		return http_field_error(r, 422, "result",
+					"Tệp kết quả chỉ gửi kèm khi trả kết quả (trạng thái 10).");
 	/* The one role this officer acts in for this move: any role of theirs
 	 * that the table allows (the handler checks the move, not the route).
 	 * Whether the dossier is theirs (404, 403 as mine() answers) is

@@ -37,13 +37,6 @@ static void drain(db_stmt *s)
 		;
 }
 
-/* The field is named in the message too, for the person and for tools. */
-static int fail(request *r, int status, const char *field, const char *msg)
-{
-	r->error.field = field;
-	r->error.message = field ? arena_printf(r->a, "%s (trường “%s”)", msg, field) : msg;
-	return status;
-}
 
 /* --- the procedure, its documents and the agencies that take it -------------- */
 
@@ -174,17 +167,17 @@ int filing_form(request *r, const char *code, int desk)
 	db *d = server_db();
 	proc p;
 	if (!code)
-		return fail(r, 400, "procedure", "Cần mã thủ tục, ví dụ 1.001193.");
+		return http_field_error(r, 400, "procedure", "Cần mã thủ tục, ví dụ 1.001193.");
 	int rc = proc_load(d, r->a, code, &p);
 	if (rc < 0)
 		return 503;
 	if (!rc)
 		return 404;
 	if (!desk && strcmp(p.online, "none") == 0)
-		return fail(r, 422, "procedure",
+		return http_field_error(r, 422, "procedure",
 			    "Thủ tục này chưa nộp trực tuyến được; hãy nộp tại bộ phận một cửa.");
 	if (central_only(&p))
-		return fail(r, 422, "procedure", CENTRAL_ONLY);
+		return http_field_error(r, 422, "procedure", CENTRAL_ONLY);
 	hset(r, "Page.title", arena_printf(r->a, "Nộp hồ sơ: %s", p.name));
 	hset(r, "Proc.code", p.code);
 	hset(r, "Proc.name", p.name);
@@ -203,7 +196,7 @@ int filing_form(request *r, const char *code, int desk)
 		if (ok < 0)
 			return 503;
 		if (!ok)
-			return fail(r, 422, "procedure", "Cơ quan của bạn không tiếp nhận thủ tục này.");
+			return http_field_error(r, 422, "procedure", "Cơ quan của bạn không tiếp nhận thủ tục này.");
 		hset(r, "Agencies.0.code", r->user->agency_code);
 		hset(r, "Agencies.0.name", an ? an : r->user->agency_code);
 	} else {
@@ -293,7 +286,7 @@ static int filing_tx(db *d, void *arg)
 	if (n < 1)
 		return DB_TX_FAILED;
 	if (dossier_code_format(f->code, f->agency, f->day, n) != 0)
-		return fail(r, 503, NULL, "Hết số hồ sơ trong ngày của cơ quan này.");
+		return http_field_error(r, 503, NULL, "Hết số hồ sơ trong ngày của cơ quan này.");
 
 	const char *secret = tracking_secret(a, f->code);
 	char th[65];
@@ -410,41 +403,41 @@ int filing_submit(request *r, int desk)
 	filing f = { .r = r, .p = &p, .desk = desk };
 
 	if (!fv[F_PROCEDURE].s)
-		return fail(r, 422, "procedure", "Cần mã thủ tục.");
+		return http_field_error(r, 422, "procedure", "Cần mã thủ tục.");
 	int rc = proc_load(d, r->a, fv[F_PROCEDURE].s, &p);
 	if (rc < 0)
 		return 503;
 	if (!rc)
-		return fail(r, 422, "procedure", "Không có thủ tục với mã này.");
+		return http_field_error(r, 422, "procedure", "Không có thủ tục với mã này.");
 	f.channel = desk ? (fv[F_CHANNEL].s ? (int)fv[F_CHANNEL].i : 0) : 2;
 	if (desk && f.channel != 1 && f.channel != 3)
-		return fail(r, 422, "channel", "Kênh nộp: 1 (trực tiếp) hoặc 3 (bưu chính).");
+		return http_field_error(r, 422, "channel", "Kênh nộp: 1 (trực tiếp) hoặc 3 (bưu chính).");
 	if (!desk && strcmp(p.online, "none") == 0)
-		return fail(r, 422, "procedure", "Thủ tục này chưa nộp trực tuyến được.");
+		return http_field_error(r, 422, "procedure", "Thủ tục này chưa nộp trực tuyến được.");
 	if (central_only(&p))
-		return fail(r, 422, "procedure", CENTRAL_ONLY);
+		return http_field_error(r, 422, "procedure", CENTRAL_ONLY);
 	if (form_blank(fv[F_NAME].s))
-		return fail(r, 422, "applicant_name", "Cần họ và tên người nộp.");
+		return http_field_error(r, 422, "applicant_name", "Cần họ và tên người nộp.");
 	if (!valid_id12(fv[F_ID].s))
-		return fail(r, 422, "applicant_id", "Số định danh cá nhân gồm đúng 12 chữ số.");
+		return http_field_error(r, 422, "applicant_id", "Số định danh cá nhân gồm đúng 12 chữ số.");
 	if (fv[F_PHONE].s && *fv[F_PHONE].s && !phone_plausible(fv[F_PHONE].s))
-		return fail(r, 422, "applicant_phone", "Số điện thoại gồm 9 đến 15 chữ số "
+		return http_field_error(r, 422, "applicant_phone", "Số điện thoại gồm 9 đến 15 chữ số "
 			    "(được có dấu cách, dấu chấm, dấu + ở đầu).");
 	if (!fv[F_RESULT].s)
-		return fail(r, 422, "result_channel", "Chọn cách nhận kết quả.");
+		return http_field_error(r, 422, "result_channel", "Chọn cách nhận kết quả.");
 	f.result = fv[F_RESULT].s;
 	/* The desk files at its own agency, which must handle the procedure
 	 * at its level as much as an agency a citizen picks: a commune's desk
 	 * does not receive a province's procedure. */
 	f.agency = desk ? r->user->agency_code : fv[F_AGENCY].s;
 	if (!f.agency)
-		return fail(r, 422, "agency", "Chọn cơ quan tiếp nhận.");
+		return http_field_error(r, 422, "agency", "Chọn cơ quan tiếp nhận.");
 	const char *an;
 	int ok = agency_allowed(d, &p, f.agency, &an, r->a);
 	if (ok < 0)
 		return 503;
 	if (!ok)
-		return fail(r, 422, desk ? "procedure" : "agency",
+		return http_field_error(r, 422, desk ? "procedure" : "agency",
 			    desk ? "Cơ quan của bạn không tiếp nhận thủ tục này (trường “procedure”)."
 				 : "Cơ quan này không tiếp nhận thủ tục này.");
 
@@ -455,7 +448,7 @@ int filing_submit(request *r, int desk)
 		if (strncmp(u->field, "doc_", 4) != 0)
 			continue;
 		if (u->index < 1 || u->index > p.ndocs)
-			return fail(r, 422, u->field, arena_printf(r->a,
+			return http_field_error(r, 422, u->field, arena_printf(r->a,
 				"Thủ tục này chỉ có %d loại giấy tờ; không có “%s”.", p.ndocs, u->field));
 		have[u->index] = 1;
 		f.files[f.nfiles++] = u;
@@ -466,9 +459,9 @@ int filing_submit(request *r, int desk)
 		if (!v || !*v)
 			continue;
 		if (k > p.ndocs)
-			return fail(r, 422, arena_printf(r->a, "reuse_%d", k), "Không có giấy tờ ở vị trí này.");
+			return http_field_error(r, 422, arena_printf(r->a, "reuse_%d", k), "Không có giấy tờ ở vị trí này.");
 		if (have[k])
-			return fail(r, 422, arena_printf(r->a, "reuse_%d", k),
+			return http_field_error(r, 422, arena_printf(r->a, "reuse_%d", k),
 				    "Đã tải tệp mới cho giấy tờ này; chỉ chọn một trong hai.");
 		db_stmt *s = STMT(d, "SELECT blob_id, kind, sha256, original_name, size FROM dossier_document "
 				     "WHERE id = ? AND owner_citizen_id = ?");
@@ -476,7 +469,7 @@ int filing_submit(request *r, int desk)
 			return 503;
 		if (db_fetch(s) != 1) {
 			drain(s);
-			return fail(r, 422, arena_printf(r->a, "reuse_%d", k), "Không có giấy tờ này trong kho của bạn.");
+			return http_field_error(r, 422, arena_printf(r->a, "reuse_%d", k), "Không có giấy tờ này trong kho của bạn.");
 		}
 		reused *u = &f.reuse[f.nreuse++];
 		u->n = k;
@@ -489,9 +482,9 @@ int filing_submit(request *r, int desk)
 		have[k] = 1;
 	}
 	if (f.nfiles + f.nreuse == 0)
-		return fail(r, 422, "doc_1", "Cần ít nhất một giấy tờ (ảnh chụp hoặc bản quét).");
+		return http_field_error(r, 422, "doc_1", "Cần ít nhất một giấy tờ (ảnh chụp hoặc bản quét).");
 	if (total > DOSSIER_MAX_BYTES)
-		return fail(r, 413, "doc_1", "Tổng dung lượng các tệp của một hồ sơ tối đa 30 MB.");
+		return http_field_error(r, 413, "doc_1", "Tổng dung lượng các tệp của một hồ sơ tối đa 30 MB.");
 
 	f.day = today();
 	proc_limit(d, &p, f.channel, &f.limit_value, &f.limit_unit);
@@ -787,7 +780,7 @@ int h_supplement(request *r)
 	for (size_t i = 0; i < r->nfiles && n < MAX_DOCS; i++)
 		files[n++] = &r->files[i];
 	if (n == 0)
-		return fail(r, 422, "doc_1", "Cần ít nhất một tệp bổ sung.");
+		return http_field_error(r, 422, "doc_1", "Cần ít nhất một tệp bổ sung.");
 	return citizen_move(r, ST_PROCESSING, files, n);
 }
 
@@ -837,7 +830,7 @@ static int rating_tx(db *d, void *arg)
 int h_rating(request *r)
 {
 	if (!r->form[0].s)
-		return fail(r, 422, "score", "Chọn mức đánh giá từ 1 đến 5.");
+		return http_field_error(r, 422, "score", "Chọn mức đánh giá từ 1 đến 5.");
 	rate g = { .r = r, .code = r->captures[0].s, .score = (int)r->form[0].i, .comment = r->form[1].s };
 	int rc = db_tx(server_db(), rating_tx, &g);
 	if (rc)
@@ -859,7 +852,7 @@ int h_lookup(request *r)
 	if (code)
 		hset(r, "Form.code", code);
 	if (!code || !typed)
-		return fail(r, 422, code ? "secret" : "code", "Cần cả mã hồ sơ và mã tra cứu.");
+		return http_field_error(r, 422, code ? "secret" : "code", "Cần cả mã hồ sơ và mã tra cứu.");
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
 	int n = limit_count(d, "lookup", addr, 900);
 	if (n < 0)
@@ -878,7 +871,7 @@ int h_lookup(request *r)
 		tracking_hash(x.code, secret, h);
 	if (rc != 1 || !secret || !crypto_eq(h, x.tracking_hash)) {
 		limit_add(d, "lookup", addr);
-		return fail(r, 404, "secret", "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.");
+		return http_field_error(r, 404, "secret", "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.");
 	}
 	if (dossier_show(r, &x, 0, 0) < 0)
 		return 503;

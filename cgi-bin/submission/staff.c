@@ -26,12 +26,6 @@
 #include "staff.h"
 #include "submission.h"
 
-static int field_error(request *r, int status, const char *field, const char *msg)
-{
-	r->error.field = field;
-	r->error.message = arena_printf(r->a, "%s (trường “%s”)", msg, field);
-	return status;
-}
 
 int h_desk_staff(request *r)
 {
@@ -80,23 +74,23 @@ int h_desk_staff_add(request *r)
 {
 	const field_value *f = r->form;
 	if (!f[SF_LOGIN].s || !*f[SF_LOGIN].s)
-		return field_error(r, 422, "login", "Cần tên đăng nhập.");
+		return http_field_error(r, 422, "login", "Cần tên đăng nhập.");
 	if (form_blank(f[SF_NAME].s))
-		return field_error(r, 422, "name", "Cần họ và tên của cán bộ.");
+		return http_field_error(r, 422, "name", "Cần họ và tên của cán bộ.");
 	if (!f[SF_AGENCY].s)
-		return field_error(r, 422, "agency", "Chọn cơ quan của cán bộ.");
+		return http_field_error(r, 422, "agency", "Chọn cơ quan của cán bộ.");
 	if (!f[SF_ROLE].s)
-		return field_error(r, 422, "role",
+		return http_field_error(r, 422, "role",
 				   "Chọn vai trò: desk, processor, leader hoặc admin.");
 	if (!f[SF_PASSWORD].s || !staff_password_ok(f[SF_PASSWORD].s))
-		return field_error(r, 422, "password",
+		return http_field_error(r, 422, "password",
 				   arena_printf(r->a, "Mật khẩu ban đầu cần từ %d đến %d ký tự.",
 						STAFF_PASSWORD_MIN, STAFF_PASSWORD_MAX));
 	int ok = staff_covers(r, f[SF_AGENCY].s);
 	if (ok < 0)
 		return 503;
 	if (!ok)
-		return field_error(r, 403, "agency",
+		return http_field_error(r, 403, "agency",
 				   "Bạn không quản lý tài khoản của cơ quan này.");
 	/* Hashed before the transaction: a third of a second of PBKDF2 must
 	 * not hold locks, nor be redone when the transaction is retried. */
@@ -110,9 +104,9 @@ int h_desk_staff_add(request *r)
 	};
 	int rc = db_tx(server_db(), staff_add_tx, &g);
 	if (rc == 409)
-		return field_error(r, 409, "login", "Tên đăng nhập này đã có người dùng.");
+		return http_field_error(r, 409, "login", "Tên đăng nhập này đã có người dùng.");
 	if (rc == 404)
-		return field_error(r, 422, "agency", "Không có cơ quan này trong danh mục.");
+		return http_field_error(r, 422, "agency", "Không có cơ quan này trong danh mục.");
 	if (rc)
 		return rc;
 	return http_redirect(r, "/desk/staff");
@@ -139,25 +133,16 @@ static int deactivate_tx(db *d, void *arg)
 	}
 	while (db_fetch(s) == 1)
 		;
-	if (!id) {
-		r->error.field = "login";
-		r->error.message = "Không có tài khoản cán bộ với tên đăng nhập này (trường “login”).";
-		return 404;
-	}
+	if (!id)
+		return http_field_error(r, 404, "login", "Không có tài khoản cán bộ với tên đăng nhập này.");
 	int ok = staff_covers(r, agency);
 	if (ok < 0)
 		return DB_TX_FAILED;
-	if (!ok) {
-		r->error.field = "login";
-		r->error.message = "Tài khoản này thuộc cơ quan bạn không quản lý (trường “login”).";
-		return 403;
-	}
-	if (id == r->user->id) {
-		r->error.field = "login";
-		r->error.message = "Bạn không thể tự khóa tài khoản của chính mình; hãy nhờ một "
-				   "quản trị viên khác (trường “login”).";
-		return 409;
-	}
+	if (!ok)
+		return http_field_error(r, 403, "login", "Tài khoản này thuộc cơ quan bạn không quản lý.");
+	if (id == r->user->id)
+		return http_field_error(r, 409, "login", "Bạn không thể tự khóa tài khoản của chính mình; "
+					"hãy nhờ một quản trị viên khác.");
 	if (!active)
 		return 0;   /* the same form posted twice changes nothing */
 	db_stmt *u = STMT(d, "UPDATE staff SET active = 0 WHERE id = ?");
