@@ -725,9 +725,12 @@ int h_receipt(request *r)
 }
 
 /* A document's bytes: attachment, its detected type, never sniffed. */
-int document_send(request *r, const dossier *x, long long doc_id);
+int document_send(request *r, const dossier *x, long long doc_id, int audit);
 
-int document_send(request *r, const dossier *x, long long doc_id)
+/* audit: a staff member opens it, which is written in the audit log before
+ * the file is sent (and it is not sent when that fails); only a document
+ * that exists is audited, so a wrong id changes nothing. */
+int document_send(request *r, const dossier *x, long long doc_id, int audit)
 {
 	db_stmt *s = STMT(server_db(), "SELECT b.content, dd.kind FROM dossier_document dd "
 				       "JOIN document_blob b ON b.id = dd.blob_id "
@@ -737,6 +740,11 @@ int document_send(request *r, const dossier *x, long long doc_id)
 	if (db_fetch(s) != 1) {
 		drain(s);
 		return 404;
+	}
+	if (audit && audit_log(server_db(), r, "document_view", x->code,
+			       arena_printf(r->a, "tài liệu %lld", doc_id)) < 0) {
+		drain(s);
+		return 503;
 	}
 	size_t n;
 	const char *p = db_col(s, 0, &n);
@@ -754,7 +762,7 @@ int h_document(request *r)
 {
 	dossier x;
 	int rc = own(r, &x);
-	return rc ? rc : document_send(r, &x, r->captures[1].i);
+	return rc ? rc : document_send(r, &x, r->captures[1].i, 0);
 }
 
 /* --- the citizen's moves ---------------------------------------------------------- */

@@ -212,4 +212,7 @@ def test_staff_opening_a_citizens_document_is_audited():
     assert len(got) == 1 and got[0][1] == "tài liệu " + doc and got[0][2], got
     other = S.staff(S.agencies(c)[6], "leader")
     assert other.get(f"/desk/dossiers/{code}/documents/{doc}").status == 403
+    # a document that is not this dossier's: 404, and nothing written
+    assert desk.get(f"/desk/dossiers/{code}/documents/{int(doc) + 10 ** 9}").status == 404
+    assert desk.get(f"/desk/dossiers/{code}/documents/abc").status == 404
     assert len(P.sql(rows)) == 1
