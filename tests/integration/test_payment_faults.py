@@ -472,3 +472,64 @@ def test_kill_9_during_receipt_corrections_and_double_cancels():
     assert int(tp.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'payment_receipt_cancel'"
                       " AND subject = '%s'" % code)[0][0]) == 1
     tr.gapless()
+
+
+def test_expiry_under_kill_9_happens_once():
+    """Obligations whose due date passes are expired by the sweeper in
+    batches, each with its webhook event in the same transaction.  The
+    sweeper is caught in the middle of a batch (a session of ours holds the
+    agency's webhook endpoint row, which the event's INSERT … SELECT reads,
+    so the batch waits with its first obligation already marked), and every
+    payment process is killed with kill -9 there, twice.  Afterwards each of
+    the 150 is expired with exactly one event in the outbox, and the
+    agency's endpoint hears each expiry under one event id."""
+    codes = [tp.create((50000 + i,), group="hoc_phi")["payment_code"] for i in range(150)]
+    quoted = "', '".join(codes)
+    sock = os.path.join(RUN, "mysqld.sock")
+
+    def expired():
+        return int(tp.sql("SELECT COUNT(*) FROM obligation WHERE status = 'expired' AND payment_code"
+                          " IN ('%s')" % quoted)[0][0])
+
+    def waiting():
+        """The connections of transactions waiting for a lock."""
+        return {r[0] for r in tp.sql("SELECT trx_mysql_thread_id FROM information_schema.innodb_trx"
+                                     " WHERE trx_state = 'LOCK WAIT'")}
+
+    def run(got):
+        killed = 0
+        holder = subprocess.Popen(["mariadb", "--no-defaults", "--socket=" + sock, "-uroot", tp.DB],
+                                  stdin=subprocess.PIPE, text=True)
+        holder.stdin.write("BEGIN; SELECT url FROM pay_webhook_endpoint WHERE agency_code = '%s'"
+                           " FOR UPDATE;\n" % tp.AGENCY)
+        holder.stdin.flush()
+        time.sleep(0.5)
+        tp.sql("UPDATE obligation SET due_date = DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR) - INTERVAL 1 DAY"
+               " WHERE payment_code IN ('%s')" % quoted)
+        seen = set()
+        for _ in range(2):
+            # a sweeper (a new one the second time) is inside a batch,
+            # waiting on our row: kill it there
+            assert wait_until(lambda: waiting() - seen, 30, 0.05), "no sweeper reached the event"
+            seen |= waiting()
+            assert expired() == 0       # the batch has committed nothing
+            for pid in payment_children():
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+        holder.stdin.write("ROLLBACK;\n")
+        holder.stdin.close()
+        holder.wait(10)
+        assert killed >= 4
+        assert wait_until(lambda: expired() == 150, 60), expired()
+        events = tp.sql("SELECT subject, COUNT(*) FROM outbox WHERE topic = 'webhook' AND subject IN"
+                        " ('%s') GROUP BY subject" % quoted)
+        assert sorted(events) == sorted([c, "1"] for c in codes), events[:5]
+        assert wait_until(lambda: {e["data"]["payment_code"] for e in got
+                                   if e["type"] == "obligation.expired"} >= set(codes), 60)
+        ids = {}
+        for e in got:
+            if e["type"] == "obligation.expired":
+                ids.setdefault(e["data"]["payment_code"], set()).add(e["id"])
+        assert all(len(ids[c]) == 1 for c in codes), [c for c in codes if len(ids[c]) > 1]
+        tp.sql("DELETE FROM outbox WHERE topic = 'webhook' AND subject IN ('%s')" % quoted)
+    with_webhook(run)
