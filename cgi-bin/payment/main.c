@@ -224,8 +224,10 @@ static int sweep(db *d)
 	if (!cfg.tmn_code)
 		pay_conf_load();
 	int moved = spool_load(d);
-	int n = job_sweep(d);
+	/* expiry first: it is the database's work alone, and must not wait
+	 * behind the bank's answers (up to ten queries of 10 s each) */
 	int x = job_expire(d);
+	int n = job_sweep(d);
 	return n < 0 || x < 0 ? -1 : n + moved + x;
 }
 
