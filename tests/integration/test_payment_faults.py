@@ -473,3 +473,64 @@ def test_kill_9_during_receipt_corrections_and_double_cancels():
                       " AND subject = '%s'" % code)[0][0]) == 1
     tr.gapless()
 
+
+
+def test_expiry_under_kill_9_happens_once():
+    """Obligations whose due date passes are expired by the sweeper in
+    batches of 50, each batch one transaction with its webhook events.
+    The sweeper is caught inside a batch, three times, and every payment
+    process is killed there with kill -9.  To hold it there long enough
+    to see, the test puts a trigger on obligation that sleeps 0.1 s for
+    each row going to 'expired' (a batch then takes ~5 s); a batch is seen
+    as a transaction in InnoDB that has changed rows and is in that sleep.  Afterwards each of the 150 is expired with exactly one event
+    in the outbox, and the agency's endpoint hears each expiry under one
+    event id: what a killed batch had written was rolled back, and redone
+    once by the next sweeper."""
+    codes = [tp.create((50000 + i,), group="hoc_phi")["payment_code"] for i in range(150)]
+    quoted = "', '".join(codes)
+
+    def expired():
+        return int(tp.sql("SELECT COUNT(*) FROM obligation WHERE status = 'expired' AND payment_code"
+                          " IN ('%s')" % quoted)[0][0])
+
+    def batches():
+        """Transactions inside an expiry batch: rows changed, and in the
+        trigger's sleep (InnoDB shows the trigger's statement as theirs)."""
+        return {r[0] for r in tp.sql(
+            "SELECT trx_id FROM information_schema.innodb_trx WHERE trx_rows_modified > 0"
+            " AND trx_query LIKE 'DO SLEEP(IF(NEW.status%'")}
+
+    def run(got):
+        tp.sql("CREATE TRIGGER test_slow_expiry BEFORE UPDATE ON obligation FOR EACH ROW"
+               " DO SLEEP(IF(NEW.status = 'expired' AND OLD.status = 'unpaid', 0.1, 0))")
+        try:
+            tp.sql("UPDATE obligation SET due_date = DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR)"
+                   " - INTERVAL 1 DAY WHERE payment_code IN ('%s')" % quoted)
+            seen, kills = set(), 0
+            while kills < 3:
+                assert wait_until(lambda: batches() - seen, 90, 0.05), (
+                    "no sweeper inside a batch", kills, expired(), tp.sql(
+                        "SELECT trx_id, trx_state, trx_rows_modified, LEFT(trx_query, 80)"
+                        " FROM information_schema.innodb_trx"))
+                seen |= batches()
+                kids = payment_children()
+                assert kids
+                for pid in kids:
+                    os.kill(pid, signal.SIGKILL)
+                kills += 1
+            assert expired() < 150   # the last kill came before the end
+        finally:
+            tp.sql("DROP TRIGGER IF EXISTS test_slow_expiry")
+        assert wait_until(lambda: expired() == 150, 60), expired()
+        events = tp.sql("SELECT subject, COUNT(*) FROM outbox WHERE topic = 'webhook' AND subject IN"
+                        " ('%s') AND payload LIKE '%%obligation.expired%%' GROUP BY subject" % quoted)
+        assert sorted(events) == sorted([c, "1"] for c in codes), events[:5]
+        assert wait_until(lambda: {e["data"]["payment_code"] for e in got
+                                   if e["type"] == "obligation.expired"} >= set(codes), 60)
+        ids = {}
+        for e in got:
+            if e["type"] == "obligation.expired":
+                ids.setdefault(e["data"]["payment_code"], set()).add(e["id"])
+        assert all(len(ids[c]) == 1 for c in codes), [c for c in codes if len(ids[c]) > 1]
+        tp.sql("DELETE FROM outbox WHERE topic = 'webhook' AND subject IN ('%s')" % quoted)
+    with_webhook(run)
