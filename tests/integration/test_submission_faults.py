@@ -22,6 +22,7 @@ import re
 import subprocess
 import threading
 import time
+import urllib.parse
 
 import harness as H
 import test_payment as P
@@ -369,3 +370,101 @@ def test_status_changes_under_kill_9_and_a_database_crash_happen_once():
         move(code)
     assert all(v == 303 for v in answers.values()), answers
     assert set(moves_to_2(codes).values()) == {(2, 1, 1, 1)}, moves_to_2(codes)
+
+
+def test_staff_adds_under_kill_9_and_a_database_crash_leave_no_account_without_its_audit():
+    """An administrator adds 24 accounts from 6 threads while the area's
+    workers are killed (kill -9) and then MariaDB itself.  An account and
+    its audit row are one transaction: every login ends with both or with
+    neither, every add the administrator was told about (303) is there,
+    and what was cut off can be added again, once."""
+    import random
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[7]
+    s = S.staff(agency, "admin")
+    assert s.get("/desk/staff").status == 200
+    csrf, cookies = s.csrf, s.cookie_header()
+    logins = [f"kf{random.getrandbits(40):x}" for _ in range(24)]
+    answers = {}
+
+    def add(login):
+        body = urllib.parse.urlencode({"login": login, "name": "Nguyễn Thị Lan", "agency": agency,
+                            "role": "desk", "password": "mật-khẩu-ban-đầu-1", "csrf": csrf})
+        try:
+            r = H.request("POST", "/desk/staff", port=H.INTRANET_PORT, body=body.encode(),
+                          headers={"Cookie": cookies,
+                                   "Content-Type": "application/x-www-form-urlencoded"},
+                          timeout=60)
+            answers[login] = r.status
+        except Exception:
+            answers[login] = None        # the connection went with the worker
+
+    def state():
+        q = ",".join(f"'{x}'" for x in logins)
+        rows = P.sql(f"SELECT s.login, (SELECT COUNT(*) FROM audit_log a WHERE a.action = 'staff_add'"
+                     f" AND a.subject = s.login) FROM staff s WHERE s.login IN ({q})")
+        return {r[0]: int(r[1]) for r in rows}
+
+    killed = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as ex:
+        futs = [ex.submit(add, x) for x in logins[:12]]
+        assert H.wait_until(lambda: len(answers) >= 3, 60, 0.005)
+        for p in children("submission")[:2]:
+            if kill9(p):
+                killed.append(p)
+        for f in futs:
+            f.result()
+        assert H.wait_until(lambda: len(children("submission")) >= 2, 10)
+        futs = [ex.submit(add, x) for x in logins[12:]]
+        assert H.wait_until(lambda: len(answers) >= 15, 60, 0.005)
+        pid = mariadb_pid()
+        os.kill(pid, 9)
+        for f in futs:
+            f.result()
+    assert killed
+    assert H.wait_until(lambda: not os.path.exists(f"/proc/{pid}"), 30)
+    out = subprocess.run([os.path.join(ROOT, "conf", "stack.sh"), "db"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    acked = [k for k, v in answers.items() if v == 303]
+    cut = [k for k, v in answers.items() if v != 303]
+    print(f"  killed {len(killed)} workers and MariaDB: {len(acked)} acknowledged, {len(cut)} cut off")
+    assert acked and cut, answers
+    assert {answers[k] for k in cut} <= {None, 502, 503}, {answers[k] for k in cut}
+    got = state()
+    assert all(n == 1 for n in got.values()), got              # never an account without its row
+    assert set(acked) <= set(got), set(acked) - set(got)
+    # the administrator adds again what failed and was not written
+    assert H.wait_until(lambda: H.get("/dossiers/health").status == 200, 30)
+    for login in cut:
+        if login not in got:
+            add(login)
+            assert answers[login] == 303, (login, answers[login])
+    assert state() == {x: 1 for x in logins}, state()
+
+
+def test_a_document_is_not_served_when_its_view_cannot_be_audited():
+    """A staff member's opening of a citizen's document is written to the
+    audit log before the file goes out: when the row cannot be written
+    (here the area's database user has lost INSERT on audit_log), the
+    officer gets a 503 and not the file; once it can, one row and the file."""
+    import test_submission_desk as D
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[8]
+    desk, code = D.walk_in(agency)
+    page = desk.get(f"/desk/dossiers/{code}").text
+    doc = re.search(r"/desk/dossiers/[^\"/]+/documents/(\d+)", page).group(1)
+    rows = f"SELECT COUNT(*) FROM audit_log WHERE action = 'document_view' AND subject = '{code}'"
+    P.sql(f"REVOKE INSERT ON `{P.DB}`.audit_log FROM 'portal_submission'@'localhost'")
+    try:
+        r = desk.get(f"/desk/dossiers/{code}/documents/{doc}")
+        assert r.status == 503, r.status
+        assert b"\xff\xd8\xff" not in r.body and "attachment" not in (r.header("Content-Disposition") or "")
+    finally:
+        P.sql(f"GRANT INSERT ON `{P.DB}`.audit_log TO 'portal_submission'@'localhost'")
+    assert P.sql(rows) == [["0"]]
+    r = desk.get(f"/desk/dossiers/{code}/documents/{doc}")
+    assert r.status == 200 and r.body[:3] == b"\xff\xd8\xff", r.status
+    assert P.sql(rows) == [["1"]]
