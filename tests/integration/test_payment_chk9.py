@@ -169,3 +169,38 @@ def test_nginx_bad_request_on_the_json_apis_is_json():
         status, headers, body = raw_request(INTRANET_PORT, line + b"Connection: close\r\n\r\n")
         assert status in (501, 505) and headers.get("Content-Type", "").startswith("application/json"), (status, headers)
         assert json.loads(body)["error"]["status"] == status
+
+
+# --- the agency API's answers to bad JSON -------------------------------
+
+def test_json_parse_errors_say_where_and_what():
+    """A malformed body is answered 400 with the line, column and byte of
+    the fault and what is wrong, in Vietnamese; nothing is created and no
+    raw byte of the body comes back."""
+    good = body_of(fine())
+    amount = good.index(b"400000")
+    cases = [
+        (good.replace(b"400000", b"0400000"), "dòng 1, cột %d (byte %d)" % (len(good[:amount].decode()) + 1, amount),
+         "chữ số 0"),
+        (b'{\n  "group": "thue",\n  "group": "phat_vphc"\n}', "dòng 3, cột 3", "“group” bị lặp"),
+        (b'{"group": "thue",}', "dòng 1, cột 18 (byte 17)", "tên khóa"),
+        (b'{"group": \'thue\'}', "‘'’", "không hợp lệ"),
+        (b'{"group": "thue"', "cuối nội dung", "cần dấu ',' hoặc '}'"),
+        (b'{"a": "\xff\xfe"}', "byte 0xFF", "UTF-8"),
+        (good + b"x", "ký tự ‘x’", "thừa"),
+        (b"[" * 100, "lồng", "64"),
+        (b'{"group": "\x07"}', "byte 0x07", "điều khiển"),
+    ]
+    n0 = obligations()
+    for body, where, what in cases:
+        r = call("POST", CREATE, body)
+        e = json_error(r, 400)
+        assert e["message"].startswith("Nội dung không phải JSON hợp lệ: "), e
+        assert where in e["message"] and what in e["message"], (body[:60], e["message"])
+        assert "\ufffd" not in e["message"] and "\x07" not in e["message"], e
+    e = json_error(call("POST", CREATE, b""), 400)
+    assert "trống" in e["message"], e
+    for body in (b"[]", b'"x"', b"12", b"null"):
+        e = json_error(call("POST", CREATE, body), 400)
+        assert "đối tượng JSON" in e["message"], e
+    assert obligations() == n0
