@@ -204,3 +204,24 @@ def test_json_parse_errors_say_where_and_what():
         e = json_error(call("POST", CREATE, body), 400)
         assert "đối tượng JSON" in e["message"], e
     assert obligations() == n0
+
+
+def test_content_type_of_the_agency_api():
+    """The API takes JSON: a media type is case-insensitive and may carry
+    parameters; another type is a 415 that names application/json (not a
+    web form's type); a cancel has no body and so needs no type."""
+    for ct in ("application/json", "Application/JSON", "application/json; charset=utf-8",
+               "application/json ; charset=UTF-8"):
+        r = call("POST", CREATE, body_of(fine()), content_type=ct)
+        assert r.status == 201, (ct, r.status, r.body[:200])
+    n0 = obligations()
+    for ct in (None, "text/plain", "application/x-www-form-urlencoded", "application/jsonx",
+               "multipart/form-data; boundary=x", "application/json-seq"):
+        e = json_error(call("POST", CREATE, body_of(fine()), content_type=ct), 415)
+        assert "application/json" in e["message"] and "urlencoded" not in e["message"], (ct, e)
+        assert e.get("field") == "Content-Type", e
+    assert obligations() == n0
+    for ct in (None, "application/json"):
+        code = call("POST", CREATE, body_of(fine())).json()["payment_code"]
+        r = call("POST", CREATE + "/" + code + "/cancel", b"", content_type=ct)
+        assert r.status == 200 and r.json()["status"] == "cancelled", (ct, r.status, r.body)
