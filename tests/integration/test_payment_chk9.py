@@ -225,3 +225,29 @@ def test_content_type_of_the_agency_api():
         code = call("POST", CREATE, body_of(fine())).json()["payment_code"]
         r = call("POST", CREATE + "/" + code + "/cancel", b"", content_type=ct)
         assert r.status == 200 and r.json()["status"] == "cancelled", (ct, r.status, r.body)
+
+
+def test_control_characters_in_texts_are_refused():
+    """A reference, payer or line name is printed on a legal receipt, a
+    page and a webhook: a control character (a bell, an escape, a line
+    break, a C1 control) is a 4xx naming the field, as on the web forms,
+    and nothing is created."""
+    n0 = obligations()
+    cases = [
+        (fine(reference="QĐ 12\u0007/QĐ-XPHC"), "reference"),
+        (fine(reference="QĐ 12\n/QĐ-XPHC"), "reference"),
+        (fine(payer={"name": "Lê Văn\u001b[31m Cường", "id": "001085000123"}), "payer.name"),
+        (fine(payer={"name": "Lê Văn\tCường", "id": "001085000123"}), "payer.name"),
+        (fine(payer={"name": "Lê Văn Cường", "id": "0010850\u0085"}), "payer.id"),
+        (fine(lines=[{"name": "Phạt\r\nkhác", "amount": 1000}]), "lines[].name"),
+        (fine(lines=[{"name": "Phạt\u007f", "amount": 1000}]), "lines[].name"),
+    ]
+    for d, field in cases:
+        r = call("POST", CREATE, body_of(d))
+        assert 400 <= r.status < 500, (field, r.status, r.body[:200])
+        e = r.json()["error"]
+        assert field in e["message"] and "điều khiển" in e["message"], (field, e)
+    assert obligations() == n0
+    # Vietnamese text and ordinary punctuation still pass
+    r = call("POST", CREATE, body_of(fine(reference="Số 15/2026/QĐ-XPVPHC (đợt 2) – “khẩn”")))
+    assert r.status == 201, r.body[:200]
