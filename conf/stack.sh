@@ -255,6 +255,30 @@ nginx_areas() {
 		printf 'upstream %s {\n\tserver unix:%s;\n}\n' "$area" \
 			"$RUN/$area-$(cat "$RUN/$area.next" 2>/dev/null || slot_of "$area").sock" >>"$out/upstreams.conf"
 	done
+	# The errors nginx answers before it picks a location (a request line
+	# too long: 414; a bad request line or headers too large: 400) cannot
+	# use a location's error_page: the server's error_page picks the JSON
+	# or the HTML file by this map of the request line ($request holds even
+	# a 414's cut line), from the "json" rows of conf/areas.conf.
+	awk '
+		/^#/ || !NF || $6 != "json" { next }
+		{
+			loc = $4; re = ""
+			if ($3 == "regex") {
+				sub(/^\^/, "", loc)
+				re = loc
+			} else {
+				# a literal path: every character that means something
+				# in a regular expression is escaped
+				for (i = 1; i <= length(loc); i++) {
+					c = substr(loc, i, 1)
+					re = re (index(".^$*+?()[]{}|\\", c) ? "\\" c : c)
+				}
+				if ($3 == "exact")
+					re = re "([? ]|$)"
+			}
+			printf "\t\"~^[A-Z]+ (https?://[^/ ]*)?%s\" json;\n", re
+		}' conf/areas.conf >"$out/error-kind.conf"
 	local site
 	for site in public intranet; do
 		awk -v site="$site" '

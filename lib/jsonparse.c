@@ -43,6 +43,8 @@ struct parser {
 	char *err;
 	size_t errlen;
 	bool failed;
+	const unsigned char *fail_pos;	/* the first failure's place and */
+	const char *fail_msg;		/* message, for json_parse_ex */
 };
 
 /* Objects up to this size are checked for duplicate keys pairwise. */
@@ -54,6 +56,8 @@ static void fail_at(struct parser *ps, const unsigned char *at,
 	if (ps->failed)
 		return;	/* keep the first, innermost message */
 	ps->failed = true;
+	ps->fail_pos = at;
+	ps->fail_msg = msg;
 	if (ps->err && ps->errlen)
 		snprintf(ps->err, ps->errlen, "offset %zu: %s",
 			 (size_t)(at - ps->start), msg);
@@ -589,33 +593,140 @@ static int parse_value(struct parser *ps, json_value *v)
 	}
 }
 
-json_value *json_parse(arena *a, const char *s, size_t n,
-		       char *err, size_t errlen)
+static json_value *parse_all(struct parser *ps, arena *a, const char *s, size_t n)
 {
 	static const char empty[1];
-	struct parser ps = {
-		.a = a,
-		.err = err,
-		.errlen = errlen,
-	};
 	json_value v, *root;
 
+	ps->a = a;
 	if (!s)
 		s = empty;	/* n must be 0 then; avoids NULL arithmetic */
-	ps.start = ps.p = (const unsigned char *)s;
-	ps.end = ps.start + n;
-	if (err && errlen)
-		err[0] = '\0';
-	if (parse_value(&ps, &v))
+	ps->start = ps->p = (const unsigned char *)s;
+	ps->end = ps->start + n;
+	if (ps->err && ps->errlen)
+		ps->err[0] = '\0';
+	if (parse_value(ps, &v))
 		return NULL;
-	skip_ws(&ps);
-	if (ps.p != ps.end) {
-		fail(&ps, "trailing characters after value");
+	skip_ws(ps);
+	if (ps->p != ps->end) {
+		fail(ps, "trailing characters after value");
 		return NULL;
 	}
 	root = arena_alloc(a, sizeof(*root));
 	*root = v;
 	return root;
+}
+
+json_value *json_parse(arena *a, const char *s, size_t n,
+		       char *err, size_t errlen)
+{
+	struct parser ps = {
+		.err = err,
+		.errlen = errlen,
+	};
+
+	return parse_all(&ps, a, s, n);
+}
+
+/* Every message of the parser, in Vietnamese. */
+static const struct {
+	const char *en, *vi;
+} messages_vi[] = {
+	{"bad \\u escape", "mã \\u phải có đúng 4 chữ số hệ 16"},
+	{"\\u0000 not allowed in strings", "chuỗi không được chứa \\u0000"},
+	{"lone low surrogate", "nửa sau của cặp \\u (\\uDC00–\\uDFFF) đứng một mình"},
+	{"lone high surrogate", "nửa đầu của cặp \\u (\\uD800–\\uDBFF) thiếu nửa sau"},
+	{"unterminated string", "chuỗi chưa có dấu ngoặc kép đóng"},
+	{"bad escape", "sau dấu \\ chỉ được là \" \\ / b f n r t hoặc u"},
+	{"unescaped control character in string",
+	 "ký tự điều khiển trong chuỗi phải viết dạng thoát (\\n, \\t, \\u00XX)"},
+	{"invalid UTF-8 in string", "chuỗi không phải UTF-8 hợp lệ"},
+	{"bad number", "số sai dạng"},
+	{"leading zero in number", "số không được bắt đầu bằng chữ số 0"},
+	{"digit expected after decimal point", "thiếu chữ số sau dấu chấm thập phân"},
+	{"digit expected in exponent", "thiếu chữ số ở phần số mũ"},
+	{"',' or ']' expected", "cần dấu ',' hoặc ']'"},
+	{"duplicate key in object", "khóa bị lặp trong cùng một đối tượng"},
+	{"string key expected", "cần tên khóa trong dấu ngoặc kép"},
+	{"':' expected", "cần dấu ':' sau tên khóa"},
+	{"',' or '}' expected", "cần dấu ',' hoặc '}'"},
+	{"nesting too deep", "lồng quá 64 tầng mảng/đối tượng"},
+	{"unexpected character", "ký tự không hợp lệ ở đây (chuỗi cần ngoặc kép; chỉ có true, false, null)"},
+	{"unexpected end of input", "nội dung kết thúc khi còn thiếu giá trị"},
+	{"trailing characters after value", "còn ký tự thừa sau giá trị JSON"},
+};
+
+static bool plain_key_byte(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+json_value *json_parse_ex(arena *a, const char *s, size_t n, json_error *e)
+{
+	struct parser ps = {0};
+	json_value *root = parse_all(&ps, a, s, n);
+	size_t i;
+
+	if (root || !e)
+		return root;
+	memset(e, 0, sizeof(*e));
+	e->offset = (size_t)(ps.fail_pos - ps.start);
+	e->what = ps.fail_msg ? ps.fail_msg : "invalid JSON";
+	e->what_vi = "JSON không hợp lệ";
+	for (i = 0; i < sizeof(messages_vi) / sizeof(messages_vi[0]); i++)
+		if (!strcmp(messages_vi[i].en, e->what))
+			e->what_vi = messages_vi[i].vi;
+	e->line = e->column = 1;
+	for (i = 0; i < e->offset; i++) {
+		unsigned char c = ps.start[i];
+
+		if (c == '\n') {
+			e->line++;
+			e->column = 1;
+		} else if ((c & 0xC0) != 0x80) {
+			e->column++;	/* a character's first byte */
+		}
+	}
+	e->at_end = e->offset >= n;
+	if (!e->at_end)
+		e->byte = ps.start[e->offset];
+	if (!strcmp(e->what, "duplicate key in object") && !e->at_end &&
+	    e->byte == '"') {
+		size_t k = 0;
+		const unsigned char *p = ps.start + e->offset + 1;
+
+		while (p + k < ps.end && k < sizeof(e->key) - 1 &&
+		       plain_key_byte(p[k]))
+			k++;
+		if (k && p + k < ps.end && p[k] == '"') {
+			memcpy(e->key, p, k);
+			e->key[k] = '\0';
+		}
+	}
+	return NULL;
+}
+
+void json_error_vi(const json_error *e, char *out, size_t outlen)
+{
+	char near[48];
+
+	if (!outlen)
+		return;
+	if (e->at_end)
+		snprintf(near, sizeof near, "ở cuối nội dung");
+	else if (e->byte > 0x20 && e->byte < 0x7F)
+		snprintf(near, sizeof near, "gặp ký tự ‘%c’", e->byte);
+	else if (e->byte == ' ' || e->byte == '\t' || e->byte == '\r' || e->byte == '\n')
+		snprintf(near, sizeof near, "gặp khoảng trắng");
+	else
+		snprintf(near, sizeof near, "gặp byte 0x%02X", e->byte);
+	if (e->key[0])
+		snprintf(out, outlen, "dòng %zu, cột %zu (byte %zu): khóa “%s” bị lặp trong cùng một đối tượng",
+			 e->line, e->column, e->offset, e->key);
+	else
+		snprintf(out, outlen, "dòng %zu, cột %zu (byte %zu), %s: %s",
+			 e->line, e->column, e->offset, near, e->what_vi);
 }
 
 /* ---- accessors ---- */

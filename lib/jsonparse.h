@@ -71,6 +71,33 @@ struct json_value {
 json_value *json_parse(arena *a, const char *s, size_t n,
 		       char *err, size_t errlen);
 
+/*
+ * Where and why a parse failed, for a message a person can act on (the
+ * agency API answers it).  Nothing of the input is copied into it but,
+ * for a duplicate key, the key itself when it is a plain name
+ * ([A-Za-z0-9_.-], at most 40 bytes); a caller may show all of it.
+ */
+typedef struct json_error {
+	size_t offset;          /* bytes before the fault */
+	size_t line, column;    /* 1-based; the column counts UTF-8 characters */
+	const char *what;       /* English, as json_parse's message */
+	const char *what_vi;    /* the same in Vietnamese */
+	int at_end;             /* the fault is the end of the input */
+	unsigned char byte;     /* the byte at the fault, unless at_end */
+	char key[41];           /* a duplicate key's name, or "" */
+} json_error;
+
+/* json_parse, telling on error where and why in *e (may be NULL). */
+json_value *json_parse_ex(arena *a, const char *s, size_t n, json_error *e);
+
+/*
+ * A Vietnamese sentence for a failed parse, e.g. "dòng 1, cột 12 (byte
+ * 11), gặp ký tự ‘x’: cần dấu ',' hoặc '}'", into out (always
+ * NUL-terminated).  Printable ASCII at the fault is shown as itself, any
+ * other byte by its hex value: never a raw byte of the input.
+ */
+void json_error_vi(const json_error *e, char *out, size_t outlen);
+
 /* Member lookup (linear, first match); NULL if obj is not an object. */
 const json_value *json_get(const json_value *obj, const char *key);
 

@@ -89,6 +89,19 @@ static int text_ok(const char *s, size_t min, size_t max)
 	       !(min && form_blank(s));
 }
 
+/* A control character (C0, DEL, C1: U+0080..U+009F), tabs and line breaks
+ * included: every text here is one line printed on a legal receipt, a page
+ * and a webhook, where a BEL or a line break inside a payer's name has no
+ * place.  The web forms refuse them too (lib/form.c); the API must not be
+ * the way round. */
+static int has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; s && *p; p++)
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
+			return 1;
+	return 0;
+}
+
 /* Today in Vietnam (UTC+7, no daylight saving), YYYY-MM-DD: the day a due
  * date is read against, as the sweeper's DATE(UTC_TIMESTAMP() + 7 HOUR). */
 static const char *vn_today(void)
@@ -132,14 +145,20 @@ int obligation_create(db *d, const obligation_req *q, char code[13],
 
 	if (q->group < 0 || q->group >= OG_COUNT)
 		return bad(what, "nhóm khoản phải nộp (group)");
-	if (!text_ok(q->agency_code, 1, 20))
+	if (!text_ok(q->agency_code, 1, 20) || has_control(q->agency_code))
 		return bad(what, "mã cơ quan thu (agency)");
 	if (!text_ok(q->reference, 1, 100))
 		return bad(what, "số tham chiếu (reference), 1 đến 100 ký tự");
+	if (has_control(q->reference))
+		return bad(what, "số tham chiếu (reference) có ký tự điều khiển (xuống dòng, tab…)");
 	if (!text_ok(q->payer_name, 1, 200))
 		return bad(what, "tên người nộp (payer.name), 1 đến 200 ký tự");
+	if (has_control(q->payer_name))
+		return bad(what, "tên người nộp (payer.name) có ký tự điều khiển (xuống dòng, tab…)");
 	if (!text_ok(q->payer_id, 0, 20))
 		return bad(what, "số giấy tờ người nộp (payer.id), tối đa 20 ký tự");
+	if (has_control(q->payer_id))
+		return bad(what, "số giấy tờ người nộp (payer.id) có ký tự điều khiển (xuống dòng, tab…)");
 	if (q->due && !date_ok(q->due))
 		return bad(what, "hạn nộp (due), dạng YYYY-MM-DD");
 	if (q->due && strcmp(q->due, vn_today()) < 0)
@@ -153,6 +172,8 @@ int obligation_create(db *d, const obligation_req *q, char code[13],
 	for (size_t i = 0; i < q->nlines; i++) {
 		if (!text_ok(q->lines[i].name, 1, 255))
 			return bad(what, "tên khoản (lines[].name), 1 đến 255 ký tự");
+		if (has_control(q->lines[i].name))
+			return bad(what, "tên khoản (lines[].name) có ký tự điều khiển (xuống dòng, tab…)");
 		if (q->lines[i].amount < 1 || q->lines[i].amount > PAY_AMOUNT_MAX)
 			return bad(what, "số tiền (lines[].amount), số nguyên đồng từ 1 đến 10^15");
 		if (total > PAY_AMOUNT_MAX - q->lines[i].amount)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -261,6 +262,18 @@ static int read_post(request *r, const char *body, size_t blen, const char *cont
 	const route *rt = r->route;
 	const char *boundary = rt->files ? multipart_boundary(r->a, content_type) : NULL;
 	int rc;
+	if (rt->json && rt->no_csrf) {
+		/* Only a signed machine API takes JSON: a browser form cannot
+		 * send it, and no CSRF token is looked for.  The handler
+		 * parses it (jsonparse.h) and checks the signature.  A POST
+		 * with no body (a cancel) needs no type; a media type is
+		 * matched without regard to case (RFC 9110 8.3.1). */
+		size_t tl = content_type ? strcspn(content_type, "; \t") : 0;
+		if (blen == 0 || (tl == 16 && strncasecmp(content_type, "application/json", 16) == 0))
+			return 0;
+		return bad(r, 415, "Content-Type",
+			   "Nội dung phải gửi dạng JSON, với tiêu đề Content-Type: application/json.");
+	}
 	if (boundary) {
 		rc = read_multipart(r, body, blen, boundary);
 		if (rc)
@@ -272,13 +285,6 @@ static int read_post(request *r, const char *body, size_t blen, const char *cont
 			return bad(r, 400, NULL, "Biểu mẫu có quá nhiều trường.");
 		if (rc != URL_OK)
 			return bad(r, 400, NULL, "Dữ liệu biểu mẫu có mã hoá ký tự sai.");
-	} else if (rt->json && rt->no_csrf && content_type &&
-		   strncmp(content_type, "application/json", 16) == 0 &&
-		   (content_type[16] == '\0' || content_type[16] == ';')) {
-		/* Only a signed machine API takes JSON: a browser form cannot
-		 * send it, and no CSRF token is looked for.  The handler
-		 * parses it (jsonparse.h) and checks the signature. */
-		return 0;
 	} else {
 		return bad(r, 415, NULL, rt->files ? "Biểu mẫu phải gửi dạng multipart/form-data."
 						   : "Biểu mẫu phải gửi dạng application/x-www-form-urlencoded.");

@@ -114,6 +114,7 @@ integration() {
 		tests/integration/test_submission_desk.py tests/integration/test_submission_staff.py \
 		tests/integration/test_payment_refund.py \
 		tests/integration/test_payment_receipts.py \
+		tests/integration/test_payment_chk9.py \
 		tests/integration/test_payment_faults.py tests/integration/test_submission_faults.py \
 		tests/integration/test_account_faults.py
 }

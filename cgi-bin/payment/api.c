@@ -186,10 +186,19 @@ int h_api_create(request *r)
 	int st = authenticate(r, &c);
 	if (st)
 		return st;
-	char err[120];
-	json_value *o = json_parse(r->a, r->raw_body ? r->raw_body : "", r->raw_len, err, sizeof err);
-	if (!o || o->type != JSON_OBJECT)
-		return fail(r, 400, "Nội dung không phải một đối tượng JSON hợp lệ.");
+	if (!r->raw_len)
+		return fail(r, 400, "Nội dung trống: cần một đối tượng JSON {\"group\", \"agency\", …}.");
+	/* where and what, so the agency's developer can find it; nothing
+	 * of the body is echoed but printable ASCII at the fault */
+	json_error je;
+	json_value *o = json_parse_ex(r->a, r->raw_body, r->raw_len, &je);
+	if (!o) {
+		char where[300];
+		json_error_vi(&je, where, sizeof where);
+		return fail(r, 400, arena_printf(r->a, "Nội dung không phải JSON hợp lệ: %s.", where));
+	}
+	if (o->type != JSON_OBJECT)
+		return fail(r, 400, "Nội dung phải là một đối tượng JSON {…}, không phải mảng, chuỗi, số hay null.");
 	static const char *const top[] = {"group", "agency", "reference", "payer", "lines", "due", NULL};
 	static const char *const payer_keys[] = {"name", "id", NULL};
 	static const char *const line_keys[] = {"name", "amount", NULL};

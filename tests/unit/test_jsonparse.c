@@ -582,6 +582,50 @@ static void test_real_jsonl(void **state)
 	free(s);
 }
 
+/* json_parse_ex: where (line, column in characters, byte) and what, in
+ * Vietnamese; nothing of the input but printable ASCII or a plain key. */
+static void test_error_ex(void **state)
+{
+	arena *a = *state;
+	json_error e;
+	char msg[300];
+	static const char two_lines[] = "{\n  \"tên\": 01}";
+
+	assert_null(json_parse_ex(a, two_lines, strlen(two_lines), &e));
+	assert_int_equal(e.line, 2);
+	assert_int_equal(e.column, 10);	/* "ê" is one character */
+	assert_int_equal(e.offset, 12);
+	assert_string_equal(e.what, "leading zero in number");
+	json_error_vi(&e, msg, sizeof msg);
+	assert_non_null(strstr(msg, "dòng 2, cột 10 (byte 12), gặp ký tự ‘0’"));
+	assert_non_null(strstr(msg, "chữ số 0"));
+
+	assert_null(json_parse_ex(a, "{\"group\":1,\"group\":2}", 23, &e));
+	assert_string_equal(e.key, "group");
+	json_error_vi(&e, msg, sizeof msg);
+	assert_non_null(strstr(msg, "khóa “group” bị lặp"));
+
+	/* a key that is not a plain name is not echoed */
+	assert_null(json_parse_ex(a, "{\"<b>\":1,\"<b>\":2}", 19, &e));
+	assert_string_equal(e.key, "");
+
+	assert_null(json_parse_ex(a, "[\xff]", 3, &e));
+	json_error_vi(&e, msg, sizeof msg);
+	assert_non_null(strstr(msg, "byte 0xFF"));
+	assert_null(strchr(msg, '\xff'));
+
+	assert_null(json_parse_ex(a, "", 0, &e));
+	assert_true(e.at_end);
+	json_error_vi(&e, msg, sizeof msg);
+	assert_non_null(strstr(msg, "cuối nội dung"));
+
+	/* a message cut to the buffer stays a C string */
+	json_error_vi(&e, msg, 8);
+	assert_true(strlen(msg) < 8);
+	assert_non_null(json_parse_ex(a, "{}", 2, &e));
+	assert_non_null(json_parse_ex(a, "{}", 2, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -607,6 +651,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_real_jsonl, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_error_ex, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("jsonparse", tests, NULL, NULL);
