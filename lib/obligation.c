@@ -160,7 +160,7 @@ int obligation_create(db *d, const obligation_req *q, char code[13],
 	if (has_control(q->payer_id))
 		return bad(what, "số giấy tờ người nộp (payer.id) có ký tự điều khiển (xuống dòng, tab…)");
 	if (q->due && !date_ok(q->due))
-		return bad(what, "hạn nộp (due), dạng YYYY-MM-DD");
+		return bad(what, "hạn nộp (due): một ngày có thật từ năm 2000 đến 2100, dạng YYYY-MM-DD");
 	if (q->due && strcmp(q->due, vn_today()) < 0)
 		return bad(what, "hạn nộp (due), từ hôm nay trở đi");
 	if (!text_ok(q->dossier_code, 0, 40))

@@ -230,14 +230,17 @@ int h_api_create(request *r)
 	obligation_line *ls = arena_calloc(r->a, lines->n, sizeof *ls);
 	for (size_t i = 0; i < lines->n; i++) {
 		const json_value *l = &lines->items[i];
+		/* the line is named as the agency's program indexes it (from 0) */
 		if (l->type != JSON_OBJECT || !only_keys(l, line_keys))
-			return fail(r, 400, "lines[]: mỗi dòng là {\"name\", \"amount\"}.");
+			return fail(r, 400, arena_printf(r->a, "lines[%zu]: mỗi dòng là {\"name\", \"amount\"}.", i));
 		ls[i].name = str_member(l, "name", &bad);
+		if (bad)
+			return fail(r, 400, arena_printf(r->a, "lines[%zu].name phải là chuỗi.", i));
 		const json_value *amt = json_get(l, "amount");
-		if (bad || !amt || amt->type != JSON_NUMBER || json_get_i64(amt, &ls[i].amount) < 0)
-			return fail(r, 400, "lines[].amount: số nguyên đồng (không có phần lẻ), từ 1 đến 10^15.");
+		if (!amt || amt->type != JSON_NUMBER || json_get_i64(amt, &ls[i].amount) < 0)
+			return fail(r, 400, arena_printf(r->a, "lines[%zu].amount: số nguyên đồng (không có phần lẻ), từ 1 đến 10^15.", i));
 		if (ls[i].amount < 1 || ls[i].amount > PAY_AMOUNT_MAX)
-			return fail(r, 400, "lines[].amount: từ 1 đến 10^15 đồng.");
+			return fail(r, 400, arena_printf(r->a, "lines[%zu].amount: từ 1 đến 10^15 đồng.", i));
 	}
 	a.q.lines = ls;
 	a.q.nlines = lines->n;

@@ -486,6 +486,16 @@ def test_api_bad_bodies_change_nothing():
         assert r.status in (400, 422), (b, r.status)
         assert "error" in r.json(), r.body
     assert count_obligations() == n0
+    # the line at fault is named by its index, as the agency's program holds it
+    for lines, where in (([{"name": "x", "amount": 1}, {"name": "y", "amount": -5}], "lines[1].amount"),
+                         ([{"name": "x", "amount": 1}] * 2 + [{"name": 7, "amount": 1}], "lines[2].name"),
+                         ([{"name": "x", "amount": 1}, []], "lines[1]:")):
+        r = api("POST", "/payment/api/obligations", json.dumps(dict(base, lines=lines)).encode())
+        assert r.status == 400 and where in r.json()["error"]["message"], (lines, r.status, r.body)
+    r = api("POST", "/payment/api/obligations",
+            json.dumps(dict(base, due="9999-12-31", lines=[{"name": "x", "amount": 1}])).encode())
+    assert r.status == 422 and "ngày có thật" in r.json()["error"]["message"], (r.status, r.body)
+    assert count_obligations() == n0
     # and 200 of them (600 bytes) are a name like any other, kept whole
     time.sleep(1.1)
     long_name = "Nguyễn Thị Phương Thảo " * 8 + "ễ" * (200 - len("Nguyễn Thị Phương Thảo " * 8))
