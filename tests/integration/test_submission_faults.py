@@ -294,6 +294,57 @@ def test_mariadb_restart_during_filings_loses_nothing_acknowledged():
     assert H.get("/dossiers/health").status == 200
 
 
+def staff_posts_under_kills(path_of, body_of, cookies, items, wait_s=20):
+    """POST path_of(x) with body_of(x) for each item from 6 threads, with
+    the staff cookies: kill -9 two of the area's workers once a few have
+    answered in the first half, and MariaDB itself during the second half,
+    then start MariaDB again.  Returns (send, answers, acked, cut): send(x)
+    posts one again; answers maps each item to its status (None: the
+    connection went with the process)."""
+    answers = {}
+
+    def send(x):
+        try:
+            r = H.request("POST", path_of(x), port=H.INTRANET_PORT, body=body_of(x).encode(),
+                          headers={"Cookie": cookies,
+                                   "Content-Type": "application/x-www-form-urlencoded"},
+                          timeout=60)
+            answers[x] = r.status
+        except Exception:
+            answers[x] = None
+
+    half = len(items) // 2
+    killed = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as ex:
+        futs = [ex.submit(send, x) for x in items[:half]]
+        assert H.wait_until(lambda: len(answers) >= max(3, half // 6), wait_s, 0.005)
+        for p in children("submission")[:2]:
+            if kill9(p):
+                killed.append(p)
+        for f in futs:
+            f.result()
+        assert H.wait_until(lambda: len(children("submission")) >= 2, 10)
+        futs = [ex.submit(send, x) for x in items[half:]]
+        assert H.wait_until(lambda: len(answers) >= half + max(3, half // 6), wait_s, 0.005)
+        pid = mariadb_pid()
+        os.kill(pid, 9)
+        for f in futs:
+            f.result()
+    assert killed
+    assert H.wait_until(lambda: not os.path.exists(f"/proc/{pid}"), 30)
+    out = subprocess.run([os.path.join(ROOT, "conf", "stack.sh"), "db"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    acked = [k for k, v in answers.items() if v == 303]
+    cut = [k for k, v in answers.items() if v != 303]
+    print(f"  killed {len(killed)} workers and MariaDB: {len(acked)} acknowledged, {len(cut)} cut off")
+    assert acked and cut, answers
+    # what was not acknowledged was refused (503) or cut (502, no answer), never a 500
+    assert {answers[k] for k in cut} <= {None, 502, 503}, {answers[k] for k in cut}
+    assert H.wait_until(lambda: H.get("/dossiers/health").status == 200, 30)
+    return send, answers, acked, cut
+
+
 def moves_to_2(codes):
     """Per dossier: its status, its events to 2, its sync messages for 2,
     and the audit rows of its moves."""
@@ -318,54 +369,15 @@ def test_status_changes_under_kill_9_and_a_database_crash_happen_once():
     c, agency, codes = filed_at_desk(4, 60)
     s = S.staff(agency)
     s.get(f"/desk/dossiers/{codes[0]}")
-    csrf, cookies = s.csrf, s.cookie_header()
-    answers = {}
-
-    def move(code):
-        try:
-            r = H.request("POST", f"/desk/dossiers/{code}/status", port=H.INTRANET_PORT,
-                          body=f"to=2&csrf={csrf}".encode(),
-                          headers={"Cookie": cookies,
-                                   "Content-Type": "application/x-www-form-urlencoded"},
-                          timeout=30)
-            answers[code] = r.status
-        except Exception:
-            answers[code] = None        # the connection went with the worker
-
-    killed = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as ex:
-        futs = [ex.submit(move, code) for code in codes[:30]]
-        assert H.wait_until(lambda: len(answers) >= 5, 20, 0.005)
-        for p in children("submission")[:2]:
-            if kill9(p):
-                killed.append(p)
-        for f in futs:
-            f.result()
-        assert H.wait_until(lambda: len(children("submission")) >= 2, 10)
-        futs = [ex.submit(move, code) for code in codes[30:]]
-        assert H.wait_until(lambda: len(answers) >= 35, 20, 0.005)
-        pid = mariadb_pid()
-        os.kill(pid, 9)
-        for f in futs:
-            f.result()
-    assert killed
-    assert H.wait_until(lambda: not os.path.exists(f"/proc/{pid}"), 30)
-    out = subprocess.run([os.path.join(ROOT, "conf", "stack.sh"), "db"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    acked = [k for k, v in answers.items() if v == 303]
-    cut = [k for k, v in answers.items() if v != 303]
-    print(f"  killed {len(killed)} workers and MariaDB: {len(acked)} acknowledged, {len(cut)} cut off")
-    assert acked and cut, answers
-    # what was not acknowledged was refused (503) or cut (502, no answer), never a 500
-    assert {answers[k] for k in cut} <= {None, 502, 503}, {answers[k] for k in cut}
+    move, answers, acked, cut = staff_posts_under_kills(
+        lambda code: f"/desk/dossiers/{code}/status", lambda code: f"to=2&csrf={s.csrf}",
+        s.cookie_header(), codes)
     got = moves_to_2(codes)
     for code in acked:
         assert got[code] == (2, 1, 1, 1), (code, got[code])
     for code in cut:
         assert got[code] in ((1, 0, 0, 0), (2, 1, 1, 1)), (code, got[code])
     # the officer sends again what failed, and everything once more
-    assert H.wait_until(lambda: H.get("/dossiers/health").status == 200, 30)
     for code in cut + codes:
         move(code)
     assert all(v == 303 for v in answers.values()), answers
@@ -384,21 +396,12 @@ def test_staff_adds_under_kill_9_and_a_database_crash_leave_no_account_without_i
     agency = S.agencies(c)[7]
     s = S.staff(agency, "admin")
     assert s.get("/desk/staff").status == 200
-    csrf, cookies = s.csrf, s.cookie_header()
     logins = [f"kf{random.getrandbits(40):x}" for _ in range(24)]
-    answers = {}
 
-    def add(login):
-        body = urllib.parse.urlencode({"login": login, "name": "Nguyễn Thị Lan", "agency": agency,
-                            "role": "desk", "password": "mật-khẩu-ban-đầu-1", "csrf": csrf})
-        try:
-            r = H.request("POST", "/desk/staff", port=H.INTRANET_PORT, body=body.encode(),
-                          headers={"Cookie": cookies,
-                                   "Content-Type": "application/x-www-form-urlencoded"},
-                          timeout=60)
-            answers[login] = r.status
-        except Exception:
-            answers[login] = None        # the connection went with the worker
+    def body(login):
+        return urllib.parse.urlencode({"login": login, "name": "Nguyễn Thị Lan", "agency": agency,
+                                       "role": "desk", "password": "mật-khẩu-ban-đầu-1",
+                                       "csrf": s.csrf})
 
     def state():
         q = ",".join(f"'{x}'" for x in logins)
@@ -406,37 +409,12 @@ def test_staff_adds_under_kill_9_and_a_database_crash_leave_no_account_without_i
                      f" AND a.subject = s.login) FROM staff s WHERE s.login IN ({q})")
         return {r[0]: int(r[1]) for r in rows}
 
-    killed = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as ex:
-        futs = [ex.submit(add, x) for x in logins[:12]]
-        assert H.wait_until(lambda: len(answers) >= 3, 60, 0.005)
-        for p in children("submission")[:2]:
-            if kill9(p):
-                killed.append(p)
-        for f in futs:
-            f.result()
-        assert H.wait_until(lambda: len(children("submission")) >= 2, 10)
-        futs = [ex.submit(add, x) for x in logins[12:]]
-        assert H.wait_until(lambda: len(answers) >= 15, 60, 0.005)
-        pid = mariadb_pid()
-        os.kill(pid, 9)
-        for f in futs:
-            f.result()
-    assert killed
-    assert H.wait_until(lambda: not os.path.exists(f"/proc/{pid}"), 30)
-    out = subprocess.run([os.path.join(ROOT, "conf", "stack.sh"), "db"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    acked = [k for k, v in answers.items() if v == 303]
-    cut = [k for k, v in answers.items() if v != 303]
-    print(f"  killed {len(killed)} workers and MariaDB: {len(acked)} acknowledged, {len(cut)} cut off")
-    assert acked and cut, answers
-    assert {answers[k] for k in cut} <= {None, 502, 503}, {answers[k] for k in cut}
+    add, answers, acked, cut = staff_posts_under_kills(lambda login: "/desk/staff", body,
+                                                       s.cookie_header(), logins, 60)
     got = state()
     assert all(n == 1 for n in got.values()), got              # never an account without its row
     assert set(acked) <= set(got), set(acked) - set(got)
     # the administrator adds again what failed and was not written
-    assert H.wait_until(lambda: H.get("/dossiers/health").status == 200, 30)
     for login in cut:
         if login not in got:
             add(login)
