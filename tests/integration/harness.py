@@ -9,6 +9,7 @@ import http.client
 import importlib.util
 import json
 import os
+import socket
 import sys
 import time
 import traceback
@@ -59,6 +60,23 @@ def request(method, path, body=None, headers=None, port=None, timeout=10, source
         return Response(r.status, r.getheaders(), r.read())
     finally:
         conn.close()
+
+
+def raw_exchange(data, port=None):
+    """Send bytes exactly as given (a request no HTTP client would write)
+    and return every byte the server sends back before it closes."""
+    s = socket.create_connection((HOST, port or PORT), timeout=10)
+    try:
+        s.sendall(data)
+        out = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+        return out
+    finally:
+        s.close()
 
 
 def get(path, **kw):

@@ -6,11 +6,10 @@ The test stack exempts only 127.0.0.1 from the limit and trusts only
 loopback address is an ordinary client."""
 import concurrent.futures as cf
 import os
-import socket
 import threading
 import time
 
-from harness import HOST, PORT, request
+from harness import PORT, raw_exchange, request
 
 VAR = os.environ["PORTAL_VAR"]
 ERROR_LOG = os.path.join(VAR, "log/nginx-error.log")
@@ -85,18 +84,7 @@ def test_a_client_cannot_pick_its_own_key():
 
 
 def raw(data):
-    s = socket.create_connection((HOST, PORT), timeout=10)
-    try:
-        s.sendall(data)
-        out = b""
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            out += b
-        return out.decode("utf-8", "replace")
-    finally:
-        s.close()
+    return raw_exchange(data).decode("utf-8", "replace")
 
 
 def test_http_2_0_request_line_gets_the_portal_page():

@@ -11,12 +11,12 @@ import hmac
 import json
 import os
 import re
-import socket
 import subprocess
 import time
 import urllib.parse
 
-from harness import HOST, INTRANET_PORT, PORT, request
+from harness import INTRANET_PORT, PORT, raw_exchange, request
+from test_payment import sql
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 VAR = os.environ.get("PORTAL_VAR", "var")
@@ -24,13 +24,6 @@ VAR = VAR if VAR.startswith("/") else os.path.join(ROOT, VAR)
 BIN = os.environ.get("PORTAL_BIN", os.path.join(ROOT, "build", "bin"))
 DB = os.environ.get("PORTAL_DB_NAME", "portal")
 CREATE = "/payment/api/obligations"
-
-
-def sql(query):
-    out = subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(VAR, "run", "mysqld.sock"),
-                          "-uroot", "-N", "-B", DB, "-e", query],
-                         check=True, capture_output=True, text=True).stdout
-    return [line.split("\t") for line in out.splitlines()]
 
 
 def operator(*args):
@@ -113,17 +106,7 @@ def json_error(r, status):
 # --- nginx's own refusals on the JSON APIs ------------------------------
 
 def raw_request(port, data):
-    s = socket.create_connection((HOST, port), timeout=10)
-    try:
-        s.sendall(data)
-        out = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            out += chunk
-    finally:
-        s.close()
+    out = raw_exchange(data, port)
     head, _, body = out.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
