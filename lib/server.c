@@ -152,7 +152,11 @@ static int authorize(request *r, int site)
 		if (rt->json)
 			return bad(r, 401, NULL, "Cần đăng nhập.");
 		const char *login = kind == AUTH_STAFF ? SESSION_LOGIN_STAFF : SESSION_LOGIN_CITIZEN;
-		const char *path = arena_strndup(r->a, r->uri, strcspn(r->uri, "?"));
+		/* Back to the same page after signing in, query and all (a filing
+		 * link is /dossiers/new?procedure=…); a URI the login form's
+		 * `next` (500 characters) could not carry goes back to its path. */
+		const char *path = strlen(r->uri) <= 500 ? r->uri
+				   : arena_strndup(r->a, r->uri, strcspn(r->uri, "?"));
 		if (r->method == HTTP_POST)
 			return http_redirect(r, login);
 		return http_redirect(r, arena_printf(r->a, "%s?next=%s", login, url_encode(r->a, path)));
