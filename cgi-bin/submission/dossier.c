@@ -48,6 +48,7 @@ typedef struct proc {
 	int level_commune, level_province, level_ministry;
 	int time_value, time_unit;
 	int ndocs, nnotes;
+	int generic;            /* the catalog lists no document: one upload for all */
 	const char *doc_name[MAX_DOCS];
 	int doc_seq[MAX_DOCS];
 	const char *note[MAX_DOCS];  /* the catalog's "Lưu ý" items: read, not uploaded */
@@ -90,7 +91,26 @@ static int proc_load(db *d, arena *a, const char *code, proc *p)
 			p->doc_name[p->ndocs++] = name;
 		}
 	}
-	return rc2 < 0 ? -1 : 1;
+	if (rc2 < 0)
+		return -1;
+	/* Some of the catalog's procedures (1.001521, 1.001613, …) have an
+	 * online channel but a document list its source did not break into
+	 * items.  With no upload the form could never be sent ("at least one
+	 * document"): offer a few uploads for the papers the steps describe,
+	 * numbered 0 (no item of the catalog's list). */
+	static const char *const generic[] = {
+		"Tờ khai hoặc đơn theo hướng dẫn của thủ tục",
+		"Giấy tờ kèm theo (1)", "Giấy tờ kèm theo (2)", "Giấy tờ kèm theo (3)",
+		"Giấy tờ kèm theo (4)",
+	};
+	if (p->ndocs == 0) {
+		p->generic = 1;
+		for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++) {
+			p->doc_seq[p->ndocs] = 0;
+			p->doc_name[p->ndocs++] = generic[i];
+		}
+	}
+	return 1;
 }
 
 /* The time limit of the channel (procedure_channel), else the procedure's. */
@@ -188,6 +208,8 @@ int filing_form(request *r, const char *code, int desk)
 	}
 	for (int i = 0; i < p.nnotes; i++)
 		hsetf(r, p.note[i], "Proc.notes.%d", i);
+	if (p.generic)
+		hset(r, "Proc.generic", "1");
 	if (desk) {
 		/* the same check as the post's: the form is not offered for a
 		 * procedure the officer's agency does not receive */
