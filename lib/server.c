@@ -205,7 +205,17 @@ static int read_multipart(request *r, const char *body, size_t blen, const char 
 	for (const file_spec *fs = rt->files; fs->name; fs++)
 		if (fs->max_bytes > max_file)
 			max_file = fs->max_bytes;
-	mp_limits lim = {.max_parts = MAX_QUERY_PAIRS * 2, .max_header = 1024, .max_name = 255,
+	/* As many parts as the route can use (its fields, the token, each file
+	 * input: a browser sends the empty ones too), never fewer than a small
+	 * form's; a body of more is refused before anything is read into it. */
+	size_t max_parts = 1;
+	for (const field_spec *f = rt->form; f && f->name; f++)
+		max_parts++;
+	for (const file_spec *fs = rt->files; fs->name; fs++)
+		max_parts += fs->max_count > 0 ? (size_t)fs->max_count : 1;
+	if (max_parts < MAX_QUERY_PAIRS * 2)
+		max_parts = MAX_QUERY_PAIRS * 2;
+	mp_limits lim = {.max_parts = max_parts, .max_header = 1024, .max_name = 255,
 			 .max_field = 16 * 1024, .max_file = max_file};
 	mpart *parts;
 	size_t n;

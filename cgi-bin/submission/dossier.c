@@ -28,7 +28,7 @@
 #include "url.h"
 #include "vntext.h"
 
-#define MAX_DOCS 20
+#define MAX_DOCS DOSSIER_MAX_DOCS
 #define DOSSIER_MAX_BYTES (30LL << 20)
 
 static void drain(db_stmt *s)
