@@ -440,6 +440,15 @@ int filing_submit(request *r, int desk)
 		return http_field_error(r, 422, "procedure", CENTRAL_ONLY);
 	if (form_blank(fv[F_NAME].s))
 		return http_field_error(r, 422, "applicant_name", "Cần họ và tên người nộp.");
+	/* "​​" (zero-width spaces) or "..." is not blank and not a name either */
+	if (!vn_has_letter(fv[F_NAME].s))
+		return http_field_error(r, 422, "applicant_name", "Họ và tên cần có chữ cái.");
+	if (fv[F_DOB].s) {
+		char now[11];
+		wd_format(today(), now);
+		if (strcmp(fv[F_DOB].s, now) > 0)
+			return http_field_error(r, 422, "applicant_dob", "Ngày sinh không thể sau hôm nay.");
+	}
 	if (!valid_id12(fv[F_ID].s))
 		return http_field_error(r, 422, "applicant_id", "Số định danh cá nhân gồm đúng 12 chữ số.");
 	if (fv[F_PHONE].s && *fv[F_PHONE].s && !phone_plausible(fv[F_PHONE].s))

@@ -283,3 +283,13 @@ def test_rating_comment_of_several_lines():
     refusal(r, "comment")
     assert sql(f"SELECT COUNT(*) FROM rating r JOIN dossier x ON x.id = r.dossier_id "
                f"WHERE x.code = '{code2}'") == [["0"]]
+
+
+def test_register_name_without_a_letter_is_refused():
+    c = Browser()
+    contact = "09%08d" % random.randrange(10 ** 8)
+    c.get("/account/register")
+    r = c.post("/account/register", {"contact": contact, "name": "\u200b\u200b",
+                                     "password": PASSWORD})
+    refusal(r, "name")
+    assert sql(f"SELECT COUNT(*) FROM citizen WHERE contact = '{contact}'") == [["0"]]
