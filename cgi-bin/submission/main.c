@@ -120,7 +120,7 @@ static const file_spec result_file[] = {
 };
 static const field_spec rating_f[] = {
 	{"score", FT_INT, 0, 1, 5, NULL, NULL, "từ 1 đến 5"},
-	{"comment", FT_TEXT, 1000, 0, 0, NULL, NULL, "tối đa 1000 ký tự"},
+	{"comment", FT_PARA, 1000, 0, 0, NULL, NULL, "tối đa 1000 ký tự"},
 	{NULL},
 };
 static const field_spec lookup_q[] = {
