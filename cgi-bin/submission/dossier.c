@@ -19,6 +19,7 @@
 #include "crypto.h"
 #include "filetype.h"
 #include "limit.h"
+#include "once.h"
 #include "paycode.h"
 #include "qr.h"
 #include "render.h"
@@ -202,6 +203,10 @@ int filing_form(request *r, const char *code, int desk)
 	hset(r, "Proc.code", p.code);
 	hset(r, "Proc.name", p.name);
 	hset(r, "Form.desk", desk ? "1" : "0");
+	const char *once = crypto_token(r->a, 16);
+	if (!once)
+		return 503;
+	hset(r, "Form.once", once);
 	for (int i = 0; i < p.ndocs; i++) {
 		hset_intf(r, i + 1, "Proc.docs.%d.n", i);
 		hsetf(r, p.doc_name[i], "Proc.docs.%d.name", i);
@@ -253,7 +258,10 @@ int filing_form(request *r, const char *code, int desk)
 
 /* Field order of the filing form (both routes declare these first). */
 enum { F_PROCEDURE, F_AGENCY, F_NAME, F_ID, F_DOB, F_ADDRESS, F_PHONE, F_RESULT, F_CHANNEL,
-       F_REUSE0 };
+       F_REUSE0, F_ONCE = F_REUSE0 + MAX_DOCS };
+
+/* filing_tx's answer to a repeat: roll back, show the first dossier */
+#define FILING_REPEAT 303
 
 typedef struct reused {
 	int n;                  /* the document's place in the form */
@@ -309,6 +317,36 @@ static int filing_tx(db *d, void *arg)
 		return DB_TX_FAILED;
 	if (dossier_code_format(f->code, f->agency, f->day, n) != 0)
 		return http_field_error(r, 503, NULL, "Hết số hồ sơ trong ngày của cơ quan này.");
+
+	/* The same form sent again (a double tap on a slow phone, the back
+	 * button and send) files nothing more: it finds the first one's claim,
+	 * rolls back (its number too, so the day's numbers keep no gap) and is
+	 * sent to the first dossier.  Two copies at once meet on the agency's
+	 * number row above, so the second sees the first's claim.  The form's
+	 * random `once` names the form: the same person filing the same papers
+	 * from two forms (or a program that sends no `once`) files twice, as
+	 * asked; the same form with other fields or files is another filing. */
+	if (r->form[F_ONCE].s) {
+		char fp[65], first[DOSSIER_CODE_MAX];
+		once_fp o;
+		if (once_begin(&o, f->desk ? "filing-desk" : "filing") < 0)
+			return DB_TX_FAILED;
+		once_addi(&o, r->user->id);
+		for (int i = 0; i <= F_ONCE; i++)
+			once_adds(&o, r->form[i].s);
+		for (int i = 0; i < f->nfiles; i++) {
+			once_adds(&o, f->files[i]->field);
+			once_adds(&o, shas[i]);
+		}
+		once_end(&o, fp);
+		int once = once_claim(d, fp, f->code, first, sizeof first);
+		if (once == ONCE_ERROR)
+			return DB_TX_FAILED;
+		if (once == ONCE_REPEAT) {
+			snprintf(f->code, sizeof f->code, "%s", first);
+			return FILING_REPEAT;
+		}
+	}
 
 	const char *secret = tracking_secret(a, f->code);
 	char th[65];
@@ -522,7 +560,7 @@ int filing_submit(request *r, int desk)
 	f.due = f.limit_value >= 0 ? wd_due(calendar_get(d), f.day, f.limit_value, f.limit_unit)
 				   : WD_NONE;
 	rc = db_tx(d, filing_tx, &f);
-	if (rc)
+	if (rc && rc != FILING_REPEAT)
 		return rc;
 	return http_redirect(r, arena_printf(r->a, "%s/dossiers/%s", desk ? "/desk" : "", f.code));
 }

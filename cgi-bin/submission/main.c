@@ -21,6 +21,11 @@ static int is_agency(const char *v, size_t n)
 	return agency_code_valid(v, n);
 }
 
+static int is_hex32(const char *v, size_t n)
+{
+	return n == 32 && strspn(v, "0123456789abcdef") == 32;
+}
+
 #define GET (HTTP_GET | HTTP_HEAD)
 #define MB (1LL << 20)
 /* A dossier: 30 MB of files and the multipart framing around them. */
@@ -106,10 +111,12 @@ static const field_spec filing_f[] = {
 	REUSE10(8), REUSE10(9), REUSE10(10), REUSE10(11),
 	REUSE(120), REUSE(121), REUSE(122), REUSE(123), REUSE(124), REUSE(125), REUSE(126),
 	REUSE(127), REUSE(128),
+	/* the form's own random id: the same form sent twice files once */
+	{"once", FT_PATTERN, 32, 0, 0, NULL, is_hex32, "mã của mẫu đơn (32 chữ số hệ 16)"},
 	{NULL},
 };
-_Static_assert(sizeof filing_f / sizeof filing_f[0] == 9 + DOSSIER_MAX_DOCS + 1,
-	       "filing_f: the nine fields, reuse_1 … reuse_DOSSIER_MAX_DOCS, the end");
+_Static_assert(sizeof filing_f / sizeof filing_f[0] == 9 + DOSSIER_MAX_DOCS + 2,
+	       "filing_f: the nine fields, reuse_1 … reuse_DOSSIER_MAX_DOCS, once, the end");
 static const file_spec doc_files[] = {
 	{"doc_", 10 * MB, FILE_PDF | FILE_JPEG | FILE_PNG, DOSSIER_MAX_DOCS, "PDF, JPEG hoặc PNG, tối đa 10 MB"},
 	{NULL},

@@ -293,3 +293,46 @@ def test_register_name_without_a_letter_is_refused():
                                      "password": PASSWORD})
     refusal(r, "name")
     assert sql(f"SELECT COUNT(*) FROM citizen WHERE contact = '{contact}'") == [["0"]]
+
+
+def form_once(page):
+    return re.search(r'name="once" value="([0-9a-f]{32})"', page.text).group(1)
+
+
+def test_filing_posted_twice_files_one_dossier():
+    # a double tap on a slow phone, or the back button and send again:
+    # the browser sends the same form, hidden fields and all
+    c = citizen()
+    form = c.get("/dossiers/new?procedure=1.001193")
+    fields = applicant("1.001193", applicant_name="Trần Văn Hai Lần", once=form_once(form))
+    files = {"doc_1": ("a.jpg", JPEG, "image/jpeg")}
+    before = dossier_count()
+    r1 = c.post_multipart("/dossiers", fields, files)
+    r2 = c.post_multipart("/dossiers", fields, files)
+    assert r1.status == 303 and r2.status == 303, (r1.status, r2.status, r2.text[:500])
+    assert r1.header("Location") == r2.header("Location"), (r1.header("Location"), r2.header("Location"))
+    assert dossier_count() == before + 1
+    # a different file is a different dossier
+    r3 = c.post_multipart("/dossiers", fields, {"doc_1": ("b.pdf", PDF, "application/pdf")})
+    assert r3.status == 303 and r3.header("Location") != r1.header("Location")
+    # the desk's assisted filing too
+    s = staff(COMMUNE, "desk")
+    form = s.get("/desk/dossiers/new?procedure=1.001193")
+    fields = applicant("1.001193", applicant_name="Lò Văn Hai Lần", channel="1", once=form_once(form))
+    before = dossier_count()
+    r1 = s.post_multipart("/desk/dossiers", fields, files)
+    r2 = s.post_multipart("/desk/dossiers", fields, files)
+    assert r1.status == 303 and r2.status == 303, (r1.status, r2.status)
+    assert r1.header("Location") == r2.header("Location")
+    assert dossier_count() == before + 1
+
+    # the same papers from a new form (or a program sending no `once`) are
+    # a new filing, as asked: a thousand identical filings get a thousand codes
+    before = dossier_count()
+    form = s.get("/desk/dossiers/new?procedure=1.001193")
+    fields["once"] = form_once(form)
+    assert s.post_multipart("/desk/dossiers", fields, files).status == 303
+    del fields["once"]
+    assert s.post_multipart("/desk/dossiers", fields, files).status == 303
+    assert s.post_multipart("/desk/dossiers", fields, files).status == 303
+    assert dossier_count() == before + 3

@@ -4,6 +4,7 @@
 <form method="post" action="<?cs if:Form.desk == "1" ?>/desk/dossiers<?cs else ?>/dossiers<?cs /if ?>" enctype="multipart/form-data" class="form">
 <?cs call:csrf() ?>
 <input type="hidden" name="procedure" value="<?cs var:Proc.code ?>">
+<input type="hidden" name="once" value="<?cs var:Form.once ?>">
 <h2>Người nộp</h2>
 <label for="applicant_name">Họ và tên</label>
 <input id="applicant_name" name="applicant_name" required maxlength="100"<?cs if:Form.desk != "1" ?> value="<?cs var:Session.name ?>"<?cs /if ?>>
