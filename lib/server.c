@@ -236,7 +236,8 @@ static int read_multipart(request *r, const char *body, size_t blen, const char 
 			k->value = arena_strndup(r->a, p->data, p->len);
 			k->vlen = p->len;
 			if (strlen(k->value) != p->len)
-				return bad(r, 400, shown, "Trường có ký tự không hợp lệ.");
+				return bad(r, 400, shown, arena_printf(r->a,
+					   "Trường “%s” có ký tự NUL (mã 0), không hợp lệ.", shown));
 			continue;
 		}
 		int index = 0;

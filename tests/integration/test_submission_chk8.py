@@ -336,3 +336,11 @@ def test_filing_posted_twice_files_one_dossier():
     assert s.post_multipart("/desk/dossiers", fields, files).status == 303
     assert s.post_multipart("/desk/dossiers", fields, files).status == 303
     assert dossier_count() == before + 3
+
+
+def test_nul_in_a_multipart_field_is_refused_naming_it():
+    c = citizen()
+    before = dossier_count()
+    r = file_one(c, "1.001193", applicant_address="Thôn Đông\x00<script>")
+    refusal(r, "applicant_address")
+    assert dossier_count() == before
