@@ -45,6 +45,26 @@ static size_t has_control(const char *s, size_t n, int spaces_ok)
 	return 0;
 }
 
+/* A copy with each CR LF (and a lone CR) made one LF; *n is updated. */
+static const char *lf_lines(arena *a, const char *v, size_t *n)
+{
+	if (!memchr(v, '\r', *n))
+		return v;
+	char *s = arena_alloc(a, *n + 1), *o = s;
+	for (size_t i = 0; i < *n; i++) {
+		if (v[i] == '\r') {
+			*o++ = '\n';
+			if (i + 1 < *n && v[i + 1] == '\n')
+				i++;
+		} else {
+			*o++ = v[i];
+		}
+	}
+	*o = '\0';
+	*n = (size_t)(o - s);
+	return s;
+}
+
 /* A copy with each tab and line break made a space. */
 static const char *one_line(arena *a, const char *v, size_t n)
 {
@@ -164,13 +184,18 @@ int field_check(arena *a, const field_spec *sp, const char *v, size_t n,
 	if (!utf8_valid(v, n))
 		return fail(a, err, sp->name, "không phải văn bản UTF-8 hợp lệ", NULL);
 	switch (sp->type) {
+	case FT_PARA:
+		v = lf_lines(a, v, &n);
+		out->s = v;
+		out->len = n;
+		/* fall through */
 	case FT_TEXT:
 	case FT_LINE:
 		if (utf8_chars(v, n) > sp->max_chars)
 			return fail(a, err, sp->name,
 				    arena_printf(a, "dài quá %zu ký tự", sp->max_chars),
 				    sp->hint);
-		size_t at = has_control(v, n, sp->type == FT_LINE);
+		size_t at = has_control(v, n, sp->type != FT_TEXT);
 		if (at)
 			/* the length hint would mislead here: say where it is */
 			return fail(a, err, sp->name,
@@ -243,7 +268,8 @@ void form_drop_empty(kvlist *in, const field_spec *specs)
 		int drop = 0;
 		for (size_t j = 0; p->vlen == 0 && specs && specs[j].name; j++)
 			if (strcmp(specs[j].name, p->name) == 0)
-				drop = specs[j].type != FT_TEXT && specs[j].type != FT_LINE;
+				drop = specs[j].type != FT_TEXT && specs[j].type != FT_LINE &&
+				       specs[j].type != FT_PARA;
 		if (!drop)
 			in->items[k++] = *p;
 	}

@@ -26,6 +26,9 @@ typedef enum {
 	FT_LINE,     /* FT_TEXT of a one-line box (a search box): a tab or a
 		      * line break pasted into it is a space, as the browser's
 		      * own <input> makes it; other controls are refused */
+	FT_PARA,     /* FT_TEXT of a <textarea>: line breaks kept (a browser
+		      * sends CR LF; stored and counted as one LF, as its
+		      * maxlength counts it), tabs kept, other controls refused */
 } field_type;
 
 typedef struct field_spec {

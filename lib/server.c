@@ -153,7 +153,11 @@ static int authorize(request *r, int site)
 		if (rt->json)
 			return bad(r, 401, NULL, "Cần đăng nhập.");
 		const char *login = kind == AUTH_STAFF ? SESSION_LOGIN_STAFF : SESSION_LOGIN_CITIZEN;
-		const char *path = arena_strndup(r->a, r->uri, strcspn(r->uri, "?"));
+		/* Back to the same page after signing in, query and all (a filing
+		 * link is /dossiers/new?procedure=…); a URI the login form's
+		 * `next` (500 characters) could not carry goes back to its path. */
+		const char *path = strlen(r->uri) <= 500 ? r->uri
+				   : arena_strndup(r->a, r->uri, strcspn(r->uri, "?"));
 		if (r->method == HTTP_POST)
 			return http_redirect(r, login);
 		return http_redirect(r, arena_printf(r->a, "%s?next=%s", login, url_encode(r->a, path)));
@@ -202,7 +206,17 @@ static int read_multipart(request *r, const char *body, size_t blen, const char 
 	for (const file_spec *fs = rt->files; fs->name; fs++)
 		if (fs->max_bytes > max_file)
 			max_file = fs->max_bytes;
-	mp_limits lim = {.max_parts = MAX_QUERY_PAIRS * 2, .max_header = 1024, .max_name = 255,
+	/* As many parts as the route can use (its fields, the token, each file
+	 * input: a browser sends the empty ones too), never fewer than a small
+	 * form's; a body of more is refused before anything is read into it. */
+	size_t max_parts = 1;
+	for (const field_spec *f = rt->form; f && f->name; f++)
+		max_parts++;
+	for (const file_spec *fs = rt->files; fs->name; fs++)
+		max_parts += fs->max_count > 0 ? (size_t)fs->max_count : 1;
+	if (max_parts < MAX_QUERY_PAIRS * 2)
+		max_parts = MAX_QUERY_PAIRS * 2;
+	mp_limits lim = {.max_parts = max_parts, .max_header = 1024, .max_name = 255,
 			 .max_field = 16 * 1024, .max_file = max_file};
 	mpart *parts;
 	size_t n;
@@ -223,7 +237,8 @@ static int read_multipart(request *r, const char *body, size_t blen, const char 
 			k->value = arena_strndup(r->a, p->data, p->len);
 			k->vlen = p->len;
 			if (strlen(k->value) != p->len)
-				return bad(r, 400, shown, "Trường có ký tự không hợp lệ.");
+				return bad(r, 400, shown, arena_printf(r->a,
+					   "Trường “%s” có ký tự NUL (mã 0), không hợp lệ.", shown));
 			continue;
 		}
 		int index = 0;

@@ -387,6 +387,29 @@ void utf8_clean(const char *s, size_t n, char *out, size_t max)
 	out[j] = '\0';
 }
 
+int vn_has_letter(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		size_t k = utf8_decode((const unsigned char *)s + i, n - i, &c);
+		if (k == 0)
+			return 0;  /* not valid UTF-8: no name */
+		i += k;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+			return 1;
+		if (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7)
+			return 1;
+		if ((c >= 0x370 && c <= 0x137F) ||  /* Greek … Ethiopic (no combining marks) */
+		    (c >= 0x1E00 && c <= 0x1EFF) ||  /* Latin Extended Additional: ạ ế ữ … */
+		    (c >= 0x3040 && c <= 0x30FF) ||  /* kana */
+		    (c >= 0x3400 && c <= 0x9FFF) ||  /* CJK */
+		    (c >= 0xAC00 && c <= 0xD7A3))    /* Hangul */
+			return 1;
+	}
+	return 0;
+}
+
 const char *vn_skip_bullet(const char *s)
 {
 	while (*s == ' ' || *s == '-' || *s == '+' || *s == '*')

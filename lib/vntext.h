@@ -68,6 +68,16 @@ void vn_format_int(buf *out, long long v);
 /* The same, as a string of the arena ("150.000"). */
 const char *vn_int_text(arena *a, long long v);
 
+/*
+ * 1 if the NUL-terminated UTF-8 text has at least one letter: ASCII, the
+ * Latin letters (with Vietnamese's, U+00C0..U+024F, U+1E00..U+1EFF), or a
+ * letter of another script's block (Greek to Ethiopic, kana, CJK, Hangul).
+ * Digits, punctuation, spaces, combining marks alone, zero-width and
+ * direction marks, symbols and emoji are not letters: a person's name made
+ * only of them is not a name.
+ */
+int vn_has_letter(const char *s);
+
 /* The national catalog writes list items as "- text" or "+ text": past the
  * bullet and the spaces (a page's list bullets them itself). */
 const char *vn_skip_bullet(const char *s);

@@ -101,6 +101,8 @@ GRANT SELECT, INSERT ON `@DB@`.obligation TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.obligation_line TO 'portal_submission'@'localhost';
 -- and, once paid, the link to its receipt (the columns that link needs)
 GRANT SELECT (id, obligation_id, kind, verify_token) ON `@DB@`.receipt TO 'portal_submission'@'localhost';
+-- a filing posted twice files one dossier (lib/once.h)
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.form_once TO 'portal_submission'@'localhost';
 
 -- The payment area (sql/005_payment.sql).  Receipts and raw callbacks are
 -- INSERT-only for every program: never edited, never deleted.

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf.h"
 #include "json.h"
 #include "fees.h"
 #include "render.h"
@@ -154,6 +155,14 @@ void proc_hdf(request *r, const catalog *c, const proc *p, const char *prefix, i
 	hsetf(r, time_vi(a, p->has_time, p->time_value, p->time_unit, p->time_text), "%s.time", prefix);
 	if (!full)
 		return;
+	/* Where a citizen files it online: only a procedure with an online
+	 * channel that an agency of the province receives (not one a ministry
+	 * alone handles).  A setting, since the catalog can run without the
+	 * submission area; empty offers no link. */
+	const char *filing = conf_str("PORTAL_FILING_PATH", "/dossiers/new");
+	if (*filing && p->online != ONLINE_NONE &&
+	    !((p->levels & LV_MINISTRY) && !(p->levels & (LV_PROVINCE | LV_COMMUNE))))
+		hsetf(r, arena_printf(a, "%s?procedure=%s", filing, p->code), "%s.file_url", prefix);
 	hsetf(r, p->fee_text, "%s.fee_text", prefix);
 	hsetf(r, p->ministry, "%s.ministry", prefix);
 	hsetf(r, p->implementing_agency, "%s.agency", prefix);

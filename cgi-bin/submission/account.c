@@ -15,6 +15,7 @@
 #include "crypto.h"
 #include "limit.h"
 #include "render.h"
+#include "vntext.h"
 #include "server.h"
 #include "session.h"
 #include "submission.h"
@@ -182,6 +183,8 @@ int h_register(request *r)
 				   "Số điện thoại (10 số, ví dụ 0912345678) hoặc thư điện tử không đúng.");
 	if (form_blank(name))
 		return http_field_error(r, 422, "name", "Cần họ và tên.");
+	if (!vn_has_letter(name))
+		return http_field_error(r, 422, "name", "Họ và tên cần có chữ cái.");
 	if (!pw || strlen(pw) < 8)
 		return http_field_error(r, 422, "password", "Mật khẩu cần ít nhất 8 ký tự.");
 	int sent = limit_count(d, "otp_send", g.contact, WINDOW);

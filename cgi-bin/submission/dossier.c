@@ -19,6 +19,7 @@
 #include "crypto.h"
 #include "filetype.h"
 #include "limit.h"
+#include "once.h"
 #include "paycode.h"
 #include "qr.h"
 #include "render.h"
@@ -28,7 +29,7 @@
 #include "url.h"
 #include "vntext.h"
 
-#define MAX_DOCS 20
+#define MAX_DOCS DOSSIER_MAX_DOCS
 #define DOSSIER_MAX_BYTES (30LL << 20)
 
 static void drain(db_stmt *s)
@@ -48,6 +49,7 @@ typedef struct proc {
 	int level_commune, level_province, level_ministry;
 	int time_value, time_unit;
 	int ndocs, nnotes;
+	int generic;            /* the catalog lists no document: one upload for all */
 	const char *doc_name[MAX_DOCS];
 	int doc_seq[MAX_DOCS];
 	const char *note[MAX_DOCS];  /* the catalog's "Lưu ý" items: read, not uploaded */
@@ -90,7 +92,26 @@ static int proc_load(db *d, arena *a, const char *code, proc *p)
 			p->doc_name[p->ndocs++] = name;
 		}
 	}
-	return rc2 < 0 ? -1 : 1;
+	if (rc2 < 0)
+		return -1;
+	/* Some of the catalog's procedures (1.001521, 1.001613, …) have an
+	 * online channel but a document list its source did not break into
+	 * items.  With no upload the form could never be sent ("at least one
+	 * document"): offer a few uploads for the papers the steps describe,
+	 * numbered 0 (no item of the catalog's list). */
+	static const char *const generic[] = {
+		"Tờ khai hoặc đơn theo hướng dẫn của thủ tục",
+		"Giấy tờ kèm theo (1)", "Giấy tờ kèm theo (2)", "Giấy tờ kèm theo (3)",
+		"Giấy tờ kèm theo (4)",
+	};
+	if (p->ndocs == 0) {
+		p->generic = 1;
+		for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++) {
+			p->doc_seq[p->ndocs] = 0;
+			p->doc_name[p->ndocs++] = generic[i];
+		}
+	}
+	return 1;
 }
 
 /* The time limit of the channel (procedure_channel), else the procedure's. */
@@ -182,12 +203,18 @@ int filing_form(request *r, const char *code, int desk)
 	hset(r, "Proc.code", p.code);
 	hset(r, "Proc.name", p.name);
 	hset(r, "Form.desk", desk ? "1" : "0");
+	const char *once = crypto_token(r->a, 16);
+	if (!once)
+		return 503;
+	hset(r, "Form.once", once);
 	for (int i = 0; i < p.ndocs; i++) {
 		hset_intf(r, i + 1, "Proc.docs.%d.n", i);
 		hsetf(r, p.doc_name[i], "Proc.docs.%d.name", i);
 	}
 	for (int i = 0; i < p.nnotes; i++)
 		hsetf(r, p.note[i], "Proc.notes.%d", i);
+	if (p.generic)
+		hset(r, "Proc.generic", "1");
 	if (desk) {
 		/* the same check as the post's: the form is not offered for a
 		 * procedure the officer's agency does not receive */
@@ -231,7 +258,10 @@ int filing_form(request *r, const char *code, int desk)
 
 /* Field order of the filing form (both routes declare these first). */
 enum { F_PROCEDURE, F_AGENCY, F_NAME, F_ID, F_DOB, F_ADDRESS, F_PHONE, F_RESULT, F_CHANNEL,
-       F_REUSE0 };
+       F_REUSE0, F_ONCE = F_REUSE0 + MAX_DOCS };
+
+/* filing_tx's answer to a repeat: roll back, show the first dossier */
+#define FILING_REPEAT 303
 
 typedef struct reused {
 	int n;                  /* the document's place in the form */
@@ -287,6 +317,36 @@ static int filing_tx(db *d, void *arg)
 		return DB_TX_FAILED;
 	if (dossier_code_format(f->code, f->agency, f->day, n) != 0)
 		return http_field_error(r, 503, NULL, "Hết số hồ sơ trong ngày của cơ quan này.");
+
+	/* The same form sent again (a double tap on a slow phone, the back
+	 * button and send) files nothing more: it finds the first one's claim,
+	 * rolls back (its number too, so the day's numbers keep no gap) and is
+	 * sent to the first dossier.  Two copies at once meet on the agency's
+	 * number row above, so the second sees the first's claim.  The form's
+	 * random `once` names the form: the same person filing the same papers
+	 * from two forms (or a program that sends no `once`) files twice, as
+	 * asked; the same form with other fields or files is another filing. */
+	if (r->form[F_ONCE].s) {
+		char fp[65], first[DOSSIER_CODE_MAX];
+		once_fp o;
+		if (once_begin(&o, f->desk ? "filing-desk" : "filing") < 0)
+			return DB_TX_FAILED;
+		once_addi(&o, r->user->id);
+		for (int i = 0; i <= F_ONCE; i++)
+			once_adds(&o, r->form[i].s);
+		for (int i = 0; i < f->nfiles; i++) {
+			once_adds(&o, f->files[i]->field);
+			once_adds(&o, shas[i]);
+		}
+		once_end(&o, fp);
+		int once = once_claim(d, fp, f->code, first, sizeof first);
+		if (once == ONCE_ERROR)
+			return DB_TX_FAILED;
+		if (once == ONCE_REPEAT) {
+			snprintf(f->code, sizeof f->code, "%s", first);
+			return FILING_REPEAT;
+		}
+	}
 
 	const char *secret = tracking_secret(a, f->code);
 	char th[65];
@@ -418,6 +478,15 @@ int filing_submit(request *r, int desk)
 		return http_field_error(r, 422, "procedure", CENTRAL_ONLY);
 	if (form_blank(fv[F_NAME].s))
 		return http_field_error(r, 422, "applicant_name", "Cần họ và tên người nộp.");
+	/* "​​" (zero-width spaces) or "..." is not blank and not a name either */
+	if (!vn_has_letter(fv[F_NAME].s))
+		return http_field_error(r, 422, "applicant_name", "Họ và tên cần có chữ cái.");
+	if (fv[F_DOB].s) {
+		char now[11];
+		wd_format(today(), now);
+		if (strcmp(fv[F_DOB].s, now) > 0)
+			return http_field_error(r, 422, "applicant_dob", "Ngày sinh không thể sau hôm nay.");
+	}
 	if (!valid_id12(fv[F_ID].s))
 		return http_field_error(r, 422, "applicant_id", "Số định danh cá nhân gồm đúng 12 chữ số.");
 	if (fv[F_PHONE].s && *fv[F_PHONE].s && !phone_plausible(fv[F_PHONE].s))
@@ -491,7 +560,7 @@ int filing_submit(request *r, int desk)
 	f.due = f.limit_value >= 0 ? wd_due(calendar_get(d), f.day, f.limit_value, f.limit_unit)
 				   : WD_NONE;
 	rc = db_tx(d, filing_tx, &f);
-	if (rc)
+	if (rc && rc != FILING_REPEAT)
 		return rc;
 	return http_redirect(r, arena_printf(r->a, "%s/dossiers/%s", desk ? "/desk" : "", f.code));
 }

@@ -21,6 +21,11 @@ static int is_agency(const char *v, size_t n)
 	return agency_code_valid(v, n);
 }
 
+static int is_hex32(const char *v, size_t n)
+{
+	return n == 32 && strspn(v, "0123456789abcdef") == 32;
+}
+
 #define GET (HTTP_GET | HTTP_HEAD)
 #define MB (1LL << 20)
 /* A dossier: 30 MB of files and the multipart framing around them. */
@@ -86,6 +91,9 @@ static const field_spec staff_login_f[] = {
 };
 
 #define REUSE(n) {"reuse_" #n, FT_INT, 0, 1, 1LL << 53, NULL, NULL, "số giấy tờ trong kho"}
+/* reuse_N0 … reuse_N9 */
+#define REUSE10(t) REUSE(t##0), REUSE(t##1), REUSE(t##2), REUSE(t##3), REUSE(t##4), \
+	REUSE(t##5), REUSE(t##6), REUSE(t##7), REUSE(t##8), REUSE(t##9)
 /* The filing form: the order is dossier.c's F_* enum. */
 static const field_spec filing_f[] = {
 	{"procedure", FT_PATTERN, 16, 0, 0, NULL, proc_code_valid, "mã thủ tục, ví dụ 1.001193"},
@@ -97,13 +105,20 @@ static const field_spec filing_f[] = {
 	{"applicant_phone", FT_TEXT, 15, 0, 0, NULL, NULL, "số điện thoại, tối đa 15 ký tự"},
 	{"result_channel", FT_ENUM, 0, 0, 0, result_channels, NULL, "desk, post hoặc online"},
 	{"channel", FT_INT, 0, 1, 3, NULL, NULL, "1 (trực tiếp) hoặc 3 (bưu chính)"},
+	/* reuse_1 … reuse_128 (DOSSIER_MAX_DOCS), in the order of dossier.c */
 	REUSE(1), REUSE(2), REUSE(3), REUSE(4), REUSE(5), REUSE(6), REUSE(7), REUSE(8), REUSE(9),
-	REUSE(10), REUSE(11), REUSE(12), REUSE(13), REUSE(14), REUSE(15), REUSE(16), REUSE(17),
-	REUSE(18), REUSE(19), REUSE(20),
+	REUSE10(1), REUSE10(2), REUSE10(3), REUSE10(4), REUSE10(5), REUSE10(6), REUSE10(7),
+	REUSE10(8), REUSE10(9), REUSE10(10), REUSE10(11),
+	REUSE(120), REUSE(121), REUSE(122), REUSE(123), REUSE(124), REUSE(125), REUSE(126),
+	REUSE(127), REUSE(128),
+	/* the form's own random id: the same form sent twice files once */
+	{"once", FT_PATTERN, 32, 0, 0, NULL, is_hex32, "mã của mẫu đơn (32 chữ số hệ 16)"},
 	{NULL},
 };
+_Static_assert(sizeof filing_f / sizeof filing_f[0] == 9 + DOSSIER_MAX_DOCS + 2,
+	       "filing_f: the nine fields, reuse_1 … reuse_DOSSIER_MAX_DOCS, once, the end");
 static const file_spec doc_files[] = {
-	{"doc_", 10 * MB, FILE_PDF | FILE_JPEG | FILE_PNG, 20, "PDF, JPEG hoặc PNG, tối đa 10 MB"},
+	{"doc_", 10 * MB, FILE_PDF | FILE_JPEG | FILE_PNG, DOSSIER_MAX_DOCS, "PDF, JPEG hoặc PNG, tối đa 10 MB"},
 	{NULL},
 };
 static const file_spec result_file[] = {
@@ -112,7 +127,7 @@ static const file_spec result_file[] = {
 };
 static const field_spec rating_f[] = {
 	{"score", FT_INT, 0, 1, 5, NULL, NULL, "từ 1 đến 5"},
-	{"comment", FT_TEXT, 1000, 0, 0, NULL, NULL, "tối đa 1000 ký tự"},
+	{"comment", FT_PARA, 1000, 0, 0, NULL, NULL, "tối đa 1000 ký tự"},
 	{NULL},
 };
 static const field_spec lookup_q[] = {

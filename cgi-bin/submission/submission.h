@@ -71,6 +71,11 @@ int staff_covers(request *r, const char *agency);
 /* The holiday table, loaded once and reloaded every few minutes. */
 const wd_calendar *calendar_get(db *d);
 
+/* Documents of one filing form: the catalog's longest list (1.011441, a
+ * group of documents per kind of asset) has 111 items; every one of them
+ * can be uploaded or taken from the wallet (doc_N, reuse_N). */
+#define DOSSIER_MAX_DOCS 128
+
 /* --- dossier data ------------------------------------------------------------ */
 
 typedef struct dossier {

@@ -232,6 +232,24 @@ static void test_line(void **state)
 	assert_non_null(strstr(err.message, "để trống"));
 }
 
+/* A textarea: line breaks are kept, CR LF counted (and stored) as one LF,
+ * as the browser's maxlength counts them; other controls are refused. */
+static void test_para(void **state)
+{
+	arena *a = *state;
+	static const field_spec para = {"comment", FT_PARA, 5, 0, 0, NULL, NULL, "tối đa 5 ký tự"};
+	field_value fv;
+	form_error err;
+	assert_int_equal(field_check(a, &para, "a\r\nb\rc", 6, &fv, &err), 0);
+	assert_string_equal(fv.s, "a\nb\nc");
+	assert_int_equal(fv.len, 5);
+	assert_int_equal(field_check(a, &para, "ab\r\ncd", 6, &fv, &err), 0);
+	assert_int_equal(field_check(a, &para, "ab\r\ncde", 7, &fv, &err), -1);
+	assert_int_equal(field_check(a, &para, "a\tb", 3, &fv, &err), 0);
+	assert_int_equal(field_check(a, &para, "a\x07", 2, &fv, &err), -1);
+	assert_non_null(strstr(err.message, "ký tự thứ 2"));
+}
+
 static void test_int(void **state)
 {
 	arena *a = *state;
@@ -523,6 +541,7 @@ int main(void)
 		T(test_all_types),
 		T(test_text),
 		T(test_line),
+		T(test_para),
 		T(test_int),
 		T(test_drop_empty),
 		T(test_int_limits),

@@ -515,6 +515,27 @@ static void test_format_appends(void **state)
 
 
 /* vn_lower: every Vietnamese capital to its small letter, marks kept. */
+static void test_has_letter(void **state)
+{
+	(void)state;
+	assert_true(vn_has_letter("Nguyễn Thị Lan"));
+	assert_true(vn_has_letter("H'Hen Niê"));
+	assert_true(vn_has_letter("Đ"));
+	assert_true(vn_has_letter("ữ"));
+	assert_true(vn_has_letter("Иван"));
+	assert_true(vn_has_letter("王"));
+	assert_true(vn_has_letter("  \u0303a"));
+	assert_false(vn_has_letter(""));
+	assert_false(vn_has_letter("123"));
+	assert_false(vn_has_letter("... -'"));
+	assert_false(vn_has_letter("\u200b\u200b"));          /* zero width spaces */
+	assert_false(vn_has_letter("\u0303\u0301"));          /* combining marks alone */
+	assert_false(vn_has_letter("\u200e \u2060\u202e"));  /* direction, word joiner */
+	assert_false(vn_has_letter("\u00d7\u00f7"));          /* × ÷ */
+	assert_false(vn_has_letter("\U0001F600"));             /* emoji */
+	assert_false(vn_has_letter("\xc3"));                   /* cut sequence */
+}
+
 static void test_lower_keeps_marks(void **state)
 {
 	(void)state;
@@ -571,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_format_percent),
 		cmocka_unit_test(test_format_appends),
 		cmocka_unit_test(test_lower_keeps_marks),
+		cmocka_unit_test(test_has_letter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

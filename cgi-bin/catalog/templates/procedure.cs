@@ -10,6 +10,7 @@
   <div><dt>Thời hạn giải quyết</dt><dd><?cs var:Proc.time ?></dd></div>
   <?cs if:Proc.agency ?><div><dt>Cơ quan thực hiện</dt><dd><?cs var:Proc.agency ?></dd></div><?cs /if ?>
 </dl>
+<?cs if:Proc.file_url ?><p><a class="button" href="<?cs var:Proc.file_url ?>">Nộp hồ sơ trực tuyến</a></p><?cs /if ?>
 
 <?cs if:Proc.channels.0.name ?>
 <section aria-labelledby="cach-nop">

@@ -4,6 +4,7 @@
 <form method="post" action="<?cs if:Form.desk == "1" ?>/desk/dossiers<?cs else ?>/dossiers<?cs /if ?>" enctype="multipart/form-data" class="form">
 <?cs call:csrf() ?>
 <input type="hidden" name="procedure" value="<?cs var:Proc.code ?>">
+<input type="hidden" name="once" value="<?cs var:Form.once ?>">
 <h2>Người nộp</h2>
 <label for="applicant_name">Họ và tên</label>
 <input id="applicant_name" name="applicant_name" required maxlength="100"<?cs if:Form.desk != "1" ?> value="<?cs var:Session.name ?>"<?cs /if ?>>
@@ -26,6 +27,7 @@
 <?cs /if ?>
 <h2>Giấy tờ</h2>
 <p>Ảnh chụp hoặc bản quét: PDF, JPEG hoặc PNG, mỗi tệp tối đa 10 MB, cả hồ sơ tối đa 30 MB.</p>
+<?cs if:Proc.generic ?><p>Danh mục thủ tục chưa liệt kê riêng từng giấy tờ: hãy gửi tờ khai và các giấy tờ kèm theo như hướng dẫn trong <a href="/catalog/procedures/<?cs var:Proc.code ?>">trang thủ tục</a>, mỗi giấy tờ một tệp (ảnh chụp hoặc PDF).</p><?cs /if ?>
 <?cs if:Proc.notes.0 ?><details><summary>Lưu ý khi chuẩn bị giấy tờ</summary>
 <ul><?cs each:n = Proc.notes ?><li><?cs var:n ?></li><?cs /each ?></ul></details><?cs /if ?>
 <?cs each:d = Proc.docs ?>
