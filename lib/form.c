@@ -24,27 +24,6 @@ static size_t utf8_chars(const char *s, size_t n)
 	return c;
 }
 
-/* C0 controls, DEL, and the C1 controls U+0080..U+009F (UTF-8 C2 80..9F):
- * the character position (from 1) of the first, or 0.  Tabs and line
- * breaks pass when spaces_ok. */
-static size_t has_control(const char *s, size_t n, int spaces_ok)
-{
-	size_t pos = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c & 0xC0) != 0x80)
-			pos++;
-		if (spaces_ok && (c == '\t' || c == '\n' || c == '\r'))
-			continue;
-		if (c < 0x20 || c == 0x7f)
-			return pos;
-		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
-		    (unsigned char)s[i + 1] <= 0x9F)
-			return pos;
-	}
-	return 0;
-}
-
 /* A copy with each CR LF (and a lone CR) made one LF; *n is updated. */
 static const char *lf_lines(arena *a, const char *v, size_t *n)
 {
@@ -195,7 +174,7 @@ int field_check(arena *a, const field_spec *sp, const char *v, size_t n,
 			return fail(a, err, sp->name,
 				    arena_printf(a, "dài quá %zu ký tự", sp->max_chars),
 				    sp->hint);
-		size_t at = has_control(v, n, sp->type != FT_TEXT);
+		size_t at = vn_control_at(v, n, sp->type != FT_TEXT);
 		if (at)
 			/* the length hint would mislead here: say where it is */
 			return fail(a, err, sp->name,

@@ -89,17 +89,14 @@ static int text_ok(const char *s, size_t min, size_t max)
 	       !(min && form_blank(s));
 }
 
-/* A control character (C0, DEL, C1: U+0080..U+009F), tabs and line breaks
- * included: every text here is one line printed on a legal receipt, a page
+/* A control character (C0, DEL, C1, the bidirectional overrides: see
+ * vn_control_at), tabs and line breaks included: every text here is one line printed on a legal receipt, a page
  * and a webhook, where a BEL or a line break inside a payer's name has no
  * place.  The web forms refuse them too (lib/form.c); the API must not be
  * the way round. */
 static int has_control(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; s && *p; p++)
-		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))
-			return 1;
-	return 0;
+	return s && vn_control_at(s, strlen(s), 0) != 0;
 }
 
 /* Today in Vietnam (UTC+7, no daylight saving), YYYY-MM-DD: the day a due

@@ -387,6 +387,29 @@ void utf8_clean(const char *s, size_t n, char *out, size_t max)
 	out[j] = '\0';
 }
 
+size_t vn_control_at(const char *s, size_t n, int spaces_ok)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t pos = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		if ((c & 0xC0) != 0x80)
+			pos++;
+		if (spaces_ok && (c == '\t' || c == '\n' || c == '\r'))
+			continue;
+		if (c < 0x20 || c == 0x7f)
+			return pos;
+		if (c == 0xC2 && i + 1 < n && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F)
+			return pos;
+		/* E2 80 AA..AE = U+202A..U+202E; E2 81 A6..A9 = U+2066..U+2069 */
+		if (c == 0xE2 && i + 2 < n &&
+		    ((u[i + 1] == 0x80 && u[i + 2] >= 0xAA && u[i + 2] <= 0xAE) ||
+		     (u[i + 1] == 0x81 && u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9)))
+			return pos;
+	}
+	return 0;
+}
+
 int vn_has_letter(const char *s)
 {
 	size_t n = strlen(s);

@@ -78,6 +78,16 @@ const char *vn_int_text(arena *a, long long v);
  */
 int vn_has_letter(const char *s);
 
+/*
+ * The position (in characters, from 1) of the first character of s[0..n)
+ * that nobody types and no page, slip or receipt may carry, or 0: the C0
+ * controls, DEL, the C1 controls (U+0080..U+009F), and the bidirectional
+ * embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069),
+ * which make a name or a reason read in another order than it is stored.
+ * Tabs and line breaks pass when spaces_ok.
+ */
+size_t vn_control_at(const char *s, size_t n, int spaces_ok);
+
 /* The national catalog writes list items as "- text" or "+ text": past the
  * bullet and the spaces (a page's list bullets them itself). */
 const char *vn_skip_bullet(const char *s);

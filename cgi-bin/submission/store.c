@@ -344,7 +344,7 @@ static int move_tx(db *d, void *arg)
 
 	const char *reason = m->reason ? m->reason : "";
 	if (m->to == ST_OBLIGATION) {
-		if (m->amount <= 0 || !m->fee_name || !*m->fee_name) {
+		if (m->amount <= 0 || form_blank(m->fee_name)) {
 			r->error.field = m->amount <= 0 ? "amount" : "fee_name";
 			r->error.message = "Cần số tiền (đồng, trường “amount”) và khoản phải nộp (trường “fee_name”).";
 			return 422;
@@ -361,6 +361,17 @@ static int move_tx(db *d, void *arg)
 		int oc = obligation_create(d, &q, pay, NULL, &what);
 		if (oc == OBL_DB)
 			return DB_TX_FAILED;
+		if (oc == OBL_NO_BENEFICIARY || oc == OBL_NO_RECEIPTS) {
+			/* the agency's set-up, not the officer's input: say whom to ask */
+			r->error.message = oc == OBL_NO_BENEFICIARY
+				? "Cơ quan chưa có tài khoản thụ hưởng để thu khoản này, nên chưa "
+				  "ghi được nghĩa vụ tài chính. Hãy báo quản trị viên hệ thống "
+				  "cài đặt tài khoản thụ hưởng của cơ quan, rồi thử lại."
+				: "Cơ quan chưa có mẫu và ký hiệu biên lai, nên chưa ghi được nghĩa "
+				  "vụ tài chính. Hãy báo quản trị viên hệ thống cài đặt biên lai "
+				  "của cơ quan, rồi thử lại.";
+			return 409;
+		}
 		if (oc != OBL_OK) {
 			r->error.field = "amount";
 			r->error.message = arena_printf(a, "%s (trường “amount”)",

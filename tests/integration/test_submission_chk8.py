@@ -344,3 +344,20 @@ def test_nul_in_a_multipart_field_is_refused_naming_it():
     r = file_one(c, "1.001193", applicant_address="Thôn Đông\x00<script>")
     refusal(r, "applicant_address")
     assert dossier_count() == before
+
+
+def test_direction_overrides_are_refused_in_names():
+    """U+202E and its kin make a name read in another order on the desk's
+    pages and the slip than it is stored: refused like any control
+    character, naming the field, on the citizen's form and at sign-up."""
+    c = citizen()
+    before = dossier_count()
+    for name in ("Trần \u202eLan", "\u2067Bình\u2069"):
+        refusal(file_one(c, "1.001193", applicant_name=name), "applicant_name")
+    assert dossier_count() == before
+    b = Browser()
+    contact = "09%08d" % random.randrange(10 ** 8)
+    b.get("/account/register")
+    r = b.post("/account/register", {"contact": contact, "name": "Lan\u202e", "password": PASSWORD})
+    refusal(r, "name")
+    assert sql(f"SELECT COUNT(*) FROM citizen WHERE contact = '{contact}'") == [["0"]]

@@ -115,3 +115,29 @@ def test_dev_outbox_in_plain_words():
     page = H.get("/dev/outbox", port=H.INTRANET_PORT).text
     assert "Gửi tới: <strong>%s</strong>" % contact in page, page[:800]
     assert "Nội dung:" in page and '{"to"' not in page
+
+
+def test_an_agency_not_set_up_to_collect_is_told_so_and_nothing_changes():
+    """Status 6 at an agency with no beneficiary account (or no receipt
+    series) is the agency's set-up, not the officer's input: a 409 that
+    says whom to ask, not a refusal of the amount; a fee name of only
+    spaces is a 422 naming fee_name.  Neither writes an obligation or
+    moves the dossier."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[9]
+    P.sql("DELETE FROM pay_beneficiary WHERE agency_code = '%s'" % agency)
+    code = S.file_dossier(c, agency).header("Location").rsplit("/", 1)[1]
+    s = S.staff(agency, "desk")
+    assert S.move(s, code, 2).status == 303
+    obligations = "SELECT COUNT(*) FROM obligation WHERE dossier_code = '%s'" % code
+    r = S.move(s, code, 6, amount="8.000", fee_name="Lệ phí đăng ký khai sinh")
+    assert r.status == 409 and "tài khoản thụ hưởng" in r.text and "quản trị viên" in r.text, \
+        (r.status, r.text[:800])
+    assert "“amount”" not in r.text
+    configure(agency)
+    r = S.move(s, code, 6, amount="8.000", fee_name=" \u00a0 ")
+    assert r.status == 422 and "“fee_name”" in r.text, (r.status, r.text[:800])
+    assert status_of(code) == 2 and P.sql(obligations) == [["0"]]
+    r = S.move(s, code, 6, amount="8.000", fee_name="Lệ phí đăng ký khai sinh")
+    assert r.status == 303 and status_of(code) == 6 and P.sql(obligations) == [["1"]]

@@ -536,6 +536,30 @@ static void test_has_letter(void **state)
 	assert_false(vn_has_letter("\xc3"));                   /* cut sequence */
 }
 
+static size_t ctl(const char *s, int spaces_ok)
+{
+	return vn_control_at(s, strlen(s), spaces_ok);
+}
+
+static void test_control_at(void **state)
+{
+	(void)state;
+	assert_int_equal(ctl("Nguyễn Thị Lan", 0), 0);
+	assert_int_equal(ctl("Phạm\u200bAnh \u200e", 0), 0);      /* zero width, LRM: marks, not controls */
+	assert_int_equal(ctl("ab\x07", 0), 3);                   /* BEL */
+	assert_int_equal(ctl("ễ\x7f", 0), 2);                    /* DEL, counted in characters */
+	assert_int_equal(ctl("a\xc2\x85", 0), 2);                /* NEL, a C1 control */
+	assert_int_equal(ctl("a\xc2\xa0", 0), 0);                /* no-break space is text */
+	assert_int_equal(ctl("Lan\u202enaL", 0), 4);             /* right-to-left override */
+	assert_int_equal(ctl("\u202a" "a", 0), 1);
+	assert_int_equal(ctl("x\u2066y\u2069", 0), 2);           /* isolates */
+	assert_int_equal(ctl("\u2065\u206a\u2029", 0), 0);       /* their neighbours are not */
+	assert_int_equal(ctl("a\r\nb\tc", 0), 2);
+	assert_int_equal(ctl("a\r\nb\tc", 1), 0);
+	assert_int_equal(ctl("\u202e", 1), 1);                   /* never a space */
+	assert_int_equal(vn_control_at("ab\xe2\x80", 4, 0), 0); /* cut sequence: not read past n */
+}
+
 static void test_lower_keeps_marks(void **state)
 {
 	(void)state;
@@ -593,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_format_appends),
 		cmocka_unit_test(test_lower_keeps_marks),
 		cmocka_unit_test(test_has_letter),
+		cmocka_unit_test(test_control_at),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
