@@ -271,6 +271,11 @@ def test_rating_comment_of_several_lines():
     stored = sql(f"SELECT REPLACE(comment, '\\n', '|') FROM rating r JOIN dossier x ON x.id = r.dossier_id "
                  f"WHERE x.code = '{code}'")
     assert stored == [["Cán bộ hướng dẫn tận tình.|Trả kết quả sớm hơn hẹn."]], stored
+    # the citizen sees what they wrote, and the desk reads it, lines kept
+    shown = "Cán bộ hướng dẫn tận tình.\nTrả kết quả sớm hơn hẹn."
+    assert shown in c.get(f"/dossiers/{code}").text
+    desk = s.get(f"/desk/dossiers/{code}").text
+    assert "Đánh giá của người dân" in desk and "5/5" in desk and shown in desk, desk[-2000:]
     # a control character other than a line break is still refused
     c2 = citizen()
     r = file_one(c2, "1.001193", result_channel="desk")
@@ -283,6 +288,12 @@ def test_rating_comment_of_several_lines():
     refusal(r, "comment")
     assert sql(f"SELECT COUNT(*) FROM rating r JOIN dossier x ON x.id = r.dossier_id "
                f"WHERE x.code = '{code2}'") == [["0"]]
+    # markup in a comment is shown as text on the desk's page
+    c2.get(f"/dossiers/{code2}")
+    r = c2.post(f"/dossiers/{code2}/rating", {"score": "2", "comment": "<b>chậm</b> & \"lâu\""})
+    assert r.status == 303, (r.status, r.text[:500])
+    desk = s.get(f"/desk/dossiers/{code2}").text
+    assert "&lt;b&gt;chậm&lt;/b&gt; &amp; &quot;lâu&quot;" in desk and "<b>chậm" not in desk
 
 
 def test_register_name_without_a_letter_is_refused():

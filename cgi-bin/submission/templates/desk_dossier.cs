@@ -32,6 +32,11 @@
 <button type="submit">Gắn hồ sơ</button>
 </form>
 <?cs /if ?>
+<?cs if:Rating.score ?>
+<h2>Đánh giá của người dân</h2>
+<p>Mức độ hài lòng: <?cs var:Rating.score ?>/5.</p>
+<?cs if:Rating.comment ?><p class="comment">Góp ý: <?cs var:Rating.comment ?></p><?cs /if ?>
+<?cs /if ?>
 <?cs call:history() ?>
 <p><a href="/desk/">← Hồ sơ của cơ quan</a></p>
 <?cs include:"footer.cs" ?>

@@ -16,7 +16,8 @@
 <button type="submit">Gửi bổ sung</button>
 </form>
 <?cs /if ?>
-<?cs if:Actions.rate ?><?cs if:Rating.score ?><p>Bạn đã đánh giá: <?cs var:Rating.score ?>/5.</p><?cs else ?>
+<?cs if:Actions.rate ?><?cs if:Rating.score ?><p>Bạn đã đánh giá: <?cs var:Rating.score ?>/5.</p><?cs if:Rating.comment ?>
+<p class="comment">Góp ý của bạn: <?cs var:Rating.comment ?></p><?cs /if ?><?cs else ?>
 <h2>Đánh giá mức độ hài lòng</h2>
 <form method="post" action="/dossiers/<?cs var:Dossier.code ?>/rating" class="form">
 <?cs call:csrf() ?>
