@@ -102,9 +102,35 @@ static int attempts_gate(request *r, db *d, const char *scope, const char *accou
 
 /* --- register --------------------------------------------------------------- */
 
+/* A local path only: never send a person to another site after login. */
+static const char *safe_next(const char *next, const char *def)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, ':'))
+		return def;
+	return next;
+}
+
+/* The code's page, with where to go once confirmed (if anywhere). */
+static const char *verify_url(request *r, const char *contact, const char *next)
+{
+	const char *n = safe_next(next, NULL);
+	return arena_printf(r->a, "/account/verify?contact=%s%s%s", url_encode(r->a, contact),
+			    n ? "&next=" : "", n ? url_encode(r->a, n) : "");
+}
+
+/* Form.next for the form's hidden field, Form.next_q for a link's query */
+static void set_next(request *r, const char *next)
+{
+	if (!next || !safe_next(next, NULL))
+		return;
+	hset(r, "Form.next", next);
+	hset(r, "Form.next_q", url_encode(r->a, next));
+}
+
 int h_register_form(request *r)
 {
 	hset(r, "Page.title", "Đăng ký tài khoản");
+	set_next(r, r->query ? r->query[0].s : NULL);
 	return render(r, "register.cs");
 }
 
@@ -167,7 +193,7 @@ static int register_tx(db *d, void *arg)
 	return 0;
 }
 
-enum { RF_CONTACT, RF_NAME, RF_PASSWORD };
+enum { RF_CONTACT, RF_NAME, RF_PASSWORD, RF_NEXT };
 
 int h_register(request *r)
 {
@@ -204,8 +230,7 @@ int h_register(request *r)
 	if (rc)
 		return rc;
 	limit_add(d, "otp_send", g.contact);
-	return http_redirect(r, arena_printf(r->a, "/account/verify?contact=%s",
-					     url_encode(r->a, g.contact)));
+	return http_redirect(r, verify_url(r, g.contact, r->form[RF_NEXT].s));
 }
 
 /* --- verify ----------------------------------------------------------------- */
@@ -216,6 +241,7 @@ int h_verify_form(request *r)
 	const char *c = r->query ? r->query[0].s : NULL;
 	if (c)
 		hset(r, "Form.contact", c);
+	set_next(r, r->query ? r->query[1].s : NULL);
 	return render(r, "verify.cs");
 }
 
@@ -309,7 +335,7 @@ static int verify_tx(db *d, void *arg)
 	return 0;
 }
 
-enum { VF_CONTACT, VF_CODE };
+enum { VF_CONTACT, VF_CODE, VF_NEXT };
 
 int h_verify(request *r)
 {
@@ -336,7 +362,7 @@ int h_verify(request *r)
 		limit_clear(d, "otp", contact);
 		if (session_start(d, r, AUTH_CITIZEN, v.citizen) < 0)
 			return 503;
-		return http_redirect(r, "/dossiers/");
+		return http_redirect(r, safe_next(r->form[VF_NEXT].s, "/dossiers/"));
 	case 1:
 		limit_add(d, "otp", contact);
 		limit_add(d, "otp", addr);
@@ -487,20 +513,11 @@ int h_reset_confirm(request *r)
 int h_login_form(request *r)
 {
 	hset(r, "Page.title", "Đăng nhập");
-	if (r->query && r->query[0].s)
-		hset(r, "Form.next", r->query[0].s);
+	set_next(r, r->query ? r->query[0].s : NULL);
 	return render(r, "login.cs");
 }
 
 enum { LF_CONTACT, LF_PASSWORD, LF_NEXT };
-
-/* A local path only: never send a person to another site after login. */
-static const char *safe_next(const char *next, const char *def)
-{
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, ':'))
-		return def;
-	return next;
-}
 
 int h_login(request *r)
 {
@@ -539,8 +556,7 @@ int h_login(request *r)
 		return http_field_error(r, 422, "password", "Sai số điện thoại/thư điện tử hoặc mật khẩu.");
 	}
 	if (!verified)
-		return http_redirect(r, arena_printf(r->a, "/account/verify?contact=%s",
-						     url_encode(r->a, contact)));
+		return http_redirect(r, verify_url(r, contact, r->form[LF_NEXT].s));
 	limit_clear(d, "login", contact);
 	if (session_start(d, r, AUTH_CITIZEN, id) < 0)
 		return 503;

@@ -56,15 +56,24 @@ static const field_spec next_q[] = {
 	{"next", FT_TEXT, 500, 0, 0, NULL, NULL, "trang quay lại sau khi đăng nhập"},
 	{NULL},
 };
+/* Sign-up carries `next` through to the code's page, so a person who
+ * came from a procedure's "Nộp hồ sơ" link lands on its form, signed in. */
 static const field_spec register_f[] = {
 	{"contact", FT_TEXT, 254, 0, 0, NULL, NULL, "số điện thoại hoặc thư điện tử"},
 	{"name", FT_TEXT, 100, 0, 0, NULL, NULL, "họ và tên, tối đa 100 ký tự"},
 	{"password", FT_TEXT, 200, 0, 0, NULL, NULL, "mật khẩu, 8 đến 200 ký tự"},
+	{"next", FT_TEXT, 500, 0, 0, NULL, NULL, "trang quay lại"},
+	{NULL},
+};
+static const field_spec verify_q[] = {
+	{"contact", FT_TEXT, 254, 0, 0, NULL, NULL, "số điện thoại hoặc thư điện tử"},
+	{"next", FT_TEXT, 500, 0, 0, NULL, NULL, "trang quay lại"},
 	{NULL},
 };
 static const field_spec verify_f[] = {
 	{"contact", FT_TEXT, 254, 0, 0, NULL, NULL, "số điện thoại hoặc thư điện tử"},
 	{"code", FT_TEXT, 6, 0, 0, NULL, NULL, "mã 6 chữ số"},
+	{"next", FT_TEXT, 500, 0, 0, NULL, NULL, "trang quay lại"},
 	{NULL},
 };
 static const field_spec login_f[] = {
@@ -180,11 +189,11 @@ static const field_spec to_q[] = {
 
 static const route routes[] = {
 	{.name = "account_register_form", .methods = GET, .pattern = "/account/register",
-	 .handler = h_register_form, .sites = SITE_PUBLIC},
+	 .handler = h_register_form, .query = next_q, .sites = SITE_PUBLIC},
 	{.name = "account_register", .methods = HTTP_POST, .pattern = "/account/register",
 	 .handler = h_register, .form = register_f, .sites = SITE_PUBLIC},
 	{.name = "account_verify_form", .methods = GET, .pattern = "/account/verify",
-	 .handler = h_verify_form, .query = contact_q, .sites = SITE_PUBLIC},
+	 .handler = h_verify_form, .query = verify_q, .sites = SITE_PUBLIC},
 	{.name = "account_verify", .methods = HTTP_POST, .pattern = "/account/verify",
 	 .handler = h_verify, .form = verify_f, .sites = SITE_PUBLIC},
 	{.name = "account_login_form", .methods = GET, .pattern = "/account/login",

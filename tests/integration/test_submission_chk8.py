@@ -184,6 +184,41 @@ def test_sign_in_from_the_filing_link_lands_on_the_form():
     assert c.get(r.header("Location")).status == 200
 
 
+def test_sign_up_from_the_filing_link_lands_on_the_form():
+    """Someone with no account follows a procedure's filing link: the login
+    page's "Đăng ký" keeps where they were going, through the code's page,
+    and confirming the code signs them in on the form itself.  A `next`
+    that leaves the site is dropped on the way."""
+    b = Browser()
+    r = b.get("/dossiers/new?procedure=1.001193")
+    login = b.get(r.header("Location"))
+    link = html.unescape(re.search(r'href="(/account/register\?next=[^"]+)"', login.text).group(1))
+    form = b.get(link)
+    assert form.status == 200, (form.status, form.text[:300])
+    nxt = html.unescape(re.search(r'name="next" value="([^"]*)"', form.text).group(1))
+    assert nxt == "/dossiers/new?procedure=1.001193", nxt
+    contact = "09%08d" % random.randrange(10 ** 8)
+    r = b.post("/account/register", {"contact": contact, "name": "Lò Thị Mai",
+                                     "password": PASSWORD, "next": nxt})
+    assert r.status == 303, (r.status, r.text[:300])
+    verify = b.get(r.header("Location"))
+    assert html.unescape(re.search(r'name="next" value="([^"]*)"', verify.text).group(1)) == nxt
+    msgs = H.get(H.q("/dev/outbox.json", to=contact), port=H.INTRANET_PORT).json()
+    code = re.search(r"\b(\d{6})\b", msgs[0]["body"]).group(1)
+    r = b.post("/account/verify", {"contact": contact, "code": code, "next": nxt})
+    assert r.status == 303 and r.header("Location") == nxt, (r.status, r.header("Location"))
+    assert b.get(nxt).status == 200
+    # another site is never where sign-up sends anyone
+    c = Browser()
+    for bad in ("//example.com/x", "https://example.com/", "/\\example.com"):
+        page = c.get(H.q("/account/register", next=bad))
+        assert page.status == 200 and 'name="next"' not in page.text, bad
+    contact = "09%08d" % random.randrange(10 ** 8)
+    r = c.post("/account/register", {"contact": contact, "name": "Lò Văn Pấng",
+                                     "password": PASSWORD, "next": "//example.com/x"})
+    assert r.status == 303 and "next=" not in r.header("Location"), r.header("Location")
+
+
 # --- procedures other than 1.001193 -------------------------------------------
 
 def test_procedure_without_listed_documents_can_be_filed():

@@ -9,5 +9,5 @@
 <input id="password" name="password" type="password" required maxlength="200" autocomplete="current-password">
 <button type="submit">Đăng nhập</button>
 </form>
-<p>Chưa có tài khoản? <a href="/account/register">Đăng ký</a>. <a href="/account/reset">Quên mật khẩu?</a> Có mã hồ sơ và mã tra cứu? <a href="/dossiers/lookup">Tra cứu hồ sơ</a>.</p>
+<p>Chưa có tài khoản? <a href="/account/register<?cs if:Form.next ?>?next=<?cs var:Form.next_q ?><?cs /if ?>">Đăng ký</a>. <a href="/account/reset">Quên mật khẩu?</a> Có mã hồ sơ và mã tra cứu? <a href="/dossiers/lookup">Tra cứu hồ sơ</a>.</p>
 <?cs include:"footer.cs" ?>

@@ -3,6 +3,7 @@
 <p>Dùng số điện thoại <strong>hoặc</strong> thư điện tử. Chúng tôi gửi một mã 6 chữ số để xác nhận.</p>
 <form method="post" action="/account/register" class="form">
 <?cs call:csrf() ?>
+<?cs if:Form.next ?><input type="hidden" name="next" value="<?cs var:Form.next ?>"><?cs /if ?>
 <label for="contact">Số điện thoại hoặc thư điện tử</label>
 <input id="contact" name="contact" required maxlength="254" autocomplete="username" inputmode="email" value="<?cs var:Form.contact ?>">
 <label for="name">Họ và tên</label>
@@ -11,5 +12,5 @@
 <input id="password" name="password" type="password" required minlength="8" maxlength="200" autocomplete="new-password">
 <button type="submit">Đăng ký</button>
 </form>
-<p>Đã có tài khoản? <a href="/account/login">Đăng nhập</a>.</p>
+<p>Đã có tài khoản? <a href="/account/login<?cs if:Form.next ?>?next=<?cs var:Form.next_q ?><?cs /if ?>">Đăng nhập</a>.</p>
 <?cs include:"footer.cs" ?>
