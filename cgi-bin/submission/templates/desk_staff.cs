@@ -30,9 +30,9 @@ Vai trò: <?cs var:s.roles ?><br>
 <?cs call:csrf() ?>
 <?cs if:Form.add ?><p class="error" role="alert"><?cs if:Form.label ?><?cs var:Form.label ?>: <?cs /if ?><?cs var:Form.error ?> Mật khẩu không được giữ lại: hãy nhập lại.</p><?cs /if ?>
 <label for="login">Tên đăng nhập (chữ không dấu, chữ số, . _ -)</label>
-<input id="login" name="login" required maxlength="64" pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" autocomplete="off" autocapitalize="none" value="<?cs var:Form.value.login ?>"<?cs if:Form.add && Form.field == "login" ?> aria-invalid="true" autofocus<?cs /if ?>>
+<input id="login" name="login" required maxlength="64" pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" autocomplete="off" autocapitalize="none" value="<?cs var:Form.value.login ?>"<?cs if:Form.add && Form.field == "login" ?> aria-invalid="true"<?cs /if ?>>
 <label for="name">Họ và tên</label>
-<input id="name" name="name" required maxlength="200" value="<?cs var:Form.value.name ?>"<?cs if:Form.add && Form.field == "name" ?> aria-invalid="true" autofocus<?cs /if ?>>
+<input id="name" name="name" required maxlength="200" value="<?cs var:Form.value.name ?>"<?cs if:Form.add && Form.field == "name" ?> aria-invalid="true"<?cs /if ?>>
 <label for="agency">Cơ quan</label>
 <select id="agency" name="agency" required<?cs if:Form.add && Form.field == "agency" ?> aria-invalid="true"<?cs /if ?>><?cs each:a = Agencies ?><option value="<?cs var:a.code ?>"<?cs if:a.code == Form.value.agency ?> selected<?cs /if ?>><?cs var:a.name ?></option><?cs /each ?></select>
 <label for="role">Vai trò</label>
@@ -43,7 +43,7 @@ Vai trò: <?cs var:s.roles ?><br>
 <option value="admin"<?cs if:Form.value.role == "admin" ?> selected<?cs /if ?>>Quản trị (tài khoản cán bộ)</option>
 </select>
 <label for="password">Mật khẩu ban đầu (ít nhất <?cs var:Form.password_min ?> ký tự; báo riêng cho cán bộ)</label>
-<input id="password" name="password" type="password" required minlength="<?cs var:Form.password_min ?>" maxlength="200" autocomplete="new-password"<?cs if:Form.add && Form.field == "password" ?> aria-invalid="true" autofocus<?cs /if ?>>
+<input id="password" name="password" type="password" required minlength="<?cs var:Form.password_min ?>" maxlength="200" autocomplete="new-password"<?cs if:Form.add && Form.field == "password" ?> aria-invalid="true"<?cs /if ?>>
 <button type="submit">Thêm tài khoản</button>
 </form>
 <p><a href="/desk/">← Hồ sơ của cơ quan</a></p>
