@@ -71,29 +71,45 @@ int form_blank(const char *s)
 	return 1;
 }
 
-const char *field_name_shown(arena *a, const char *name, size_t n)
+/* At most max characters of valid UTF-8 s[0..n), each control character
+ * as ctrl; NULL when s is not valid UTF-8. */
+static const char *cut_shown(arena *a, const char *s, size_t n, size_t max, char ctrl)
 {
-	/* A name we did not declare comes from the client: show at most 40
-	 * characters of it, valid UTF-8, each control character as '?'. */
-	if (!utf8_valid(name, n))
-		return "(tên không hợp lệ)";
-	char *s = arena_alloc(a, n + 1), *o = s;
+	if (!utf8_valid(s, n))
+		return NULL;
+	char *out = arena_alloc(a, n + 1), *o = out;
 	size_t i = 0;
-	for (int chars = 0; i < n && chars < 40; chars++) {
+	for (size_t chars = 0; i < n && chars < max; chars++) {
 		uint32_t cp = 0;
-		size_t k = utf8_decode((const unsigned char *)name + i, n - i, &cp);
+		size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
 		if (k == 0)
 			break;  /* cannot happen after utf8_valid, but never loop */
 		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-			*o++ = '?';
+			*o++ = ctrl;
 		} else {
-			memcpy(o, name + i, k);
+			memcpy(o, s + i, k);
 			o += k;
 		}
 		i += k;
 	}
 	*o = '\0';
-	return s;
+	return out;
+}
+
+const char *field_name_shown(arena *a, const char *name, size_t n)
+{
+	/* A name we did not declare comes from the client: show at most 40
+	 * characters of it, valid UTF-8, each control character as '?'. */
+	const char *s = cut_shown(a, name, n, 40, '?');
+	return s ? s : "(tên không hợp lệ)";
+}
+
+const char *form_typed(arena *a, const kvlist *in, const char *name, size_t max_chars)
+{
+	for (size_t i = 0; i < in->n; i++)
+		if (strcmp(in->items[i].name, name) == 0)
+			return cut_shown(a, in->items[i].value, in->items[i].vlen, max_chars, ' ');
+	return NULL;
 }
 
 /* YYYY-MM-DD of a real day, years 1900-2199. */

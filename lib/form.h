@@ -92,6 +92,13 @@ void form_drop_empty(kvlist *in, const field_spec *specs);
  * characters, no control characters. */
 const char *field_name_shown(arena *a, const char *name, size_t n);
 
+/* What a person typed into a field of a refused form, to put back in its
+ * box: the first value of that name in the pairs as sent, cut to
+ * max_chars characters, each control character as a space; NULL when the
+ * field was not sent or is not valid UTF-8.  The page escapes it like any
+ * text.  Never for a password: a refused form asks for it again. */
+const char *form_typed(arena *a, const kvlist *in, const char *name, size_t max_chars);
+
 /* 1 when a text value is absent or only white space (spaces, tabs, the
  * no-break space a phone keyboard may type): a required name or reason
  * made of nothing but spaces is missing, not given.  FT_TEXT keeps spaces

@@ -55,6 +55,15 @@ typedef struct route {
 				      * here: the handler reads r->raw_query
 				      * itself (a bank's callback is stored as it
 				      * came, before anything judges it) */
+	handler_fn refused;          /* a form page's own answer to POST fields
+				      * the server refuses (a type, a cap, an
+				      * unknown or repeated name): called with
+				      * r->error set and r->form_pairs as sent,
+				      * it shows the form again and returns 422.
+				      * Only once the session, the roles and the
+				      * CSRF token passed; those refusals, and a
+				      * bad body, keep the error page.  NULL: the
+				      * error page, 400. */
 } route;
 
 /* Find the route for a path.  Returns it, or NULL; *path_matched tells a

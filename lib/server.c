@@ -325,7 +325,7 @@ static int read_post(request *r, const char *body, size_t blen, const char *cont
 	}
 	form_drop_empty(&r->form_pairs, rt->form);
 	if (form_validate(r->a, &r->form_pairs, rt->form, &r->form, &r->error) < 0)
-		return 400;
+		return rt->refused ? rt->refused(r) : 400;
 	return 0;
 }
 

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "limit.h"
 #include "route.h"
+#include "session.h"
 #include "vntext.h"
 
 const char *const staff_roles[] = { "desk", "processor", "leader", "admin", NULL };
@@ -62,16 +64,24 @@ int staff_password_ok(const char *pw)
 }
 
 static db *on;
-static db_stmt *ag, *ins;
+static db_stmt *ag, *ins, *lock, *setpw;
+
+static void prepare(db *d)
+{
+	if (on == d)
+		return;
+	on = d;
+	ag = db_prepare(d, "SELECT 1 FROM agency WHERE code = ?");
+	ins = db_prepare(d, "INSERT INTO staff (login, name, agency_code, roles, "
+			    "password_hash, created_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())");
+	lock = db_prepare(d, "SELECT id, agency_code, roles, active FROM staff WHERE login = ? "
+			     "FOR UPDATE");
+	setpw = db_prepare(d, "UPDATE staff SET password_hash = ? WHERE id = ?");
+}
 
 long long staff_insert(db *d, const staff_new *n, const audit_who *by)
 {
-	if (on != d) {
-		on = d;
-		ag = db_prepare(d, "SELECT 1 FROM agency WHERE code = ?");
-		ins = db_prepare(d, "INSERT INTO staff (login, name, agency_code, roles, "
-				    "password_hash, created_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())");
-	}
+	prepare(d);
 	if (db_query(ag, "s", n->agency) != 0)
 		return DB_TX_FAILED;
 	int found = db_fetch(ag) == 1;
@@ -100,4 +110,39 @@ int staff_add_tx(db *d, void *arg)
 	if (id == STAFF_NO_AGENCY)
 		return 404;
 	return id > 0 ? 0 : DB_TX_FAILED;
+}
+
+int staff_lock(db *d, const char *login, staff_row *out)
+{
+	prepare(d);
+	memset(out, 0, sizeof *out);
+	if (db_query(lock, "s", login) != 0)
+		return DB_TX_FAILED;
+	int found = 0;
+	while (db_fetch(lock) == 1) {
+		if (found++)
+			continue;
+		out->id = db_col_int(lock, 0, 0);
+		const char *ag_code = db_col(lock, 1, NULL);
+		snprintf(out->agency, sizeof out->agency, "%s", ag_code ? ag_code : "");
+		out->roles = (unsigned)db_col_int(lock, 2, 0);
+		out->active = db_col_int(lock, 3, 0) != 0;
+	}
+	return found ? 1 : 0;
+}
+
+int staff_password_set(db *d, const staff_row *t, const char *login, const char *hash,
+		       const audit_who *by)
+{
+	prepare(d);
+	char key[sizeof STAFF_LIMIT_PREFIX + STAFF_LOGIN_MAX];
+	snprintf(key, sizeof key, STAFF_LIMIT_PREFIX "%s", login);
+	/* An UPDATE to the same hash would count 0 rows; a fresh salt makes
+	 * every hash new, so 1 is the only right answer. */
+	if (db_exec(setpw, "si", hash, t->id) != 1 ||
+	    session_end_all(d, AUTH_STAFF, t->id) < 0 ||
+	    limit_clear(d, "login", key) < 0 ||
+	    audit_write(d, by, "staff_password", login, t->agency) < 0)
+		return DB_TX_FAILED;
+	return 0;
 }

@@ -1,5 +1,6 @@
 /*
- * staff.h - making a staff account, one way for every door.
+ * staff.h - making a staff account and setting its password, one way for
+ * every door.
  *
  * The administrator's intranet page (cgi-bin/submission/staff.c) and the
  * shell's `submission-admin staff-add` (how the first administrator is
@@ -60,5 +61,31 @@ typedef struct staff_add {
 	audit_who by;
 } staff_add;
 int staff_add_tx(db *d, void *arg);
+
+/* An account as a change needs it, read with its row locked. */
+typedef struct staff_row {
+	long long id;
+	char agency[21];
+	unsigned roles;
+	int active;
+} staff_row;
+
+/* Inside the caller's transaction: the account of a login, its row locked
+ * (FOR UPDATE) until the transaction ends, so two changes of one account
+ * take turns.  1 found, 0 no such login, DB_TX_FAILED. */
+int staff_lock(db *d, const char *login, staff_row *out);
+
+/* Inside the caller's transaction, on a row staff_lock() holds: a new
+ * initial password (password_hash() of it, made before the transaction),
+ * every session of the account ended, its failed logins forgotten (an
+ * officer who forgot the password has usually met the limit), and the
+ * audit row "staff_password" (subject the login, detail its agency; the
+ * password never appears anywhere).  0, or DB_TX_FAILED. */
+int staff_password_set(db *d, const staff_row *t, const char *login, const char *hash,
+		       const audit_who *by);
+
+/* The key of an account's failed logins (lib/limit.h, scope "login"):
+ * this prefix and the login, as the login page counts them. */
+#define STAFF_LIMIT_PREFIX "staff:"
 
 #endif

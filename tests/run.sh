@@ -112,7 +112,7 @@ integration() {
 		tests/integration/test_submission.py tests/integration/test_submission_pay.py \
 		tests/integration/test_submission_load.py tests/integration/test_submission_reset.py \
 		tests/integration/test_submission_desk.py tests/integration/test_submission_staff.py \
-		tests/integration/test_submission_chk8.py \
+		tests/integration/test_submission_staff_edit.py tests/integration/test_submission_chk8.py \
 		tests/integration/test_payment_refund.py \
 		tests/integration/test_payment_receipts.py \
 		tests/integration/test_payment_chk9.py \

@@ -18,6 +18,7 @@
 #include "vntext.h"
 #include "server.h"
 #include "session.h"
+#include "staff.h"
 #include "submission.h"
 #include "url.h"
 
@@ -589,7 +590,7 @@ int h_desk_login(request *r)
 		return http_field_error(r, 422, "login", "Cần tên đăng nhập.");
 	if (!pw || !*pw)
 		return http_field_error(r, 422, "password", "Cần mật khẩu.");
-	const char *key = arena_printf(r->a, "staff:%s", login);
+	const char *key = arena_printf(r->a, STAFF_LIMIT_PREFIX "%s", login);
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
 	int gate = attempts_gate(r, d, "login", key, addr);
 	if (gate)

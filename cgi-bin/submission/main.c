@@ -174,6 +174,15 @@ static const field_spec staff_add_f[] = {
 	 "mật khẩu ban đầu, 12 đến 200 ký tự"},
 	{NULL},
 };
+static const field_spec staff_role_f[] = {
+	{"role", FT_ENUM, 0, 0, 0, staff_roles, NULL, "desk, processor, leader hoặc admin"},
+	{NULL},
+};
+static const field_spec staff_password_f[] = {
+	{"password", FT_TEXT, STAFF_PASSWORD_MAX, 0, 0, NULL, NULL,
+	 "mật khẩu ban đầu mới, 12 đến 200 ký tự"},
+	{NULL},
+};
 static const field_spec staff_cap[] = {
 	{"login", FT_PATTERN, STAFF_LOGIN_MAX, 0, 0, NULL, staff_login_valid, "tên đăng nhập"},
 	{NULL},
@@ -260,10 +269,21 @@ static const route routes[] = {
 	{.name = "desk_staff", .methods = GET, .pattern = "/desk/staff", .handler = h_desk_staff,
 	 STAFF, .roles = ROLE_ADMIN},
 	{.name = "desk_staff_add", .methods = HTTP_POST, .pattern = "/desk/staff",
-	 .handler = h_desk_staff_add, .form = staff_add_f, STAFF, .roles = ROLE_ADMIN},
+	 .handler = h_desk_staff_add, .form = staff_add_f, .refused = h_desk_staff_refused,
+	 STAFF, .roles = ROLE_ADMIN},
 	{.name = "desk_staff_deactivate", .methods = HTTP_POST,
 	 .pattern = "/desk/staff/{login}/deactivate", .handler = h_desk_staff_deactivate,
-	 .captures = staff_cap, STAFF, .roles = ROLE_ADMIN},
+	 .captures = staff_cap, .refused = h_desk_staff_refused, STAFF, .roles = ROLE_ADMIN},
+	{.name = "desk_staff_reactivate", .methods = HTTP_POST,
+	 .pattern = "/desk/staff/{login}/reactivate", .handler = h_desk_staff_reactivate,
+	 .captures = staff_cap, .refused = h_desk_staff_refused, STAFF, .roles = ROLE_ADMIN},
+	{.name = "desk_staff_role", .methods = HTTP_POST, .pattern = "/desk/staff/{login}/role",
+	 .handler = h_desk_staff_role, .captures = staff_cap, .form = staff_role_f,
+	 .refused = h_desk_staff_refused, STAFF, .roles = ROLE_ADMIN},
+	{.name = "desk_staff_password", .methods = HTTP_POST,
+	 .pattern = "/desk/staff/{login}/password", .handler = h_desk_staff_password,
+	 .captures = staff_cap, .form = staff_password_f, .refused = h_desk_staff_refused,
+	 STAFF, .roles = ROLE_ADMIN},
 	{.name = "desk_sync", .methods = GET, .pattern = "/desk/sync", .handler = h_desk_sync, STAFF},
 	{.name = "dev_outbox", .methods = GET, .pattern = "/dev/outbox", .handler = h_dev_outbox,
 	 .sites = SITE_INTRANET},

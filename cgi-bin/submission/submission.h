@@ -57,10 +57,14 @@ const char *transition_refusal(arena *a, int from, int to);
  * that province.  The one statement of that rule, for the dossier queue,
  * the dossier pages and the staff accounts page alike.  Two parameters:
  * is_admin (int), the staff agency. */
-#define SCOPE_AGENCIES \
-	"SELECT t.code FROM agency s JOIN agency t ON t.id = s.id OR (? = 1 AND " \
-	"s.kind IN ('province', 'office') AND " \
-	"IF(s.kind = 'province', s.id, s.parent_id) IN (t.id, t.parent_id)) WHERE s.code = ?"
+#define SCOPE_JOIN \
+	"t.id = s.id OR (? = 1 AND s.kind IN ('province', 'office') AND " \
+	"IF(s.kind = 'province', s.id, s.parent_id) IN (t.id, t.parent_id))"
+#define SCOPE_AGENCIES "SELECT t.code FROM agency s JOIN agency t ON " SCOPE_JOIN " WHERE s.code = ?"
+/* The same rule read the other way: the agencies whose staff answer for
+ * agency t (with 1 first: whose administrators do).  Two parameters:
+ * is_admin (int), the agency answered for. */
+#define SCOPE_ANSWERED_BY "SELECT s.code FROM agency t JOIN agency s ON " SCOPE_JOIN " WHERE t.code = ?"
 
 /* 1 if the request's staff member answers for the agency, 0 not, -1 the
  * database did not answer. */
@@ -194,7 +198,9 @@ int h_desk_login_form(request *r), h_desk_login(request *r), h_desk_logout(reque
 int h_desk_queue(request *r), h_desk_view(request *r), h_desk_status(request *r);
 int h_desk_new(request *r), h_desk_create(request *r), h_desk_receipt(request *r);
 int h_desk_document(request *r), h_desk_attach(request *r);
-int h_desk_staff(request *r), h_desk_staff_add(request *r), h_desk_staff_deactivate(request *r);
+int h_desk_staff(request *r), h_desk_staff_add(request *r), h_desk_staff_deactivate(request *r),
+	h_desk_staff_reactivate(request *r), h_desk_staff_role(request *r),
+	h_desk_staff_password(request *r), h_desk_staff_refused(request *r);
 int h_desk_sync(request *r), h_dev_outbox(request *r), h_dev_outbox_json(request *r);
 int h_health(request *r);
 

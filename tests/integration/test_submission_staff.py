@@ -157,23 +157,26 @@ def test_bad_input_changes_nothing():
                password=PW).status == 303
     good = {"login": new_login(), "name": "Ngô Thị Bích", "agency": agency, "role": "desk",
             "password": PW}
+    # every refusal is the staff page again (not the error page), the
+    # reason next to the form naming the field, what was typed kept but
+    # the password: 422 for a field, 409 for a taken login, 403 out of scope
     cases = [
         ("login", {"login": ""}, 422),
         ("login", {"login": None}, 422),
-        ("login", {"login": "a" * 65}, 400),
-        ("login", {"login": "cán-bộ"}, 400),
-        ("login", {"login": ".."}, 400),
+        ("login", {"login": "a" * 65}, 422),
+        ("login", {"login": "cán-bộ"}, 422),
+        ("login", {"login": ".."}, 422),
         ("login", {"login": taken}, 409),
         ("name", {"name": "   "}, 422),
-        ("name", {"name": "x" * 201}, 400),
+        ("name", {"name": "x" * 201}, 422),
         ("password", {"password": "ngắn-quá-11"}, 422),
-        ("password", {"password": "x" * 201}, 400),
-        ("role", {"role": "chief"}, 400),
+        ("password", {"password": "x" * 201}, 422),
+        ("role", {"role": "chief"}, 422),
         ("role", {"role": None}, 422),
         ("agency", {"agency": "000.00.00.H01"}, 403),
-        ("agency", {"agency": "H26"}, 400),
+        ("agency", {"agency": "H26"}, 422),
         ("agency", {"agency": None}, 422),
-        ("email", {"email": "a@b.vn"}, 400),     # unknown field
+        ("email", {"email": "a@b.vn"}, 422),     # unknown field
     ]
     for field, change, status in cases:
         fields = dict(good)
@@ -187,6 +190,13 @@ def test_bad_input_changes_nothing():
         r = add(admin, **fields)
         assert r.status == status, (field, change, r.status, r.text[:300])
         assert names_field(r, field), (field, r.text[:500])
+        t = html.unescape(r.text)
+        assert 'action="/desk/staff"' in r.text and "Chưa lưu gì" in t, (field, r.text[:500])
+        assert 'role="alert"' in r.text
+        if field != "name":
+            assert 'value="Ngô Thị Bích"' in t, field          # what was typed stays
+        if fields.get("password"):
+            assert fields["password"] not in t, field        # ... but not a password
         assert counts() == before, field
     assert len(audits("staff_add", taken)) == 1
 

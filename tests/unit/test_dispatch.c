@@ -29,6 +29,16 @@ static int h_ok(request *r)
 	return 200;
 }
 
+/* A form page's own answer to refused fields (route.refused). */
+static int refused_calls;
+static int h_refused(request *r)
+{
+	refused_calls++;
+	seen = r;
+	http_body(r, "text/plain", "again", 5);
+	return 422;
+}
+
 enum { F_NAME, F_DOB, F_AMOUNT };
 static const field_spec form_f[] = {
 	{.name = "name", .type = FT_TEXT, .max_chars = 20, .hint = "họ tên"},
@@ -52,10 +62,12 @@ static const route routes[] = {
 	{.name = "staff", .methods = HTTP_GET, .pattern = "/staff", .handler = h_ok,
 	 .auth = AUTH_STAFF},
 	{.name = "api", .methods = HTTP_POST, .pattern = "/api", .handler = h_ok, .json = 1},
+	{.name = "again", .methods = HTTP_POST, .pattern = "/again", .handler = h_ok,
+	 .form = form_f, .refused = h_refused},
 };
 
 static const char *dirs[] = {"lib/templates", NULL};
-static const app test_app = {.name = "test", .routes = routes, .nroutes = 6, .template_dirs = dirs};
+static const app test_app = {.name = "test", .routes = routes, .nroutes = 7, .template_dirs = dirs};
 
 static arena *A;
 static buf body = BUF_INIT, headers = BUF_INIT;
@@ -79,6 +91,7 @@ static int run(const char *method, const char *uri, const char *ck, const char *
 	r->remote_addr = "127.0.0.1";
 	r->cookie_header = ck;
 	calls = 0;
+	refused_calls = 0;
 	server_dispatch(&test_app, r, b, blen, (long long)blen, ct);
 	render_end(r);  /* as serve() does after each request */
 	return r->status;
@@ -306,6 +319,40 @@ static void review_regressions(void **state)
 	assert_int_equal(calls, 0);
 }
 
+/* A route with its own refusal page: a field the server refuses goes to
+ * it (its status and body, r->error naming the field, the pairs as sent);
+ * the token, the body and the valid form still go where they did. */
+static void refused_form_page(void **state)
+{
+	(void)state;
+	request r;
+	char f[256];
+	const char *ct = "application/x-www-form-urlencoded";
+	snprintf(f, sizeof f, "csrf=%s&name=123456789012345678901&dob=1990-02-28", token);
+	assert_int_equal(run("POST", "/again", cookie, f, strlen(f), ct, &r), 422);
+	assert_int_equal(refused_calls, 1);
+	assert_int_equal(calls, 0);
+	assert_string_equal(body.p, "again");
+	assert_string_equal(seen->error.field, "name");
+	assert_non_null(seen->error.message);
+	assert_string_equal(form_typed(A, &seen->form_pairs, "dob", 10), "1990-02-28");
+	snprintf(f, sizeof f, "csrf=%s&email=a", token);
+	assert_int_equal(run("POST", "/again", cookie, f, strlen(f), ct, &r), 422);
+	assert_int_equal(refused_calls, 1);
+	/* no token, a forged one: the 403 error page, not the form */
+	assert_int_equal(run("POST", "/again", cookie, "name=x", 6, ct, &r), 403);
+	assert_int_equal(refused_calls, 0);
+	assert_non_null(strstr(body.p, "Biểu mẫu đã hết hạn"));
+	/* a body that is not a form: 415 */
+	assert_int_equal(run("POST", "/again", cookie, "{}", 2, "application/json", &r), 415);
+	assert_int_equal(refused_calls, 0);
+	/* a good form reaches the handler */
+	snprintf(f, sizeof f, "csrf=%s&name=Hoa", token);
+	assert_int_equal(run("POST", "/again", cookie, f, strlen(f), ct, &r), 200);
+	assert_int_equal(calls, 1);
+	assert_int_equal(refused_calls, 0);
+}
+
 int main(void)
 {
 	setenv("PORTAL_SECRET", "test-secret-0123456789abcdef0123456789abcdef", 1);
@@ -322,7 +369,7 @@ int main(void)
 		cmocka_unit_test(uri_and_cookie_caps), cmocka_unit_test(csrf_required),
 		cmocka_unit_test(typed_form_fields), cmocka_unit_test(multipart_files),
 		cmocka_unit_test(body_limits), cmocka_unit_test(header_injection),
-		cmocka_unit_test(review_regressions),
+		cmocka_unit_test(review_regressions), cmocka_unit_test(refused_form_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -533,6 +533,29 @@ static void test_blank(void **state)
 	assert_false(form_blank("Lan"));
 }
 
+/* A refused form shows what was typed: the first value as sent, cut to the
+ * field's cap in characters (never inside a letter), controls as spaces,
+ * nothing for a field not sent or not valid UTF-8. */
+static void test_typed(void **state)
+{
+	arena *a = *state;
+	kv items[] = {
+		{"name", "Nguyễn Thị Hoà", 17},
+		{"login", "cb\tmột\n", 9},
+		{"bad", "ab\xff", 3},
+		{"name", "second", 6},
+	};
+	items[0].vlen = strlen(items[0].value);
+	kvlist in = {items, 4};
+	assert_string_equal(form_typed(a, &in, "name", 100), "Nguyễn Thị Hoà");
+	assert_string_equal(form_typed(a, &in, "name", 8), "Nguyễn T");   /* 8 letters, 10 bytes */
+	assert_string_equal(form_typed(a, &in, "name", 6), "Nguyễn");
+	assert_string_equal(form_typed(a, &in, "login", 64), "cb một ");
+	assert_null(form_typed(a, &in, "bad", 64));
+	assert_null(form_typed(a, &in, "password", 64));
+	assert_string_equal(form_typed(a, &in, "name", 0), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -554,6 +577,7 @@ int main(void)
 		T(test_duplicate),
 		T(test_field_check_direct),
 		T(test_blank),
+		T(test_typed),
 #undef T
 	};
 
