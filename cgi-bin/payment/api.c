@@ -22,6 +22,7 @@
 typedef struct caller {
 	char key[25];
 	char agency[81];
+	char sig[65];       /* the request's signature, spent by a change */
 } caller;
 
 static int fail(request *r, int status, const char *msg)
@@ -77,14 +78,23 @@ static int authenticate(request *r, caller *c)
 			*p = (char)(*p - 'A' + 'a');
 	if (strlen(sig) != KEY_HEX || !crypto_eq(want, given))
 		return fail(r, 401, "Chữ ký không đúng.");
-	/* A changing call is accepted once: a replay within the window meets
-	 * the primary key.  Reads may be repeated (polling a status twice in
-	 * one second is not an attack). */
-	if (r->method == HTTP_POST && db_exec(S(d, Q_NONCE), "ss", key, want) != 1)
-		return db_errclass(d) == DB_DUPLICATE
-			       ? fail(r, 401, "Chữ ký này đã được dùng (yêu cầu gửi lại).")
-			       : 503;
+	snprintf(c->sig, sizeof c->sig, "%s", want);
 	return 0;
+}
+
+/* A changing call is accepted once: its signature is spent in the
+ * change's own transaction, so a replay within the window meets the
+ * primary key, while a request that changed nothing (refused, or cut off
+ * by a failure) leaves it unspent and the agency's program may send the
+ * very same bytes again.  Reads may be repeated (polling a status twice
+ * in one second is not an attack).  0, 401, or DB_TX_FAILED. */
+static int spend_signature(db *d, request *r, const caller *c)
+{
+	if (db_exec(S(d, Q_NONCE), "ss", c->key, c->sig) == 1)
+		return 0;
+	return db_errclass(d) == DB_DUPLICATE
+		       ? fail(r, 401, "Chữ ký này đã được dùng (yêu cầu gửi lại).")
+		       : DB_TX_FAILED;
 }
 
 static int json_out(request *r, int status, const char *body)
@@ -118,6 +128,8 @@ static int create_tx(db *d, void *p)
 {
 	create_arg *a = p;
 	request *r = a->r;
+	/* the same key and body again (a retry, even of the same signed
+	 * bytes) gets the first answer: it changes nothing */
 	if (a->idem) {
 		db_stmt *s = S(d, Q_IDEM);
 		int f;
@@ -132,6 +144,9 @@ static int create_tx(db *d, void *p)
 			return 0;
 		}
 	}
+	int spent = spend_signature(d, r, a->c);
+	if (spent)
+		return spent;
 	char code[13];
 	int rc = obligation_create(d, &a->q, code, NULL, &a->what);
 	if (rc == OBL_DB)
@@ -387,7 +402,7 @@ static const char Q_CANCEL[] =
 	"UPDATE obligation SET status = 'cancelled', cancelled_at = UTC_TIMESTAMP(3) WHERE payment_code = ?";
 static const char Q_HOOK_URL[] = "SELECT url FROM pay_webhook_endpoint WHERE agency_code = ?";
 
-typedef struct cancel_arg { const char *code; caller *c; } cancel_arg;
+typedef struct cancel_arg { const char *code; caller *c; request *r; } cancel_arg;
 
 static int cancel_tx(db *d, void *p)
 {
@@ -408,6 +423,9 @@ static int cancel_tx(db *d, void *p)
 		return 0;		/* cancelling twice is the same cancel */
 	if (strcmp(status, "unpaid") != 0 && strcmp(status, "expired") != 0)
 		return 409;
+	int spent = spend_signature(d, a->r, a->c);
+	if (spent)
+		return spent;
 	if (db_exec(S(d, Q_CANCEL), "s", a->code) != 1)
 		return DB_TX_FAILED;
 	s = S(d, Q_HOOK_URL);
@@ -443,7 +461,7 @@ int h_api_cancel(request *r)
 		return st;
 	if (r->raw_len)
 		return fail(r, 400, "Yêu cầu hủy không có nội dung.");
-	cancel_arg a = {req_capture(r, "code"), &c};
+	cancel_arg a = {req_capture(r, "code"), &c, r};
 	st = db_tx(server_db(), cancel_tx, &a);
 	if (st == 404)
 		return fail(r, 404, "Không có khoản nộp nào mang mã này của cơ quan bạn.");

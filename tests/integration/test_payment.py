@@ -427,6 +427,45 @@ def test_api_signatures():
     assert api("GET", "/payment/api/obligations/" + code, key=OTHER_KEY).status == 404
 
 
+def test_api_signature_is_spent_only_by_a_change():
+    """The same signed bytes sent again: a replay of a change is refused
+    (401), but a request that changed nothing (a 400 or 422 refusal) has
+    not spent its signature and gets the same answer again, and a create
+    with an Idempotency-Key that was made gets its first answer, whatever
+    the signature: the agency's program may resend what it is not sure of."""
+    setup_agency()
+    n0 = count_obligations()
+    ts = str(int(time.time()))
+    past = json.dumps({"group": "thue", "agency": AGENCY, "reference": "SP-%d" % time.time_ns(),
+                       "payer": {"name": "A"}, "due": "2001-01-01",
+                       "lines": [{"name": "x", "amount": 1000}]}).encode()
+    for _ in range(2):
+        r = api("POST", "/payment/api/obligations", past, ts=ts)
+        assert r.status == 422 and "hạn nộp" in r.json()["error"]["message"], (r.status, r.body)
+    shape = json.dumps({"group": "thue", "agency": AGENCY, "reference": "SP",
+                        "payer": {"name": "A"}, "lines": [{"name": "x", "amount": -1}]}).encode()
+    for _ in range(2):
+        assert api("POST", "/payment/api/obligations", shape, ts=ts).status == 400
+    assert count_obligations() == n0
+    key = "sp-%d" % time.time_ns()
+    body = json.dumps({"group": "thue", "agency": AGENCY, "reference": key,
+                       "payer": {"name": "A"}, "lines": [{"name": "x", "amount": 1000}]}).encode()
+    first = api("POST", "/payment/api/obligations", body, ts=ts, extra={"Idempotency-Key": key})
+    again = api("POST", "/payment/api/obligations", body, ts=ts, extra={"Idempotency-Key": key})
+    assert first.status == again.status == 201 and first.json() == again.json(), (again.status, again.body)
+    assert count_obligations() == n0 + 1
+    # a cancel replayed: the same cancel; one refused (being paid) is refused again, not "replayed"
+    code = first.json()["payment_code"]
+    for _ in range(2):
+        r = api("POST", "/payment/api/obligations/%s/cancel" % code, b"", ts=ts)
+        assert r.status == 200 and r.json()["status"] == "cancelled", (r.status, r.body)
+    o = create(ref="SP-paying-%d" % time.time_ns())
+    start(o["payment_code"])
+    for _ in range(2):
+        r = api("POST", "/payment/api/obligations/%s/cancel" % o["payment_code"], b"", ts=ts)
+        assert r.status == 409, (r.status, r.body)
+
+
 def test_api_idempotency():
     key = "idem-%d" % time.time_ns()
     a = create(idem=key, ref=key)
