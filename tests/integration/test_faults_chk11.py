@@ -450,3 +450,73 @@ def test_sweeper_with_the_bank_api_down_and_killed_settles_nothing_until_the_ban
         assert tp.status_of(code) == "unpaid", code
         assert tp.sql("SELECT state FROM payment_attempt WHERE txn_ref = '%s'" % ref) == [["expired"]]
     tp.check_invariants()
+
+
+def test_webhooks_waiting_for_a_dead_endpoint_go_to_the_agency_new_one():
+    """Issue 7: webhooks "delivered through the outbox with back-off".  An
+    agency's endpoint dies; payments go on, their events wait; the agency
+    sets up its endpoint at a new address and the operator runs
+    `payment-admin webhook-set` with it (which also gives it a new signing
+    secret).  The events waiting must reach the new address, signed with
+    the new secret.  They kept the address of the moment they were
+    written, so they went on failing against the dead one, for ever
+    (and, were the old one to come back, signed with a secret it no longer
+    had): an agency never heard that these obligations were paid."""
+    import http.server
+    import socketserver
+    tp.setup_agency()
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))
+    dead_port = dead.getsockname()[1]
+    dead.close()                     # nothing listens there any more
+    got = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.append((self.headers.get("Portal-Signature"), body))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    srv = None
+    try:
+        rc, _, err = tp.admin("webhook-set", "--agency", tp.AGENCY,
+                              "--url", "http://127.0.0.1:%d/hook" % dead_port)
+        assert rc == 0, err
+        o = tp.create((64000,))
+        _, q = tp.start(o["payment_code"])
+        assert tp.ipn(tp.success_params(q["vnp_TxnRef"], o["total"])).json()["RspCode"] == "00"
+        code = o["payment_code"]
+        failing = ("SELECT COUNT(*) FROM outbox WHERE topic = 'webhook' AND subject = '%s'"
+                   " AND state = 'pending' AND last_error IS NOT NULL" % code)
+        assert H.wait_until(lambda: tp.sql(failing) == [["1"]], 30), tp.sql(
+            "SELECT state, attempts, last_error FROM outbox WHERE topic = 'webhook' AND subject = '%s'" % code)
+        srv = socketserver.TCPServer(("127.0.0.1", 0), Hook)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        new_url = "http://127.0.0.1:%d/hook" % srv.server_address[1]
+        rc, secret, err = tp.admin("webhook-set", "--agency", tp.AGENCY, "--url", new_url)
+        assert rc == 0, err
+
+        def mine():
+            return [(s, b) for s, b in got if json.loads(b)["data"]["payment_code"] == code]
+        assert H.wait_until(lambda: mine(), 40), tp.sql(
+            "SELECT state, attempts, last_error FROM outbox WHERE topic = 'webhook' AND subject = '%s'" % code)
+        sig, body = mine()[0]
+        parts = dict(x.split("=", 1) for x in sig.split(","))
+        want = hmac.new(secret.encode(), parts["t"].encode() + b"." + body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(want, parts["v1"]), "not signed with the endpoint's secret"
+        assert json.loads(body)["type"] == "obligation.paid"
+        assert H.wait_until(lambda: tp.sql(
+            "SELECT state FROM outbox WHERE topic = 'webhook' AND subject = '%s'" % code) == [["done"]], 10)
+        # the delivery log names where it went
+        assert tp.sql("SELECT url FROM pay_webhook_delivery WHERE payment_code = '%s'"
+                      " AND http_status = 200" % code) == [[new_url]]
+    finally:
+        tp.sql("DELETE FROM pay_webhook_endpoint WHERE agency_code = '%s'" % tp.AGENCY)
+        if srv:
+            srv.shutdown()
+            srv.server_close()
