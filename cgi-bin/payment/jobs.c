@@ -127,10 +127,14 @@ int job_expire(db *d)
 }
 
 /* Webhooks: signed "Portal-Signature: t=…,v1=…", HMAC-SHA256 over
- * "t.body" with the agency's derived secret (keys.h). */
+ * "t.body" with the agency's derived secret (keys.h), sent to the
+ * agency's endpoint as it is now, not as it was when the event was
+ * written: an agency whose endpoint died sets up a new one (webhook-set,
+ * which also gives it a new secret), and the events that waited for the
+ * dead one go there, signed with the secret it has. */
 static db *hook_db;
 static const char Q_SALT[] =
-	"SELECT salt FROM pay_webhook_endpoint WHERE agency_code = ?";
+	"SELECT salt, url FROM pay_webhook_endpoint WHERE agency_code = ?";
 static const char Q_LOG[] =
 	"INSERT INTO pay_webhook_delivery (outbox_id, agency_code, event, payment_code, url,"
 	" attempted_at, http_status, error) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?, ?)";
@@ -151,7 +155,7 @@ static void field(const char *json, const char *key, char *out, size_t n)
 
 static int deliver(const outbox_msg *m, char *err, size_t errlen)
 {
-	char agency[64], type[32], code[16], salt[40] = "";
+	char agency[64], type[32], code[16], salt[40] = "", url[2001] = "";
 	field(m->payload, "agency", agency, sizeof agency);
 	field(m->payload, "type", type, sizeof type);
 	field(m->payload, "payment_code", code, sizeof code);
@@ -160,11 +164,13 @@ static int deliver(const outbox_msg *m, char *err, size_t errlen)
 		snprintf(err, errlen, "database");
 		return -1;
 	}
-	if (db_fetch(s) > 0)
+	if (db_fetch(s) > 0) {
 		db_col_copy(s, 0, salt, sizeof salt);
+		db_col_copy(s, 1, url, sizeof url);
+	}
 	while (db_fetch(s) > 0)
 		;
-	if (!*salt || !m->url) {
+	if (!*salt || !*url) {
 		snprintf(err, errlen, "no webhook endpoint for %s", agency);
 		return -1;
 	}
@@ -178,12 +184,12 @@ static int deliver(const outbox_msg *m, char *err, size_t errlen)
 	snprintf(hdr, sizeof hdr, "Portal-Signature: t=%lld,v1=%s", t, sig);
 	const char *headers[] = {hdr, NULL};
 	httpc_result res;
-	int rc = httpc_post(m->url, headers, "application/json", m->payload, m->len, 10000, &res);
+	int rc = httpc_post(url, headers, "application/json", m->payload, m->len, 10000, &res);
 	int ok = rc == 0 && res.status >= 200 && res.status < 300;
 	if (!ok)
 		snprintf(err, errlen, "%s", rc < 0 ? res.error : "receiver answered non-2xx");
 	db_exec(S(hook_db, Q_LOG), "issssis", m->id, agency, type, code,
-		m->url, rc == 0 ? (long long)res.status : 0LL, ok ? NULL : err);
+		url, rc == 0 ? (long long)res.status : 0LL, ok ? NULL : err);
 	return ok ? 0 : -1;
 }
 

@@ -1,0 +1,12 @@
+-- 023: a callback is kept byte for byte (callback_raw.raw).
+--
+-- Why: raw was MEDIUMTEXT utf8mb4, and a callback is whatever reaches the
+-- portal: a query with a byte that is not UTF-8 (a forged or broken
+-- callback; nginx passes it as sent) was refused by the column in strict
+-- mode.  The worker took that refusal for the database being away: it
+-- answered the return page 503 ("try again later"), and put the callback
+-- in the spool, whose loader (INSERT IGNORE) stored it with '?' in place
+-- of the byte.  As bytes, every callback is stored by its own request,
+-- exactly as received.  Nothing reads raw as text: it is evidence for a
+-- person reconciling, shown as sent.
+ALTER TABLE callback_raw MODIFY raw MEDIUMBLOB NOT NULL;
