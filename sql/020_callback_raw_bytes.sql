@@ -1,4 +1,4 @@
--- 023: a callback is kept byte for byte (callback_raw.raw).
+-- 020: a callback is kept byte for byte (callback_raw.raw).
 --
 -- Why: raw was MEDIUMTEXT utf8mb4, and a callback is whatever reaches the
 -- portal: a query with a byte that is not UTF-8 (a forged or broken
