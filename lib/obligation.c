@@ -43,7 +43,7 @@ int obligation_group_parse(const char *name)
 
 /* Statements are prepared once per connection (db_prepare allocates);
  * per thread, as a threaded worker has a connection per thread. */
-enum { S_BENE, S_RECEIPTS, S_CODE_USED, S_INSERT, S_LINE, S_COUNT };
+enum { S_BENE, S_RECEIPTS, S_CODE_USED, S_INSERT, S_LINE, S_CANCEL_DOSSIER, S_COUNT };
 static const char *const sql[S_COUNT] = {
 	[S_BENE] = "SELECT kind, bank_bin, account_no, account_name, treasury_code,"
 		   " chuong, tieu_muc FROM pay_beneficiary"
@@ -59,6 +59,8 @@ static const char *const sql[S_COUNT] = {
 		     " ?, ?, ?, ?, 'unpaid', UTC_TIMESTAMP(3))",
 	[S_LINE] = "INSERT INTO obligation_line (obligation_id, line_no, name, amount)"
 		   " VALUES (?, ?, ?, ?)",
+	[S_CANCEL_DOSSIER] = "UPDATE obligation SET status = 'cancelled', cancelled_at = UTC_TIMESTAMP(3)"
+			     " WHERE dossier_code = ? AND status IN ('unpaid', 'being_paid', 'expired')",
 };
 
 static __thread db *cached_db;
@@ -240,4 +242,10 @@ int obligation_create(db *d, const obligation_req *q, char code[13],
 	if (id)
 		*id = oid;
 	return OBL_OK;
+}
+
+int obligation_cancel_for_dossier(db *d, const char *dossier_code)
+{
+	long long n = db_exec(stmt(d, S_CANCEL_DOSSIER), "s", dossier_code);
+	return n < 0 ? OBL_DB : (int)n;
 }

@@ -96,4 +96,15 @@ enum obligation_err {
 int obligation_create(db *d, const obligation_req *q, char code[13],
 		      long long *id, const char **what);
 
+/*
+ * In the caller's transaction: what is still payable of a dossier's
+ * obligations (unpaid, being paid at the bank, expired) is cancelled,
+ * because the dossier left status 6 another way than by paying (withdrawn,
+ * stopped, or paid at the desk): /pay/ stops offering it.  A success the
+ * bank reports later for one being paid is kept and refunded (settle.c:
+ * a success for a cancelled obligation is a duplicate, refund due).
+ * Returns how many were cancelled, or OBL_DB.
+ */
+int obligation_cancel_for_dossier(db *d, const char *dossier_code);
+
 #endif

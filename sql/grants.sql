@@ -98,6 +98,8 @@ GRANT EXECUTE ON PROCEDURE `@DB@`.sub_daily_add TO 'portal_submission'@'localhos
 GRANT SELECT ON `@DB@`.pay_beneficiary TO 'portal_submission'@'localhost';
 GRANT SELECT ON `@DB@`.pay_receipt_setting TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.obligation TO 'portal_submission'@'localhost';
+-- and cancels what is still payable when the dossier leaves 6 another way
+GRANT UPDATE (status, cancelled_at) ON `@DB@`.obligation TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.obligation_line TO 'portal_submission'@'localhost';
 -- and, once paid, the link to its receipt (the columns that link needs)
 GRANT SELECT (id, obligation_id, kind, verify_token) ON `@DB@`.receipt TO 'portal_submission'@'localhost';

@@ -343,6 +343,18 @@ static int move_tx(db *d, void *arg)
 	}
 
 	const char *reason = m->reason ? m->reason : "";
+#ifdef HAVE_OBLIGATION
+	/* Leaving 6 another way than by paying (withdrawn, stopped, paid at
+	 * the desk): its fee must not stay payable on /pay/ (lib/obligation.h) */
+	if (x.status == ST_OBLIGATION) {
+		int n = obligation_cancel_for_dossier(d, x.code);
+		if (n == OBL_DB)
+			return DB_TX_FAILED;
+		if (n > 0)
+			reason = arena_printf(a, "%s%sKhoản phải nộp chưa nộp của hồ sơ đã được hủy.",
+					      reason, *reason ? " " : "");
+	}
+#endif
 	if (m->to == ST_OBLIGATION) {
 		if (m->amount <= 0 || form_blank(m->fee_name)) {
 			r->error.field = m->amount <= 0 ? "amount" : "fee_name";

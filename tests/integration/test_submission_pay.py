@@ -141,3 +141,52 @@ def test_an_agency_not_set_up_to_collect_is_told_so_and_nothing_changes():
     assert status_of(code) == 2 and P.sql(obligations) == [["0"]]
     r = S.move(s, code, 6, amount="8.000", fee_name="Lệ phí đăng ký khai sinh")
     assert r.status == 303 and status_of(code) == 6 and P.sql(obligations) == [["1"]]
+
+
+def at_six(commune):
+    """A citizen's dossier at status 6 with its fee: (client, desk, code, payment code)."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[commune]
+    configure(agency)
+    code = S.file_dossier(c, agency).header("Location").rsplit("/", 1)[1]
+    s = S.staff(agency, "leader")
+    assert S.move(s, code, 2).status == 303
+    assert S.move(s, code, 6, amount="8.000", fee_name="Lệ phí đăng ký khai sinh").status == 303
+    pay = re.search(r'href="/pay/(\d{12})"', c.get("/dossiers/" + code).text).group(1)
+    return c, s, code, pay
+
+
+def test_a_dossier_that_leaves_6_unpaid_leaves_no_fee_to_pay():
+    """Withdrawn, stopped, or paid at the desk (6 -> 4): the fee it asked
+    for stops being payable in the same move: /pay/ offers nothing, and a
+    payment already under way at the bank that succeeds after is kept as a
+    duplicate and refunded, never a receipt for a dossier that needs none."""
+    # withdrawn by the citizen
+    c, s, code, pay = at_six(11)
+    c.get("/dossiers/" + code)
+    assert c.post(f"/dossiers/{code}/withdraw", {}).status == 303
+    assert P.status_of(pay) == "cancelled"
+    page = H.get("/pay/" + pay)
+    assert page.status == 200 and 'action="/pay/%s/start"' % pay not in page.text, page.text[-1500:]
+    assert "Khoản phải nộp chưa nộp của hồ sơ đã được hủy" in c.get("/dossiers/" + code).text
+    # paid at the desk: the officer moves it on by hand
+    c, s, code, pay = at_six(11)
+    assert S.move(s, code, 4).status == 303
+    assert P.status_of(pay) == "cancelled"
+    # stopped while the citizen is at the bank's page; the bank then takes the money
+    c, s, code, pay = at_six(11)
+    loc, q = P.start(pay)
+    assert P.status_of(pay) == "being_paid"
+    assert S.move(s, code, 8, reason="Hồ sơ không đủ điều kiện").status == 303
+    assert P.status_of(pay) == "cancelled"
+    P.follow_return(P.bank_pays(loc, "paid"))
+    ref = q["vnp_TxnRef"]
+    assert H.wait_until(lambda: P.sql("SELECT state FROM payment_attempt WHERE txn_ref = '%s'" % ref)
+                        == [["duplicate"]], 15)
+    assert P.status_of(pay) == "cancelled" and P.receipts_of(pay) == []
+    # the refund job gives the money back (tests/run.sh paces it in seconds)
+    assert H.wait_until(lambda: P.sql("SELECT refund_state FROM payment_attempt WHERE txn_ref = '%s'"
+                                      % ref) == [["refunded"]], 60), \
+        P.sql("SELECT refund_state, refund_error FROM payment_attempt WHERE txn_ref = '%s'" % ref)
+    assert status_of(code) == 8
