@@ -25,19 +25,26 @@ void pay_conf_load(void)
 	cfg.expire_minutes = conf_int("PORTAL_VNPAY_EXPIRE_MINUTES", 15);
 }
 
-/* One process, one or two connections (the worker's, a job's): a small
- * table from SQL text to its statement on that connection. */
-#define MAX_CACHED 48
-static struct { db *d; const char *sql; db_stmt *s; } cache[MAX_CACHED];
-static int ncache;
+/* One process, one or two connections (the worker's, a job's): a table
+ * from SQL text to its statement on that connection.  It grows with the
+ * area's statements (about fifty today), so a new one is never the one
+ * that brings a worker down. */
+static struct cached { db *d; const char *sql; db_stmt *s; } *cache;
+static int ncache, cap;
 
 db_stmt *S(db *d, const char *sql)
 {
 	for (int i = 0; i < ncache; i++)
 		if (cache[i].d == d && cache[i].sql == sql)
 			return cache[i].s;
-	if (ncache == MAX_CACHED)
-		abort();
+	if (ncache == cap) {
+		int n = cap ? cap * 2 : 64;
+		struct cached *c = realloc(cache, (size_t)n * sizeof *c);
+		if (!c)
+			abort();	/* out of memory: as buf.c */
+		cache = c;
+		cap = n;
+	}
 	cache[ncache].d = d;
 	cache[ncache].sql = sql;
 	cache[ncache].s = db_prepare(d, sql);

@@ -10,6 +10,9 @@
  * INSERT and the unlink stores nothing twice.  The directory is per host:
  * each host's sweeper empties its own.
  *
+ * A temporary file left an hour by a worker killed mid-write is removed
+ * (its callback was never answered: the bank retries it).
+ *
  * File: kind, client address, txn_ref, received (UTC), answer, one line
  * each, then the raw query byte for byte to the end of the file.
  */
@@ -116,10 +119,20 @@ int spool_load(db *d)
 	struct dirent *e;
 	while ((e = readdir(dir)) && moved < 500) {
 		size_t n = strlen(e->d_name);
-		if (e->d_name[0] == '.' || n < 4 || n > 60 || strcmp(e->d_name + n - 3, ".cb"))
-			continue;
 		char path[640];
 		snprintf(path, sizeof path, "%s/%s", spool_dir(), e->d_name);
+		/* A temporary file an hour old is a write its worker never
+		 * finished (killed): that callback was never answered, so the
+		 * bank sends it again; the half file only takes space. */
+		struct stat st;
+		if (e->d_name[0] == '.' && n > 5 && strcmp(e->d_name + n - 4, ".tmp") == 0 &&
+		    stat(path, &st) == 0 && st.st_mtime < time(NULL) - 3600) {
+			if (unlink(path) == 0)
+				fprintf(stderr, "spool: removed %s, a write cut off\n", e->d_name);
+			continue;
+		}
+		if (e->d_name[0] == '.' || n < 4 || n > 60 || strcmp(e->d_name + n - 3, ".cb"))
+			continue;
 		char *p = slurp(path, 1 << 20);
 		if (!p)
 			continue;

@@ -534,3 +534,25 @@ def test_expiry_under_kill_9_happens_once():
         assert all(len(ids[c]) == 1 for c in codes), [c for c in codes if len(ids[c]) > 1]
         tp.sql("DELETE FROM outbox WHERE topic = 'webhook' AND subject IN ('%s')" % quoted)
     with_webhook(run)
+
+
+def test_a_spool_write_cut_off_is_cleared_and_a_fresh_one_is_left():
+    """A worker killed while writing a callback to the spool leaves a
+    temporary file that is never renamed (the callback was never answered:
+    the bank retries it).  The sweeper removes one an hour old, and leaves
+    one being written now."""
+    d = os.path.join(tp.VAR, "spool", "payment")
+    os.makedirs(d, exist_ok=True)
+    old, fresh = os.path.join(d, ".cut-off-test.cb.tmp"), os.path.join(d, ".being-written-test.cb.tmp")
+    for p in (old, fresh):
+        with open(p, "w") as f:
+            f.write("ipn\n127.0.0.1\n")
+    hour_ago = time.time() - 3700
+    os.utime(old, (hour_ago, hour_ago))
+    try:
+        assert wait_until(lambda: not os.path.exists(old), 30), os.listdir(d)
+        assert os.path.exists(fresh)
+    finally:
+        for p in (old, fresh):
+            if os.path.exists(p):
+                os.unlink(p)
