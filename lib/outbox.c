@@ -135,11 +135,12 @@ static int claim_tx(db *d, void *arg)
  * its lease, as one killed between delivery and its own commit did: it
  * goes again when the lease ends and the receiver deduplicates it by id.
  * 1 handled, 0 none due, -1 database error (*prev then still unwritten). */
-static int one(db *d, const char *topic, outbox_deliver_fn deliver, outcome *prev)
+static int one(db *d, const char *topic, outbox_deliver_fn deliver, outcome *prev, long deliver_ms)
 {
 	claim c = { .topic = topic, .lease = (long)conf_int("PORTAL_OUTBOX_LEASE", 60), .prev = prev };
-	if (c.lease < 1)
-		c.lease = 1;
+	long floor_s = (deliver_ms + 999) / 1000 + 5;
+	if (c.lease < floor_s)
+		c.lease = floor_s;
 	if (db_tx_call(d, claim_tx, &c) != 0) {
 		free(c.payload);
 		return -1;
@@ -180,13 +181,13 @@ static int record(db *d, const char *topic, const outcome *prev)
 	return rc == 0 ? 0 : -1;
 }
 
-int outbox_round(db *d, const char *topic, outbox_deliver_fn deliver, int batch)
+int outbox_round(db *d, const char *topic, outbox_deliver_fn deliver, int batch, long deliver_ms)
 {
 	prepare(d);
 	int n = 0, rc = 0;
 	outcome prev = {0};
 	for (int i = 0; i < batch; i++) {
-		rc = one(d, topic, deliver, &prev);
+		rc = one(d, topic, deliver, &prev, deliver_ms < 0 ? 0 : deliver_ms);
 		if (rc <= 0)
 			break;
 		n++;

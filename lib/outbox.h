@@ -54,10 +54,13 @@ int outbox_put_n(db *d, const outbox_new *m, int n);
 /* Deliver a message: 0 acknowledged, -1 not (err says why). */
 typedef int (*outbox_deliver_fn)(const outbox_msg *m, char *err, size_t errlen);
 
-/* One round for a topic: up to `batch` due messages.  Returns how many
- * were delivered or rescheduled, 0 when nothing was due, -1 when the
+/* One round for a topic: up to `batch` due messages.  deliver_ms is the
+ * longest one delivery may take (its HTTP timeout): a claim's lease is at
+ * least that and 5 s more, whatever PORTAL_OUTBOX_LEASE says, so no other
+ * sender takes a message while it is still being delivered.  Returns how
+ * many were delivered or rescheduled, 0 when nothing was due, -1 when the
  * database did not answer. */
-int outbox_round(db *d, const char *topic, outbox_deliver_fn deliver, int batch);
+int outbox_round(db *d, const char *topic, outbox_deliver_fn deliver, int batch, long deliver_ms);
 
 /* Seconds to wait before attempt n+1 after n failures (for tests). */
 long outbox_backoff(int failures, long cap);

@@ -133,6 +133,8 @@ int job_expire(db *d)
  * which also gives it a new secret), and the events that waited for the
  * dead one go there, signed with the secret it has. */
 static db *hook_db;
+/* one delivery's limit; the claim's lease outlasts it (outbox.h) */
+#define HOOK_TIMEOUT_MS 10000
 static const char Q_SALT[] =
 	"SELECT salt, url FROM pay_webhook_endpoint WHERE agency_code = ?";
 static const char Q_LOG[] =
@@ -184,7 +186,7 @@ static int deliver(const outbox_msg *m, char *err, size_t errlen)
 	snprintf(hdr, sizeof hdr, "Portal-Signature: t=%lld,v1=%s", t, sig);
 	const char *headers[] = {hdr, NULL};
 	httpc_result res;
-	int rc = httpc_post(url, headers, "application/json", m->payload, m->len, 10000, &res);
+	int rc = httpc_post(url, headers, "application/json", m->payload, m->len, HOOK_TIMEOUT_MS, &res);
 	int ok = rc == 0 && res.status >= 200 && res.status < 300;
 	if (!ok)
 		snprintf(err, errlen, "%s", rc < 0 ? res.error : "receiver answered non-2xx");
@@ -196,5 +198,5 @@ static int deliver(const outbox_msg *m, char *err, size_t errlen)
 int job_webhooks(db *d)
 {
 	hook_db = d;
-	return outbox_round(d, "webhook", deliver, 10);
+	return outbox_round(d, "webhook", deliver, 10, HOOK_TIMEOUT_MS);
 }

@@ -93,5 +93,5 @@ static int paid_deliver(const outbox_msg *m, char *err, size_t errlen)
 int job_paid(db *d)
 {
 	job_db = d;
-	return outbox_round(d, "dossier", paid_deliver, 50);
+	return outbox_round(d, "dossier", paid_deliver, 50, 0);
 }

@@ -63,7 +63,7 @@ static int sync_deliver(const outbox_msg *m, char *err, size_t errlen)
 
 int job_sync(db *d)
 {
-	return outbox_round(d, "sync", sync_deliver, 50);
+	return outbox_round(d, "sync", sync_deliver, 50, conf_int("PORTAL_SYNC_TIMEOUT_MS", 10000));
 }
 
 static int notify_deliver(const outbox_msg *m, char *err, size_t errlen)
@@ -76,7 +76,7 @@ static int notify_deliver(const outbox_msg *m, char *err, size_t errlen)
 
 int job_notify(db *d)
 {
-	return outbox_round(d, "notify", notify_deliver, 50);
+	return outbox_round(d, "notify", notify_deliver, 50, 0);
 }
 
 /* --- /dev/outbox: what would have been sent (local stack only) --------------- */

@@ -188,7 +188,7 @@ static void outbox_order_and_backoff(void **state)
 	ndelivered = 0;
 	/* a's messages in order; b's head fails and holds b's second back */
 	for (int i = 0; i < 5; i++)
-		outbox_round(D, "test", record, 10);
+		outbox_round(D, "test", record, 10, 0);
 	assert_int_equal(ndelivered, 2);
 	assert_string_equal(delivered[0], "t-a:1");
 	assert_string_equal(delivered[1], "t-a:2");
@@ -199,7 +199,7 @@ static void outbox_order_and_backoff(void **state)
 	fail_subject_b = 0;
 	run_sql(D, "UPDATE outbox SET next_at = UTC_TIMESTAMP(3) WHERE topic = 'test'");
 	for (int i = 0; i < 3; i++)
-		outbox_round(D, "test", record, 10);
+		outbox_round(D, "test", record, 10, 0);
 	assert_int_equal(ndelivered, 4);
 	assert_string_equal(delivered[2], "t-b:1");
 	assert_string_equal(delivered[3], "t-b:2");
@@ -227,7 +227,7 @@ static void sender_killed_mid_delivery(void **state)
 		pid_t kid = fork();
 		if (kid == 0) {
 			db *d = db_open();
-			outbox_round(d, "test", die, 10);
+			outbox_round(d, "test", die, 10, 0);
 			_exit(0);
 		}
 		int st;
@@ -240,8 +240,39 @@ static void sender_killed_mid_delivery(void **state)
 	assert_int_equal(one_int(D, "SELECT state = 'done' FROM outbox WHERE topic='test' AND subject='t-fine'"), 1);
 	/* when its lease ends it is delivered: nothing lost */
 	run_sql(D, "UPDATE outbox SET next_at = UTC_TIMESTAMP(3) WHERE topic = 'test'");
-	outbox_round(D, "test", record, 10);
+	outbox_round(D, "test", record, 10, 0);
 	assert_int_equal(one_int(D, "SELECT COUNT(*) FROM outbox WHERE topic='test' AND state='pending'"), 0);
+	run_sql(D, "DELETE FROM outbox WHERE topic = 'test'");
+}
+
+/* A claim outlasts the delivery it is for: with a lease set shorter than
+ * the delivery's timeout (a test stack's 10 s against a 10 s webhook), a
+ * second sender would take the message while the first still waits for
+ * the receiver.  The lease is the timeout and 5 s at least. */
+static long long lease_left;
+
+static int see_lease(const outbox_msg *m, char *err, size_t errlen)
+{
+	char q[160];
+	snprintf(q, sizeof q, "SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), next_at) FROM outbox"
+		 " WHERE id = %lld", m->id);
+	lease_left = one_int(D, q);
+	return record(m, err, errlen);
+}
+
+static void lease_outlasts_the_delivery(void **state)
+{
+	(void)state;
+	run_sql(D, "DELETE FROM outbox WHERE topic = 'test'");
+	setenv("PORTAL_OUTBOX_LEASE", "2", 1);
+	put("t-slow", "1");
+	put("t-quick", "1");
+	outbox_round(D, "test", see_lease, 1, 30000);
+	assert_in_range(lease_left, 33, 35);       /* 30 s + 5, less the time it took */
+	setenv("PORTAL_OUTBOX_LEASE", "20", 1);
+	outbox_round(D, "test", see_lease, 1, 1000);
+	assert_in_range(lease_left, 18, 20);       /* the setting, when it is longer */
+	unsetenv("PORTAL_OUTBOX_LEASE");
 	run_sql(D, "DELETE FROM outbox WHERE topic = 'test'");
 }
 
@@ -260,7 +291,7 @@ static void claim_reads_the_head_not_the_backlog(void **state)
 			    "WHERE VARIABLE_NAME = 'HANDLER_READ_NEXT'";
 	ndelivered = 0;
 	long long before = one_int(D, reads);
-	outbox_round(D, "test", record, 10);
+	outbox_round(D, "test", record, 10, 0);
 	long long after = one_int(D, reads);
 	assert_int_equal(ndelivered, 10);
 	assert_string_equal(delivered[0], "t-long:1");
@@ -493,6 +524,7 @@ int main(void)
 		cmocka_unit_test(deadlock_is_redone_whole), cmocka_unit_test(lock_wait_is_retried),
 		cmocka_unit_test(outbox_order_and_backoff), cmocka_unit_test(sender_killed_mid_delivery),
 		cmocka_unit_test(claim_reads_the_head_not_the_backlog),
+		cmocka_unit_test(lease_outlasts_the_delivery),
 		cmocka_unit_test(fetch_after_connection_lost), cmocka_unit_test(begin_after_idle_drop),
 		cmocka_unit_test(call_tx_is_begun_and_committed_by_procedures),
 		cmocka_unit_test(call_tx_after_idle_drop),

@@ -249,9 +249,11 @@ def race(x, y, x_login, y_login, what, fields):
           threading.Thread(target=go, args=("y", y, x_login))]
     for t in ts:
         t.start()
+    # under the 5 s lock wait; polled no faster than every 100 ms, or
+    # InnoDB never refreshes what information_schema.innodb_trx shows
     deadline = time.time() + 2.5
     while waiting() < 2 and time.time() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.2)
     seen = waiting()
     lock.release()
     for t in ts:
