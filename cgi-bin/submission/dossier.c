@@ -919,7 +919,7 @@ int h_rating(request *r)
 
 #define LOOKUP_FAILS 10
 
-int h_lookup(request *r)
+static int lookup_checked(request *r)
 {
 	db *d = server_db();
 	const char *code = r->query[0].s, *typed = r->query[1].s;
@@ -953,4 +953,16 @@ int h_lookup(request *r)
 	if (dossier_show(r, &x, 0, 0) < 0)
 		return 503;
 	return render(r, "lookup.cs");
+}
+
+/* A code or secret typed wrong comes back in the lookup form, with the
+ * code kept: the neighbour copying both from his slip fixes one letter
+ * instead of starting again from a page with no form on it. */
+int h_lookup(request *r)
+{
+	int status = lookup_checked(r);
+	if (status >= 400 && r->query[1].s)
+		hset(r, "Form.secret", r->query[1].s);
+	hset(r, "Form.error_lead", "Chưa tra cứu được.");
+	return form_refused(r, status, "lookup.cs");
 }

@@ -195,6 +195,8 @@ int h_mine(request *r), h_view(request *r), h_receipt(request *r);
 int h_document(request *r), h_supplement(request *r), h_withdraw(request *r);
 int h_rating(request *r), h_lookup(request *r), h_qr(request *r);
 int h_desk_login_form(request *r), h_desk_login(request *r), h_desk_logout(request *r);
+/* A refused form shown again, filled in, with what went wrong (account.c). */
+int form_refused(request *r, int status, const char *tmpl);
 int h_desk_queue(request *r), h_desk_view(request *r), h_desk_status(request *r);
 int h_desk_new(request *r), h_desk_create(request *r), h_desk_receipt(request *r);
 int h_desk_document(request *r), h_desk_attach(request *r);

@@ -6,11 +6,12 @@
 <?cs call:history() ?>
 <?cs else ?>
 <p>Nhập mã hồ sơ và mã tra cứu in trên giấy tiếp nhận và hẹn trả kết quả.</p>
+<?cs call:refused() ?>
 <form method="get" action="/dossiers/lookup" class="form">
 <label for="code">Mã hồ sơ</label>
-<input id="code" name="code" required maxlength="47" value="<?cs var:Form.code ?>" placeholder="000.00.12.H26-240115-0001">
+<input id="code" name="code" required maxlength="47" value="<?cs var:Form.code ?>" placeholder="000.00.12.H26-240115-0001"<?cs call:invalid("code") ?>>
 <label for="secret">Mã tra cứu</label>
-<input id="secret" name="secret" required maxlength="20" autocapitalize="characters" placeholder="ABCDE-FGHJK">
+<input id="secret" name="secret" required maxlength="20" autocapitalize="characters" placeholder="ABCDE-FGHJK" value="<?cs var:Form.secret ?>"<?cs call:invalid("secret") ?>>
 <button type="submit">Tra cứu</button>
 </form>
 <?cs /if ?>

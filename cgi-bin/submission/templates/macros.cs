@@ -1,3 +1,6 @@
+<?cs def:field_label(f) ?><?cs if:f == "contact" ?>Số điện thoại hoặc thư điện tử<?cs elif:f == "name" ?>Họ và tên<?cs elif:f == "password" ?>Mật khẩu<?cs elif:f == "code" ?>Mã xác nhận<?cs elif:f == "secret" ?>Mã tra cứu<?cs elif:f == "login" ?>Tên đăng nhập<?cs else ?><?cs var:f ?><?cs /if ?><?cs /def ?>
+<?cs def:invalid(f) ?><?cs if:Form.error_field == f ?> aria-invalid="true" aria-describedby="loi"<?cs /if ?><?cs /def ?>
+<?cs def:refused() ?><?cs if:Form.error ?><div class="errors" role="alert" id="loi"><p><strong><?cs alt:Form.error_lead ?>Chưa gửi được.<?cs /alt ?></strong> <?cs var:Form.error ?><?cs if:Form.error_detail ?> <?cs var:Form.error_detail ?><?cs /if ?></p><?cs if:Form.error_field ?><p class="field-name">Ô cần sửa: <?cs call:field_label(Form.error_field) ?> (trường “<?cs var:Form.error_field ?>”)</p><?cs /if ?></div><?cs /if ?><?cs /def ?>
 <?cs def:csrf() ?><input type="hidden" name="csrf" value="<?cs var:Session.csrf ?>"><?cs /def ?>
 <?cs def:history() ?>
 <h2>Quá trình giải quyết</h2>

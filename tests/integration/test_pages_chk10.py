@@ -1,0 +1,124 @@
+"""test_pages_chk10.py - the pages as the people of issues 6 and 7 meet
+them on a cheap phone, checked over HTTP: each test names a defect found
+walking the portal in Chromium at 360 px with JavaScript off, and fails
+without its fix.
+"""
+import html
+import random
+import re
+
+import harness as H
+import test_submission as S
+
+
+def elsewhere():
+    """A client address of its own: failed logins, codes and lookups count
+    per address, and must not lock out the other tests' 127.0.0.1."""
+    return "127.0.%d.%d" % (random.randint(10, 250), random.randint(2, 250))
+
+
+def form_of(text, action):
+    """The <form> posting to action, or None."""
+    m = re.search(r'<form[^>]*action="%s"[^>]*>(.*?)</form>' % re.escape(action), text, re.S)
+    return m.group(1) if m else None
+
+
+def value_of(form, name):
+    m = re.search(r'<input[^>]*\bname="%s"[^>]*>' % re.escape(name), form)
+    assert m, (name, form[:600])
+    v = re.search(r'\bvalue="([^"]*)"', m.group(0))
+    return html.unescape(v.group(1)) if v else None
+
+
+def refused_in_place(r, status, action, field):
+    """The refusal keeps its status and names its field, and shows the
+    form again (not the general error page, whose only ways on are a
+    search box and "Về trang chủ")."""
+    assert r.status == status, (r.status, r.text[:400])
+    assert "“%s”" % field in r.text, r.text[:2000]
+    assert "Mã lỗi" not in r.text and 'id="q-err"' not in r.text, r.text[:2000]
+    assert 'role="alert"' in r.text
+    form = form_of(r.text, action)
+    assert form is not None, r.text[:2000]
+    assert 'aria-invalid="true"' in form, form
+    return form
+
+
+# --- refused forms come back filled in -------------------------------------------
+
+def test_register_refused_keeps_what_was_typed():
+    c = S.Client(source=elsewhere())
+    c.get("/account/register")
+    r = c.post("/account/register", {"contact": "09120", "name": "Nguyễn Thị Lan",
+                                     "password": "mật-khẩu-dài-1"})
+    form = refused_in_place(r, 422, "/account/register", "contact")
+    assert value_of(form, "contact") == "09120"
+    assert value_of(form, "name") == "Nguyễn Thị Lan"
+    assert value_of(form, "password") is None           # a password is never sent back
+    assert "mật-khẩu-dài-1" not in r.text
+    # the token on the page shown again still works: fixing the number registers
+    r = c.post("/account/register", {"contact": S.phone(), "name": "Nguyễn Thị Lan",
+                                     "password": "mật-khẩu-dài-1", "csrf": value_of(form, "csrf")})
+    assert r.status == 303, (r.status, r.text[:400])
+
+
+def test_login_refused_keeps_the_number_and_where_she_was_going():
+    c = S.Client(source=elsewhere())
+    c.get("/account/login?next=/dossiers/new%3Fprocedure%3D1.001193")
+    r = c.post("/account/login", {"contact": "0912 345 670", "password": "sai-mat-khau-1",
+                                  "next": "/dossiers/new?procedure=1.001193"})
+    form = refused_in_place(r, 422, "/account/login", "password")
+    assert value_of(form, "contact") == "0912 345 670"
+    assert value_of(form, "password") is None and "sai-mat-khau-1" not in r.text
+    assert value_of(form, "next") == "/dossiers/new?procedure=1.001193"
+    assert "Sai số điện thoại/thư điện tử hoặc mật khẩu." in r.text
+
+
+def test_wrong_code_shows_the_code_form_again_with_a_way_to_a_new_code():
+    c = S.Client(source=elsewhere())
+    contact = S.phone()
+    c.get("/account/register")
+    assert c.post("/account/register", {"contact": contact, "name": "Lò Văn Páo",
+                                        "password": "mật-khẩu-dài-1"}).status == 303
+    sent = re.search(r"\b(\d{6})\b", S.outbox(contact)[0]["body"]).group(1)
+    wrong = "%06d" % ((int(sent) + 1) % 1000000)
+    r = c.post("/account/verify", {"contact": contact, "code": wrong})
+    form = refused_in_place(r, 422, "/account/verify", "code")
+    assert value_of(form, "contact") == contact          # the hidden field she cannot retype
+    assert value_of(form, "code") is None
+    assert "Còn 4 lần thử" in r.text
+    assert 'href="/account/register"' in r.text          # "Hãy đăng ký lại" has its link
+    # and the right code, typed in the form shown again, signs her in
+    r = c.post("/account/verify", {"contact": contact, "code": sent, "csrf": value_of(form, "csrf")})
+    assert r.status == 303 and r.header("Location") == "/dossiers/", (r.status, r.text[:300])
+
+
+def test_reset_refused_keeps_the_contact():
+    c = S.Client(source=elsewhere())
+    c.get("/account/reset")
+    r = c.post("/account/reset", {"contact": "abc"})
+    form = refused_in_place(r, 422, "/account/reset", "contact")
+    assert value_of(form, "contact") == "abc"
+
+
+def test_lookup_with_a_mistyped_secret_keeps_the_code():
+    """The neighbour with no phone copies the code and the secret from his
+    slip; one letter wrong must not lose the 25-character code."""
+    code = "000.00.134.H26-261202-0001"
+    src = elsewhere()
+    r = H.get(H.q("/dossiers/lookup", code=code, secret="AAAAA-AAAAB"), source=src)
+    form = refused_in_place(r, 404, "/dossiers/lookup", "secret")
+    assert value_of(form, "code") == code and value_of(form, "secret") == "AAAAA-AAAAB"
+    assert "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này." in r.text
+    r = H.get(H.q("/dossiers/lookup", code=code), source=src)
+    form = refused_in_place(r, 422, "/dossiers/lookup", "secret")
+    assert value_of(form, "code") == code
+
+
+def test_desk_login_refused_keeps_the_login():
+    s = S.Client(port=H.INTRANET_PORT, source=elsewhere())
+    s.get("/desk/login")
+    r = s.post("/desk/login", {"login": "can-bo-khong-co", "password": "sai-mat-khau-12"})
+    form = refused_in_place(r, 422, "/desk/login", "password")
+    assert value_of(form, "login") == "can-bo-khong-co"
+    assert "sai-mat-khau-12" not in r.text
