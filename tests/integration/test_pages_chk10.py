@@ -122,3 +122,51 @@ def test_desk_login_refused_keeps_the_login():
     form = refused_in_place(r, 422, "/desk/login", "password")
     assert value_of(form, "login") == "can-bo-khong-co"
     assert "sai-mat-khau-12" not in r.text
+
+
+# --- the desk's queue with forty people in it -------------------------------------
+
+def sql(q):
+    import test_payment as P
+    return P.sql(q)
+
+
+def test_queue_counts_late_and_due_soon_filters_combine_and_closed_go_last():
+    """The queue said "Quá hạn" and "Sắp đến hạn" with no number, had no
+    way to narrow by procedure or channel though the route takes them, did
+    not say which filter was on, and listed refused and returned dossiers
+    among the ones still to do."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[20]
+    codes = [S.file_dossier(c, agency).header("Location").rsplit("/", 1)[1] for _ in range(3)]
+    late, refused, fresh = codes
+    desk = S.staff(agency, "desk")
+    assert S.move(desk, refused, 3, reason="Không đúng thẩm quyền").status == 303
+    sql("UPDATE dossier SET due_day = due_day - INTERVAL 20 DAY, due_at = due_at - INTERVAL 20 DAY "
+        "WHERE code = '%s'" % late)
+    # the count is the number of rows the late filter lists (the portal's
+    # day, not the database's UTC one)
+    n_late = desk.get("/desk/?due=late").text.count('<tr class="late">')
+    assert n_late >= 1
+
+    page = desk.get("/desk/").text
+    assert "Đang xem: <strong>tất cả hồ sơ</strong>" in page, page[:3000]
+    m = re.search(r'<a class="late" href="/desk/\?due=late">Quá hạn: <strong>(\d+)</strong></a>', page)
+    assert m and int(m.group(1)) == n_late, page[:3000]
+    assert re.search(r'href="/desk/\?due=soon"[^>]*>Sắp đến hạn: <strong>\d+</strong>', page)
+    assert 'href="/desk/?procedure=1.001193">Thủ tục đăng ký khai sinh: <strong>' in page
+    assert 'href="/desk/?channel=2">Trực tuyến: <strong>' in page
+    # the refused one after every one still to do, the late one first
+    assert page.index(late) < page.index(fresh) < page.index(refused)
+    assert 'data-label="Hẹn trả"' in page                # each card line says what it is
+
+    page = desk.get("/desk/?due=late").text
+    assert "Đang xem: <strong>Quá hạn</strong>" in page and 'aria-current="page">Quá hạn' in page
+    assert late in page and fresh not in page and 'href="/desk/">Bỏ lọc</a>' in page
+    # a procedure's link keeps the late filter
+    assert 'href="/desk/?procedure=1.001193&amp;due=late"' in page, page[:3000]
+    page = desk.get("/desk/?procedure=1.001193&due=late").text
+    assert "Quá hạn · Thủ tục đăng ký khai sinh</strong>" in page and late in page
+    page = desk.get("/desk/?status=7&channel=3").text
+    assert "Không có hồ sơ nào trong bộ lọc này." in page
