@@ -170,3 +170,48 @@ def test_queue_counts_late_and_due_soon_filters_combine_and_closed_go_last():
     assert "Quá hạn · Thủ tục đăng ký khai sinh</strong>" in page and late in page
     page = desk.get("/desk/?status=7&channel=3").text
     assert "Không có hồ sơ nào trong bộ lọc này." in page
+
+
+# --- the auditor: the receipt register and corrections -----------------------------
+
+def paid_obligation():
+    import test_payment as P
+    ob = P.create((120000, 30000))
+    loc, _ = P.start(ob["payment_code"])
+    P.follow_return(P.bank_pays(loc, "paid"))
+    assert H.wait_until(lambda: P.status_of(ob["payment_code"]) == "paid", 15)
+    return P.AGENCY, ob["payment_code"]
+
+
+def test_receipt_register_and_refund_state_in_words():
+    """The corrections page was a search box for a payment code: an
+    auditor reconciling the day had no list of the receipts issued to
+    start from.  And a refund's state was shown as the database's word
+    ("hoàn tiền: due")."""
+    agency, code = paid_obligation()
+    token, number = sql("SELECT r.verify_token, r.number FROM receipt r JOIN obligation o "
+                        "ON o.id = r.obligation_id WHERE o.payment_code = '%s'" % code)[0]
+    lead = S.staff(agency, "leader")
+    page = lead.get("/payment/admin/receipts")
+    assert page.status == 200
+    assert "Biên lai đã lập gần đây" in page.text, page.text[:2000]
+    row = re.search(r'<tr data-kind="receipt">(?:(?!</tr>).)*href="/payment/admin/receipts\?ma=%s"' % code,
+                    page.text, re.S)
+    assert row, page.text[:4000]
+    assert 'href="/receipts/%s">Biên lai số %s</a>' % (token, number) in row.group(0)
+    assert "150.000" in row.group(0) and 'data-label="Ngày lập"' in row.group(0)
+    # another agency's receipts are not in this register
+    other = sql("SELECT o.payment_code FROM receipt r JOIN obligation o ON o.id = r.obligation_id "
+                "WHERE r.agency_code <> '%s' LIMIT 1" % agency)
+    if other:
+        assert "ma=%s" % other[0][0] not in page.text
+
+    # the obligation's page leads back to the register
+    page = lead.get("/payment/admin/receipts?ma=" + code).text
+    assert 'href="/payment/admin/receipts">' in page
+    r = lead.post("/payment/admin/receipts/%s/refund" % code, {"ly_do": "Nộp nhầm khoản"})
+    assert r.status == 303, (r.status, r.text[:500])
+    page = lead.get("/payment/admin/receipts?ma=" + code).text
+    m = re.search(r"\(hoàn tiền: ([^<,)]+)", page)
+    assert m and m.group(1) in ("Chờ hoàn tiền", "Đang gửi yêu cầu hoàn tiền", "Đã hoàn tiền"), \
+        (m and m.group(1), page[:3000])
