@@ -65,10 +65,11 @@ def test_register_refused_keeps_what_was_typed():
 def test_login_refused_keeps_the_number_and_where_she_was_going():
     c = S.Client(source=elsewhere())
     c.get("/account/login?next=/dossiers/new%3Fprocedure%3D1.001193")
-    r = c.post("/account/login", {"contact": "0912 345 670", "password": "sai-mat-khau-1",
+    typed = "0912 345 %03d" % random.randint(0, 999)     # failures count per account too
+    r = c.post("/account/login", {"contact": typed, "password": "sai-mat-khau-1",
                                   "next": "/dossiers/new?procedure=1.001193"})
     form = refused_in_place(r, 422, "/account/login", "password")
-    assert value_of(form, "contact") == "0912 345 670"
+    assert value_of(form, "contact") == typed
     assert value_of(form, "password") is None and "sai-mat-khau-1" not in r.text
     assert value_of(form, "next") == "/dossiers/new?procedure=1.001193"
     assert "Sai số điện thoại/thư điện tử hoặc mật khẩu." in r.text
@@ -118,9 +119,10 @@ def test_lookup_with_a_mistyped_secret_keeps_the_code():
 def test_desk_login_refused_keeps_the_login():
     s = S.Client(port=H.INTRANET_PORT, source=elsewhere())
     s.get("/desk/login")
-    r = s.post("/desk/login", {"login": "can-bo-khong-co", "password": "sai-mat-khau-12"})
+    login = "can-bo-%06d" % random.randint(0, 999999)
+    r = s.post("/desk/login", {"login": login, "password": "sai-mat-khau-12"})
     form = refused_in_place(r, 422, "/desk/login", "password")
-    assert value_of(form, "login") == "can-bo-khong-co"
+    assert value_of(form, "login") == login
     assert "sai-mat-khau-12" not in r.text
 
 
@@ -215,3 +217,21 @@ def test_receipt_register_and_refund_state_in_words():
     m = re.search(r"\(hoàn tiền: ([^<,)]+)", page)
     assert m and m.group(1) in ("Chờ hoàn tiền", "Đang gửi yêu cầu hoàn tiền", "Đã hoàn tiền"), \
         (m and m.group(1), page[:3000])
+
+
+def test_payment_staff_pages_link_to_each_other_by_role():
+    """The receipts register and corrections were linked from nowhere (the
+    intranet's "Thanh toán" opens the refunds of second payments), and no
+    payment staff page led to another."""
+    import test_payment as P
+    P.setup_agency()
+    lead = S.staff(P.AGENCY, "leader")
+    menu = lambda text: re.search(r'<nav class="subnav".*?</nav>', text, re.S).group(0)
+    page = menu(lead.get("/payment/admin/flagged").text)
+    for href in ("/payment/admin/receipts", "/payment/admin/obligations/new", "/payment/admin/deliveries"):
+        assert 'href="%s"' % href in page, (href, page[:2000])
+    desk = S.staff(P.AGENCY, "desk")
+    page = menu(desk.get("/payment/admin/obligations/new").text)
+    assert 'href="/payment/admin/deliveries"' in page
+    # only what the desk officer's role opens: no link to a 403
+    assert 'href="/payment/admin/receipts"' not in page and 'href="/payment/admin/flagged"' not in page

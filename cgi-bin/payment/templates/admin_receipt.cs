@@ -1,4 +1,4 @@
-<?cs set:Page.title = "Hủy, điều chỉnh biên lai" ?><?cs include:"header.cs" ?>
+<?cs set:Page.title = "Hủy, điều chỉnh biên lai" ?><?cs include:"header.cs" ?><?cs include:"admin_menu.cs" ?>
 <h1>Hủy, điều chỉnh biên lai</h1>
 <p>Biên lai đã phát hành không bao giờ bị sửa hay xóa. Hủy biên lai ghi một thông báo hủy; điều chỉnh ghi một biên lai điều chỉnh mới, số tiếp theo của ký hiệu. Mỗi thao tác cần lý do và được ghi nhật ký.</p>
 <form method="get" action="/payment/admin/receipts" class="stack">
