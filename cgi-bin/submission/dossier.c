@@ -598,8 +598,11 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 	hset(r, "Dossier.due_day", x->due != WD_NONE ? day_vi(a, x->due) : "");
 	if (x->status == ST_SUPPLEMENT && x->paused_left >= 0)
 		hset_int(r, "Dossier.paused_left", x->paused_left);
-	if (x->due != WD_NONE && today() > x->due && x->status != ST_FINISHED &&
-	    x->status != ST_RETURNED && x->status < ST_WITHDRAWN)
+	/* late only while the agency's clock runs: a refused dossier, or one
+	 * paused for a supplement, is not the agency's delay */
+	if (x->due != WD_NONE && today() > x->due &&
+	    (x->status == ST_NEW || x->status == ST_ACCEPTED || x->status == ST_PROCESSING ||
+	     x->status == ST_OBLIGATION))
 		hset(r, "Dossier.late", "1");
 	db_stmt *pn = STMT(d, "SELECT p.name, (SELECT name FROM agency WHERE code = ?) FROM `procedure` p "
 			      "WHERE p.code = ?");
@@ -708,10 +711,15 @@ static int own(request *r, dossier *x)
 int h_mine(request *r)
 {
 	db *d = server_db();
-	db_stmt *s = STMT(d, "SELECT x.code, x.status, p.name, DATE_FORMAT(x.due_day, '%d/%m/%Y') "
+	/* late as the desk counts it: a due date past while the agency's
+	 * clock runs (not paused for a supplement, not closed) */
+	char t[11];
+	wd_format(today(), t);
+	db_stmt *s = STMT(d, "SELECT x.code, x.status, p.name, DATE_FORMAT(x.due_day, '%d/%m/%Y'), "
+			     "x.due_day < ? AND x.status IN (1,2,4,6) "
 			     "FROM dossier x LEFT JOIN `procedure` p ON p.code = x.procedure_code "
 			     "WHERE x.citizen_id = ? ORDER BY x.id DESC LIMIT 200");
-	if (db_query(s, "i", r->user->id) != 0)
+	if (db_query(s, "si", t, r->user->id) != 0)
 		return 503;
 	for (int i = 0; db_fetch(s) == 1; i++) {
 		hsetf(r, col(s, r->a, 0), "Mine.%d.code", i);
@@ -721,6 +729,8 @@ int h_mine(request *r)
 		const char *due = col(s, r->a, 3);
 		if (due)
 			hsetf(r, due, "Mine.%d.due", i);
+		if (db_col_int(s, 4, 0))
+			hsetf(r, "1", "Mine.%d.late", i);
 	}
 	hset(r, "Page.title", "Hồ sơ của tôi");
 	return render(r, "mine.cs");

@@ -235,3 +235,38 @@ def test_payment_staff_pages_link_to_each_other_by_role():
     assert 'href="/payment/admin/deliveries"' in page
     # only what the desk officer's role opens: no link to a 403
     assert 'href="/payment/admin/receipts"' not in page and 'href="/payment/admin/flagged"' not in page
+
+
+# --- "Hồ sơ của tôi": what to do next, and what is late ------------------------------
+
+def test_my_dossiers_say_what_to_do_and_what_is_late():
+    """The list showed a status and a date only: a dossier waiting for her
+    fee or her papers looked like one waiting for the agency, a date past
+    was not marked, and there was no way from the list to file another.
+    A refused dossier was marked late on its page (the agency is not late
+    on a dossier it has closed, nor while it waits for a supplement)."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[21]
+    import test_submission_pay as SP
+    SP.configure(agency)
+    fee, late, refused, supp = [S.file_dossier(c, agency).header("Location").rsplit("/", 1)[1]
+                                for _ in range(4)]
+    desk = S.staff(agency, "desk")
+    for code in (fee, supp):
+        assert S.move(desk, code, 2).status == 303
+    assert S.move(desk, fee, 6, amount="8.000", fee_name="Lệ phí đăng ký khai sinh").status == 303
+    assert S.move(desk, supp, 5, reason="Thiếu giấy chứng sinh").status == 303
+    assert S.move(desk, refused, 3, reason="Không đúng thẩm quyền").status == 303
+    sql("UPDATE dossier SET due_day = due_day - INTERVAL 20 DAY, due_at = due_at - INTERVAL 20 DAY "
+        "WHERE code IN ('%s', '%s')" % (late, refused))
+
+    page = c.get("/dossiers/").text
+    item = lambda code: re.search(r'<li><a href="/dossiers/%s">.*?</li>' % re.escape(code), page, re.S).group(0)
+    assert 'href="/catalog/"' in page and "Nộp hồ sơ mới" in page
+    assert '<a class="todo" href="/dossiers/%s">Bạn cần nộp phí, lệ phí</a>' % fee in item(fee)
+    assert '<a class="todo" href="/dossiers/%s">Bạn cần bổ sung giấy tờ</a>' % supp in item(supp)
+    assert "(quá hạn)" in item(late) and "(quá hạn)" not in item(fee)
+    assert "(quá hạn)" not in item(refused) and "todo" not in item(refused)
+    assert "(quá hạn)" in c.get("/dossiers/" + late).text
+    assert "(quá hạn)" not in c.get("/dossiers/" + refused).text
