@@ -114,13 +114,13 @@ static int attempts_gate(request *r, db *d, const char *scope, const char *accou
  * values to keep and the page's title; a template that fails leaves the
  * body empty, and the general error page answers as before.
  */
-int form_refused(request *r, int status, const char *tmpl)
+int form_refusal_set(request *r, int status)
 {
 	if (status < 400 || status >= 500 || status == 403 || r->want_json)
-		return status;
+		return 0;
 	const char *msg = r->error.message ? r->error.message : r->error_detail;
 	if (!msg)
-		return status;
+		return 0;
 	if (r->error.field) {
 		/* the field's name apart, so the page can say it quietly */
 		const char *tail = arena_printf(r->a, " (trường “%s”)", r->error.field);
@@ -132,6 +132,13 @@ int form_refused(request *r, int status, const char *tmpl)
 	hset(r, "Form.error", msg);
 	if (r->error.message && r->error_detail)
 		hset(r, "Form.error_detail", r->error_detail);
+	return 1;
+}
+
+int form_refused(request *r, int status, const char *tmpl)
+{
+	if (!form_refusal_set(r, status))
+		return status;
 	size_t mark = r->body->len;
 	if (render(r, tmpl) != 200)
 		r->body->len = mark;

@@ -361,7 +361,7 @@ int h_desk_new(request *r)
 
 int h_desk_create(request *r)
 {
-	return filing_submit(r, 1);
+	return filing_refused(r, filing_submit(r, 1), 1);
 }
 
 int h_desk_receipt(request *r)

@@ -570,9 +570,41 @@ int h_new(request *r)
 	return filing_form(r, r->query[0].s, 0);
 }
 
+/*
+ * A refused filing (a name with no letter, an ID with 11 digits, a photo
+ * over 10 MB, a file that is not PDF, JPEG or PNG) shows the form again
+ * with what was typed and what went wrong, instead of the general error
+ * page that lost the whole form.  Files cannot be put back into a file
+ * field: the page says to choose them again.  When the procedure itself
+ * is the problem there is no form to show, and the refusal stands.
+ */
+int filing_refused(request *r, int status, int desk)
+{
+	static const struct { int f; const char *name; } kept[] = {
+		{F_AGENCY, "agency"}, {F_NAME, "applicant_name"}, {F_ID, "applicant_id"},
+		{F_DOB, "applicant_dob"}, {F_ADDRESS, "applicant_address"},
+		{F_PHONE, "applicant_phone"}, {F_RESULT, "result_channel"}, {F_CHANNEL, "channel"},
+	};
+	if (!r->form || !r->form[F_PROCEDURE].s ||
+	    (r->error.field && strcmp(r->error.field, "procedure") == 0))
+		return status;
+	form_error saved = r->error;
+	if (!form_refusal_set(r, status))
+		return status;
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+		if (r->form[kept[i].f].s)
+			hsetf(r, r->form[kept[i].f].s, "Form.%s", kept[i].name);
+	size_t mark = r->body->len;
+	if (filing_form(r, r->form[F_PROCEDURE].s, desk) != 200) {
+		r->body->len = mark;    /* the general error page, with the first refusal */
+		r->error = saved;
+	}
+	return status;
+}
+
 int h_create(request *r)
 {
-	return filing_submit(r, 0);
+	return filing_refused(r, filing_submit(r, 0), 0);
 }
 
 /* --- showing a dossier -------------------------------------------------------- */

@@ -270,3 +270,35 @@ def test_my_dossiers_say_what_to_do_and_what_is_late():
     assert "(quá hạn)" not in item(refused) and "todo" not in item(refused)
     assert "(quá hạn)" in c.get("/dossiers/" + late).text
     assert "(quá hạn)" not in c.get("/dossiers/" + refused).text
+
+
+# --- a refused filing keeps the form ------------------------------------------------
+
+def test_refused_filing_comes_back_filled_in():
+    """A filing refused by the handler (a name with no letter, an ID of 11
+    digits) showed the general error page and lost the whole form; it
+    comes back with what was typed, the agency and the way to get the
+    result still chosen, and says to choose the files again."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[3]
+    r = S.file_dossier(c, agency, applicant_name="...", applicant_address="Thôn Đông, xã Sóc Sơn",
+                       result_channel="post")
+    form = refused_in_place(r, 422, "/dossiers", "applicant_name")
+    assert value_of(form, "applicant_name") == "..."
+    assert value_of(form, "applicant_id") == "001190012345"
+    assert value_of(form, "applicant_address") == "Thôn Đông, xã Sóc Sơn"
+    assert '<option value="%s" selected>' % agency in form
+    assert re.search(r'name="result_channel" value="post" checked', form)
+    assert "Hãy chọn lại các tệp" in r.text
+    assert 'name="doc_1"' in form and 'name="once"' in form
+
+    # the walk-in at the desk, the same
+    desk = S.staff(agency, "desk")
+    desk.get("/desk/dossiers/new?procedure=" + S.PROC)
+    fields = {"procedure": S.PROC, "applicant_name": "Lò Văn Páo", "applicant_id": "00108005432",
+              "result_channel": "desk", "channel": "3"}
+    r = desk.post_multipart("/desk/dossiers", fields, {"doc_1": ("to.jpg", S.JPEG, "image/jpeg")})
+    form = refused_in_place(r, 422, "/desk/dossiers", "applicant_id")
+    assert value_of(form, "applicant_name") == "Lò Văn Páo"
+    assert '<option value="3" selected>' in form
