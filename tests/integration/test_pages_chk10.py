@@ -302,3 +302,28 @@ def test_refused_filing_comes_back_filled_in():
     form = refused_in_place(r, 422, "/desk/dossiers", "applicant_id")
     assert value_of(form, "applicant_name") == "Lò Văn Páo"
     assert '<option value="3" selected>' in form
+
+
+def test_lookup_tells_the_walk_in_how_to_supplement():
+    """The neighbour with no account follows by code + secret: at 'Yêu cầu
+    bổ sung giấy tờ' the page said papers were needed but not where to
+    take them (he cannot upload without an account), and it had no way
+    on to another lookup."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[4]
+    desk = S.staff(agency, "desk")
+    desk.get("/desk/dossiers/new?procedure=" + S.PROC)
+    fields = {"procedure": S.PROC, "applicant_name": "Lò Văn Páo", "applicant_id": "001080054321",
+              "result_channel": "desk", "channel": "1"}
+    r = desk.post_multipart("/desk/dossiers", fields, {"doc_1": ("to.jpg", S.JPEG, "image/jpeg")})
+    assert r.status == 303, (r.status, r.text[:300])
+    code = r.header("Location").rsplit("/", 1)[1]
+    slip = desk.get("/desk/dossiers/%s/receipt" % code).text
+    secret = re.search(r'class="secret">([A-Z0-9-]+)<', slip).group(1)
+    assert S.move(desk, code, 2).status == 303
+    assert S.move(desk, code, 5, reason="Thiếu giấy chứng sinh").status == 303
+    page = H.get(H.q("/dossiers/lookup", code=code, secret=secret)).text
+    assert "Cách bổ sung:" in page and "bộ phận một cửa của" in page, page[:3000]
+    assert "Thiếu giấy chứng sinh" in page
+    assert 'href="/dossiers/lookup">Tra cứu hồ sơ khác</a>' in page
