@@ -5,7 +5,7 @@
 <h2 class="counts-title">Theo trạng thái</h2>
 <p class="counts"><?cs each:c = Counts ?><a href="<?cs var:c.href ?>"<?cs if:c.on ?> aria-current="page"<?cs /if ?>><?cs var:c.name ?>: <strong><?cs var:c.count ?></strong></a><?cs /each ?></p>
 <?cs if:subcount(Procs) ?><h2 class="counts-title">Theo thủ tục</h2>
-<p class="counts"><?cs each:p = Procs ?><a href="<?cs var:p.href ?>"<?cs if:p.on ?> aria-current="page"<?cs /if ?>><?cs var:p.name ?>: <strong><?cs var:p.count ?></strong></a><?cs /each ?></p><?cs /if ?>
+<p class="counts procs"><?cs each:p = Procs ?><a href="<?cs var:p.href ?>"<?cs if:p.on ?> aria-current="page"<?cs /if ?>><?cs var:p.name ?>: <strong><?cs var:p.count ?></strong></a><?cs /each ?></p><?cs /if ?>
 <?cs if:subcount(Channels) ?><h2 class="counts-title">Theo cách nộp</h2>
 <p class="counts"><?cs each:h = Channels ?><a href="<?cs var:h.href ?>"<?cs if:h.on ?> aria-current="page"<?cs /if ?>><?cs var:h.name ?>: <strong><?cs var:h.count ?></strong></a><?cs /each ?></p><?cs /if ?>
 <p><a href="/desk/sync">Đồng bộ chưa xong</a><?cs if:Desk.admin ?> · <a href="/desk/staff">Tài khoản cán bộ</a><?cs /if ?></p>
