@@ -364,6 +364,11 @@ int h_desk_create(request *r)
 	return filing_refused(r, filing_submit(r, 1), 1);
 }
 
+int h_desk_create_refused(request *r)
+{
+	return r->file_status ? filing_refused(r, 422, 1) : 400;
+}
+
 int h_desk_receipt(request *r)
 {
 	dossier x;

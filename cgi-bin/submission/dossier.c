@@ -607,6 +607,13 @@ int h_create(request *r)
 	return filing_refused(r, filing_submit(r, 0), 0);
 }
 
+/* The server refused a field (the error page, 400, as before) or a file
+ * (r->file_status, the fields typed: the form again, with its refusal). */
+int h_create_refused(request *r)
+{
+	return r->file_status ? filing_refused(r, 422, 0) : 400;
+}
+
 /* --- showing a dossier -------------------------------------------------------- */
 
 /* Everything a dossier page shows; who may see it is decided by the caller. */

@@ -213,6 +213,7 @@ int h_health(request *r);
 int filing_form(request *r, const char *procedure_code, int desk);
 int filing_submit(request *r, int desk);
 int filing_refused(request *r, int status, int desk);   /* the form again, filled in */
+int h_create_refused(request *r), h_desk_create_refused(request *r);
 
 /* Background jobs (sync.c). */
 int job_sync(db *d);

@@ -327,3 +327,27 @@ def test_lookup_tells_the_walk_in_how_to_supplement():
     assert "Cách bổ sung:" in page and "bộ phận một cửa của" in page, page[:3000]
     assert "Thiếu giấy chứng sinh" in page
     assert 'href="/dossiers/lookup">Tra cứu hồ sơ khác</a>' in page
+
+
+def test_a_file_of_the_wrong_kind_keeps_the_filing_form():
+    """A phone's HEIC photo or a text file named .pdf was refused by the
+    server before the form's page could answer: the general error page,
+    every typed field lost.  The refusal still names the file and is a 422,
+    no dossier is made, and the form comes back filled in."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[3]
+    before = int(sql("SELECT COUNT(*) FROM dossier")[0][0])
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+    r = S.file_dossier(c, agency, files={"doc_1": ("IMG_0001.HEIC", heic, "image/heic"),
+                                         "doc_2": ("giay.png", S.PNG, "image/png")},
+                       applicant_address="Thôn Đông, xã Sóc Sơn")
+    form = refused_in_place(r, 422, "/dossiers", "doc_1")
+    assert "không phải tệp PDF, JPEG hoặc PNG" in r.text
+    assert value_of(form, "applicant_address") == "Thôn Đông, xã Sóc Sơn"
+    assert "Hãy chọn lại các tệp" in r.text and "Giấy tờ số 1" in r.text
+    assert int(sql("SELECT COUNT(*) FROM dossier")[0][0]) == before
+    # a forged token with the same file is still refused as forged, first
+    r = c.post_multipart("/dossiers", {"procedure": S.PROC, "agency": agency, "csrf": "0" * 64},
+                         {"doc_1": ("IMG_0001.HEIC", heic, "image/heic")})
+    assert r.status == 403, (r.status, r.text[:300])
