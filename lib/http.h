@@ -59,6 +59,12 @@ typedef struct request {
 	field_value *captures;
 	upload *files;            /* multipart file parts, validated */
 	size_t nfiles;
+	int file_status;          /* the first file part refused for what the
+				   * file is (empty, not a PDF/JPEG/PNG), 0:
+				   * none; answered after the CSRF check and
+				   * the fields, so the route's refused() can
+				   * show its form again (server.c) */
+	form_error file_error;
 	const char *raw_query;    /* what follows '?' in the URI, as received */
 	char **env;               /* the FastCGI parameters ("NAME=value"),
 				   * valid until the request ends: req_env() */

@@ -63,7 +63,12 @@ typedef struct route {
 				      * Only once the session, the roles and the
 				      * CSRF token passed; those refusals, and a
 				      * bad body, keep the error page.  NULL: the
-				      * error page, 400. */
+				      * error page, 400.  Also called, with
+				      * r->form typed and r->file_status set,
+				      * when a file part was refused for what it
+				      * is (empty, of a kind the route does not
+				      * take): the answer is then that refusal's
+				      * status, 422. */
 } route;
 
 /* Find the route for a path.  Returns it, or NULL; *path_matched tells a

@@ -250,16 +250,25 @@ static int read_multipart(request *r, const char *body, size_t blen, const char 
 			continue;  /* a file input left empty */
 		if (req_file(r, p->name))
 			return bad(r, 400, shown, arena_printf(r->a, "Tệp “%s” được gửi hai lần.", shown));
-		if (p->len == 0)
-			return bad(r, 422, shown, arena_printf(r->a, "Tệp “%s” rỗng.", shown));
 		if (p->len > fs->max_bytes)
 			return bad(r, 413, shown,
 				   arena_printf(r->a, "Tệp “%s” lớn quá %zu MB.", shown, fs->max_bytes >> 20));
-		int kind = filetype_detect((const unsigned char *)p->data, p->len);
-		if (!(kind & (int)fs->kinds))
-			return bad(r, 422, shown,
-				   arena_printf(r->a, "Tệp “%s” không phải tệp %s hợp lệ (kiểm tra theo nội dung tệp, không theo tên).",
-						shown, kinds_text(fs->kinds)));
+		/* An empty file or one of the wrong kind (a phone's HEIC photo)
+		 * is what a person picked, not a forged body: the first one is
+		 * kept for read_post to answer once the token and the fields
+		 * passed, and the part is left out. */
+		int kind = p->len ? filetype_detect((const unsigned char *)p->data, p->len) : 0;
+		if (p->len == 0 || !(kind & (int)fs->kinds)) {
+			if (!r->file_status) {
+				r->file_status = 422;
+				r->file_error.field = shown;
+				r->file_error.message = p->len == 0
+					? arena_printf(r->a, "Tệp “%s” rỗng.", shown)
+					: arena_printf(r->a, "Tệp “%s” không phải tệp %s hợp lệ (kiểm tra theo nội dung tệp, không theo tên).",
+						       shown, kinds_text(fs->kinds));
+			}
+			continue;
+		}
 		upload *u = &r->files[r->nfiles++];
 		u->field = p->name;
 		u->index = index;
@@ -324,8 +333,18 @@ static int read_post(request *r, const char *body, size_t blen, const char *cont
 				   "Biểu mẫu đã hết hạn hoặc không phải từ trang này. Hãy tải lại trang rồi gửi lại.");
 	}
 	form_drop_empty(&r->form_pairs, rt->form);
-	if (form_validate(r->a, &r->form_pairs, rt->form, &r->form, &r->error) < 0)
+	if (form_validate(r->a, &r->form_pairs, rt->form, &r->form, &r->error) < 0) {
+		r->file_status = 0;    /* the field's refusal is the answer */
 		return rt->refused ? rt->refused(r) : 400;
+	}
+	if (r->file_status) {
+		/* the fields are good and typed in r->form: the form page can
+		 * show them again with the file's refusal */
+		r->error = r->file_error;
+		if (rt->refused)
+			rt->refused(r);
+		return r->file_status;
+	}
 	return 0;
 }
 

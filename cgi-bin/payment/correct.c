@@ -224,6 +224,8 @@ static int page(request *r, const char *code, const char *done)
 	hset(r, "Rcpt.total", m.p);
 	hset(r, "Rcpt.reference", db_col(s, 3, NULL));
 	hset(r, "Rcpt.refund", db_col(s, 4, NULL));
+	const char *rs = db_col(s, 4, NULL);
+	hset(r, "Rcpt.refund_vi", refund_vi(rs ? rs : "none"));
 	hset(r, "Rcpt.refund_error", db_col(s, 5, NULL));
 	while (db_fetch(s) > 0)
 		;
@@ -258,12 +260,52 @@ static int page(request *r, const char *code, const char *done)
 	return render(r, "admin_receipt.cs");
 }
 
+/* The agency's latest receipts, cancellations and adjustments, newest
+ * first: what an auditor reconciles against the treasury's statement
+ * starts from the register, not from a payment code they do not have. */
+static const char Q_REGISTER[] =
+	"SELECT o.payment_code, r.kind, COALESCE(r.number, 0), r.template_symbol, r.series_symbol,"
+	" DATE_FORMAT(r.issued_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i'), r.payer_name, r.amount,"
+	" r.verify_token"
+	" FROM receipt r JOIN obligation o ON o.id = r.obligation_id"
+	" WHERE r.agency_code = ? ORDER BY r.id DESC LIMIT 100";
+
+static int register_page(request *r)
+{
+	db_stmt *s = S(server_db(), Q_REGISTER);
+	if (db_query(s, "s", r->user->agency_code) < 0)
+		return 503;
+	buf m = BUF_INIT;
+	for (int i = 0; db_fetch(s) > 0; i++) {
+		const char *k = db_col(s, 1, NULL);
+		if (!k)
+			k = "receipt";
+		hsetf(r, db_col(s, 0, NULL), "List.%d.code", i);
+		hsetf(r, k, "List.%d.kind", i);
+		hsetf(r, kind_vi(k), "List.%d.kind_vi", i);
+		hsetf(r, db_col(s, 2, NULL), "List.%d.number", i);
+		hsetf(r, db_col(s, 3, NULL), "List.%d.template", i);
+		hsetf(r, db_col(s, 4, NULL), "List.%d.series", i);
+		hsetf(r, db_col(s, 5, NULL), "List.%d.issued", i);
+		hsetf(r, db_col(s, 6, NULL), "List.%d.payer", i);
+		long long v = db_col_int(s, 7, 0);
+		buf_reset(&m);
+		if (v < 0)
+			buf_puts(&m, "-");
+		pay_money(&m, v < 0 ? -v : v);
+		hsetf(r, m.p, "List.%d.amount", i);
+		hsetf(r, db_col(s, 8, NULL), "List.%d.token", i);
+	}
+	buf_free(&m);
+	return render(r, "admin_receipt.cs");
+}
+
 int h_admin_receipt(request *r)
 {
 	/* the query's fields in main.c's order: ma, xong */
 	const char *code = r->query[0].s;
 	if (!code || !*code)
-		return render(r, "admin_receipt.cs");	/* the look-up form */
+		return register_page(r);	/* the look-up form and the register */
 	return page(r, code, r->query[1].s);
 }
 

@@ -245,6 +245,21 @@ static int webhooks(db *d)
 	return job_webhooks(d);
 }
 
+/* The staff pages' own menu shows only the pages this officer's roles
+ * open (templates/admin_menu.cs): the receipts register and corrections
+ * were reachable from nowhere, and a desk officer's "Thanh toán" led to
+ * a 403. */
+static void staff_roles(request *r)
+{
+	if (!r->user || r->user->kind != AUTH_STAFF || r->want_json || (r->route && r->route->json))
+		return;
+	int roles = r->user->roles;
+	if (roles & (ROLE_LEADER | ROLE_ADMIN))
+		hset(r, "Staff.corrects", "1");     /* receipts, flagged refunds */
+	if (roles & (ROLE_DESK | ROLE_LEADER))
+		hset(r, "Staff.creates", "1");      /* a new obligation */
+}
+
 int main(int argc, char **argv)
 {
 	static const char *dirs[3];
@@ -264,6 +279,7 @@ int main(int argc, char **argv)
 		.worker_init = init,
 		.api_prefix = "/payment/api/",
 		.jobs = jobs,
+		.before_request = staff_roles,
 	};
 	return server_main(argc, argv, &payment_app);
 }

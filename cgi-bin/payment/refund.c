@@ -257,7 +257,7 @@ static const char Q_FLAGGED[] =
 	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
 	" WHERE a.refund_state <> 'none' AND o.agency_code = ? ORDER BY a.id DESC LIMIT 200";
 
-static const char *refund_vi(const char *st)
+const char *refund_vi(const char *st)
 {
 	static const char *const t[][2] = {
 		{"due", "Chờ hoàn tiền"}, {"requested", "Đang gửi yêu cầu hoàn tiền"},

@@ -101,6 +101,57 @@ static int attempts_gate(request *r, db *d, const char *scope, const char *accou
 }
 
 
+/* --- a refused form comes back filled in ------------------------------------ */
+
+/*
+ * A refusal of a form a person typed (a wrong code, a number with a digit
+ * missing, a wrong password) shows that form again, filled in with what
+ * they typed, under what went wrong: not the general error page, whose
+ * only ways on are a search box and "Về trang chủ", and which makes a
+ * person on a cheap phone type everything again.  Passwords and codes are
+ * never sent back.  The status stays the refusal's (404, 409, 422, 429),
+ * and the message still names the field.  The caller sets the Form.*
+ * values to keep and the page's title; a template that fails leaves the
+ * body empty, and the general error page answers as before.
+ */
+int form_refusal_set(request *r, int status)
+{
+	if (status < 400 || status >= 500 || status == 403 || r->want_json)
+		return 0;
+	const char *msg = r->error.message ? r->error.message : r->error_detail;
+	if (!msg)
+		return 0;
+	if (r->error.field) {
+		/* the field's name apart, so the page can say it quietly */
+		const char *tail = arena_printf(r->a, " (trường “%s”)", r->error.field);
+		size_t n = strlen(msg), t = strlen(tail);
+		if (n > t && strcmp(msg + n - t, tail) == 0)
+			msg = arena_strndup(r->a, msg, n - t);
+		hset(r, "Form.error_field", r->error.field);
+	}
+	hset(r, "Form.error", msg);
+	if (r->error.message && r->error_detail)
+		hset(r, "Form.error_detail", r->error_detail);
+	return 1;
+}
+
+int form_refused(request *r, int status, const char *tmpl)
+{
+	if (!form_refusal_set(r, status))
+		return status;
+	size_t mark = r->body->len;
+	if (render(r, tmpl) != 200)
+		r->body->len = mark;
+	return status;
+}
+
+static void keep(request *r, const char *name, const char *value)
+{
+	if (value)
+		hset(r, arena_printf(r->a, "Form.%s", name), value);
+}
+
+
 /* --- register --------------------------------------------------------------- */
 
 /* A local path only: never send a person to another site after login. */
@@ -196,7 +247,7 @@ static int register_tx(db *d, void *arg)
 
 enum { RF_CONTACT, RF_NAME, RF_PASSWORD, RF_NEXT };
 
-int h_register(request *r)
+static int h_register_checked(request *r)
 {
 	db *d = server_db();
 	reg g = { .r = r };
@@ -232,6 +283,17 @@ int h_register(request *r)
 		return rc;
 	limit_add(d, "otp_send", g.contact);
 	return http_redirect(r, verify_url(r, g.contact, r->form[RF_NEXT].s));
+}
+
+int h_register(request *r)
+{
+	int status = h_register_checked(r);
+	keep(r, "contact", r->form[RF_CONTACT].s);
+	keep(r, "name", r->form[RF_NAME].s);
+	set_next(r, r->form[RF_NEXT].s);
+	hset(r, "Page.title", "Đăng ký tài khoản");
+	hset(r, "Form.error_lead", "Chưa đăng ký được.");
+	return form_refused(r, status, "register.cs");
 }
 
 /* --- verify ----------------------------------------------------------------- */
@@ -338,7 +400,7 @@ static int verify_tx(db *d, void *arg)
 
 enum { VF_CONTACT, VF_CODE, VF_NEXT };
 
-int h_verify(request *r)
+static int h_verify_checked(request *r)
 {
 	db *d = server_db();
 	const char *kind;
@@ -375,6 +437,16 @@ int h_verify(request *r)
 		return http_field_error(r, 422, "code", "Mã đã hết hạn hoặc đã dùng, hoặc không phải mã của lần "
 				   "đăng ký trên thiết bị này. Hãy đăng ký lại để nhận mã mới.");
 	}
+}
+
+int h_verify(request *r)
+{
+	int status = h_verify_checked(r);
+	keep(r, "contact", r->form[VF_CONTACT].s);
+	set_next(r, r->form[VF_NEXT].s);
+	hset(r, "Page.title", "Nhập mã xác nhận");
+	hset(r, "Form.error_lead", "Chưa xác nhận được.");
+	return form_refused(r, status, "verify.cs");
 }
 
 /* --- password reset ------------------------------------------------------------ */
@@ -426,7 +498,7 @@ static int reset_tx(db *d, void *arg)
 
 enum { RS_CONTACT };
 
-int h_reset(request *r)
+static int h_reset_checked(request *r)
 {
 	db *d = server_db();
 	const char *kind;
@@ -452,6 +524,15 @@ int h_reset(request *r)
 					     url_encode(r->a, contact)));
 }
 
+int h_reset(request *r)
+{
+	int status = h_reset_checked(r);
+	keep(r, "contact", r->form[RS_CONTACT].s);
+	hset(r, "Page.title", "Quên mật khẩu");
+	hset(r, "Form.error_lead", "Chưa gửi được mã.");
+	return form_refused(r, status, "reset.cs");
+}
+
 int h_reset_confirm_form(request *r)
 {
 	hset(r, "Page.title", "Đặt lại mật khẩu");
@@ -463,7 +544,7 @@ int h_reset_confirm_form(request *r)
 
 enum { RC_CONTACT, RC_CODE, RC_PASSWORD };
 
-int h_reset_confirm(request *r)
+static int h_reset_confirm_checked(request *r)
 {
 	db *d = server_db();
 	const char *kind;
@@ -509,6 +590,15 @@ int h_reset_confirm(request *r)
 	}
 }
 
+int h_reset_confirm(request *r)
+{
+	int status = h_reset_confirm_checked(r);
+	keep(r, "contact", r->form[RC_CONTACT].s);
+	hset(r, "Page.title", "Đặt lại mật khẩu");
+	hset(r, "Form.error_lead", "Chưa đặt lại được mật khẩu.");
+	return form_refused(r, status, "reset_confirm.cs");
+}
+
 /* --- login / logout ------------------------------------------------------------ */
 
 int h_login_form(request *r)
@@ -520,7 +610,7 @@ int h_login_form(request *r)
 
 enum { LF_CONTACT, LF_PASSWORD, LF_NEXT };
 
-int h_login(request *r)
+static int h_login_checked(request *r)
 {
 	db *d = server_db();
 	const char *kind;
@@ -564,6 +654,16 @@ int h_login(request *r)
 	return http_redirect(r, safe_next(r->form[LF_NEXT].s, "/dossiers/"));
 }
 
+int h_login(request *r)
+{
+	int status = h_login_checked(r);
+	keep(r, "contact", r->form[LF_CONTACT].s);
+	set_next(r, r->form[LF_NEXT].s);
+	hset(r, "Page.title", "Đăng nhập");
+	hset(r, "Form.error_lead", "Chưa đăng nhập được.");
+	return form_refused(r, status, "login.cs");
+}
+
 int h_logout(request *r)
 {
 	session_end(server_db(), r, AUTH_CITIZEN);
@@ -582,7 +682,7 @@ int h_desk_login_form(request *r)
 
 enum { DF_LOGIN, DF_PASSWORD, DF_NEXT };
 
-int h_desk_login(request *r)
+static int h_desk_login_checked(request *r)
 {
 	db *d = server_db();
 	const char *login = r->form[DF_LOGIN].s, *pw = r->form[DF_PASSWORD].s;
@@ -616,6 +716,17 @@ int h_desk_login(request *r)
 	if (session_start(d, r, AUTH_STAFF, id) < 0)
 		return 503;
 	return http_redirect(r, safe_next(r->form[DF_NEXT].s, "/desk/"));
+}
+
+int h_desk_login(request *r)
+{
+	int status = h_desk_login_checked(r);
+	keep(r, "login", r->form[DF_LOGIN].s);
+	if (status >= 400 && r->form[DF_NEXT].s)
+		hset(r, "Form.next", r->form[DF_NEXT].s);
+	hset(r, "Page.title", "Đăng nhập cán bộ");
+	hset(r, "Form.error_lead", "Chưa đăng nhập được.");
+	return form_refused(r, status, "desk_login.cs");
 }
 
 int h_desk_logout(request *r)

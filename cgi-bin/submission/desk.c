@@ -63,6 +63,40 @@ static int mine(request *r, dossier *x)
 /* Query fields of the queue, in order. */
 enum { Q_STATUS, Q_PROCEDURE, Q_CHANNEL, Q_DUE };
 
+/* Statuses that end a dossier's path: listed after the ones still to do. */
+#define CLOSED "(3,7,8,10)"
+/* Statuses whose due date runs (5 is paused, 9 waits only to be handed
+ * back): the ones "late" and "due soon" count. */
+#define RUNNING "(1,2,4,6)"
+
+/* The queue's address with these filters (0, NULL or -1: none), so a
+ * link changes one filter and keeps the others: "late ones of 1.001193". */
+static const char *qhref(request *r, long long st, const char *proc, long long ch, long long due)
+{
+	const char *h = arena_printf(r->a, "/desk/?%s%s%s%s",
+		st ? arena_printf(r->a, "&status=%lld", st) : "",
+		proc ? arena_printf(r->a, "&procedure=%s", proc) : "",
+		ch ? arena_printf(r->a, "&channel=%lld", ch) : "",
+		due == 0 ? "&due=soon" : due == 1 ? "&due=late" : "");
+	size_t n = strlen(h);
+	if (h[n - 1] == '?')
+		return "/desk/";
+	return arena_printf(r->a, "/desk/?%s", h + 8);   /* without "&" after "?" */
+}
+
+static const char *channel_label(long long ch)
+{
+	return ch == 1 ? "Trực tiếp" : ch == 3 ? "Bưu chính" : "Trực tuyến";
+}
+
+/*
+ * The desk's queue: forty people's dossiers on one page.  What the officer
+ * needs first comes first: the dossiers still to do, by due date, the late
+ * ones marked; closed ones (refused, withdrawn, stopped, returned) after.
+ * Counts per status, late and due soon, per procedure and per channel,
+ * each a link that narrows the list and keeps the other filters; the
+ * page says which filters are on and how many dossiers they hold.
+ */
 int h_desk_queue(request *r)
 {
 	db *d = server_db();
@@ -77,17 +111,18 @@ int h_desk_queue(request *r)
 
 	db_stmt *s = STMT(d,
 		"SELECT x.code, x.status, x.channel, x.applicant_name, p.name, "
-		"DATE_FORMAT(x.due_day, '%d/%m/%Y'), x.due_day < ? AND x.status IN (1,2,4,6) "
+		"DATE_FORMAT(x.due_day, '%d/%m/%Y'), x.due_day < ? AND x.status IN " RUNNING " "
 		"FROM dossier x LEFT JOIN `procedure` p ON p.code = x.procedure_code "
 		"WHERE x.agency_code IN (" SCOPE_AGENCIES ") AND (? = 0 OR x.status = ?) AND (? IS NULL OR x.procedure_code = ?) "
 		"AND (? = 0 OR x.channel = ?) "
-		"AND (? = -1 OR (? = 1 AND x.due_day < ? AND x.status IN (1,2,4,6)) "
-		"     OR (? = 0 AND x.due_day BETWEEN ? AND ? AND x.status IN (1,2,4,6))) "
-		"ORDER BY x.due_day IS NULL, x.due_day, x.id LIMIT 200");
+		"AND (? = -1 OR (? = 1 AND x.due_day < ? AND x.status IN " RUNNING ") "
+		"     OR (? = 0 AND x.due_day BETWEEN ? AND ? AND x.status IN " RUNNING ")) "
+		"ORDER BY x.status IN " CLOSED ", x.due_day IS NULL, x.due_day, x.id LIMIT 200");
 	if (db_query(s, "sisiissiiiisiss", t, is_admin(r), r->user->agency_code, status, status, proc, proc, channel,
 		     channel, due, due, t, due, t, soon) != 0)
 		return 503;
-	for (int i = 0; db_fetch(s) == 1; i++) {
+	int shown = 0;
+	for (int i = 0; db_fetch(s) == 1; i++, shown++) {
 		hsetf(r, col(s, a, 0), "Queue.%d.code", i);
 		hset_intf(r, db_col_int(s, 1, 0), "Queue.%d.status_n", i);
 		hsetf(r, status_name((int)db_col_int(s, 1, 0)), "Queue.%d.status", i);
@@ -100,21 +135,88 @@ int h_desk_queue(request *r)
 		if (db_col_int(s, 6, 0))
 			hsetf(r, "1", "Queue.%d.late", i);
 	}
-	db_stmt *c = STMT(d, "SELECT status, COUNT(*) FROM dossier WHERE agency_code IN ("
-			     SCOPE_AGENCIES ") GROUP BY status");
-	if (db_query(c, "is", is_admin(r), r->user->agency_code) != 0)
+	hset_int(r, "Filter.shown", shown);
+	if (shown >= 200)
+		hset(r, "Filter.more", "1");
+
+	/* per status, late and due soon: within the procedure and channel
+	 * filters, so the numbers match the list a link opens */
+	db_stmt *c = STMT(d, "SELECT x.status, COUNT(*), "
+			     "SUM(x.status IN " RUNNING " AND x.due_day < ?), "
+			     "SUM(x.status IN " RUNNING " AND x.due_day BETWEEN ? AND ?) "
+			     "FROM dossier x WHERE x.agency_code IN (" SCOPE_AGENCIES ") "
+			     "AND (? IS NULL OR x.procedure_code = ?) AND (? = 0 OR x.channel = ?) "
+			     "GROUP BY x.status");
+	if (db_query(c, "sssisssii", t, t, soon, is_admin(r), r->user->agency_code, proc, proc,
+		     channel, channel) != 0)
 		return 503;
-	long long counts[ST_MAX + 1] = { 0 };
+	long long counts[ST_MAX + 1] = { 0 }, late = 0, near = 0;
 	while (db_fetch(c) == 1) {
 		long long st = db_col_int(c, 0, 0);
 		if (st >= 1 && st <= ST_MAX)
 			counts[st] = db_col_int(c, 1, 0);
+		late += db_col_int(c, 2, 0);
+		near += db_col_int(c, 3, 0);
 	}
 	for (int st = 1; st <= ST_MAX; st++) {
 		hset_intf(r, st, "Counts.%d.n", st - 1);
 		hsetf(r, status_name(st), "Counts.%d.name", st - 1);
 		hset_intf(r, counts[st], "Counts.%d.count", st - 1);
+		hsetf(r, qhref(r, st, proc, channel, -1), "Counts.%d.href", st - 1);
+		if (st == status)
+			hsetf(r, "1", "Counts.%d.on", st - 1);
 	}
+	hset_int(r, "Due.late", late);
+	hset_int(r, "Due.soon", near);
+	hset(r, "Due.late_href", qhref(r, 0, proc, channel, 1));
+	hset(r, "Due.soon_href", qhref(r, 0, proc, channel, 0));
+
+	/* per procedure and per channel, over the whole agency */
+	db_stmt *pc = STMT(d, "SELECT x.procedure_code, MAX(p.name), COUNT(*) FROM dossier x "
+			      "LEFT JOIN `procedure` p ON p.code = x.procedure_code "
+			      "WHERE x.agency_code IN (" SCOPE_AGENCIES ") "
+			      "GROUP BY x.procedure_code ORDER BY COUNT(*) DESC, x.procedure_code LIMIT 30");
+	if (db_query(pc, "is", is_admin(r), r->user->agency_code) != 0)
+		return 503;
+	const char *proc_name = proc;
+	for (int i = 0; db_fetch(pc) == 1; i++) {
+		const char *code = col(pc, a, 0), *name = col(pc, a, 1);
+		hsetf(r, code, "Procs.%d.code", i);
+		hsetf(r, name ? name : code, "Procs.%d.name", i);
+		hset_intf(r, db_col_int(pc, 2, 0), "Procs.%d.count", i);
+		hsetf(r, qhref(r, status, code, channel, due), "Procs.%d.href", i);
+		if (proc && code && strcmp(proc, code) == 0) {
+			hsetf(r, "1", "Procs.%d.on", i);
+			if (name)
+				proc_name = name;
+		}
+	}
+	db_stmt *cc = STMT(d, "SELECT x.channel, COUNT(*) FROM dossier x "
+			      "WHERE x.agency_code IN (" SCOPE_AGENCIES ") GROUP BY x.channel ORDER BY x.channel");
+	if (db_query(cc, "is", is_admin(r), r->user->agency_code) != 0)
+		return 503;
+	for (int i = 0; db_fetch(cc) == 1; i++) {
+		long long ch = db_col_int(cc, 0, 0);
+		hsetf(r, channel_label(ch), "Channels.%d.name", i);
+		hset_intf(r, db_col_int(cc, 1, 0), "Channels.%d.count", i);
+		hsetf(r, qhref(r, status, proc, ch, due), "Channels.%d.href", i);
+		if (ch == channel)
+			hsetf(r, "1", "Channels.%d.on", i);
+	}
+
+	/* what the list holds, in words */
+	if (status)
+		hset(r, "Filter.status", status_name((int)status));
+	if (proc_name)
+		hset(r, "Filter.procedure", proc_name);
+	if (channel)
+		hset(r, "Filter.channel", channel_label(channel));
+	if (due == 1)
+		hset(r, "Filter.due", "Quá hạn");
+	else if (due == 0)
+		hset(r, "Filter.due", "Sắp đến hạn (trong 2 ngày làm việc)");
+	if (status || proc || channel || due >= 0)
+		hset(r, "Filter.any", "1");
 	if (is_admin(r))
 		hset(r, "Desk.admin", "1");   /* the link to the staff accounts */
 	hset(r, "Page.title", "Hồ sơ của cơ quan");
@@ -259,7 +361,12 @@ int h_desk_new(request *r)
 
 int h_desk_create(request *r)
 {
-	return filing_submit(r, 1);
+	return filing_refused(r, filing_submit(r, 1), 1);
+}
+
+int h_desk_create_refused(request *r)
+{
+	return r->file_status ? filing_refused(r, 422, 1) : 400;
 }
 
 int h_desk_receipt(request *r)

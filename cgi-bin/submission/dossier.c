@@ -570,9 +570,48 @@ int h_new(request *r)
 	return filing_form(r, r->query[0].s, 0);
 }
 
+/*
+ * A refused filing (a name with no letter, an ID with 11 digits, a photo
+ * over 10 MB, a file that is not PDF, JPEG or PNG) shows the form again
+ * with what was typed and what went wrong, instead of the general error
+ * page that lost the whole form.  Files cannot be put back into a file
+ * field: the page says to choose them again.  When the procedure itself
+ * is the problem there is no form to show, and the refusal stands.
+ */
+int filing_refused(request *r, int status, int desk)
+{
+	static const struct { int f; const char *name; } kept[] = {
+		{F_AGENCY, "agency"}, {F_NAME, "applicant_name"}, {F_ID, "applicant_id"},
+		{F_DOB, "applicant_dob"}, {F_ADDRESS, "applicant_address"},
+		{F_PHONE, "applicant_phone"}, {F_RESULT, "result_channel"}, {F_CHANNEL, "channel"},
+	};
+	if (!r->form || !r->form[F_PROCEDURE].s ||
+	    (r->error.field && strcmp(r->error.field, "procedure") == 0))
+		return status;
+	form_error saved = r->error;
+	if (!form_refusal_set(r, status))
+		return status;
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+		if (r->form[kept[i].f].s)
+			hsetf(r, r->form[kept[i].f].s, "Form.%s", kept[i].name);
+	size_t mark = r->body->len;
+	if (filing_form(r, r->form[F_PROCEDURE].s, desk) != 200) {
+		r->body->len = mark;    /* the general error page, with the first refusal */
+		r->error = saved;
+	}
+	return status;
+}
+
 int h_create(request *r)
 {
-	return filing_submit(r, 0);
+	return filing_refused(r, filing_submit(r, 0), 0);
+}
+
+/* The server refused a field (the error page, 400, as before) or a file
+ * (r->file_status, the fields typed: the form again, with its refusal). */
+int h_create_refused(request *r)
+{
+	return r->file_status ? filing_refused(r, 422, 0) : 400;
 }
 
 /* --- showing a dossier -------------------------------------------------------- */
@@ -598,8 +637,11 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 	hset(r, "Dossier.due_day", x->due != WD_NONE ? day_vi(a, x->due) : "");
 	if (x->status == ST_SUPPLEMENT && x->paused_left >= 0)
 		hset_int(r, "Dossier.paused_left", x->paused_left);
-	if (x->due != WD_NONE && today() > x->due && x->status != ST_FINISHED &&
-	    x->status != ST_RETURNED && x->status < ST_WITHDRAWN)
+	/* late only while the agency's clock runs: a refused dossier, or one
+	 * paused for a supplement, is not the agency's delay */
+	if (x->due != WD_NONE && today() > x->due &&
+	    (x->status == ST_NEW || x->status == ST_ACCEPTED || x->status == ST_PROCESSING ||
+	     x->status == ST_OBLIGATION))
 		hset(r, "Dossier.late", "1");
 	db_stmt *pn = STMT(d, "SELECT p.name, (SELECT name FROM agency WHERE code = ?) FROM `procedure` p "
 			      "WHERE p.code = ?");
@@ -708,10 +750,15 @@ static int own(request *r, dossier *x)
 int h_mine(request *r)
 {
 	db *d = server_db();
-	db_stmt *s = STMT(d, "SELECT x.code, x.status, p.name, DATE_FORMAT(x.due_day, '%d/%m/%Y') "
+	/* late as the desk counts it: a due date past while the agency's
+	 * clock runs (not paused for a supplement, not closed) */
+	char t[11];
+	wd_format(today(), t);
+	db_stmt *s = STMT(d, "SELECT x.code, x.status, p.name, DATE_FORMAT(x.due_day, '%d/%m/%Y'), "
+			     "x.due_day < ? AND x.status IN (1,2,4,6) "
 			     "FROM dossier x LEFT JOIN `procedure` p ON p.code = x.procedure_code "
 			     "WHERE x.citizen_id = ? ORDER BY x.id DESC LIMIT 200");
-	if (db_query(s, "i", r->user->id) != 0)
+	if (db_query(s, "si", t, r->user->id) != 0)
 		return 503;
 	for (int i = 0; db_fetch(s) == 1; i++) {
 		hsetf(r, col(s, r->a, 0), "Mine.%d.code", i);
@@ -721,6 +768,8 @@ int h_mine(request *r)
 		const char *due = col(s, r->a, 3);
 		if (due)
 			hsetf(r, due, "Mine.%d.due", i);
+		if (db_col_int(s, 4, 0))
+			hsetf(r, "1", "Mine.%d.late", i);
 	}
 	hset(r, "Page.title", "Hồ sơ của tôi");
 	return render(r, "mine.cs");
@@ -919,7 +968,7 @@ int h_rating(request *r)
 
 #define LOOKUP_FAILS 10
 
-int h_lookup(request *r)
+static int lookup_checked(request *r)
 {
 	db *d = server_db();
 	const char *code = r->query[0].s, *typed = r->query[1].s;
@@ -953,4 +1002,16 @@ int h_lookup(request *r)
 	if (dossier_show(r, &x, 0, 0) < 0)
 		return 503;
 	return render(r, "lookup.cs");
+}
+
+/* A code or secret typed wrong comes back in the lookup form, with the
+ * code kept: the neighbour copying both from his slip fixes one letter
+ * instead of starting again from a page with no form on it. */
+int h_lookup(request *r)
+{
+	int status = lookup_checked(r);
+	if (status >= 400 && r->query[1].s)
+		hset(r, "Form.secret", r->query[1].s);
+	hset(r, "Form.error_lead", "Chưa tra cứu được.");
+	return form_refused(r, status, "lookup.cs");
 }

@@ -195,6 +195,11 @@ int h_mine(request *r), h_view(request *r), h_receipt(request *r);
 int h_document(request *r), h_supplement(request *r), h_withdraw(request *r);
 int h_rating(request *r), h_lookup(request *r), h_qr(request *r);
 int h_desk_login_form(request *r), h_desk_login(request *r), h_desk_logout(request *r);
+/* A refused form shown again, filled in, with what went wrong (account.c):
+ * form_refusal_set puts the refusal in Form.error* (1) when there is one to
+ * show, form_refused also renders the template. */
+int form_refusal_set(request *r, int status);
+int form_refused(request *r, int status, const char *tmpl);
 int h_desk_queue(request *r), h_desk_view(request *r), h_desk_status(request *r);
 int h_desk_new(request *r), h_desk_create(request *r), h_desk_receipt(request *r);
 int h_desk_document(request *r), h_desk_attach(request *r);
@@ -207,6 +212,8 @@ int h_health(request *r);
 /* Filing (dossier.c), shared by the citizen's and the desk's forms. */
 int filing_form(request *r, const char *procedure_code, int desk);
 int filing_submit(request *r, int desk);
+int filing_refused(request *r, int status, int desk);   /* the form again, filled in */
+int h_create_refused(request *r), h_desk_create_refused(request *r);
 
 /* Background jobs (sync.c). */
 int job_sync(db *d);

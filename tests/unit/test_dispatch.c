@@ -64,10 +64,12 @@ static const route routes[] = {
 	{.name = "api", .methods = HTTP_POST, .pattern = "/api", .handler = h_ok, .json = 1},
 	{.name = "again", .methods = HTTP_POST, .pattern = "/again", .handler = h_ok,
 	 .form = form_f, .refused = h_refused},
+	{.name = "upload_again", .methods = HTTP_POST, .pattern = "/upload-again", .handler = h_ok,
+	 .form = form_f, .files = files_f, .body_limit = 16384, .refused = h_refused},
 };
 
 static const char *dirs[] = {"lib/templates", NULL};
-static const app test_app = {.name = "test", .routes = routes, .nroutes = 7, .template_dirs = dirs};
+static const app test_app = {.name = "test", .routes = routes, .nroutes = 8, .template_dirs = dirs};
 
 static arena *A;
 static buf body = BUF_INIT, headers = BUF_INIT;
@@ -353,6 +355,52 @@ static void refused_form_page(void **state)
 	assert_int_equal(refused_calls, 0);
 }
 
+/* A file refused for what it is (empty, not a kind the route takes) is
+ * answered after the token and the fields: a route with its own refusal
+ * page shows the form again with the fields typed, and the refusal's
+ * status (422) stands; a forged token still gets the 403 first. */
+static void refused_file_form_page(void **state)
+{
+	(void)state;
+	request r;
+	static char b[4000];
+	const char *ct = "multipart/form-data; boundary=BB";
+	int n = snprintf(b, sizeof b,
+			 "--BB\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+			 "--BB\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nHoa\r\n"
+			 FILEPART("doc_1", "<html>not a pdf</html>") "%s--BB--\r\n", token, FILEPART("doc_2", PDF));
+	assert_int_equal(run("POST", "/upload-again", cookie, b, (size_t)n, ct, &r), 422);
+	assert_int_equal(refused_calls, 1);
+	assert_int_equal(calls, 0);
+	assert_string_equal(body.p, "again");
+	assert_string_equal(seen->error.field, "doc_1");
+	assert_non_null(strstr(seen->error.message, "doc_1"));
+	assert_non_null(seen->form);
+	assert_string_equal(seen->form[F_NAME].s, "Hoa");
+	/* the route without a refusal page: the same 422, the error page */
+	assert_int_equal(run("POST", "/upload", cookie, b, (size_t)n, ct, &r), 422);
+	assert_int_equal(refused_calls, 0);
+	assert_int_equal(calls, 0);
+	/* an empty file with a name */
+	n = snprintf(b, sizeof b, "--BB\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+		     "--BB\r\nContent-Disposition: form-data; name=\"doc_1\"; filename=\"a.pdf\"\r\n\r\n\r\n"
+		     "--BB--\r\n", token);
+	assert_int_equal(run("POST", "/upload-again", cookie, b, (size_t)n, ct, &r), 422);
+	assert_int_equal(refused_calls, 1);
+	assert_non_null(strstr(seen->error.message, "rỗng"));
+	/* a forged token with a bad file: the 403, not the form */
+	n = snprintf(b, sizeof b, "--BB\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nforged\r\n"
+		     FILEPART("doc_1", "<html>not a pdf</html>") "--BB--\r\n");
+	assert_int_equal(run("POST", "/upload-again", cookie, b, (size_t)n, ct, &r), 403);
+	assert_int_equal(refused_calls, 0);
+	/* a field refused as well: the field's refusal, r->form not typed */
+	n = snprintf(b, sizeof b, "--BB\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+		     "--BB\r\nContent-Disposition: form-data; name=\"amount\"\r\n\r\nabc\r\n"
+		     FILEPART("doc_1", "<html>not a pdf</html>") "--BB--\r\n", token);
+	assert_int_equal(run("POST", "/upload-again", cookie, b, (size_t)n, ct, &r), 422);
+	assert_string_equal(seen->error.field, "amount");
+}
+
 int main(void)
 {
 	setenv("PORTAL_SECRET", "test-secret-0123456789abcdef0123456789abcdef", 1);
@@ -369,7 +417,7 @@ int main(void)
 		cmocka_unit_test(uri_and_cookie_caps), cmocka_unit_test(csrf_required),
 		cmocka_unit_test(typed_form_fields), cmocka_unit_test(multipart_files),
 		cmocka_unit_test(body_limits), cmocka_unit_test(header_injection),
-		cmocka_unit_test(review_regressions), cmocka_unit_test(refused_form_page),
+		cmocka_unit_test(review_regressions), cmocka_unit_test(refused_form_page), cmocka_unit_test(refused_file_form_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-<?cs set:Page.title = "Giao dịch cần hoàn tiền" ?><?cs include:"header.cs" ?>
+<?cs set:Page.title = "Giao dịch cần hoàn tiền" ?><?cs include:"header.cs" ?><?cs include:"admin_menu.cs" ?>
 <h1>Giao dịch thành công lần hai, cần hoàn tiền</h1>
 <p>Người nộp đã trả tiền hai lần cho cùng một khoản. Lần sau được giữ lại và hoàn tiền tự động qua cổng thanh toán; khi ngân hàng từ chối, giao dịch chờ cán bộ quyết định gửi lại.</p>
 <?cs if:Flagged.done ?><p class="ok" role="status">Đã gửi lại yêu cầu hoàn tiền.</p><?cs /if ?>

@@ -1,4 +1,4 @@
-<?cs set:Page.title = "Tạo khoản phải nộp" ?><?cs include:"header.cs" ?>
+<?cs set:Page.title = "Tạo khoản phải nộp" ?><?cs include:"header.cs" ?><?cs include:"admin_menu.cs" ?>
 <h1>Tạo khoản phải nộp</h1>
 <?cs if:Made.code ?>
 <p class="ok" role="status">Đã tạo. Mã thanh toán: <strong><?cs var:Made.shown ?></strong>. Đọc mã này cho người nộp, hoặc đưa họ địa chỉ <a href="/pay/<?cs var:Made.code ?>">/pay/<?cs var:Made.code ?></a> trên cổng công khai.</p>

@@ -1,4 +1,4 @@
-<?cs set:Page.title = "Hủy, điều chỉnh biên lai" ?><?cs include:"header.cs" ?>
+<?cs set:Page.title = "Hủy, điều chỉnh biên lai" ?><?cs include:"header.cs" ?><?cs include:"admin_menu.cs" ?>
 <h1>Hủy, điều chỉnh biên lai</h1>
 <p>Biên lai đã phát hành không bao giờ bị sửa hay xóa. Hủy biên lai ghi một thông báo hủy; điều chỉnh ghi một biên lai điều chỉnh mới, số tiếp theo của ký hiệu. Mỗi thao tác cần lý do và được ghi nhật ký.</p>
 <form method="get" action="/payment/admin/receipts" class="stack">
@@ -6,7 +6,18 @@
   <input id="ma" name="ma" inputmode="numeric" maxlength="12" value="<?cs var:Rcpt.code ?>" required>
   <button type="submit">Tìm</button>
 </form>
+<?cs if:!Rcpt.code ?>
+<h2>Biên lai đã lập gần đây</h2>
+<?cs if:subcount(List) == 0 ?><p>Cơ quan chưa lập biên lai nào.</p><?cs else ?>
+<p>100 bản ghi mới nhất của cơ quan (biên lai, thông báo hủy, biên lai điều chỉnh). Chọn mã thanh toán để xem, hủy hoặc điều chỉnh.</p>
+<table class="queue register">
+<tr><th scope="col">Biên lai</th><th scope="col">Ngày lập</th><th scope="col">Người nộp</th><th scope="col">Số tiền (đồng)</th><th scope="col">Mã thanh toán</th></tr>
+<?cs each:x = List ?><tr data-kind="<?cs var:x.kind ?>"><td class="head"><a href="/receipts/<?cs var:x.token ?>"><?cs var:x.kind_vi ?><?cs if:x.number != "0" ?> số <?cs var:x.number ?><?cs /if ?></a> <small>(<?cs var:x.template ?> – <?cs var:x.series ?>)</small></td><td data-label="Ngày lập"><?cs var:x.issued ?></td><td data-label="Người nộp"><?cs var:x.payer ?></td><td data-label="Số tiền (đồng)"><?cs var:x.amount ?></td><td data-label="Mã thanh toán"><a href="/payment/admin/receipts?ma=<?cs var:x.code ?>"><?cs var:x.code ?></a></td></tr>
+<?cs /each ?></table>
+<?cs /if ?>
+<?cs /if ?>
 <?cs if:Rcpt.status ?>
+<p><a href="/payment/admin/receipts">← Sổ biên lai của cơ quan</a></p>
 <?cs if:Rcpt.done == "huy" ?><p class="ok" role="status">Đã hủy biên lai.</p><?cs /if ?>
 <?cs if:Rcpt.done == "dieu-chinh" ?><p class="ok" role="status">Đã lập biên lai điều chỉnh.</p><?cs /if ?>
 <?cs if:Rcpt.done == "hoan" ?><p class="ok" role="status">Đã gửi yêu cầu hoàn tiền. Biên lai được hủy khi ngân hàng xác nhận đã hoàn tiền.</p><?cs /if ?>
@@ -15,7 +26,7 @@
   <dt>Người nộp</dt><dd><?cs var:Rcpt.payer ?></dd>
   <dt>Số tham chiếu</dt><dd><?cs var:Rcpt.reference ?></dd>
   <dt>Số tiền</dt><dd><?cs var:Rcpt.total ?> đồng</dd>
-  <dt>Trạng thái</dt><dd data-status="<?cs var:Rcpt.status ?>"><?cs var:Rcpt.status_vi ?><?cs if:Rcpt.refund != "none" ?> (hoàn tiền: <?cs var:Rcpt.refund ?><?cs if:Rcpt.refund_error ?>, <?cs var:Rcpt.refund_error ?><?cs /if ?>)<?cs /if ?></dd>
+  <dt>Trạng thái</dt><dd data-status="<?cs var:Rcpt.status ?>"><?cs var:Rcpt.status_vi ?><?cs if:Rcpt.refund != "none" ?> (hoàn tiền: <?cs var:Rcpt.refund_vi ?><?cs if:Rcpt.refund_error ?>, <?cs var:Rcpt.refund_error ?><?cs /if ?>)<?cs /if ?></dd>
 </dl>
 <?cs if:subcount(Rows) == 0 ?><p>Khoản này chưa có biên lai.</p><?cs else ?>
 <h2>Biên lai và các bản ghi sau đó</h2>
