@@ -462,26 +462,11 @@ def test_webhooks_waiting_for_a_dead_endpoint_go_to_the_agency_new_one():
     written, so they went on failing against the dead one, for ever
     (and, were the old one to come back, signed with a secret it no longer
     had): an agency never heard that these obligations were paid."""
-    import http.server
-    import socketserver
     tp.setup_agency()
     dead = socket.socket()
     dead.bind(("127.0.0.1", 0))
     dead_port = dead.getsockname()[1]
     dead.close()                     # nothing listens there any more
-    got = []
-
-    class Hook(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            got.append((self.headers.get("Portal-Signature"), body))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *a):
-            pass
-
     srv = None
     try:
         rc, _, err = tp.admin("webhook-set", "--agency", tp.AGENCY,
@@ -495,8 +480,7 @@ def test_webhooks_waiting_for_a_dead_endpoint_go_to_the_agency_new_one():
                    " AND state = 'pending' AND last_error IS NOT NULL" % code)
         assert H.wait_until(lambda: tp.sql(failing) == [["1"]], 30), tp.sql(
             "SELECT state, attempts, last_error FROM outbox WHERE topic = 'webhook' AND subject = '%s'" % code)
-        srv = socketserver.TCPServer(("127.0.0.1", 0), Hook)
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        srv, got = tp.hook_server(parse=False)
         new_url = "http://127.0.0.1:%d/hook" % srv.server_address[1]
         rc, secret, err = tp.admin("webhook-set", "--agency", tp.AGENCY, "--url", new_url)
         assert rc == 0, err

@@ -670,23 +670,31 @@ def test_sweeper_settles_what_nobody_reported():
     check_invariants()
 
 
-def test_webhook_signed_and_logged():
+def hook_server(parse=True):
+    """An agency's webhook receiver on a free port: (server, got), got filling
+    with each event as it arrives, parsed, or (Portal-Signature, body) when
+    parse is False.  Answers 200."""
     import http.server
     import socketserver
     got = []
 
-    class H(http.server.BaseHTTPRequestHandler):
+    class Hook(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            got.append((self.headers.get("Portal-Signature"), body))
+            got.append(json.loads(body) if parse else (self.headers.get("Portal-Signature"), body))
             self.send_response(200)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
         def log_message(self, *a):
             pass
-    srv = socketserver.TCPServer(("127.0.0.1", 0), H)
+    srv = socketserver.TCPServer(("127.0.0.1", 0), Hook)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, got
+
+
+def test_webhook_signed_and_logged():
+    srv, got = hook_server(parse=False)
     try:
         setup_agency()
         rc, whsecret, err = admin("webhook-set", "--agency", AGENCY,

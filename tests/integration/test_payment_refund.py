@@ -6,13 +6,10 @@ same transaction.  Staff sign in the way the submission area's login
 leaves them: a staff row and a session row (sha256 of the cookie's token).
 """
 import hashlib
-import http.server
 import json
 import os
 import re
 import secrets
-import socketserver
-import threading
 import time
 import urllib.parse
 
@@ -35,20 +32,7 @@ def refund_state(ref):
 
 
 def hook_server():
-    got = []
-
-    class H(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            got.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *a):
-            pass
-    srv = socketserver.TCPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv, got
+    return tp.hook_server()
 
 
 def test_second_success_is_refunded_by_the_job():
