@@ -71,6 +71,16 @@ static void shell_who(char *who, size_t n)
 	snprintf(who, n, "shell:%s", pwd && pwd->pw_name ? pwd->pw_name : "?");
 }
 
+/* What a command that sets a password needs: its hash (NULL when refused)
+ * and who runs it. */
+static const char *password_and_who(arena *a, char who[STAFF_LOGIN_MAX + 1])
+{
+	const char *hash = read_password(a);
+	if (hash)
+		shell_who(who, STAFF_LOGIN_MAX + 1);
+	return hash;
+}
+
 typedef struct reset {
 	const char *login, *hash;
 	audit_who by;
@@ -97,11 +107,10 @@ static int staff_password(int argc, char **argv)
 		return 2;
 	}
 	arena *a = arena_new(4096);
-	const char *hash = read_password(a);
+	char who[STAFF_LOGIN_MAX + 1];
+	const char *hash = password_and_who(a, who);
 	if (!hash)
 		return 2;
-	char who[STAFF_LOGIN_MAX + 1];
-	shell_who(who, sizeof who);
 	reset g = { .login = login, .hash = hash, .by = { .staff_id = 0, .login = who } };
 	db *d = cli_db("submission-admin", "portal_submission", "db_submission");
 	int rc = db_tx(d, reset_tx, &g);
@@ -160,11 +169,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	arena *a = arena_new(4096);
-	const char *hash = read_password(a);
+	char who[STAFF_LOGIN_MAX + 1];
+	const char *hash = password_and_who(a, who);
 	if (!hash)
 		return 2;
-	char who[STAFF_LOGIN_MAX + 1];
-	shell_who(who, sizeof who);
 	staff_add g = {
 		.n = { .login = login, .name = name ? name : login, .agency = agency, .roles = bits,
 		       .password_hash = hash },
