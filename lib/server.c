@@ -202,10 +202,10 @@ static const char *kinds_text(unsigned k)
 static int read_multipart(request *r, const char *body, size_t blen, const char *boundary)
 {
 	const route *rt = r->route;
-	size_t max_file = 0;
-	for (const file_spec *fs = rt->files; fs->name; fs++)
-		if (fs->max_bytes > max_file)
-			max_file = fs->max_bytes;
+	/* Each file's own cap is its field's (below), so a 12 MB scan is a
+	 * refusal the form page can show; the parser only points into the
+	 * body, whose size the route capped before it was read. */
+	size_t max_file = blen;
 	/* As many parts as the route can use (its fields, the token, each file
 	 * input: a browser sends the empty ones too), never fewer than a small
 	 * form's; a body of more is refused before anything is read into it. */
@@ -250,19 +250,20 @@ static int read_multipart(request *r, const char *body, size_t blen, const char 
 			continue;  /* a file input left empty */
 		if (req_file(r, p->name))
 			return bad(r, 400, shown, arena_printf(r->a, "Tệp “%s” được gửi hai lần.", shown));
-		if (p->len > fs->max_bytes)
-			return bad(r, 413, shown,
-				   arena_printf(r->a, "Tệp “%s” lớn quá %zu MB.", shown, fs->max_bytes >> 20));
-		/* An empty file or one of the wrong kind (a phone's HEIC photo)
-		 * is what a person picked, not a forged body: the first one is
-		 * kept for read_post to answer once the token and the fields
-		 * passed, and the part is left out. */
-		int kind = p->len ? filetype_detect((const unsigned char *)p->data, p->len) : 0;
-		if (p->len == 0 || !(kind & (int)fs->kinds)) {
+		/* An empty file, one too big for its field (a 12 MB scan) or of
+		 * the wrong kind (a phone's HEIC photo) is what a person picked,
+		 * not a forged body: the first one is kept for read_post to
+		 * answer once the token and the fields passed, and the part is
+		 * left out.  (The body's own cap was met before any parsing.) */
+		int too_big = p->len > fs->max_bytes;
+		int kind = p->len && !too_big ? filetype_detect((const unsigned char *)p->data, p->len) : 0;
+		if (too_big || p->len == 0 || !(kind & (int)fs->kinds)) {
 			if (!r->file_status) {
-				r->file_status = 422;
+				r->file_status = too_big ? 413 : 422;
 				r->file_error.field = shown;
-				r->file_error.message = p->len == 0
+				r->file_error.message = too_big
+					? arena_printf(r->a, "Tệp “%s” lớn quá %zu MB.", shown, fs->max_bytes >> 20)
+					: p->len == 0
 					? arena_printf(r->a, "Tệp “%s” rỗng.", shown)
 					: arena_printf(r->a, "Tệp “%s” không phải tệp %s hợp lệ (kiểm tra theo nội dung tệp, không theo tên).",
 						       shown, kinds_text(fs->kinds));

@@ -347,6 +347,13 @@ def test_a_file_of_the_wrong_kind_keeps_the_filing_form():
     assert value_of(form, "applicant_address") == "Thôn Đông, xã Sóc Sơn"
     assert "Hãy chọn lại các tệp" in r.text and "Giấy tờ số 1" in r.text
     assert int(sql("SELECT COUNT(*) FROM dossier")[0][0]) == before
+    # a scan over 10 MB: 413 naming it, and the form kept as well
+    big = S.JPEG[:-2] + b"\0" * (11 << 20) + b"\xff\xd9"
+    r = S.file_dossier(c, agency, files={"doc_1": ("scan.jpg", big, "image/jpeg")},
+                       applicant_address="Thôn Đông, xã Sóc Sơn")
+    form = refused_in_place(r, 413, "/dossiers", "doc_1")
+    assert "lớn quá 10 MB" in r.text and value_of(form, "applicant_address") == "Thôn Đông, xã Sóc Sơn"
+    assert int(sql("SELECT COUNT(*) FROM dossier")[0][0]) == before
     # a forged token with the same file is still refused as forged, first
     r = c.post_multipart("/dossiers", {"procedure": S.PROC, "agency": agency, "csrf": "0" * 64},
                          {"doc_1": ("IMG_0001.HEIC", heic, "image/heic")})
