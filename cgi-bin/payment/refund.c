@@ -298,17 +298,35 @@ int h_admin_flagged(request *r)
 
 /* A refund the bank refused, tried again on a person's word: the attempt
  * goes back to 'due' and the audit row is written in the same transaction. */
+static const char Q_RETRY_LOCK[] =
+	"SELECT o.agency_code, a.refund_state FROM payment_attempt a"
+	" JOIN obligation o ON o.id = a.obligation_id WHERE a.txn_ref = ? FOR UPDATE";
 static const char Q_RETRY[] =
-	"UPDATE payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
-	" SET a.refund_state = 'due', a.refund_tries = 0, a.refund_next_at = NULL"
-	" WHERE a.txn_ref = ? AND a.refund_state = 'failed' AND o.agency_code = ?";
+	"UPDATE payment_attempt SET refund_state = 'due', refund_tries = 0, refund_next_at = NULL"
+	" WHERE txn_ref = ? AND refund_state = 'failed'";
 
 typedef struct retry_arg { request *r; const char *ref; } retry_arg;
 
+/* 404 no such attempt, 403 another agency's (as a dossier of another
+ * agency is to staff), 409 not refused by the bank (now). */
 static int retry_tx(db *d, void *p)
 {
 	retry_arg *a = p;
-	long long n = db_exec(S(d, Q_RETRY), "ss", a->ref, a->r->user->agency_code);
+	db_stmt *s = S(d, Q_RETRY_LOCK);
+	int f;
+	if (db_query(s, "s", a->ref) < 0 || (f = db_fetch(s)) < 0)
+		return DB_TX_FAILED;
+	if (f == 0)
+		return 404;
+	int mine = strcmp(db_col(s, 0, NULL), a->r->user->agency_code) == 0;
+	int failed = strcmp(db_col(s, 1, NULL), "failed") == 0;
+	while (db_fetch(s) > 0)
+		;
+	if (!mine)
+		return 403;
+	if (!failed)
+		return 409;
+	long long n = db_exec(S(d, Q_RETRY), "s", a->ref);
 	if (n < 0)
 		return DB_TX_FAILED;
 	if (n == 0)
@@ -329,10 +347,13 @@ int h_admin_refund_retry(request *r)
 	}
 	int rc = db_tx(server_db(), retry_tx, &a);
 	if (rc == 409) {
-		r->error.message = "Giao dịch này không ở trạng thái bị ngân hàng từ chối hoàn tiền, "
-				   "hoặc không thuộc cơ quan của bạn.";
+		r->error.message = "Giao dịch này không ở trạng thái bị ngân hàng từ chối hoàn tiền.";
 		return 409;
 	}
+	if (rc == 403)
+		r->error.message = "Giao dịch này không thuộc cơ quan của bạn.";
+	if (rc == 404)
+		r->error.message = "Không có giao dịch nào mang mã này.";
 	if (rc)
 		return rc;
 	return http_redirect(r, "/payment/admin/flagged?xong=1");

@@ -11,6 +11,7 @@ reason, under a 4xx, and changes no row and writes no audit row.
 """
 import html
 import os
+import random
 import subprocess
 import threading
 import time
@@ -118,9 +119,11 @@ def test_password_reset_ends_sessions_and_the_new_one_works():
     c2, r = T.login_as(login)                    # another device
     assert r.status == 303
     assert c.get("/desk/").status == 200
-    # the officer forgot it: failed tries count against the account
+    # the officer forgot it: failed tries count against the account (from an
+    # address of this run's own: they count per address too, for 15 minutes)
+    addr = "127.0.%d.%d" % (random.randint(20, 250), random.randint(2, 250))
     for _ in range(3):
-        assert refused_login(login, "sai-mật-khẩu-rồi-9", "127.0.0.8") == 422
+        assert refused_login(login, "sai-mật-khẩu-rồi-9", addr) == 422
     before_hash = P.sql(f"SELECT password_hash FROM staff WHERE login = '{login}'")
     r = act(admin, login, "password", password=NEW_PW)
     assert r.status == 303 and r.header("Location") == "/desk/staff", (r.status, r.text[:300])
@@ -132,7 +135,7 @@ def test_password_reset_ends_sessions_and_the_new_one_works():
     assert P.sql(f"SELECT COUNT(*) FROM session s JOIN staff t ON t.id = s.user_id "
                  f"WHERE s.kind = 3 AND t.login = '{login}'") == [["0"]]
     assert P.sql(f"SELECT COUNT(*) FROM attempt WHERE k = 'staff:{login}'") == [["0"]]
-    assert refused_login(login, PW, "127.0.0.8") == 422      # the old password no more
+    assert refused_login(login, PW, addr) == 422      # the old password no more
     c3, r = T.login_as(login, NEW_PW)            # the new one
     assert r.status == 303, (r.status, r.text[:300])
     assert c3.get("/desk/").status == 200
@@ -182,7 +185,7 @@ def test_refusals_change_nothing():
             assert fields["password"] not in html.unescape(r.text)
         assert state() == before, (what, fields)
     # a login that is no login at all: not even a route
-    assert act(admin, "..", "role", role="desk").status in (400, 404)
+    assert act(admin, "..", "role", role="desk").status == 404
     # other roles: 403 on every new route, nothing changes
     for role in ("desk", "processor", "leader"):
         s = S.staff(a, role)
