@@ -264,10 +264,10 @@ def test_my_dossiers_say_what_to_do_and_what_is_late():
     page = c.get("/dossiers/").text
     item = lambda code: re.search(r'<li><a href="/dossiers/%s">.*?</li>' % re.escape(code), page, re.S).group(0)
     assert 'href="/catalog/"' in page and "Nộp hồ sơ mới" in page
-    assert '<a class="todo" href="/dossiers/%s">Bạn cần nộp phí, lệ phí</a>' % fee in item(fee)
-    assert '<a class="todo" href="/dossiers/%s">Bạn cần bổ sung giấy tờ</a>' % supp in item(supp)
+    assert '<a class="next-step" href="/dossiers/%s">Bạn cần nộp phí, lệ phí</a>' % fee in item(fee)
+    assert '<a class="next-step" href="/dossiers/%s">Bạn cần bổ sung giấy tờ</a>' % supp in item(supp)
     assert "(quá hạn)" in item(late) and "(quá hạn)" not in item(fee)
-    assert "(quá hạn)" not in item(refused) and "todo" not in item(refused)
+    assert "(quá hạn)" not in item(refused) and "next-step" not in item(refused)
     assert "(quá hạn)" in c.get("/dossiers/" + late).text
     assert "(quá hạn)" not in c.get("/dossiers/" + refused).text
 
