@@ -171,6 +171,12 @@ static const route routes[] = {
 	 .pattern = "/payment/admin/receipts/{code}/refund", .handler = h_admin_refund_paid,
 	 .captures = code_cap, .form = reason_form, .sites = SITE_INTRANET,
 	 .auth = AUTH_STAFF, .roles = ROLE_LEADER | ROLE_ADMIN},
+	/* the payment notice the desk prints for a person who owes (notice.c):
+	 * any staff role of the collecting agency, checked in the handler
+	 * against the obligation's agency; opening it is audited */
+	{.name = "admin_notice", .methods = GET,
+	 .pattern = "/payment/admin/obligations/{code}/notice", .handler = h_admin_notice,
+	 .captures = code_cap, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
 	{.name = "admin_deliveries", .methods = GET, .pattern = "/payment/admin/deliveries",
 	 .handler = h_admin_deliveries, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
 	{.name = "health", .methods = GET, .pattern = "/payment/health", .handler = h_pay_health,
