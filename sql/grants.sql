@@ -135,6 +135,11 @@ GRANT SELECT, INSERT, DELETE ON `@DB@`.api_nonce TO 'portal_payment'@'localhost'
 GRANT SELECT, INSERT, DELETE ON `@DB@`.pay_idempotency TO 'portal_payment'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.pay_webhook_delivery TO 'portal_payment'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.pay_daily TO 'portal_payment'@'localhost';
+-- /pay/{code} reads a signed-in citizen's session (lib/session.c: the
+-- citizen's name and contact for r->user), to link a dossier's obligation
+-- to the dossier's page for its owner only: the columns that needs, no more.
+GRANT SELECT (id, name, contact) ON `@DB@`.citizen TO 'portal_payment'@'localhost';
+GRANT SELECT (code, citizen_id) ON `@DB@`.dossier TO 'portal_payment'@'localhost';
 -- a receipt adjustment posted twice is made once (lib/once.h)
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.form_once TO 'portal_payment'@'localhost';
 -- A paid callback's writes in one call (sql/011_ipn_settle.sql).  SQL

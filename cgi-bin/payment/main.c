@@ -120,8 +120,10 @@ static const route routes[] = {
 	 .sites = SITE_PUBLIC},
 	{.name = "pay_find", .methods = GET, .pattern = "/pay/tra-cuu", .handler = h_pay_find,
 	 .query = find_q, .sites = SITE_PUBLIC},
+	/* no account needed; a signed-in citizen's session is read only to
+	 * link a dossier's obligation to the dossier's page for its owner */
 	{.name = "pay_show", .methods = GET, .pattern = "/pay/{code}", .handler = h_pay_show,
-	 .query = show_q, .captures = code_cap, .sites = SITE_PUBLIC},
+	 .query = show_q, .captures = code_cap, .sites = SITE_PUBLIC, .auth = AUTH_OPTIONAL},
 	{.name = "pay_start", .methods = HTTP_POST, .pattern = "/pay/{code}/start",
 	 .handler = h_pay_start, .captures = code_cap, .form = start_form, .sites = SITE_PUBLIC},
 	{.name = "vnpay_ipn", .methods = GET, .pattern = "/payment/vnpay/ipn",
@@ -171,6 +173,12 @@ static const route routes[] = {
 	 .pattern = "/payment/admin/receipts/{code}/refund", .handler = h_admin_refund_paid,
 	 .captures = code_cap, .form = reason_form, .sites = SITE_INTRANET,
 	 .auth = AUTH_STAFF, .roles = ROLE_LEADER | ROLE_ADMIN},
+	/* the payment notice the desk prints for a person who owes (notice.c):
+	 * any staff role of the collecting agency, checked in the handler
+	 * against the obligation's agency; opening it is audited */
+	{.name = "admin_notice", .methods = GET,
+	 .pattern = "/payment/admin/obligations/{code}/notice", .handler = h_admin_notice,
+	 .captures = code_cap, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
 	{.name = "admin_deliveries", .methods = GET, .pattern = "/payment/admin/deliveries",
 	 .handler = h_admin_deliveries, .sites = SITE_INTRANET, .auth = AUTH_STAFF},
 	{.name = "health", .methods = GET, .pattern = "/payment/health", .handler = h_pay_health,

@@ -105,7 +105,8 @@ static const char Q_SHOW[] =
 	" o.bene_bin, COALESCE(b.short_name, ''), o.bene_account, o.bene_name, o.treasury_code,"
 	" o.payer_name, o.total, DATE_FORMAT(o.due_date, '%d/%m/%Y'), o.reference, o.status,"
 	" o.chuong, o.tieu_muc, l.name, l.amount,"
-	" r.verify_token, r.template_symbol, r.series_symbol, r.number, l.line_no"
+	" r.verify_token, r.template_symbol, r.series_symbol, r.number, l.line_no,"
+	" o.dossier_code, o.payer_id"
 	" FROM obligation o LEFT JOIN agency a ON a.code = o.agency_code"
 	" LEFT JOIN pay_bank b ON b.bin = o.bene_bin"
 	" LEFT JOIN obligation_line l ON l.obligation_id = o.id"
@@ -123,18 +124,22 @@ static int by_no(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int h_pay_show(request *r)
+int pay_load(request *r, const char *code, pay_facts *out)
 {
-	const char *code = req_capture(r, "code");
 	db *d = server_db();
 	db_stmt *s = S(d, Q_SHOW);
 	int f;
 	if (db_query(s, "s", code) < 0 || (f = db_fetch(s)) < 0)
-		return 503;
-	if (f == 0) {
-		r->error.message = "Không có khoản phải nộp nào mang mã này.";
-		return 404;
-	}
+		return -1;
+	if (f == 0)
+		return 0;
+	out->agency_code = arena_strdup(r->a, db_col(s, 2, NULL));
+	out->status = arena_strdup(r->a, db_col(s, 14, NULL));
+	out->dossier_code = db_col(s, 24, NULL) ? arena_strdup(r->a, db_col(s, 24, NULL)) : NULL;
+	out->payer_id = db_col(s, 25, NULL) ? arena_strdup(r->a, db_col(s, 25, NULL)) : NULL;
+	out->total = db_col_int(s, 11, 0);
+	if (out->dossier_code)
+		hset(r, "Pay.dossier", out->dossier_code);
 	char shown[PAYCODE_LEN + 3];
 	paycode_format(code, shown);
 	hset(r, "Pay.code", code);
@@ -145,6 +150,7 @@ int h_pay_show(request *r)
 	hset(r, "Pay.agency", db_col(s, 3, NULL));
 	hset(r, "Pay.bene_kind", db_col(s, 4, NULL));
 	hset(r, "Pay.bank", db_col(s, 6, NULL));
+	hset(r, "Pay.bank_bin", db_col(s, 5, NULL));
 	hset(r, "Pay.account", db_col(s, 7, NULL));
 	hset(r, "Pay.account_name", db_col(s, 8, NULL));
 	hset(r, "Pay.treasury", db_col(s, 9, NULL));
@@ -191,6 +197,34 @@ int h_pay_show(request *r)
 		pay_money(&b, lines[i].amount);
 		hsetf(r, b.p, "Pay.lines.%zu.amount", i);
 		buf_free(&b);
+	}
+	return 1;
+}
+
+/* The dossier's page is linked for its owner only: anyone with the
+ * payment code sees the dossier's code (the reference the payer already
+ * has), nothing else of it. */
+static const char Q_OWNER[] = "SELECT 1 FROM dossier WHERE code = ? AND citizen_id = ?";
+
+int h_pay_show(request *r)
+{
+	pay_facts o;
+	int f = pay_load(r, req_capture(r, "code"), &o);
+	if (f < 0)
+		return 503;
+	if (f == 0) {
+		r->error.message = "Không có khoản phải nộp nào mang mã này.";
+		return 404;
+	}
+	if (o.dossier_code && r->user && r->user->kind == AUTH_CITIZEN) {
+		db_stmt *s = S(server_db(), Q_OWNER);
+		int mine;
+		if (db_query(s, "si", o.dossier_code, r->user->id) < 0 || (mine = db_fetch(s)) < 0)
+			return 503;
+		while (mine > 0 && db_fetch(s) > 0)
+			;
+		if (mine > 0)
+			hset(r, "Pay.dossier_mine", "1");
 	}
 	const char *res = r->query ? r->query[0].s : NULL;
 	if (res)

@@ -152,6 +152,18 @@ int h_admin_receipt(request *r);
 int h_admin_receipt_cancel(request *r);
 int h_admin_receipt_adjust(request *r);
 int h_admin_refund_paid(request *r);
+int h_admin_notice(request *r);
+
+/* An obligation as its pages show it (pay.c): Pay.* set for the
+ * template (the payment code, group, agency, beneficiary, payer, lines,
+ * total in figures and words, due date, reference, status, receipt, and
+ * Pay.dossier when it is a dossier's), and what the caller decides on.
+ * 1 found, 0 no such code, -1 database. */
+typedef struct pay_facts {
+	const char *agency_code, *status, *dossier_code, *payer_id;
+	long long total;
+} pay_facts;
+int pay_load(request *r, const char *code, pay_facts *out);
 
 /* Helpers shared by the pages */
 void pay_money(buf *b, long long v);          /* 150.000 */

@@ -720,6 +720,11 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 				hsetf(r, ob_state[k][1], "Obligations.%d.state_name", i);
 		if (st && (strcmp(st, "unpaid") == 0 || strcmp(st, "being_paid") == 0))
 			hsetf(r, "1", "Obligations.%d.open", i);
+		/* the paper to hand a walk-in (the payment area's notice): for
+		 * staff of the collecting agency, the only ones it opens for */
+		if (staff && r->user && r->user->agency_code &&
+		    strcmp(r->user->agency_code, x->agency_code) == 0)
+			hsetf(r, "1", "Obligations.%d.notice", i);
 		hsetf(r, col(ob, a, 3), "Obligations.%d.due", i);
 		const char *what = col(ob, a, 4);
 		hsetf(r, what ? what : "Phí, lệ phí", "Obligations.%d.name", i);

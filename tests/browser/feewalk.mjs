@@ -16,8 +16,12 @@
 // PORTAL_BIN) to give the commune its beneficiary and receipt settings.
 // Ends with exactly one line "browser-fee: N passed, N failed".
 
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 import {
-  BASE_URL, INTRANET_URL, assert, deskForm, snapper, submit, runSuite, phonePages, registerByPhone, fileDossier, staffSignsIn, payAdmin,
+  BASE_URL, SHOT_DIR, INTRANET_URL, assert, deskForm, snapper, submit, runSuite, phonePages, registerByPhone, fileDossier, staffSignsIn, payAdmin,
 } from './lib.mjs';
 
 const PROC = '1.001193';
@@ -47,6 +51,28 @@ async function walk(browser) {
   const deskPage = await s.content();
   assert(/Lệ phí đăng ký khai sinh/.test(deskPage), 'the desk page does not show the fee asked');
 
+  // the paper for a person who pays at the desk or at home: the payment
+  // notice, at 360 px on the officer's phone and on one A4 page printed;
+  // its QR code, read off the screen, opens the public page of this fee
+  await submit(s, s.getByRole('link', { name: 'In giấy báo nộp tiền' }));
+  assert(/\/payment\/admin\/obligations\/\d{12}\/notice$/.test(s.url()), `the notice link leads to ${s.url()}`);
+  const noticeCode = /(\d{12})\/notice$/.exec(s.url())[1];
+  const notice = await s.locator('body').innerText();
+  assert(notice.includes('GIẤY BÁO NỘP TIỀN') && notice.includes('Lệ phí đăng ký khai sinh') &&
+    notice.includes('8.000') && notice.includes('Tám nghìn đồng') && notice.includes(dossier),
+  'the notice lacks the fee, its amount in figures and words, or the dossier');
+  const shown = `${noticeCode.slice(0, 4)} ${noticeCode.slice(4, 8)} ${noticeCode.slice(8)}`;
+  assert(notice.includes(shown), `the notice does not show the code in fours (${shown})`);
+  await snap(s, 'desk-notice');
+  const qrShot = resolve(SHOT_DIR, 'fee-notice-qr.png');
+  await s.locator('.qr').screenshot({ path: qrShot });
+  const qrText = execFileSync('zbarimg', ['--raw', '-q', qrShot], { encoding: 'utf8' }).trim();
+  assert(qrText.endsWith(`/pay/${noticeCode}`) && /^https?:\/\//.test(qrText), `the notice's QR code reads ${qrText}`);
+  const pdf = await s.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+  writeFileSync(resolve(SHOT_DIR, 'fee-notice.pdf'), pdf);
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert(pages === 1, `the notice prints on ${pages} A4 pages, not one`);
+
   // the citizen's dossier page: what is owed, and the way to pay it
   await c.goto(`${BASE_URL}/dossiers/${dossier}`);
   let text = await c.locator('main').innerText();
@@ -59,6 +85,8 @@ async function walk(browser) {
   text = await c.locator('body').innerText();
   assert(text.includes('8.000') && text.includes('Tám nghìn đồng'), 'the payment page lacks the amount in figures and words');
   assert(text.includes(dossier), 'the payment page lacks the dossier code the payer knows');
+  // she is signed in and the dossier is hers: the page leads back to it
+  assert(await c.locator(`a[href="/dossiers/${dossier}"]`).count() === 1, 'the payment page does not link to her dossier');
   await snap(c, 'pay-show');
 
   // at the bank (the sandbox), paid

@@ -17,7 +17,9 @@
 <?cs /if ?>
 <dl class="facts">
   <dt>Người nộp</dt><dd><?cs var:Pay.payer ?></dd>
-  <dt>Số tham chiếu</dt><dd><?cs var:Pay.reference ?></dd>
+<?cs if:Pay.dossier ?>  <dt>Nộp cho hồ sơ</dt><dd><?cs var:Pay.dossier ?><?cs if:Pay.dossier_mine == "1" ?><br><a href="/dossiers/<?cs var:Pay.dossier ?>">Xem hồ sơ của bạn</a><?cs /if ?></dd>
+<?cs else ?>  <dt>Số tham chiếu</dt><dd><?cs var:Pay.reference ?></dd>
+<?cs /if ?>
   <dt>Cơ quan thu</dt><dd><?cs var:Pay.agency ?></dd>
   <dt>Nộp vào</dt><dd><?cs if:Pay.bene_kind == "treasury" ?>Kho bạc Nhà nước, mã <?cs var:Pay.treasury ?><?cs else ?><?cs var:Pay.bank ?><?cs /if ?>, tài khoản <?cs var:Pay.account ?> (<?cs var:Pay.account_name ?>)<?cs if:Pay.chuong ?>, chương <?cs var:Pay.chuong ?><?cs /if ?><?cs if:Pay.tieu_muc ?>, tiểu mục <?cs var:Pay.tieu_muc ?><?cs /if ?></dd>
   <dt>Hạn nộp</dt><dd><?cs var:Pay.due ?></dd>

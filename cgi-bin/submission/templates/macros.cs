@@ -23,6 +23,7 @@
 <ul class="list"><?cs each:o = Obligations ?><li><strong><?cs var:o.name ?></strong>: <?cs var:o.amount ?> đồng<br>
 Mã thanh toán <?cs alt:o.shown ?><?cs var:o.code ?><?cs /alt ?> – <strong class="pay <?cs var:o.state ?>"><?cs var:o.state_name ?></strong><?cs if:o.open ?>, hạn nộp <?cs var:o.due ?><?cs /if ?>
 <?cs if:o.open && staff == 0 ?><br><a class="button" href="/pay/<?cs var:o.code ?>">Nộp tiền trực tuyến</a><?cs /if ?>
+<?cs if:o.open && o.notice && staff == 1 ?><br><a class="button" href="/payment/admin/obligations/<?cs var:o.code ?>/notice">In giấy báo nộp tiền</a><?cs /if ?>
 <?cs if:o.receipt ?><br><a href="/receipts/<?cs var:o.receipt ?>">Xem biên lai điện tử</a><?cs /if ?></li>
 <?cs /each ?></ul>
 <?cs /if ?><?cs /def ?>
