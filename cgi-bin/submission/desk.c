@@ -411,9 +411,11 @@ int h_desk_create(request *r)
 	return filing_refused(r, filing_submit(r, 1), 1);
 }
 
+/* As the citizen's (dossier.c h_create_refused): the form again, under
+ * the route table's 400 for a field, the file's 413 or 422 for a file. */
 int h_desk_create_refused(request *r)
 {
-	return r->file_status ? filing_refused(r, 422, 1) : 400;
+	return filing_refused(r, r->file_status ? r->file_status : 400, 1);
 }
 
 int h_desk_receipt(request *r)

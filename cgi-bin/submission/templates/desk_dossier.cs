@@ -1,7 +1,7 @@
 <?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
 <h1>Hồ sơ <?cs var:Dossier.code ?></h1>
 <?cs if:Form.error ?><?cs set:Form.in_form = 0 ?><?cs each:a = Actions ?><?cs if:Form.which == "desk_status" && Form.to == a.to ?><?cs set:Form.in_form = 1 ?><?cs /if ?><?cs /each ?><?cs if:Form.which == "desk_attach" && !Dossier.has_account ?><?cs set:Form.in_form = 1 ?><?cs /if ?>
-<?cs if:Form.in_form == 1 ?><p class="error" role="alert"><a href="#loi"><?cs var:Form.error_lead ?> Xem lý do ở biểu mẫu bên dưới.</a></p><?cs else ?><?cs call:refused() ?><?cs /if ?><?cs /if ?>
+<?cs if:Form.in_form == 1 ?><p class="error"><strong><?cs var:Form.error_lead ?></strong> <?cs var:Form.error ?> <a href="#loi">Sửa ở biểu mẫu bên dưới.</a></p><?cs else ?><?cs call:refused() ?><?cs /if ?><?cs /if ?>
 <?cs call:summary() ?>
 <?cs call:obligations(1) ?>
 <table class="facts">

@@ -1,6 +1,6 @@
 <?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
 <h1>Hồ sơ <?cs var:Dossier.code ?></h1>
-<?cs if:Form.error ?><?cs if:(Form.which == "dossier_supplement" && Actions.supplement) || (Form.which == "dossier_rating" && Actions.rate && !Rating.score) ?><p class="error" role="alert"><a href="#loi"><?cs var:Form.error_lead ?> Xem lý do ở biểu mẫu bên dưới.</a></p><?cs else ?><?cs call:refused() ?><?cs /if ?><?cs /if ?>
+<?cs if:Form.error ?><?cs if:(Form.which == "dossier_supplement" && Actions.supplement) || (Form.which == "dossier_rating" && Actions.rate && !Rating.score) ?><p class="error"><strong><?cs var:Form.error_lead ?></strong> <?cs var:Form.error ?> <a href="#loi">Sửa ở biểu mẫu bên dưới.</a></p><?cs else ?><?cs call:refused() ?><?cs /if ?><?cs /if ?>
 <?cs call:summary() ?>
 <?cs call:obligations(0) ?>
 <p><a href="/dossiers/<?cs var:Dossier.code ?>/receipt">Giấy tiếp nhận và hẹn trả kết quả (in được)</a></p>
