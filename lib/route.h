@@ -59,7 +59,9 @@ typedef struct route {
 				      * the server refuses (a type, a cap, an
 				      * unknown or repeated name): called with
 				      * r->error set and r->form_pairs as sent,
-				      * it shows the form again and returns 422.
+				      * it shows the form again and returns the
+				      * status to answer (the area's choice for
+				      * its routes: 400 or 422).
 				      * Only once the session, the roles and the
 				      * CSRF token passed; those refusals, and a
 				      * bad body, keep the error page.  NULL: the

@@ -101,57 +101,6 @@ static int attempts_gate(request *r, db *d, const char *scope, const char *accou
 }
 
 
-/* --- a refused form comes back filled in ------------------------------------ */
-
-/*
- * A refusal of a form a person typed (a wrong code, a number with a digit
- * missing, a wrong password) shows that form again, filled in with what
- * they typed, under what went wrong: not the general error page, whose
- * only ways on are a search box and "Về trang chủ", and which makes a
- * person on a cheap phone type everything again.  Passwords and codes are
- * never sent back.  The status stays the refusal's (404, 409, 422, 429),
- * and the message still names the field.  The caller sets the Form.*
- * values to keep and the page's title; a template that fails leaves the
- * body empty, and the general error page answers as before.
- */
-int form_refusal_set(request *r, int status)
-{
-	if (status < 400 || status >= 500 || status == 403 || r->want_json)
-		return 0;
-	const char *msg = r->error.message ? r->error.message : r->error_detail;
-	if (!msg)
-		return 0;
-	if (r->error.field) {
-		/* the field's name apart, so the page can say it quietly */
-		const char *tail = arena_printf(r->a, " (trường “%s”)", r->error.field);
-		size_t n = strlen(msg), t = strlen(tail);
-		if (n > t && strcmp(msg + n - t, tail) == 0)
-			msg = arena_strndup(r->a, msg, n - t);
-		hset(r, "Form.error_field", r->error.field);
-	}
-	hset(r, "Form.error", msg);
-	if (r->error.message && r->error_detail)
-		hset(r, "Form.error_detail", r->error_detail);
-	return 1;
-}
-
-int form_refused(request *r, int status, const char *tmpl)
-{
-	if (!form_refusal_set(r, status))
-		return status;
-	size_t mark = r->body->len;
-	if (render(r, tmpl) != 200)
-		r->body->len = mark;
-	return status;
-}
-
-static void keep(request *r, const char *name, const char *value)
-{
-	if (value)
-		hset(r, arena_printf(r->a, "Form.%s", name), value);
-}
-
-
 /* --- register --------------------------------------------------------------- */
 
 /* A local path only: never send a person to another site after login. */
@@ -288,8 +237,8 @@ static int h_register_checked(request *r)
 int h_register(request *r)
 {
 	int status = h_register_checked(r);
-	keep(r, "contact", r->form[RF_CONTACT].s);
-	keep(r, "name", r->form[RF_NAME].s);
+	form_keep(r, "contact", r->form[RF_CONTACT].s);
+	form_keep(r, "name", r->form[RF_NAME].s);
 	set_next(r, r->form[RF_NEXT].s);
 	hset(r, "Page.title", "Đăng ký tài khoản");
 	hset(r, "Form.error_lead", "Chưa đăng ký được.");
@@ -442,7 +391,7 @@ static int h_verify_checked(request *r)
 int h_verify(request *r)
 {
 	int status = h_verify_checked(r);
-	keep(r, "contact", r->form[VF_CONTACT].s);
+	form_keep(r, "contact", r->form[VF_CONTACT].s);
 	set_next(r, r->form[VF_NEXT].s);
 	hset(r, "Page.title", "Nhập mã xác nhận");
 	hset(r, "Form.error_lead", "Chưa xác nhận được.");
@@ -527,7 +476,7 @@ static int h_reset_checked(request *r)
 int h_reset(request *r)
 {
 	int status = h_reset_checked(r);
-	keep(r, "contact", r->form[RS_CONTACT].s);
+	form_keep(r, "contact", r->form[RS_CONTACT].s);
 	hset(r, "Page.title", "Quên mật khẩu");
 	hset(r, "Form.error_lead", "Chưa gửi được mã.");
 	return form_refused(r, status, "reset.cs");
@@ -593,7 +542,7 @@ static int h_reset_confirm_checked(request *r)
 int h_reset_confirm(request *r)
 {
 	int status = h_reset_confirm_checked(r);
-	keep(r, "contact", r->form[RC_CONTACT].s);
+	form_keep(r, "contact", r->form[RC_CONTACT].s);
 	hset(r, "Page.title", "Đặt lại mật khẩu");
 	hset(r, "Form.error_lead", "Chưa đặt lại được mật khẩu.");
 	return form_refused(r, status, "reset_confirm.cs");
@@ -657,7 +606,7 @@ static int h_login_checked(request *r)
 int h_login(request *r)
 {
 	int status = h_login_checked(r);
-	keep(r, "contact", r->form[LF_CONTACT].s);
+	form_keep(r, "contact", r->form[LF_CONTACT].s);
 	set_next(r, r->form[LF_NEXT].s);
 	hset(r, "Page.title", "Đăng nhập");
 	hset(r, "Form.error_lead", "Chưa đăng nhập được.");
@@ -721,7 +670,7 @@ static int h_desk_login_checked(request *r)
 int h_desk_login(request *r)
 {
 	int status = h_desk_login_checked(r);
-	keep(r, "login", r->form[DF_LOGIN].s);
+	form_keep(r, "login", r->form[DF_LOGIN].s);
 	if (status >= 400 && r->form[DF_NEXT].s)
 		hset(r, "Form.next", r->form[DF_NEXT].s);
 	hset(r, "Page.title", "Đăng nhập cán bộ");

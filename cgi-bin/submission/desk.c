@@ -223,7 +223,7 @@ int h_desk_queue(request *r)
 	return render(r, "desk_queue.cs");
 }
 
-int h_desk_view(request *r)
+static int desk_page(request *r)
 {
 	dossier x;
 	int rc = mine(r, &x);
@@ -246,10 +246,39 @@ int h_desk_view(request *r)
 	return render(r, "desk_dossier.cs");
 }
 
+int h_desk_view(request *r)
+{
+	return desk_page(r);
+}
+
+/*
+ * The desk's forms on a dossier's page (a status change, attaching to an
+ * account): a refusal shows that page again, the reason in the form it
+ * belongs to (the status change's form of the status asked for), what was
+ * typed kept, under the refusal's status; when no form on the page fits
+ * (a move the table does not allow from here) the reason is at its top.
+ * The page loads and checks the dossier as a GET of it does, so another
+ * agency's dossier stays the error page.  Files are never put back.
+ */
+static int desk_refused_page(request *r)
+{
+	if (strcmp(r->route->name, "desk_attach") == 0) {
+		form_keep_typed(r, "contact", 254);
+		hset(r, "Form.error_lead", "Chưa gắn được hồ sơ.");
+	} else {
+		form_keep_typed(r, "to", 2);
+		form_keep_typed(r, "reason", 1000);
+		form_keep_typed(r, "amount", 30);
+		form_keep_typed(r, "fee_name", 200);
+		hset(r, "Form.error_lead", "Chưa chuyển trạng thái hồ sơ.");
+	}
+	return desk_page(r);
+}
+
 /* Form fields of the status change, in order. */
 enum { S_TO, S_REASON, S_AMOUNT, S_FEE };
 
-int h_desk_status(request *r)
+static int status_checked(request *r)
 {
 	if (!r->form[S_TO].s) {
 		r->error.field = "to";
@@ -279,6 +308,19 @@ int h_desk_status(request *r)
 	if (rc)
 		return rc;
 	return http_redirect(r, arena_printf(r->a, "/desk/dossiers/%s", m.code));
+}
+
+int h_desk_status(request *r)
+{
+	return form_page_refused(r, status_checked(r), desk_refused_page);
+}
+
+/* The route table refused a field (an amount that is not money, a contact
+ * of 300 characters) or the result file (empty, too big, of a kind it
+ * does not take): the status change's and the attach form's. */
+int h_desk_form_refused(request *r)
+{
+	return form_page_refused(r, r->file_status ? r->file_status : 400, desk_refused_page);
 }
 
 /* --- attaching a walk-in's dossier to an account ------------------------------ */
@@ -333,7 +375,7 @@ static int attach_tx(db *d, void *arg)
 	return 0;
 }
 
-int h_desk_attach(request *r)
+static int attach_checked(request *r)
 {
 	dossier x;
 	int rc = mine(r, &x);
@@ -354,6 +396,11 @@ int h_desk_attach(request *r)
 	return http_redirect(r, arena_printf(r->a, "/desk/dossiers/%s", x.code));
 }
 
+int h_desk_attach(request *r)
+{
+	return form_page_refused(r, attach_checked(r), desk_refused_page);
+}
+
 int h_desk_new(request *r)
 {
 	return filing_form(r, r->query[0].s, 1);
@@ -364,9 +411,11 @@ int h_desk_create(request *r)
 	return filing_refused(r, filing_submit(r, 1), 1);
 }
 
+/* As the citizen's (dossier.c h_create_refused): the form again, under
+ * the route table's 400 for a field, the file's 413 or 422 for a file. */
 int h_desk_create_refused(request *r)
 {
-	return r->file_status ? filing_refused(r, 422, 1) : 400;
+	return filing_refused(r, r->file_status ? r->file_status : 400, 1);
 }
 
 int h_desk_receipt(request *r)

@@ -17,6 +17,7 @@
 #include "audit.h"
 #include "conf.h"
 #include "crypto.h"
+#include "dossier_code.h"
 #include "filetype.h"
 #include "limit.h"
 #include "once.h"
@@ -580,22 +581,28 @@ int h_new(request *r)
  */
 int filing_refused(request *r, int status, int desk)
 {
-	static const struct { int f; const char *name; } kept[] = {
-		{F_AGENCY, "agency"}, {F_NAME, "applicant_name"}, {F_ID, "applicant_id"},
-		{F_DOB, "applicant_dob"}, {F_ADDRESS, "applicant_address"},
-		{F_PHONE, "applicant_phone"}, {F_RESULT, "result_channel"}, {F_CHANNEL, "channel"},
+	static const struct { const char *name; size_t max; } kept[] = {
+		{"agency", 20}, {"applicant_name", 100}, {"applicant_id", 12},
+		{"applicant_dob", 10}, {"applicant_address", 300}, {"applicant_phone", 15},
+		{"result_channel", 10}, {"channel", 1},
 	};
-	if (!r->form || !r->form[F_PROCEDURE].s ||
-	    (r->error.field && strcmp(r->error.field, "procedure") == 0))
+	/* the procedure as typed and checked, or as sent when the route
+	 * table refused another field (one it could not check is no form) */
+	const char *procedure = r->form ? r->form[F_PROCEDURE].s : NULL;
+	if (!procedure) {
+		procedure = form_typed(r->a, &r->form_pairs, "procedure", 16);
+		if (procedure && !proc_code_valid(procedure, strlen(procedure)))
+			procedure = NULL;
+	}
+	if (!procedure || (r->error.field && strcmp(r->error.field, "procedure") == 0))
 		return status;
 	form_error saved = r->error;
 	if (!form_refusal_set(r, status))
 		return status;
 	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
-		if (r->form[kept[i].f].s)
-			hsetf(r, r->form[kept[i].f].s, "Form.%s", kept[i].name);
+		form_keep_typed(r, kept[i].name, kept[i].max);
 	size_t mark = r->body->len;
-	if (filing_form(r, r->form[F_PROCEDURE].s, desk) != 200) {
+	if (filing_form(r, procedure, desk) != 200) {
 		r->body->len = mark;    /* the general error page, with the first refusal */
 		r->error = saved;
 	}
@@ -607,11 +614,12 @@ int h_create(request *r)
 	return filing_refused(r, filing_submit(r, 0), 0);
 }
 
-/* The server refused a field (the error page, 400, as before) or a file
- * (r->file_status, the fields typed: the form again, with its refusal). */
+/* The server refused a field (400: the route table's caps and types) or
+ * a file (r->file_status, the fields typed): the form again, with its
+ * refusal, under that status. */
 int h_create_refused(request *r)
 {
-	return r->file_status ? filing_refused(r, 422, 0) : 400;
+	return filing_refused(r, r->file_status ? r->file_status : 400, 0);
 }
 
 /* --- showing a dossier -------------------------------------------------------- */
@@ -780,7 +788,7 @@ int h_mine(request *r)
 	return render(r, "mine.cs");
 }
 
-int h_view(request *r)
+static int view_page(request *r)
 {
 	dossier x;
 	int rc = own(r, &x);
@@ -800,6 +808,11 @@ int h_view(request *r)
 		hset(r, "Actions.rate", "1");
 	hset(r, "Page.title", arena_printf(r->a, "Hồ sơ %s", x.code));
 	return render(r, "dossier.cs");
+}
+
+int h_view(request *r)
+{
+	return view_page(r);
 }
 
 static const char *tracking_url(request *r, const char *code, const char *secret)
@@ -904,7 +917,30 @@ static int citizen_move(request *r, int to, const upload *const *files, size_t n
 	return http_redirect(r, arena_printf(r->a, "/dossiers/%s", m.code));
 }
 
-int h_supplement(request *r)
+/*
+ * The citizen's forms on the dossier's page (supplement, withdraw,
+ * rating): a refusal shows that page again, the reason in the form it
+ * belongs to (or at the top when the dossier has moved on and the form is
+ * gone), under the refusal's status.  Files are never put back: the form
+ * says to choose them again.  The page is the dossier's own, loaded and
+ * checked as a GET of it is: a stranger's dossier stays the error page.
+ */
+static int view_refused_page(request *r)
+{
+	static const char *const leads[][2] = {
+		{"dossier_supplement", "Chưa gửi được bổ sung."},
+		{"dossier_withdraw", "Chưa rút được hồ sơ."},
+		{"dossier_rating", "Chưa gửi được đánh giá."},
+	};
+	for (size_t i = 0; i < sizeof leads / sizeof leads[0]; i++)
+		if (strcmp(r->route->name, leads[i][0]) == 0)
+			hset(r, "Form.error_lead", leads[i][1]);
+	if (r->route->form)
+		form_keep_typed(r, "comment", 1000);
+	return view_page(r);
+}
+
+static int supplement_checked(request *r)
 {
 	const upload *files[MAX_DOCS];
 	size_t n = 0;
@@ -915,9 +951,21 @@ int h_supplement(request *r)
 	return citizen_move(r, ST_PROCESSING, files, n);
 }
 
+int h_supplement(request *r)
+{
+	return form_page_refused(r, supplement_checked(r), view_refused_page);
+}
+
+/* The server refused a file (empty, too big, not a PDF, JPEG or PNG) or a
+ * field the route does not take. */
+int h_supplement_refused(request *r)
+{
+	return form_page_refused(r, r->file_status ? r->file_status : 400, view_refused_page);
+}
+
 int h_withdraw(request *r)
 {
-	return citizen_move(r, ST_WITHDRAWN, NULL, 0);
+	return form_page_refused(r, citizen_move(r, ST_WITHDRAWN, NULL, 0), view_refused_page);
 }
 
 typedef struct rate {
@@ -958,7 +1006,7 @@ static int rating_tx(db *d, void *arg)
 	return 0;
 }
 
-int h_rating(request *r)
+static int rating_checked(request *r)
 {
 	if (!r->form[0].s)
 		return http_field_error(r, 422, "score", "Chọn mức đánh giá từ 1 đến 5.");
@@ -967,6 +1015,18 @@ int h_rating(request *r)
 	if (rc)
 		return rc;
 	return http_redirect(r, arena_printf(r->a, "/dossiers/%s", g.code));
+}
+
+int h_rating(request *r)
+{
+	return form_page_refused(r, rating_checked(r), view_refused_page);
+}
+
+/* A score or comment the route table refuses (a score of 6, a comment of
+ * more than 1000 characters): the page again, the comment as typed. */
+int h_rating_refused(request *r)
+{
+	return form_page_refused(r, 400, view_refused_page);
 }
 
 /* --- public lookup ------------------------------------------------------------------- */

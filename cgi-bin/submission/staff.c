@@ -40,15 +40,10 @@
 #include "submission.h"
 
 
-/* What each field is called on the page, for a refusal's message. */
-static const struct { const char *field, *label; } labels[] = {
-	{"login", "Tên đăng nhập"}, {"name", "Họ và tên"}, {"agency", "Cơ quan"},
-	{"role", "Vai trò"},        {"password", "Mật khẩu"}, {"csrf", "Biểu mẫu"},
-};
-
 /* The page, with the refusal in r->error (if any) shown next to the form
  * it belongs to and what that form carried put back, answered with
- * status. */
+ * status.  The refusal's page data is every form's (refusal.c): the
+ * form refused is Form.which, and for one account's forms Form.target. */
 static int staff_page(request *r, int status)
 {
 	db *d = server_db();
@@ -56,31 +51,15 @@ static int staff_page(request *r, int status)
 	/* Which form is answered: the add form, or one account's. */
 	const char *which = r->route && r->route->captures ? r->route->name : NULL;
 	const char *target = which ? r->captures[0].s : NULL;
-	if (r->error.message) {
-		const char *label = NULL;
-		for (size_t i = 0; r->error.field && i < sizeof labels / sizeof labels[0]; i++)
-			if (strcmp(labels[i].field, r->error.field) == 0)
-				label = labels[i].label;
-		hset(r, "Form.error", r->error.message);
-		if (label)
-			hset(r, "Form.label", label);
-		if (r->error.field)
-			hset(r, "Form.field", r->error.field);
-		if (target) {
-			hset(r, "Form.target", target);
-		} else if (r->method == HTTP_POST) {
-			/* The add form as it was typed (never the password). */
-			static const struct { const char *name; size_t max; } kept[] = {
-				{"login", STAFF_LOGIN_MAX}, {"name", STAFF_NAME_MAX},
-				{"agency", 20}, {"role", 10},
-			};
-			hset(r, "Form.add", "1");
-			for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
-				const char *v = form_typed(a, &r->form_pairs, kept[i].name, kept[i].max);
-				if (v)
-					hsetf(r, v, "Form.value.%s", kept[i].name);
-			}
-		}
+	int refused = status >= 400 && form_refusal_set(r, status);
+	if (refused && target) {
+		hset(r, "Form.target", target);
+	} else if (refused && r->method == HTTP_POST) {
+		/* The add form as it was typed (never the password). */
+		form_keep_typed(r, "login", STAFF_LOGIN_MAX);
+		form_keep_typed(r, "name", STAFF_NAME_MAX);
+		form_keep_typed(r, "agency", 20);
+		form_keep_typed(r, "role", 10);
 	}
 	const char *typed_role = target ? form_typed(a, &r->form_pairs, "role", 10) : NULL;
 	db_stmt *s = STMT(d,
@@ -129,13 +108,14 @@ static int staff_page(request *r, int status)
 		hsetf(r, col(g, a, 1), "Agencies.%d.name", i);
 	}
 	hset_int(r, "Form.password_min", STAFF_PASSWORD_MIN);
-	hset(r, "Page.title", r->error.message ? "Tài khoản cán bộ – chưa lưu" : "Tài khoản cán bộ");
+	hset(r, "Page.title", refused ? "Tài khoản cán bộ – chưa lưu" : "Tài khoản cán bộ");
 	int rc = render(r, "desk_staff.cs");
 	return rc == 200 ? status : rc;
 }
 
 /* A refused form: the page again, the reason next to the form.  A 503
- * (the database away) or a 500 keeps the error page. */
+ * (the database away) or a 500 keeps the error page, as does a refusal
+ * form_refusal_set() does not show in a form. */
 static int refuse(request *r, int status)
 {
 	if (status < 400 || status >= 500 || !r->error.message)

@@ -193,14 +193,11 @@ int h_reset_confirm_form(request *r), h_reset_confirm(request *r);
 int h_new(request *r), h_create(request *r);
 int h_mine(request *r), h_view(request *r), h_receipt(request *r);
 int h_document(request *r), h_supplement(request *r), h_withdraw(request *r);
+int h_supplement_refused(request *r), h_rating_refused(request *r);
 int h_rating(request *r), h_lookup(request *r), h_qr(request *r);
 int h_desk_login_form(request *r), h_desk_login(request *r), h_desk_logout(request *r);
-/* A refused form shown again, filled in, with what went wrong (account.c):
- * form_refusal_set puts the refusal in Form.error* (1) when there is one to
- * show, form_refused also renders the template. */
-int form_refusal_set(request *r, int status);
-int form_refused(request *r, int status, const char *tmpl);
 int h_desk_queue(request *r), h_desk_view(request *r), h_desk_status(request *r);
+int h_desk_form_refused(request *r);
 int h_desk_new(request *r), h_desk_create(request *r), h_desk_receipt(request *r);
 int h_desk_document(request *r), h_desk_attach(request *r);
 int h_desk_staff(request *r), h_desk_staff_add(request *r), h_desk_staff_deactivate(request *r),
@@ -208,6 +205,23 @@ int h_desk_staff(request *r), h_desk_staff_add(request *r), h_desk_staff_deactiv
 	h_desk_staff_password(request *r), h_desk_staff_refused(request *r);
 int h_desk_sync(request *r), h_dev_outbox(request *r), h_dev_outbox_json(request *r);
 int h_health(request *r);
+
+/* A refused form shown again, filled in, with what went wrong: the one
+ * mechanism of every form here (refusal.c says which page data).
+ * form_refusal_set puts the refusal in Form.error* and Form.which (1) when
+ * it is one to show in its form (a 4xx, not JSON, not a 403 about who
+ * asks); form_refused also renders the template; form_page_refused also
+ * runs page(), which builds the whole page (loading what it shows and
+ * checking who may see it) and renders it: when page() answers anything
+ * but 200 the general error page answers, with the first refusal.  All
+ * three return the refusal's status.  form_keep puts a typed value in
+ * Form.NAME; form_keep_typed takes it from the request (typed, or as sent
+ * when the route table refused a field), never for a password. */
+int form_refusal_set(request *r, int status);
+int form_refused(request *r, int status, const char *tmpl);
+int form_page_refused(request *r, int status, int (*page)(request *r));
+void form_keep(request *r, const char *name, const char *value);
+void form_keep_typed(request *r, const char *name, size_t max_chars);
 
 /* Filing (dossier.c), shared by the citizen's and the desk's forms. */
 int filing_form(request *r, const char *procedure_code, int desk);

@@ -1,5 +1,6 @@
 <?cs include:"macros.cs" ?><?cs include:"header.cs" ?>
 <h1>Hồ sơ <?cs var:Dossier.code ?></h1>
+<?cs if:Form.error ?><?cs if:(Form.which == "dossier_supplement" && Actions.supplement) || (Form.which == "dossier_rating" && Actions.rate && !Rating.score) ?><p class="error"><strong><?cs var:Form.error_lead ?></strong> <?cs var:Form.error ?> <a href="#loi">Sửa ở biểu mẫu bên dưới.</a></p><?cs else ?><?cs call:refused() ?><?cs /if ?><?cs /if ?>
 <?cs call:summary() ?>
 <?cs call:obligations(0) ?>
 <p><a href="/dossiers/<?cs var:Dossier.code ?>/receipt">Giấy tiếp nhận và hẹn trả kết quả (in được)</a></p>
@@ -9,10 +10,11 @@
 <h2>Gửi giấy tờ bổ sung</h2>
 <form method="post" action="/dossiers/<?cs var:Dossier.code ?>/supplement" enctype="multipart/form-data" class="form">
 <?cs call:csrf() ?>
-<label for="doc_1">Tệp bổ sung (PDF, JPEG hoặc PNG)</label>
-<input id="doc_1" type="file" name="doc_1" required accept="application/pdf,image/jpeg,image/png">
-<label for="doc_2">Tệp thứ hai (nếu có)</label>
-<input id="doc_2" type="file" name="doc_2" accept="application/pdf,image/jpeg,image/png">
+<?cs if:Form.which == "dossier_supplement" ?><?cs call:refused() ?><p class="note"><strong>Hãy chọn lại các tệp:</strong> tệp đã chọn lần trước không được giữ lại.</p><?cs /if ?>
+<label for="doc_1">Tệp bổ sung số 1 (PDF, JPEG hoặc PNG, tối đa 10 MB)</label>
+<input id="doc_1" type="file" name="doc_1" required accept="application/pdf,image/jpeg,image/png"<?cs call:invalid("doc_1") ?>>
+<label for="doc_2">Tệp bổ sung số 2 (nếu có)</label>
+<input id="doc_2" type="file" name="doc_2" accept="application/pdf,image/jpeg,image/png"<?cs call:invalid("doc_2") ?>>
 <button type="submit">Gửi bổ sung</button>
 </form>
 <?cs /if ?>
@@ -21,7 +23,8 @@
 <h2>Đánh giá mức độ hài lòng</h2>
 <form method="post" action="/dossiers/<?cs var:Dossier.code ?>/rating" class="form">
 <?cs call:csrf() ?>
-<fieldset class="choices"><legend>Mức độ hài lòng</legend>
+<?cs if:Form.which == "dossier_rating" ?><?cs call:refused() ?><?cs /if ?>
+<fieldset class="choices"<?cs call:invalid("score") ?>><legend>Mức độ hài lòng</legend>
 <label><input type="radio" name="score" value="5" required> 5 – Rất hài lòng</label>
 <label><input type="radio" name="score" value="4"> 4 – Hài lòng</label>
 <label><input type="radio" name="score" value="3"> 3 – Bình thường</label>
@@ -29,7 +32,7 @@
 <label><input type="radio" name="score" value="1"> 1 – Rất không hài lòng</label>
 </fieldset>
 <label for="comment">Góp ý (không bắt buộc)</label>
-<textarea id="comment" name="comment" maxlength="1000"></textarea>
+<textarea id="comment" name="comment" maxlength="1000"<?cs call:invalid("comment") ?>><?cs var:Form.comment ?></textarea>
 <button type="submit">Gửi đánh giá</button>
 </form><?cs /if ?><?cs /if ?>
 <?cs call:history() ?>

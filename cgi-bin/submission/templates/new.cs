@@ -19,12 +19,12 @@
 <input id="applicant_phone" name="applicant_phone" inputmode="tel" maxlength="15" value="<?cs var:Form.applicant_phone ?>"<?cs call:invalid("applicant_phone") ?>>
 <?cs if:Form.desk == "1" ?>
 <label for="channel">Hình thức nộp</label>
-<select id="channel" name="channel"><option value="1">Trực tiếp tại bộ phận một cửa</option><option value="3"<?cs if:Form.channel == "3" ?> selected<?cs /if ?>>Qua bưu chính công ích</option></select>
+<select id="channel" name="channel"<?cs call:invalid("channel") ?>><option value="1">Trực tiếp tại bộ phận một cửa</option><option value="3"<?cs if:Form.channel == "3" ?> selected<?cs /if ?>>Qua bưu chính công ích</option></select>
 <input type="hidden" name="agency" value="<?cs var:Agencies.0.code ?>">
 <?cs else ?>
 <h2>Nơi nộp</h2>
 <label for="agency">Cơ quan tiếp nhận</label>
-<select id="agency" name="agency" required><?cs each:a = Agencies ?><option value="<?cs var:a.code ?>"<?cs if:Form.agency == a.code ?> selected<?cs /if ?>><?cs var:a.name ?></option><?cs /each ?></select>
+<select id="agency" name="agency" required<?cs call:invalid("agency") ?>><?cs each:a = Agencies ?><option value="<?cs var:a.code ?>"<?cs if:Form.agency == a.code ?> selected<?cs /if ?>><?cs var:a.name ?></option><?cs /each ?></select>
 <?cs /if ?>
 <h2>Giấy tờ</h2>
 <p>Ảnh chụp hoặc bản quét: PDF, JPEG hoặc PNG, mỗi tệp tối đa 10 MB, cả hồ sơ tối đa 30 MB.</p>
@@ -36,11 +36,11 @@
 <fieldset><legend><?cs var:d.n ?>. <?cs var:d.name ?></legend>
 <input type="file" name="doc_<?cs var:d.n ?>" accept="application/pdf,image/jpeg,image/png" aria-label="Tệp cho giấy tờ <?cs var:d.n ?>"<?cs if:Form.error_field == "doc_" + d.n ?> aria-invalid="true" aria-describedby="loi"<?cs /if ?>>
 <?cs if:Wallet.0.id ?><label for="reuse_<?cs var:d.n ?>">hoặc dùng lại giấy tờ đã nộp</label>
-<select id="reuse_<?cs var:d.n ?>" name="reuse_<?cs var:d.n ?>"><option value="">— không —</option><?cs each:w = Wallet ?><option value="<?cs var:w.id ?>"><?cs var:w.name ?> (<?cs var:w.dossier ?>)</option><?cs /each ?></select><?cs /if ?>
+<select id="reuse_<?cs var:d.n ?>" name="reuse_<?cs var:d.n ?>"<?cs call:invalid("reuse_" + d.n) ?>><option value="">— không —</option><?cs each:w = Wallet ?><option value="<?cs var:w.id ?>"><?cs var:w.name ?> (<?cs var:w.dossier ?>)</option><?cs /each ?></select><?cs /if ?>
 </fieldset>
 <?cs /each ?>
 <h2>Nhận kết quả</h2>
-<fieldset class="choices">
+<fieldset class="choices"<?cs call:invalid("result_channel") ?>>
 <label><input type="radio" name="result_channel" value="desk"<?cs if:Form.result_channel != "post" && Form.result_channel != "online" ?> checked<?cs /if ?>> Tại bộ phận một cửa</label>
 <label><input type="radio" name="result_channel" value="post"<?cs if:Form.result_channel == "post" ?> checked<?cs /if ?>> Qua bưu điện</label>
 <label><input type="radio" name="result_channel" value="online"<?cs if:Form.result_channel == "online" ?> checked<?cs /if ?>> Trực tuyến (tải về)</label>
