@@ -234,16 +234,27 @@ static int h_register_checked(request *r)
 	return http_redirect(r, verify_url(r, g.contact, r->form[RF_NEXT].s));
 }
 
-int h_register(request *r)
+/* next, typed or as sent (the route table refused a field before it) */
+static void keep_next(request *r)
 {
-	int status = h_register_checked(r);
-	form_keep(r, "contact", r->form[RF_CONTACT].s);
-	form_keep(r, "name", r->form[RF_NAME].s);
-	set_next(r, r->form[RF_NEXT].s);
+	set_next(r, form_typed_value(r, "next", 500));
+}
+
+/* Each form's answer, for a refusal of the handler's (status from its
+ * _checked) and for one of the route table's (.refused: a field over its
+ * cap, a name the form does not have, 400): the same page, filled in. */
+static int register_answer(request *r, int status)
+{
+	form_keep_typed(r, "contact", 254);
+	form_keep_typed(r, "name", 100);
+	keep_next(r);
 	hset(r, "Page.title", "Đăng ký tài khoản");
 	hset(r, "Form.error_lead", "Chưa đăng ký được.");
 	return form_refused(r, status, "register.cs");
 }
+
+int h_register(request *r) { return register_answer(r, h_register_checked(r)); }
+int h_register_refused(request *r) { return register_answer(r, 400); }
 
 /* --- verify ----------------------------------------------------------------- */
 
@@ -388,15 +399,17 @@ static int h_verify_checked(request *r)
 	}
 }
 
-int h_verify(request *r)
+static int verify_answer(request *r, int status)
 {
-	int status = h_verify_checked(r);
-	form_keep(r, "contact", r->form[VF_CONTACT].s);
-	set_next(r, r->form[VF_NEXT].s);
+	form_keep_typed(r, "contact", 254);
+	keep_next(r);
 	hset(r, "Page.title", "Nhập mã xác nhận");
 	hset(r, "Form.error_lead", "Chưa xác nhận được.");
 	return form_refused(r, status, "verify.cs");
 }
+
+int h_verify(request *r) { return verify_answer(r, h_verify_checked(r)); }
+int h_verify_refused(request *r) { return verify_answer(r, 400); }
 
 /* --- password reset ------------------------------------------------------------ */
 
@@ -473,14 +486,16 @@ static int h_reset_checked(request *r)
 					     url_encode(r->a, contact)));
 }
 
-int h_reset(request *r)
+static int reset_answer(request *r, int status)
 {
-	int status = h_reset_checked(r);
-	form_keep(r, "contact", r->form[RS_CONTACT].s);
+	form_keep_typed(r, "contact", 254);
 	hset(r, "Page.title", "Quên mật khẩu");
 	hset(r, "Form.error_lead", "Chưa gửi được mã.");
 	return form_refused(r, status, "reset.cs");
 }
+
+int h_reset(request *r) { return reset_answer(r, h_reset_checked(r)); }
+int h_reset_refused(request *r) { return reset_answer(r, 400); }
 
 int h_reset_confirm_form(request *r)
 {
@@ -539,14 +554,16 @@ static int h_reset_confirm_checked(request *r)
 	}
 }
 
-int h_reset_confirm(request *r)
+static int reset_confirm_answer(request *r, int status)
 {
-	int status = h_reset_confirm_checked(r);
-	form_keep(r, "contact", r->form[RC_CONTACT].s);
+	form_keep_typed(r, "contact", 254);
 	hset(r, "Page.title", "Đặt lại mật khẩu");
 	hset(r, "Form.error_lead", "Chưa đặt lại được mật khẩu.");
 	return form_refused(r, status, "reset_confirm.cs");
 }
+
+int h_reset_confirm(request *r) { return reset_confirm_answer(r, h_reset_confirm_checked(r)); }
+int h_reset_confirm_refused(request *r) { return reset_confirm_answer(r, 400); }
 
 /* --- login / logout ------------------------------------------------------------ */
 
@@ -603,15 +620,17 @@ static int h_login_checked(request *r)
 	return http_redirect(r, safe_next(r->form[LF_NEXT].s, "/dossiers/"));
 }
 
-int h_login(request *r)
+static int login_answer(request *r, int status)
 {
-	int status = h_login_checked(r);
-	form_keep(r, "contact", r->form[LF_CONTACT].s);
-	set_next(r, r->form[LF_NEXT].s);
+	form_keep_typed(r, "contact", 254);
+	keep_next(r);
 	hset(r, "Page.title", "Đăng nhập");
 	hset(r, "Form.error_lead", "Chưa đăng nhập được.");
 	return form_refused(r, status, "login.cs");
 }
+
+int h_login(request *r) { return login_answer(r, h_login_checked(r)); }
+int h_login_refused(request *r) { return login_answer(r, 400); }
 
 int h_logout(request *r)
 {
@@ -667,16 +686,18 @@ static int h_desk_login_checked(request *r)
 	return http_redirect(r, safe_next(r->form[DF_NEXT].s, "/desk/"));
 }
 
-int h_desk_login(request *r)
+static int desk_login_answer(request *r, int status)
 {
-	int status = h_desk_login_checked(r);
-	form_keep(r, "login", r->form[DF_LOGIN].s);
-	if (status >= 400 && r->form[DF_NEXT].s)
-		hset(r, "Form.next", r->form[DF_NEXT].s);
+	form_keep_typed(r, "login", 64);
+	if (status >= 400)
+		form_keep_typed(r, "next", 500);
 	hset(r, "Page.title", "Đăng nhập cán bộ");
 	hset(r, "Form.error_lead", "Chưa đăng nhập được.");
 	return form_refused(r, status, "desk_login.cs");
 }
+
+int h_desk_login(request *r) { return desk_login_answer(r, h_desk_login_checked(r)); }
+int h_desk_login_refused(request *r) { return desk_login_answer(r, 400); }
 
 int h_desk_logout(request *r)
 {

@@ -88,7 +88,7 @@ void form_keep(request *r, const char *name, const char *value)
 		hset(r, arena_printf(r->a, "Form.%s", name), value);
 }
 
-void form_keep_typed(request *r, const char *name, size_t max_chars)
+const char *form_typed_value(request *r, const char *name, size_t max_chars)
 {
 	const field_value *v = NULL;
 	for (const field_spec *f = r->route && r->route->form ? r->route->form : NULL;
@@ -97,5 +97,10 @@ void form_keep_typed(request *r, const char *name, size_t max_chars)
 			v = &r->form[f - r->route->form];
 	/* typed and checked when the fields passed; as sent when one of them
 	 * was refused (r->form then holds only those before it) */
-	form_keep(r, name, v && v->s ? v->s : form_typed(r->a, &r->form_pairs, name, max_chars));
+	return v && v->s ? v->s : form_typed(r->a, &r->form_pairs, name, max_chars);
+}
+
+void form_keep_typed(request *r, const char *name, size_t max_chars)
+{
+	form_keep(r, name, form_typed_value(r, name, max_chars));
 }

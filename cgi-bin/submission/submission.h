@@ -185,17 +185,20 @@ const char *day_vi(arena *a, long day);       /* "15/01/2025" */
 /* --- handlers ---------------------------------------------------------------- */
 
 int h_home(request *r);
-int h_register_form(request *r), h_register(request *r);
-int h_verify_form(request *r), h_verify(request *r);
-int h_login_form(request *r), h_login(request *r), h_logout(request *r);
-int h_reset_form(request *r), h_reset(request *r);
-int h_reset_confirm_form(request *r), h_reset_confirm(request *r);
+int h_register_form(request *r), h_register(request *r), h_register_refused(request *r);
+int h_verify_form(request *r), h_verify(request *r), h_verify_refused(request *r);
+int h_login_form(request *r), h_login(request *r), h_login_refused(request *r),
+	h_logout(request *r);
+int h_reset_form(request *r), h_reset(request *r), h_reset_refused(request *r);
+int h_reset_confirm_form(request *r), h_reset_confirm(request *r),
+	h_reset_confirm_refused(request *r);
 int h_new(request *r), h_create(request *r);
 int h_mine(request *r), h_view(request *r), h_receipt(request *r);
 int h_document(request *r), h_supplement(request *r), h_withdraw(request *r);
 int h_supplement_refused(request *r), h_rating_refused(request *r);
 int h_rating(request *r), h_lookup(request *r), h_qr(request *r);
-int h_desk_login_form(request *r), h_desk_login(request *r), h_desk_logout(request *r);
+int h_desk_login_form(request *r), h_desk_login(request *r), h_desk_login_refused(request *r),
+	h_desk_logout(request *r);
 int h_desk_queue(request *r), h_desk_view(request *r), h_desk_status(request *r);
 int h_desk_form_refused(request *r);
 int h_desk_new(request *r), h_desk_create(request *r), h_desk_receipt(request *r);
@@ -216,12 +219,14 @@ int h_health(request *r);
  * but 200 the general error page answers, with the first refusal.  All
  * three return the refusal's status.  form_keep puts a typed value in
  * Form.NAME; form_keep_typed takes it from the request (typed, or as sent
- * when the route table refused a field), never for a password. */
+ * when the route table refused a field), never for a password;
+ * form_typed_value answers that value without keeping it. */
 int form_refusal_set(request *r, int status);
 int form_refused(request *r, int status, const char *tmpl);
 int form_page_refused(request *r, int status, int (*page)(request *r));
 void form_keep(request *r, const char *name, const char *value);
 void form_keep_typed(request *r, const char *name, size_t max_chars);
+const char *form_typed_value(request *r, const char *name, size_t max_chars);
 
 /* Filing (dossier.c), shared by the citizen's and the desk's forms. */
 int filing_form(request *r, const char *procedure_code, int desk);

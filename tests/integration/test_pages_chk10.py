@@ -313,12 +313,7 @@ def test_lookup_tells_the_walk_in_how_to_supplement():
     S.register(c)
     agency = S.agencies(c)[4]
     desk = S.staff(agency, "desk")
-    desk.get("/desk/dossiers/new?procedure=" + S.PROC)
-    fields = {"procedure": S.PROC, "applicant_name": "Lò Văn Páo", "applicant_id": "001080054321",
-              "result_channel": "desk", "channel": "1"}
-    r = desk.post_multipart("/desk/dossiers", fields, {"doc_1": ("to.jpg", S.JPEG, "image/jpeg")})
-    assert r.status == 303, (r.status, r.text[:300])
-    code = r.header("Location").rsplit("/", 1)[1]
+    code = S.walk_in(desk)
     slip = desk.get("/desk/dossiers/%s/receipt" % code).text
     secret = re.search(r'class="secret">([A-Z0-9-]+)<', slip).group(1)
     assert S.move(desk, code, 2).status == 303

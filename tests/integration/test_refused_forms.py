@@ -208,12 +208,7 @@ def test_refused_attach_keeps_the_contact_typed():
     S.register(c)
     agency = S.agencies(c)[29]
     desk = S.staff(agency, "desk")
-    desk.get("/desk/dossiers/new?procedure=" + S.PROC)
-    fields = {"procedure": S.PROC, "applicant_name": "Lò Văn Páo", "applicant_id": "001080054321",
-              "result_channel": "desk", "channel": "1"}
-    r = desk.post_multipart("/desk/dossiers", fields, {"doc_1": ("to.jpg", S.JPEG, "image/jpeg")})
-    assert r.status == 303, (r.status, r.text[:300])
-    code = r.header("Location").rsplit("/", 1)[1]
+    code = S.walk_in(desk)
     desk.get(f"/desk/dossiers/{code}")
     before = state(code)
     for typed in ("0912 34", "0999999999"):     # not a number; nobody's account
@@ -253,3 +248,53 @@ def test_filing_field_refused_by_the_server_keeps_the_form():
     assert value_of(form, "applicant_name") == "Lò Văn Páo"
     assert '<option value="3" selected>' in form
     assert sql("SELECT COUNT(*) FROM dossier") == before
+
+
+def test_account_field_refused_by_the_server_keeps_the_form():
+    """A contact longer than any phone number or address (the route
+    table's cap, 254), a login name over 64, a code of 7 digits: the
+    account forms answered 400 with the general error page and lost what
+    was typed (and the page a person came from).  Now each shows its own
+    form again, the field named, the rest kept, under the same 400, and
+    no account, code or session is written."""
+    from test_pages_chk10 import elsewhere
+    sessions = sql("SELECT COUNT(*) FROM session")
+    long_contact = "0912" + "3" * 260
+    before = sql("SELECT (SELECT COUNT(*) FROM citizen), (SELECT COUNT(*) FROM otp_code), "
+                 "(SELECT COUNT(*) FROM session)")
+    c = S.Client(source=elsewhere())
+    c.get("/account/register?next=/dossiers/new%3Fprocedure%3D1.001193")
+    r = c.post("/account/register", {"contact": long_contact, "name": "Nguyễn Thị Lan",
+                                     "password": "mật-khẩu-dài-1",
+                                     "next": "/dossiers/new?procedure=1.001193"})
+    form = refused_in_place(r, 400, "/account/register", "contact")
+    assert value_of(form, "name") == "Nguyễn Thị Lan"
+    assert value_of(form, "next") == "/dossiers/new?procedure=1.001193"
+    assert value_of(form, "password") in (None, "")
+    r = c.post("/account/login", {"contact": long_contact, "password": "x" * 10,
+                                  "next": "/dossiers/"})
+    form = refused_in_place(r, 400, "/account/login", "contact")
+    assert value_of(form, "next") == "/dossiers/"
+    r = c.post("/account/verify", {"contact": "0912345678", "code": "1234567"})
+    form = refused_in_place(r, 400, "/account/verify", "code")
+    assert value_of(form, "contact") == "0912345678"
+    r = c.post("/account/reset", {"contact": long_contact})
+    refused_in_place(r, 400, "/account/reset", "contact")
+    r = c.post("/account/reset/confirm", {"contact": "0912345678", "code": "1234567",
+                                          "password": "mật-khẩu-dài-2"})
+    form = refused_in_place(r, 400, "/account/reset/confirm", "code")
+    assert value_of(form, "contact") == "0912345678"
+    # an unsafe page to go back to is not carried
+    r = c.post("/account/login", {"contact": long_contact, "password": "x" * 10,
+                                  "next": "https://example.com/"})
+    assert "example.com" not in refused_in_place(r, 400, "/account/login", "contact")
+    assert sql("SELECT (SELECT COUNT(*) FROM citizen), (SELECT COUNT(*) FROM otp_code), "
+               "(SELECT COUNT(*) FROM session)") == before
+    # the desk's login the same, on the intranet
+    d = S.Client(port=H.INTRANET_PORT)
+    d.get("/desk/login")
+    r = d.post("/desk/login", {"login": "l" * 65, "password": "x" * 12, "next": "/desk/"})
+    form = refused_in_place(r, 400, "/desk/login", "login")
+    assert value_of(form, "login") == "l" * 65
+    assert value_of(form, "password") in (None, "")
+    assert sql("SELECT COUNT(*) FROM session") == sessions

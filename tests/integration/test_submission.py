@@ -187,6 +187,17 @@ def staff(agency, role="leader"):
     return s
 
 
+def walk_in(desk, **extra):
+    """A walk-in's dossier filed by the desk officer `desk` (a staff
+    Client): the code."""
+    desk.get("/desk/dossiers/new?procedure=" + PROC)
+    fields = {"procedure": PROC, "applicant_name": "Lò Văn Páo", "applicant_id": "001080054321",
+              "result_channel": "desk", "channel": "1", **extra}
+    r = desk.post_multipart("/desk/dossiers", fields, {"doc_1": ("to.jpg", JPEG, "image/jpeg")})
+    assert r.status == 303, (r.status, r.text[:300])
+    return r.header("Location").rsplit("/", 1)[1]
+
+
 def move(s, code, to, files=None, **fields):
     s.get(f"/desk/dossiers/{code}")
     fields = {"to": str(to), **fields}
