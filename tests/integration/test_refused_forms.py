@@ -232,6 +232,10 @@ def test_filing_field_refused_by_the_server_keeps_the_form():
     r = S.file_dossier(c, agency, applicant_name="Nguyễn " + "x" * 100,
                        applicant_address="Thôn Đông, xã Sóc Sơn")
     form = refused_in_place(r, 400, "/dossiers", "applicant_name")
+    # the sentence speaks of the box the page marks, not of a parameter
+    alert = re.search(r'role="alert".*?</div>', r.text, re.S).group(0)
+    assert "Ô này dài quá 100 ký tự" in alert and "Tham số" not in alert, alert
+    assert "Họ và tên người nộp" in alert, alert
     assert value_of(form, "applicant_id") == "001190012345"
     assert value_of(form, "applicant_address") == "Thôn Đông, xã Sóc Sơn"
     assert '<option value="%s" selected>' % agency in form
