@@ -183,3 +183,37 @@ def test_upload_over_nginx_limit_names_the_upload_limits():
     r = H.request("POST", "/account/login", body=b"contact=" + b"a" * (2 * 1024 * 1024),
                   headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status == 413 and "1 MB" in r.text, (r.status, r.text[:300])
+
+
+def file_at_desk(desk, **over):
+    r = desk.get(H.q("/desk/dossiers/new", procedure=READOPT))
+    fields = {"procedure": READOPT, "agency": TAY_HO, "applicant_name": "Lò Thị Mai",
+              "applicant_id": "001190012345", "result_channel": "desk", "channel": "1"}
+    m = re.search(r'name="once" value="([0-9a-f]+)"', r.text)
+    if m:
+        fields["once"] = m.group(1)
+    fields.update(over)
+    return desk.post_multipart("/desk/dossiers", fields, {"doc_1": ("to-khai.png", PNG, "image/png")})
+
+
+def test_personal_id_that_breaks_its_own_structure_is_refused():
+    """Digits 1-3 of the 12-digit number are a province code (001-096),
+    digit 4 the century and digits 5-6 the year of birth: a number with a
+    province 999, or that says 1990 beside a date of birth in 1985, was
+    mistyped, and the desk could not find the person by it."""
+    desk = staff(TAY_HO, "desk")
+    count = sql("SELECT COUNT(*) FROM dossier")[0][0]
+    for over in ({"applicant_id": "999090054321"},
+                 {"applicant_id": "000090054321"},
+                 {"applicant_id": "001090054321", "applicant_dob": "1985-01-01"},
+                 {"applicant_id": "001290054321", "applicant_dob": "1990-01-01"}):
+        r = file_at_desk(desk, **over)
+        assert r.status == 422, (over, r.status, r.text[-400:])
+        assert "applicant_id" in r.text and "Số định danh cá nhân" in r.text, (over, r.text[-600:])
+    assert sql("SELECT COUNT(*) FROM dossier")[0][0] == count
+    # numbers that keep the structure are taken, with or without a date of birth
+    for over in ({"applicant_id": "001190012345", "applicant_dob": "1990-04-12"},
+                 {"applicant_id": "079305001234", "applicant_dob": "2005-02-28"},
+                 {"applicant_id": "096080054321"}):
+        r = file_at_desk(desk, **over)
+        assert r.status == 303, (over, r.status, r.text[-400:])
