@@ -246,6 +246,33 @@ nginx_conf() {
 		"$VAR/nginx/nginx.conf"
 }
 
+# Lines of an nginx map on $request: every row of conf/areas.conf the awk
+# condition $1 picks maps the request lines of its location to the value $2.
+request_map() {
+	awk -v value="$2" '
+		/^#/ || !NF || !('"$1"') { next }
+		{
+			loc = $4; re = ""
+			if ($3 == "regex") {
+				sub(/^\^/, "", loc)
+				# the path ends where the query or the protocol begins
+				if (sub(/\$$/, "", loc))
+					loc = loc "([? ]|$)"
+				re = loc
+			} else {
+				# a literal path: every character that means something
+				# in a regular expression is escaped
+				for (i = 1; i <= length(loc); i++) {
+					c = substr(loc, i, 1)
+					re = re (index(".^$*+?()[]{}|\\", c) ? "\\" c : c)
+				}
+				if ($3 == "exact")
+					re = re "([? ]|$)"
+			}
+			printf "\t\"~^[A-Z]+ (https?://[^/ ]*)?%s\" %s;\n", re, value
+		}' conf/areas.conf
+}
+
 # From conf/areas.conf: an upstream per area (its current socket) and the
 # locations of each server block.  Public locations meet the rate limit.
 nginx_areas() {
@@ -260,25 +287,11 @@ nginx_areas() {
 	# use a location's error_page: the server's error_page picks the JSON
 	# or the HTML file by this map of the request line ($request holds even
 	# a 414's cut line), from the "json" rows of conf/areas.conf.
-	awk '
-		/^#/ || !NF || $6 != "json" { next }
-		{
-			loc = $4; re = ""
-			if ($3 == "regex") {
-				sub(/^\^/, "", loc)
-				re = loc
-			} else {
-				# a literal path: every character that means something
-				# in a regular expression is escaped
-				for (i = 1; i <= length(loc); i++) {
-					c = substr(loc, i, 1)
-					re = re (index(".^$*+?()[]{}|\\", c) ? "\\" c : c)
-				}
-				if ($3 == "exact")
-					re = re "([? ]|$)"
-			}
-			printf "\t\"~^[A-Z]+ (https?://[^/ ]*)?%s\" json;\n", re
-		}' conf/areas.conf >"$out/error-kind.conf"
+	request_map '$6 == "json"' json >"$out/error-kind.conf"
+	# A body over an upload route's limit gets the page that gives the
+	# upload limits (10 MB a file, 30 MB a dossier), not the 1 MB of the
+	# other routes: the upload rows are the ones whose limit is not 1m.
+	request_map '$5 != "1m" && $6 != "json"' 413-upload.html >"$out/upload-kind.conf"
 	local site
 	for site in public intranet; do
 		awk -v site="$site" '

@@ -456,6 +456,26 @@ static int valid_id12(const char *s)
 	return s && strlen(s) == 12 && strspn(s, "0123456789") == 12;
 }
 
+/* The personal ID number's own structure (Thông tư 59/2021/TT-BCA, as
+ * 07/2016 before it): digits 1-3 the province where the birth was
+ * registered (001 to 096), digit 4 the sex and the century (0/1 the
+ * 1900s, 2/3 the 2000s, ... 8/9 the 2200s), digits 5-6 the year of birth.
+ * A number that breaks it, or that disagrees with the date of birth given
+ * beside it, was mistyped: the desk could not find the person by it. */
+static int id12_province_ok(const char *s)
+{
+	int prov = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+	return prov >= 1 && prov <= 96;
+}
+
+static int id12_matches_dob(const char *s, const char *dob)
+{
+	if (!dob || strlen(dob) < 4)
+		return 1;
+	int year = 1900 + (s[3] - '0') / 2 * 100 + (s[4] - '0') * 10 + (s[5] - '0');
+	return year == atoi(dob);
+}
+
 int filing_submit(request *r, int desk)
 {
 	db *d = server_db();
@@ -490,6 +510,13 @@ int filing_submit(request *r, int desk)
 	}
 	if (!valid_id12(fv[F_ID].s))
 		return http_field_error(r, 422, "applicant_id", "Số định danh cá nhân gồm đúng 12 chữ số.");
+	if (!id12_province_ok(fv[F_ID].s))
+		return http_field_error(r, 422, "applicant_id", "Số định danh cá nhân không đúng: ba chữ số "
+			    "đầu là mã tỉnh nơi đăng ký khai sinh, từ 001 đến 096.");
+	if (!id12_matches_dob(fv[F_ID].s, fv[F_DOB].s))
+		return http_field_error(r, 422, "applicant_id", "Số định danh cá nhân không khớp với ngày "
+			    "sinh: chữ số thứ 4 ghi thế kỷ sinh, chữ số thứ 5 và 6 ghi năm sinh. Hãy "
+			    "kiểm tra lại cả hai.");
 	if (fv[F_PHONE].s && *fv[F_PHONE].s && !phone_plausible(fv[F_PHONE].s))
 		return http_field_error(r, 422, "applicant_phone", "Số điện thoại gồm 9 đến 15 chữ số "
 			    "(được có dấu cách, dấu chấm, dấu + ở đầu).");

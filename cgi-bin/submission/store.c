@@ -23,6 +23,19 @@
 #define HAVE_OBLIGATION 1
 #endif
 
+/* The day a clock resumed on `day` is due when it was `n` working days
+ * late as it paused: the working day with n working days in (it, day]. */
+static long wd_back(const wd_calendar *c, long day, int n)
+{
+	int k = 0;
+	for (; n > 0 && k <= WD_MAX_SPAN; k++, day--)
+		if (wd_is_working(c, day))
+			n--;
+	for (; !wd_is_working(c, day) && k <= WD_MAX_SPAN; k++)
+		day--;
+	return day;
+}
+
 const char *col(db_stmt *s, arena *a, int i)
 {
 	size_t n;
@@ -67,7 +80,7 @@ int dossier_load(db *d, arena *a, const char *code, dossier *x, int lock)
 	x->due = x->due_day ? wd_parse(x->due_day, strlen(x->due_day)) : WD_NONE;
 	const char *rd = col(s, a, 16);
 	x->received_day = rd ? wd_parse(rd, strlen(rd)) : WD_NONE;
-	x->paused_left = db_col_int(s, 17, -1);
+	x->paused_left = db_col_int(s, 17, NOT_PAUSED);
 	x->updated_at = col(s, a, 18);
 	/* Read with the dossier so a status change needs no round trips of
 	 * its own for them.  The subquery is a plain consistent read even in
@@ -403,14 +416,20 @@ static int move_tx(db *d, void *arg)
 	long due = x.due;
 	char dd[11] = "";
 	if (m->to == ST_SUPPLEMENT && x.due != WD_NONE) {
-		int left = x.due > now ? wd_count(cal, now, x.due) : 0;
+		/* Working days left, or, when the agency is late already, the
+		 * working days it is late by as a negative number: the pause
+		 * stops the clock, it does not forgive the delay. */
+		int left = x.due > now ? wd_count(cal, now, x.due) : -wd_count(cal, x.due, now);
+		if (left == 1 && x.due <= now)
+			left = 0;   /* wd_count's -1: a span beyond any deadline */
 		db_stmt *s = STMT(d, "UPDATE dossier SET paused_at = UTC_TIMESTAMP(3), "
 				     "paused_days_left = ? WHERE id = ?");
 		if (db_exec(s, "ii", (long long)left, x.id) < 0)
 			return DB_TX_FAILED;
 	}
-	if (x.status == ST_SUPPLEMENT && x.paused_left >= 0) {
-		due = wd_add(cal, now, (int)x.paused_left);
+	if (x.status == ST_SUPPLEMENT && x.paused_left != NOT_PAUSED) {
+		due = x.paused_left >= 0 ? wd_add(cal, now, (int)x.paused_left)
+					 : wd_back(cal, now, (int)-x.paused_left);
 		wd_format(due, dd);
 		time_t end = wd_start_of(due + 1) - 1;
 		struct tm tmv;

@@ -95,11 +95,13 @@ typedef struct dossier {
 	const char *received_at, *due_day, *due_at;
 	long received_day;
 	long due;                /* day number or WD_NONE */
-	long paused_left;        /* -1 when not paused */
+	long paused_left;        /* NOT_PAUSED, or working days left (< 0: late by) */
 	const char *updated_at;
 	const char *citizen_contact;  /* the owner's contact, NULL if none */
 	const char *loaded_at;   /* the database's clock at the load, ISO +07:00 */
 } dossier;
+
+#define NOT_PAUSED (-1000000L)
 
 /* Load by code.  lock: DOSSIER_READ; DOSSIER_LOCK takes FOR UPDATE
  * (inside a transaction); DOSSIER_BEGIN begins the transaction and locks
