@@ -132,7 +132,8 @@ GRANT UPDATE (result) ON `@DB@`.callback_raw TO 'portal_payment'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.receipt_series TO 'portal_payment'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.receipt TO 'portal_payment'@'localhost';
 GRANT SELECT, INSERT, DELETE ON `@DB@`.api_nonce TO 'portal_payment'@'localhost';
-GRANT SELECT, INSERT, DELETE ON `@DB@`.pay_idempotency TO 'portal_payment'@'localhost';
+-- an Idempotency-Key is claimed by its row, its answer written into it (api.c)
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.pay_idempotency TO 'portal_payment'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.pay_webhook_delivery TO 'portal_payment'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.pay_daily TO 'portal_payment'@'localhost';
 -- /pay/{code} reads a signed-in citizen's session (lib/session.c: the

@@ -117,12 +117,21 @@ typedef struct create_arg {
 	const char *what;
 } create_arg;
 
+/* The key is claimed by inserting its row first, the answer written into
+ * it before COMMIT.  A retry sent while the first request still runs waits
+ * on that row, then meets the duplicate and reads the committed answer
+ * with a shared lock (several such readers do not block each other).
+ * Reading first with FOR UPDATE, as before, locked only the gap where the
+ * key would go: concurrent retries all passed, then deadlocked on their
+ * INSERTs until one ran out of retries and answered 503. */
+static const char Q_IDEM_CLAIM[] =
+	"INSERT INTO pay_idempotency (api_key_id, idem_key, request_sha256, status, response, created_at)"
+	" VALUES (?, ?, ?, 0, '', UTC_TIMESTAMP(3))";
 static const char Q_IDEM[] =
 	"SELECT request_sha256, status, response FROM pay_idempotency"
-	" WHERE api_key_id = ? AND idem_key = ? FOR UPDATE";
+	" WHERE api_key_id = ? AND idem_key = ? LOCK IN SHARE MODE";
 static const char Q_IDEM_PUT[] =
-	"INSERT INTO pay_idempotency (api_key_id, idem_key, request_sha256, status, response, created_at)"
-	" VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3))";
+	"UPDATE pay_idempotency SET status = ?, response = ? WHERE api_key_id = ? AND idem_key = ?";
 
 static int create_tx(db *d, void *p)
 {
@@ -130,19 +139,21 @@ static int create_tx(db *d, void *p)
 	request *r = a->r;
 	/* the same key and body again (a retry, even of the same signed
 	 * bytes) gets the first answer: it changes nothing */
-	if (a->idem) {
+	if (a->idem && db_exec(S(d, Q_IDEM_CLAIM), "sss", a->c->key, a->idem, a->sha) != 1) {
+		if (db_errclass(d) != DB_DUPLICATE)
+			return DB_TX_FAILED;
 		db_stmt *s = S(d, Q_IDEM);
 		int f;
 		if (db_query(s, "ss", a->c->key, a->idem) < 0 || (f = db_fetch(s)) < 0)
 			return DB_TX_FAILED;
-		if (f > 0) {
-			int same = strcmp(db_col(s, 0, NULL), a->sha) == 0;
-			a->status = same ? (int)db_col_int(s, 1, 500) : 409;
-			a->answer = same ? arena_strdup(r->a, db_col(s, 2, NULL)) : NULL;
-			while (db_fetch(s) > 0)
-				;
-			return 0;
-		}
+		if (f == 0)		/* its first request rolled back meanwhile */
+			return DB_TX_FAILED;
+		int same = strcmp(db_col(s, 0, NULL), a->sha) == 0;
+		a->status = same ? (int)db_col_int(s, 1, 500) : 409;
+		a->answer = same ? arena_strdup(r->a, db_col(s, 2, NULL)) : NULL;
+		while (db_fetch(s) > 0)
+			;
+		return 0;
 	}
 	int spent = spend_signature(d, r, a->c);
 	if (spent)
@@ -165,8 +176,8 @@ static int create_tx(db *d, void *p)
 	a->status = 201;
 	a->answer = arena_strdup(r->a, b.p);
 	buf_free(&b);
-	if (a->idem && db_exec(S(d, Q_IDEM_PUT), "sssis", a->c->key, a->idem, a->sha,
-			       (long long)a->status, a->answer) != 1)
+	if (a->idem && db_exec(S(d, Q_IDEM_PUT), "isss", (long long)a->status, a->answer,
+			       a->c->key, a->idem) != 1)
 		return DB_TX_FAILED;
 	return 0;
 }
