@@ -205,6 +205,9 @@ int pay_load(request *r, const char *code, pay_facts *out)
  * payment code sees the dossier's code (the reference the payer already
  * has), nothing else of it. */
 static const char Q_OWNER[] = "SELECT 1 FROM dossier WHERE code = ? AND citizen_id = ?";
+static const char Q_LAST_ATTEMPT[] =
+	"SELECT a.state FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
+	" WHERE o.payment_code = ? ORDER BY a.id DESC LIMIT 1";
 
 int h_pay_show(request *r)
 {
@@ -226,8 +229,21 @@ int h_pay_show(request *r)
 		if (mine > 0)
 			hset(r, "Pay.dossier_mine", "1");
 	}
+	/* Back from the bank (?ket_qua=…): the result shown is the latest
+	 * attempt as the portal recorded it, never the link's word, which
+	 * anyone can write and an old tab keeps while another attempt is
+	 * with the bank ("no money was taken" must be the portal's claim). */
 	const char *res = r->query ? r->query[0].s : NULL;
-	if (res)
-		hset(r, "Pay.result", res);
+	if (res && (strcmp(o.status, "unpaid") == 0 || strcmp(o.status, "being_paid") == 0)) {
+		db_stmt *s = S(server_db(), Q_LAST_ATTEMPT);
+		int got;
+		if (db_query(s, "s", req_capture(r, "code")) < 0 || (got = db_fetch(s)) < 0)
+			return 503;
+		if (got > 0) {
+			hset(r, "Pay.result", db_col(s, 0, NULL));
+			while (db_fetch(s) > 0)
+				;
+		}
+	}
 	return render(r, "pay_show.cs");
 }

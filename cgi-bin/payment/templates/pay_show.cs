@@ -13,6 +13,8 @@
   <p class="error" role="alert">Giao dịch chưa thành công, tiền chưa bị trừ. Bạn có thể thử lại.</p>
   <?cs elif:Pay.result == "pending" ?>
   <p class="note" role="status">Ngân hàng chưa xác nhận giao dịch. Nếu tiền đã bị trừ, khoản nộp sẽ được xác nhận trong vài phút; bạn không cần nộp lại. <a href="/pay/<?cs var:Pay.code ?>">Tải lại trang</a></p>
+  <?cs elif:Pay.status == "being_paid" ?>
+  <p class="note" role="status">Một lần thanh toán khoản này đang chờ ngân hàng xác nhận. Nếu tiền đã bị trừ, bạn không cần nộp lại: khoản nộp sẽ được xác nhận trong vài phút. Nếu bạn chưa thanh toán xong ở trang ngân hàng, có thể thanh toán lại bên dưới.</p>
   <?cs /if ?>
 <?cs /if ?>
 <dl class="facts">
