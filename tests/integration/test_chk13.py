@@ -1,0 +1,222 @@
+"""test_chk13.py - what a checker of the payment area (issue 7) found, each
+a test that failed before its fix.
+
+The test plays the agency and the bank itself, with its own signing (the
+agency API's HMAC-SHA256 over timestamp, method, path and body; VNPay
+2.1.0's HMAC-SHA512 over the sorted, PHP-urlencoded parameters), sharing no
+code with the portal or the sandbox.  It uses a department of the home
+province (the Sở Văn hóa, Thể thao và Du lịch) and MB Bank, which no other
+suite uses.
+"""
+import concurrent.futures
+import hashlib
+import hmac
+import json
+import os
+import re
+import subprocess
+import time
+import urllib.parse
+
+from harness import INTRANET_PORT, get, request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+VAR = os.environ.get("PORTAL_VAR", "var")
+VAR = VAR if VAR.startswith("/") else os.path.join(ROOT, VAR)
+DB = os.environ.get("PORTAL_DB_NAME", "portal")
+TMN = os.environ.get("PORTAL_VNPAY_TMN_CODE", "CONGDVC1")
+
+
+def _secret(name):
+    with open(os.path.join(VAR, "secrets", name)) as f:
+        return f.read().strip()
+
+
+VNP_SECRET = os.environ.get("PORTAL_VNPAY_HASH_SECRET") or _secret("vnpay_hash_secret")
+
+
+def sql(query):
+    out = subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(VAR, "run", "mysqld.sock"),
+                          "-uroot", "-N", "-B", DB, "-e", query],
+                         check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines()]
+
+
+def admin(*args):
+    env = dict(os.environ)
+    env.pop("PORTAL_DB_USER", None)
+    r = subprocess.run([os.path.join(ROOT, "build", "bin", "payment-admin")] + list(args),
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
+_agency = {}
+
+
+def agency():
+    """The department's settings and API key, once."""
+    if not _agency:
+        code = sql("SELECT code FROM agency WHERE kind = 'department' AND name LIKE 'Sở Văn hóa%'"
+                   " ORDER BY code LIMIT 1")[0][0]
+        admin("beneficiary-set", "--agency", code, "--bin", "970422", "--account", "0990113131313",
+              "--account-name", "SO VAN HOA THE THAO DU LICH")
+        admin("receipts-set", "--agency", code, "--name", "Sở Văn hóa, Thể thao và Du lịch",
+              "--tax-code", "0100686209", "--template", "01BLP0-003", "--series", "C26TVH")
+        key_id, key_secret = admin("apikey-add", "--agency", code).split()
+        _agency.update(code=code, key=key_id, secret=key_secret)
+    return _agency
+
+
+def api(method, path, body=b"", ts=None, headers=None):
+    a = agency()
+    ts = str(int(time.time()) if ts is None else ts)
+    msg = ts.encode() + b"\n" + method.encode() + b"\n" + path.encode() + b"\n" + body
+    sig = hmac.new(a["secret"].encode(), msg, hashlib.sha256).hexdigest()
+    h = {"X-Portal-Key": a["key"], "X-Portal-Timestamp": ts, "X-Portal-Signature": sig,
+         "Content-Type": "application/json"}
+    h.update(headers or {})
+    return request(method, path, body=body if method != "GET" else None, headers=h, port=INTRANET_PORT)
+
+
+def create(amount, group="hoc_phi", reference=None):
+    body = json.dumps({"group": group, "agency": agency()["code"],
+                       "reference": reference or "VH-%d" % time.time_ns(),
+                       "payer": {"name": "Trịnh Thu Hà", "id": "001196002468"},
+                       "lines": [{"name": "Học phí lớp năng khiếu mỹ thuật", "amount": amount}],
+                       "due": "2099-12-31"}, ensure_ascii=False).encode()
+    r = api("POST", "/payment/api/obligations", body)
+    assert r.status == 201, (r.status, r.body[:300])
+    return r.json()["payment_code"]
+
+
+def start(code):
+    """Press Pay: the portal's 303 to the bank; the txn_ref it signed."""
+    page = get("/pay/" + code)
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    cookies = "; ".join(v.split(";")[0] for k, v in page.headers if k.lower() == "set-cookie")
+    r = request("POST", "/pay/%s/start" % code,
+                body=urllib.parse.urlencode({"csrf": token, "gateway": "vnpay"}).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies})
+    assert r.status == 303, (r.status, r.body[:300])
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(r.header("Location")).query))["vnp_TxnRef"]
+
+
+# --- VNPay 2.1.0 as the bank signs it (PHP's urlencode) -----------------------
+
+def _phpenc(s):
+    out = []
+    for b in s.encode("utf-8"):
+        c = chr(b)
+        if (b < 128 and c.isalnum()) or c in "-_.":
+            out.append(c)
+        elif c == " ":
+            out.append("+")
+        else:
+            out.append("%%%02X" % b)
+    return "".join(out)
+
+
+def bank_query(params):
+    data = "&".join(_phpenc(k) + "=" + _phpenc(v) for k, v in sorted(params.items()) if v != "")
+    return data + "&vnp_SecureHash=" + hmac.new(VNP_SECRET.encode(), data.encode(),
+                                                 hashlib.sha512).hexdigest()
+
+
+def failed_ipn(txn_ref, amount):
+    """The bank's IPN for a payment the person cancelled at the bank (24)."""
+    p = {"vnp_Amount": str(amount * 100), "vnp_BankCode": "MB", "vnp_OrderInfo": "Thanh toan",
+         "vnp_PayDate": time.strftime("%Y%m%d%H%M%S", time.gmtime(time.time() + 7 * 3600)),
+         "vnp_ResponseCode": "24", "vnp_TmnCode": TMN, "vnp_TransactionNo": "0",
+         "vnp_TransactionStatus": "02", "vnp_TxnRef": txn_ref}
+    r = get("/payment/vnpay/ipn?" + bank_query(p))
+    assert r.status == 200 and r.json()["RspCode"] == "00", (r.status, r.body)
+
+
+def notes(page):
+    return " ".join(re.findall(r'<p class="(?:ok|note|error)" role="(?:status|alert)">(.*?)</p>',
+                               page.text, re.S))
+
+
+# --- 1. a payment waiting for the bank is said so, not offered again silently ---
+
+def test_page_of_an_obligation_being_paid_says_a_payment_awaits_the_bank():
+    """The result page for a pending attempt says "if the money was taken you
+    need not pay again" and links "reload" to /pay/{code}; that page then
+    showed only the Pay button again, with no word of the payment the bank
+    has not confirmed yet: a person whose money was taken pays twice (the
+    second is refunded days later).  The page now says a payment awaits the
+    bank's confirmation, and still lets someone who left the bank's page
+    start again."""
+    code = create(186_000)
+    start(code)
+    assert sql("SELECT status FROM obligation WHERE payment_code = '%s'" % code) == [["being_paid"]]
+    page = get("/pay/" + code)
+    assert page.status == 200
+    said = notes(page)
+    assert "chờ ngân hàng xác nhận" in said, said
+    assert "không cần nộp lại" in said, said
+    # someone who closed the bank's page may still pay
+    assert 'action="/pay/%s/start"' % code in page.text
+
+
+# --- 2. the result shown is the portal's, not the link's ----------------------
+
+def test_result_message_comes_from_the_portal_not_from_the_link():
+    """/pay/{code}?ket_qua=failed printed "the transaction failed, no money
+    was taken" for any obligation, whatever had happened: a link anyone can
+    write (or an old tab reloaded while another attempt is with the bank)
+    told the payer their money was not taken.  The message now follows the
+    obligation's latest attempt as the portal recorded it."""
+    fresh = create(93_000)
+    for claim in ("failed", "cancelled", "expired", "pending"):
+        said = notes(get("/pay/%s?ket_qua=%s" % (fresh, claim)))
+        assert "tiền chưa bị trừ" not in said, (claim, said)
+        assert "Ngân hàng chưa xác nhận" not in said, (claim, said)
+    # a real failure is still reported as one
+    code = create(94_000)
+    ref = start(code)
+    failed_ipn(ref, 94_000)
+    said = notes(get("/pay/%s?ket_qua=failed" % code))
+    assert "tiền chưa bị trừ" in said, said
+    # and a second attempt now with the bank is not called a failure
+    start(code)
+    said = notes(get("/pay/%s?ket_qua=failed" % code))
+    assert "tiền chưa bị trừ" not in said, said
+    assert "không cần nộp lại" in said, said
+
+
+# --- 3. concurrent retries with one Idempotency-Key ---------------------------
+
+def test_concurrent_retries_with_one_idempotency_key_all_get_the_first_answer():
+    """An agency's program that times out and retries sends the same create
+    again while the first is still running.  Twelve such requests at once
+    (same key, same body, each freshly signed) made InnoDB deadlock on the
+    gap locks of SELECT … FOR UPDATE on the missing key, and after five
+    retries one answered 503.  The key is now claimed first by inserting its
+    row, so the others wait on that row and read the answer."""
+    for round_ in range(4):      # four rounds: one alone often got through
+        retry_round("retry-%d-%d" % (round_, time.time_ns()))
+
+
+def retry_round(key):
+    body = json.dumps({"group": "phi_le_phi", "agency": agency()["code"], "reference": key,
+                       "payer": {"name": "Trịnh Thu Hà", "id": "001196002468"},
+                       "lines": [{"name": "Phí thẩm định nội dung kịch bản", "amount": 1_200_000}],
+                       "due": "2099-12-31"}, ensure_ascii=False).encode()
+
+    def one(i):
+        # a different second each, so no two carry the same signature
+        return api("POST", "/payment/api/obligations", body, ts=int(time.time()) - i,
+                   headers={"Idempotency-Key": key})
+
+    with concurrent.futures.ThreadPoolExecutor(12) as ex:
+        answers = list(ex.map(one, range(12)))
+    assert [a.status for a in answers] == [201] * 12, [(a.status, a.body[:120]) for a in answers]
+    assert len({a.json()["payment_code"] for a in answers}) == 1
+    assert sql("SELECT COUNT(*) FROM obligation WHERE reference = '%s'" % key) == [["1"]]
+    # another body under the same key is still refused, and changes nothing
+    other = body.replace(b"1200000", b"1300000")
+    r = api("POST", "/payment/api/obligations", other, headers={"Idempotency-Key": key})
+    assert r.status == 409, (r.status, r.body[:200])
+    assert sql("SELECT COUNT(*) FROM obligation WHERE reference = '%s'" % key) == [["1"]]
