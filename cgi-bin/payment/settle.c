@@ -296,13 +296,19 @@ static int settle_tx(db *d, void *argp)
 	}
 	int success = strcmp(b->response_code, "00") == 0 &&
 		      strcmp(b->transaction_status, "00") == 0;
-	/* Settled already: a replay.  An attempt we expired ourselves may
-	 * still turn out paid (the bank is the authority on money taken). */
-	if (strcmp(astate, "pending") != 0 &&
-	    !(success && strcmp(astate, "expired") == 0)) {
+	/* Settled already: a replay.  But a success is never dropped: the
+	 * bank is the authority on money taken, so an attempt we expired
+	 * ourselves, or stored as failed (VNPay's 07 is "money taken,
+	 * transaction suspected"; a querydr answer that was not final), may
+	 * still turn out paid, and is then paid or kept for refund below. */
+	int settled_ok = strcmp(astate, "paid") == 0 || strcmp(astate, "duplicate") == 0;
+	if (strcmp(astate, "pending") != 0 && !(success && !settled_ok)) {
 		arg->rsp = RSP_ALREADY;
 		return 0;
 	}
+	if (success && strcmp(astate, "pending") != 0)
+		fprintf(stderr, "payment: attempt %s was %s, the bank now reports it paid\n",
+			b->txn_ref, astate);
 	const char *src = src_names[b->source];
 	if (!success) {
 		const char *st = strcmp(b->response_code, "24") == 0 ? "cancelled" : "failed";

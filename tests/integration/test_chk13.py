@@ -220,3 +220,49 @@ def retry_round(key):
     r = api("POST", "/payment/api/obligations", other, headers={"Idempotency-Key": key})
     assert r.status == 409, (r.status, r.body[:200])
     assert sql("SELECT COUNT(*) FROM obligation WHERE reference = '%s'" % key) == [["1"]]
+
+
+# --- 4. a success the bank reports after a failure is never dropped ------------
+
+def bank_ipn(txn_ref, amount, code, status):
+    p = {"vnp_Amount": str(amount * 100), "vnp_BankCode": "MB", "vnp_BankTranNo": "MB%d" % time.time_ns(),
+         "vnp_CardType": "ATM", "vnp_OrderInfo": "Thanh toan",
+         "vnp_PayDate": time.strftime("%Y%m%d%H%M%S", time.gmtime(time.time() + 7 * 3600)),
+         "vnp_ResponseCode": code, "vnp_TmnCode": TMN, "vnp_TransactionNo": str(time.time_ns() % 10**8),
+         "vnp_TransactionStatus": status, "vnp_TxnRef": txn_ref}
+    r = get("/payment/vnpay/ipn?" + bank_query(p))
+    assert r.status == 200, (r.status, r.body)
+    return r.json()["RspCode"]
+
+
+def test_success_after_a_failure_is_recorded_not_answered_already_confirmed():
+    """VNPay's code 07 is "money taken, transaction suspected": the portal
+    stored it as failed.  When the bank then reported the same transaction
+    successful, the portal answered 02 "already confirmed" and recorded
+    nothing: the payer's money was taken, the obligation stayed unpaid, no
+    receipt, nothing flagged.  The bank is the authority on money taken (as
+    for an attempt the sweeper expired): a success after a failure now pays
+    the obligation, or is kept for refund when it was paid another way."""
+    for first_code, first_status, amount in (("07", "07", 412_000), ("24", "02", 413_000)):
+        code = create(amount, "phi_le_phi")
+        ref = start(code)
+        assert bank_ipn(ref, amount, first_code, first_status) == "00"
+        assert sql("SELECT status FROM obligation WHERE payment_code = '%s'" % code) == [["unpaid"]]
+        assert bank_ipn(ref, amount, "00", "00") == "00"
+        assert sql("SELECT o.status, a.state, (SELECT COUNT(*) FROM receipt r WHERE r.obligation_id = o.id"
+                   " AND r.kind = 'receipt') FROM obligation o JOIN payment_attempt a"
+                   " ON a.obligation_id = o.id WHERE o.payment_code = '%s'" % code) == [["paid", "paid", "1"]]
+        # the same success again is a replay
+        assert bank_ipn(ref, amount, "00", "00") == "02"
+    # paid another way meanwhile: kept and flagged for refund, no second receipt
+    code = create(414_000, "phi_le_phi")
+    first, second = start(code), start(code)
+    assert bank_ipn(first, 414_000, "24", "02") == "00"
+    assert bank_ipn(second, 414_000, "00", "00") == "00"
+    assert bank_ipn(first, 414_000, "00", "00") == "00"
+    rows = sql("SELECT a.txn_ref, a.state, a.refund_state FROM payment_attempt a JOIN obligation o"
+               " ON o.id = a.obligation_id WHERE o.payment_code = '%s' ORDER BY a.id" % code)
+    assert [r[1] for r in rows] == ["duplicate", "paid"], rows
+    assert rows[0][2] in ("due", "requested", "done"), rows
+    assert sql("SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id"
+               " WHERE o.payment_code = '%s'" % code) == [["1"]]
