@@ -259,7 +259,11 @@ void render_error(request *r, int status)
 	render_end(r);  /* a half-built page's data must not leak into it */
 	hset_int(r, "Error.status", status);
 	hset(r, "Error.title", http_status_title_vi(status));
-	hset(r, "Error.help", http_status_help_vi(status));
+	/* A 403 that names a field refuses what was sent (a form's expired
+	 * token), not who asks: "you may not see this page" would contradict
+	 * the message that says to reload the form and send it again. */
+	if (!(status == 403 && r->error.field))
+		hset(r, "Error.help", http_status_help_vi(status));
 	if (r->error.field)
 		hset(r, "Error.field", r->error.field);
 	if (r->error.message)

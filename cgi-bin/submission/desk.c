@@ -89,6 +89,12 @@ static const char *channel_label(long long ch)
 	return ch == 1 ? "Trực tiếp" : ch == 3 ? "Bưu chính" : "Trực tuyến";
 }
 
+/* the same, as the queue's "Đang xem:" line says it */
+static const char *channel_phrase(long long ch)
+{
+	return ch == 1 ? "nộp trực tiếp" : ch == 3 ? "nộp qua bưu chính" : "nộp trực tuyến";
+}
+
 /*
  * The desk's queue: forty people's dossiers on one page.  What the officer
  * needs first comes first: the dossiers still to do, by due date, the late
@@ -136,6 +142,14 @@ int h_desk_queue(request *r)
 			hsetf(r, "1", "Queue.%d.late", i);
 	}
 	hset_int(r, "Filter.shown", shown);
+	/* the heading names the officer's agency as people know it */
+	db_stmt *an = STMT(d, "SELECT name FROM agency WHERE code = ?");
+	if (db_query(an, "s", r->user->agency_code) != 0)
+		return 503;
+	if (db_fetch(an) == 1)
+		hset(r, "Desk.agency_name", col(an, a, 0));
+	while (db_fetch(an) == 1)
+		;
 	if (shown >= 200)
 		hset(r, "Filter.more", "1");
 
@@ -210,7 +224,7 @@ int h_desk_queue(request *r)
 	if (proc_name)
 		hset(r, "Filter.procedure", proc_name);
 	if (channel)
-		hset(r, "Filter.channel", channel_label(channel));
+		hset(r, "Filter.channel", channel_phrase(channel));
 	if (due == 1)
 		hset(r, "Filter.due", "Quá hạn");
 	else if (due == 0)

@@ -148,7 +148,7 @@ static const field_spec lookup_q[] = {
 static const field_spec status_f[] = {
 	{"to", FT_INT, 0, 2, 10, NULL, NULL, "trạng thái từ 2 đến 10"},
 	{"reason", FT_TEXT, 1000, 0, 0, NULL, NULL, "lý do, tối đa 1000 ký tự"},
-	{"amount", FT_MONEY, 0, 0, 0, NULL, NULL, "số tiền bằng đồng"},
+	{"amount", FT_MONEY, 0, 1, 0, NULL, NULL, "số tiền bằng đồng"},
 	{"fee_name", FT_TEXT, 200, 0, 0, NULL, NULL, "khoản phải nộp, tối đa 200 ký tự"},
 	{NULL},
 };

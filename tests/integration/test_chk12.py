@@ -12,12 +12,10 @@ Needs the stack started by tests/run.sh (or make run) with PORTAL_DEV_OUTBOX=1,
 and conf/stack.sh admin to create staff accounts.
 """
 import os
-import random
-import re
-import subprocess
-import urllib.parse
 
 import harness as H
+import test_payment as P
+import test_submission as S
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIX = os.path.join(ROOT, "tests", "fuzz", "corpus", "filetype")
@@ -27,102 +25,21 @@ TAY_HO = "000.00.108.H26"      # Ủy ban nhân dân Phường Tây Hồ, Hà N�
 READOPT = "2.001255"           # Đăng ký lại việc nuôi con nuôi trong nước, 5 ngày làm việc
 
 
-class Browser:
-    """Cookies and the last form's csrf token; redirects are not followed."""
-
-    def __init__(self, port=None):
-        self.port = port or H.PORT
-        self.cookies = {}
-        self.csrf = None
-
-    def send(self, method, path, body=None, ctype=None):
-        headers = {}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if ctype:
-            headers["Content-Type"] = ctype
-        r = H.request(method, path, body=body, headers=headers, port=self.port, timeout=60)
-        for k, v in r.headers:
-            if k.lower() == "set-cookie":
-                name, _, rest = v.partition("=")
-                value = rest.split(";")[0]
-                if "Max-Age=0" in v or not value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = value
-        m = re.search(rb'name="csrf" value="([0-9a-f]+)"', r.body)
-        if m:
-            self.csrf = m.group(1).decode()
-        return r
-
-    def get(self, path):
-        return self.send("GET", path)
-
-    def post(self, path, fields):
-        body = urllib.parse.urlencode(list(fields.items()) + [("csrf", self.csrf)]).encode()
-        return self.send("POST", path, body, "application/x-www-form-urlencoded")
-
-    def post_multipart(self, path, fields, files):
-        b = "----chk12%016x" % random.getrandbits(64)
-        out = bytearray()
-        for k, v in list(fields.items()) + [("csrf", self.csrf)]:
-            out += f'--{b}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n'.encode()
-            out += str(v).encode() + b"\r\n"
-        for k, (fname, data, ctype) in files.items():
-            out += (f'--{b}\r\nContent-Disposition: form-data; name="{k}"; filename="{fname}"\r\n'
-                    f"Content-Type: {ctype}\r\n\r\n").encode()
-            out += data + b"\r\n"
-        out += f"--{b}--\r\n".encode()
-        return self.send("POST", path, bytes(out), f"multipart/form-data; boundary={b}")
-
-
-def sql(query):
-    p = subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(
-        ROOT, os.environ.get("PORTAL_VAR", "var/test"), "run", "mysqld.sock"),
-        "-uroot", "portal", "-N", "-B", "-e", query], capture_output=True, text=True)
-    assert p.returncode == 0, p.stderr
-    return [line.split("\t") for line in p.stdout.splitlines()]
-
-
-_staff = {}
+sql = P.sql
 
 
 def staff(agency, role):
-    if (agency, role) not in _staff:
-        login = "c12%x" % random.getrandbits(40)
-        pw = "mật-khẩu-cán-bộ-chk12"
-        p = subprocess.run([os.path.join(ROOT, "conf", "stack.sh"), "admin", "staff-add",
-                            "--agency", agency, "--role", role, "--login", login],
-                           input=pw + "\n", capture_output=True, text=True, cwd=ROOT)
-        assert p.returncode == 0, p.stderr
-        _staff[(agency, role)] = (login, pw)
-    login, pw = _staff[(agency, role)]
-    s = Browser(port=H.INTRANET_PORT)
-    s.get("/desk/login")
-    r = s.post("/desk/login", {"login": login, "password": pw})
-    assert r.status == 303, (r.status, r.text[:300])
-    return s
+    return S.staff(agency, role)
 
 
 def walk_in(desk, proc=READOPT):
-    """A walk-in's dossier filed at the desk; its code."""
-    r = desk.get(H.q("/desk/dossiers/new", procedure=proc))
-    assert r.status == 200, (r.status, r.text[:300])
-    fields = {"procedure": proc, "agency": TAY_HO, "applicant_name": "Nguyễn Văn Bảy",
-              "applicant_id": "001055007777", "result_channel": "desk", "channel": "1"}
-    m = re.search(r'name="once" value="([0-9a-f]+)"', r.text)
-    if m:
-        fields["once"] = m.group(1)
-    r = desk.post_multipart("/desk/dossiers", fields, {"doc_1": ("to-khai.png", PNG, "image/png")})
-    assert r.status == 303, (r.status, r.text[:500])
-    return r.header("Location").rsplit("/", 1)[1]
+    """A walk-in's dossier filed at Phường Tây Hồ's desk; its code."""
+    return S.walk_in(desk, proc, agency=TAY_HO, applicant_name="Nguyễn Văn Bảy",
+                     applicant_id="001055007777")
 
 
 def move(officer, code, to, **fields):
-    page = "/desk/dossiers/" + code
-    officer.get(page)
-    fields["to"] = str(to)
-    r = officer.post(page + "/status", fields)
+    r = S.move(officer, code, to, **fields)
     assert r.status == 303, (to, r.status, r.text[-600:])
 
 
@@ -186,14 +103,9 @@ def test_upload_over_nginx_limit_names_the_upload_limits():
 
 
 def file_at_desk(desk, **over):
-    r = desk.get(H.q("/desk/dossiers/new", procedure=READOPT))
-    fields = {"procedure": READOPT, "agency": TAY_HO, "applicant_name": "Lò Thị Mai",
-              "applicant_id": "001190012345", "result_channel": "desk", "channel": "1"}
-    m = re.search(r'name="once" value="([0-9a-f]+)"', r.text)
-    if m:
-        fields["once"] = m.group(1)
+    fields = {"agency": TAY_HO, "applicant_name": "Lò Thị Mai", "applicant_id": "001190012345"}
     fields.update(over)
-    return desk.post_multipart("/desk/dossiers", fields, {"doc_1": ("to-khai.png", PNG, "image/png")})
+    return S.walk_in_post(desk, READOPT, {"doc_1": ("to-khai.png", PNG, "image/png")}, **fields)
 
 
 def test_personal_id_that_breaks_its_own_structure_is_refused():
@@ -217,3 +129,33 @@ def test_personal_id_that_breaks_its_own_structure_is_refused():
                  {"applicant_id": "096080054321"}):
         r = file_at_desk(desk, **over)
         assert r.status == 303, (over, r.status, r.text[-400:])
+
+
+def test_desk_queue_and_refusals_read_as_a_person_would_say_them():
+    """The queue's heading named the agency by its code (000.00.108.H26),
+    its filter line read "nộp Bưu chính"; an expired form token's page
+    said both "reload the form" and "you may not see this page"; a fee of
+    0 đồng was refused with "phải từ 0 đến …"."""
+    desk = staff(TAY_HO, "desk")
+    name = sql(f"SELECT name FROM agency WHERE code = '{TAY_HO}'")[0][0]
+    r = desk.get("/desk/")
+    assert r.status == 200
+    assert f"<h1>Hồ sơ của {name}</h1>" in r.text, r.text[:1500]
+    r = desk.get("/desk/?channel=3")
+    assert "nộp qua bưu chính" in r.text and "nộp Bưu chính" not in r.text, r.text[:2000]
+    # a form token that is not this page's: what to do, and nothing that contradicts it
+    code = walk_in(desk)
+    desk.get("/desk/dossiers/" + code)
+    desk.csrf = "0" * 64
+    r = desk.post(f"/desk/dossiers/{code}/status", {"to": "2"})
+    assert r.status == 403, r.status
+    assert "Biểu mẫu đã hết hạn" in r.text and "không có quyền xem trang này" not in r.text, r.text
+    # a page one may not see still says so
+    other = staff("000.00.147.H26", "desk")
+    r = other.get("/desk/dossiers/" + code)
+    assert r.status == 403 and "không có quyền" in r.text, (r.status, r.text[:600])
+    # a fee of 0 đồng: the smallest amount the form takes is 1
+    move(desk, code, 2)
+    r = S.move(desk, code, 6, amount="0", fee_name="Lệ phí")
+    assert r.status == 400 and "từ 1 đến" in r.text and "từ 0" not in r.text, (r.status, r.text[-800:])
+    assert sql(f"SELECT status FROM dossier WHERE code = '{code}'")[0][0] == "2"

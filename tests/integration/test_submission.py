@@ -187,13 +187,24 @@ def staff(agency, role="leader"):
     return s
 
 
-def walk_in(desk, **extra):
-    """A walk-in's dossier filed by the desk officer `desk` (a staff
-    Client): the code."""
-    desk.get("/desk/dossiers/new?procedure=" + PROC)
-    fields = {"procedure": PROC, "applicant_name": "Lò Văn Páo", "applicant_id": "001080054321",
-              "result_channel": "desk", "channel": "1", **extra}
-    r = desk.post_multipart("/desk/dossiers", fields, {"doc_1": ("to.jpg", JPEG, "image/jpeg")})
+def walk_in_post(desk, proc=PROC, files=None, **extra):
+    """The desk officer `desk` (a staff Client) files a walk-in's dossier
+    for `proc`: the answer.  The form's own fields (its `once`, the
+    commune it offers) unless `extra` names them."""
+    page = desk.get("/desk/dossiers/new?procedure=" + proc)
+    fields = {"procedure": proc, "applicant_name": "Lò Văn Páo", "applicant_id": "001080054321",
+              "result_channel": "desk", "channel": "1"}
+    m = re.search(r'name="once" value="([0-9a-f]+)"', page.text)
+    if m:
+        fields["once"] = m.group(1)
+    fields.update(extra)
+    return desk.post_multipart("/desk/dossiers", fields,
+                               files or {"doc_1": ("to.jpg", JPEG, "image/jpeg")})
+
+
+def walk_in(desk, proc=PROC, **extra):
+    """The same, filed: the dossier's code."""
+    r = walk_in_post(desk, proc, **extra)
     assert r.status == 303, (r.status, r.text[:300])
     return r.header("Location").rsplit("/", 1)[1]
 
