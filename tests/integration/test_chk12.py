@@ -11,16 +11,12 @@ procedures and communes than 1.001193 (khai tử 1.000656, nuôi con nuôi
 Needs the stack started by tests/run.sh (or make run) with PORTAL_DEV_OUTBOX=1,
 and conf/stack.sh admin to create staff accounts.
 """
-import os
 
 import harness as H
 import test_payment as P
 import test_submission as S
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FIX = os.path.join(ROOT, "tests", "fuzz", "corpus", "filetype")
-with open(os.path.join(FIX, "rgb.png"), "rb") as f:
-    PNG = f.read()
+PNG = S.PNG
 TAY_HO = "000.00.108.H26"      # Ủy ban nhân dân Phường Tây Hồ, Hà Nội
 READOPT = "2.001255"           # Đăng ký lại việc nuôi con nuôi trong nước, 5 ngày làm việc
 

@@ -4,7 +4,7 @@ a test that failed before its fix.
 The test plays the agency and the bank itself, with its own signing (the
 agency API's HMAC-SHA256 over timestamp, method, path and body; VNPay
 2.1.0's HMAC-SHA512 over the sorted, PHP-urlencoded parameters), sharing no
-code with the portal or the sandbox.  It uses a department of the home
+signing code with the portal, the sandbox or the other suites.  It uses a department of the home
 province (the Sở Văn hóa, Thể thao và Du lịch) and MB Bank, which no other
 suite uses.
 """
@@ -12,43 +12,23 @@ import concurrent.futures
 import hashlib
 import hmac
 import json
-import os
 import re
-import subprocess
 import time
 import urllib.parse
 
+import test_payment as P
 from harness import INTRANET_PORT, get, request
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-VAR = os.environ.get("PORTAL_VAR", "var")
-VAR = VAR if VAR.startswith("/") else os.path.join(ROOT, VAR)
-DB = os.environ.get("PORTAL_DB_NAME", "portal")
-TMN = os.environ.get("PORTAL_VNPAY_TMN_CODE", "CONGDVC1")
-
-
-def _secret(name):
-    with open(os.path.join(VAR, "secrets", name)) as f:
-        return f.read().strip()
-
-
-VNP_SECRET = os.environ.get("PORTAL_VNPAY_HASH_SECRET") or _secret("vnpay_hash_secret")
-
-
-def sql(query):
-    out = subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(VAR, "run", "mysqld.sock"),
-                          "-uroot", "-N", "-B", DB, "-e", query],
-                         check=True, capture_output=True, text=True).stdout
-    return [line.split("\t") for line in out.splitlines()]
+# The stack's plumbing (where its database and secrets are) is the
+# suite's; the signing below is this file's own.
+TMN, sql = P.TMN, P.sql
+VNP_SECRET = P.SECRET
 
 
 def admin(*args):
-    env = dict(os.environ)
-    env.pop("PORTAL_DB_USER", None)
-    r = subprocess.run([os.path.join(ROOT, "build", "bin", "payment-admin")] + list(args),
-                       capture_output=True, text=True, env=env)
-    assert r.returncode == 0, r.stderr
-    return r.stdout.strip()
+    rc, out, err = P.admin(*args)
+    assert rc == 0, err
+    return out
 
 
 _agency = {}
@@ -104,17 +84,7 @@ def start(code):
 
 # --- VNPay 2.1.0 as the bank signs it (PHP's urlencode) -----------------------
 
-def _phpenc(s):
-    out = []
-    for b in s.encode("utf-8"):
-        c = chr(b)
-        if (b < 128 and c.isalnum()) or c in "-_.":
-            out.append(c)
-        elif c == " ":
-            out.append("+")
-        else:
-            out.append("%%%02X" % b)
-    return "".join(out)
+_phpenc = P.php_urlencode   # PHP's urlencode, as VNPay's own sample signs
 
 
 def bank_query(params):
