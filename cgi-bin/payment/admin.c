@@ -211,6 +211,22 @@ static int receipts_set(db *d)
 	if (!all_of(ser, ALNUM "/-", 1, 20))
 		die(2, "--series %s: 1 to 20 letters, digits, '/' or '-'", ser);
 	check_agency(d, agency);
+	/* One issuer (a tax code) numbers one series (template and series
+	 * symbols) in one sequence: two agencies given the same three would
+	 * each count from 1, and the issuer would have two receipts with
+	 * every number (NĐ 123/2020 Điều 32).  Each needs its own series. */
+	db_stmt *q = db_prepare(d,
+		"SELECT agency_code FROM pay_receipt_setting WHERE tax_code = ?"
+		" AND template_symbol = ? AND series_symbol = ? AND agency_code <> ? LIMIT 1");
+	if (!q || db_query(q, "ssss", tax, tpl, ser, agency) < 0)
+		die(1, "database: %s", db_error(d));
+	if (db_fetch(q) == 1) {
+		char what[200];
+		snprintf(what, sizeof what, "template %s, series %s of tax code %s already numbers"
+			 " the receipts of agency %s", tpl, ser, tax, db_col(q, 0, NULL));
+		die(2, "--series: %s; one series is one sequence of numbers: register another"
+		    " series symbol for this agency", what);
+	}
 	db_stmt *s = db_prepare(d,
 		"REPLACE INTO pay_receipt_setting (agency_code, unit_name, tax_code,"
 		" template_symbol, series_symbol, updated_at)"

@@ -73,7 +73,8 @@ def main():
         admin("beneficiary-set", "--agency", agency, "--bin", "970436", "--account", "0011004123456",
               "--account-name", "UBND XA BENCH")
         admin("receipts-set", "--agency", agency, "--name", "Ủy ban nhân dân xã (bench)",
-              "--tax-code", "0101234567", "--template", "01BLP0-001", "--series", "C26TBE")
+              "--tax-code", "01%08d" % (int(hashlib.sha256(agency.encode()).hexdigest(), 16) % 10 ** 8),
+              "--template", "01BLP0-001", "--series", "C26TBE")
         benes.append(mariadb("SELECT kind, bank_bin, account_no, account_name FROM pay_beneficiary"
                              " WHERE agency_code = '%s' AND grp = ''" % agency).strip().split("\t"))
     rng = random.Random()

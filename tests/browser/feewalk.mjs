@@ -21,7 +21,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import {
-  BASE_URL, SHOT_DIR, INTRANET_URL, assert, deskForm, snapper, submit, runSuite, phonePages, registerByPhone, fileDossier, staffSignsIn, payAdmin,
+  BASE_URL, SHOT_DIR, INTRANET_URL, assert, deskForm, snapper, submit, runSuite, phonePages, registerByPhone, fileDossier, staffSignsIn, payAdmin, taxCode,
 } from './lib.mjs';
 
 const PROC = '1.001193';
@@ -38,7 +38,7 @@ async function walk(browser) {
   payAdmin('beneficiary-set', '--agency', agency, '--bin', '970436', '--account', '0011004123456',
     '--account-name', 'UBND XA THU NGHIEM');
   payAdmin('receipts-set', '--agency', agency, '--name', 'Ủy ban nhân dân xã thử nghiệm',
-    '--tax-code', '0101234567', '--template', '01BLP0-001', '--series', 'C26TXA');
+    '--tax-code', taxCode(agency), '--template', '01BLP0-001', '--series', 'C26TXA');
 
   // the desk: accepts it, then asks for the fee (status 6)
   await staffSignsIn(s, agency, 'leader');

@@ -4,6 +4,7 @@
 // "NAME: N passed, N failed" that tests/run.sh counts.
 
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +86,13 @@ export async function submit(page, button) {
 // The desk's form that moves a dossier to status `to`.
 export function deskForm(page, to) {
   return page.locator(`form:has(input[name="to"][value="${to}"])`);
+}
+
+// A tax code of the agency's own (as tests/integration/test_payment.py's
+// tax_code): payment-admin refuses one issuer's series for two agencies.
+export function taxCode(agency) {
+  const h = BigInt('0x' + createHash('sha256').update(agency).digest('hex'));
+  return '01' + String(h % 100000000n).padStart(8, '0');
 }
 
 // The operators' payment tool, on the stack the walk runs against.

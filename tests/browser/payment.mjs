@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
-  BASE_URL, INTRANET_URL, VAR, SHOT_DIR, PHONE, assert, assertFits, payAdmin as admin, runSuite,
+  BASE_URL, INTRANET_URL, VAR, SHOT_DIR, PHONE, assert, assertFits, payAdmin as admin, runSuite, taxCode,
 } from './lib.mjs';
 
 const DB = process.env.PORTAL_DB_NAME || 'portal';
@@ -35,7 +35,7 @@ function setupAgency() {
   admin('beneficiary-set', '--agency', agency, '--bin', '970436', '--account', '0011004123456',
     '--account-name', 'UBND XA THU NGHIEM');
   admin('receipts-set', '--agency', agency, '--name', 'Ủy ban nhân dân xã thử nghiệm',
-    '--tax-code', '0101234567', '--template', '01BLP0-001', '--series', 'C26TXA');
+    '--tax-code', taxCode(agency), '--template', '01BLP0-001', '--series', 'C26TXA');
   const [id, secret] = admin('apikey-add', '--agency', agency).split(/\s+/);
   return { agency, id, secret };
 }

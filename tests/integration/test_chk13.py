@@ -236,3 +236,38 @@ def test_success_after_a_failure_is_recorded_not_answered_already_confirmed():
     assert rows[0][2] in ("due", "requested", "done"), rows
     assert sql("SELECT COUNT(*) FROM receipt r JOIN obligation o ON o.id = r.obligation_id"
                " WHERE o.payment_code = '%s'" % code) == [["1"]]
+
+
+def test_one_issuers_series_is_not_given_to_two_agencies():
+    """receipts-set took the same tax code, template and series for two
+    agencies, and each then numbered from 1: the issuer had two receipts
+    "01BLP0-002 C26TBB số 1".  The second agency is refused, naming the
+    first; setting the first again (the command is re-runnable) is not."""
+    # two departments no other test has set up, left as they were found
+    codes = [r[0] for r in sql("SELECT code FROM agency WHERE kind = 'department' AND active = 1"
+                               " AND code NOT IN (SELECT agency_code FROM pay_receipt_setting)"
+                               " AND code NOT IN (SELECT agency_code FROM pay_beneficiary)"
+                               " ORDER BY code DESC LIMIT 2")]
+    assert len(codes) == 2, codes
+    try:
+        _one_series(codes)
+    finally:
+        sql("DELETE FROM pay_receipt_setting WHERE agency_code IN ('%s', '%s')" % tuple(codes))
+
+
+def _one_series(codes):
+    tax = P.tax_code("chk13-issuer")
+    first = ("receipts-set", "--agency", codes[0], "--name", "Sở thứ nhất", "--tax-code", tax,
+             "--template", "01BLP0-002", "--series", "C26TBB")
+    assert P.admin(*first)[0] == 0
+    assert P.admin(*first)[0] == 0
+    before = sql("SELECT agency_code, tax_code, series_symbol FROM pay_receipt_setting ORDER BY agency_code")
+    rc, out, err = P.admin("receipts-set", "--agency", codes[1], "--name", "Sở thứ hai", "--tax-code", tax,
+                           "--template", "01BLP0-002", "--series", "C26TBB")
+    assert rc == 2 and codes[0] in err and "series" in err, (rc, out, err)
+    assert sql("SELECT agency_code, tax_code, series_symbol FROM pay_receipt_setting"
+               " ORDER BY agency_code") == before
+    # another series symbol of the same issuer is its own sequence: taken
+    rc, out, err = P.admin("receipts-set", "--agency", codes[1], "--name", "Sở thứ hai", "--tax-code", tax,
+                           "--template", "01BLP0-002", "--series", "C26TBC")
+    assert rc == 0, err

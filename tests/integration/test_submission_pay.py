@@ -18,7 +18,7 @@ def configure(agency):
     for args in (("beneficiary-set", "--agency", agency, "--bin", "970436",
                   "--account", "0011004123456", "--account-name", "UBND XA THU NGHIEM"),
                  ("receipts-set", "--agency", agency, "--name", "Ủy ban nhân dân xã thử nghiệm",
-                  "--tax-code", "0101234567", "--template", "01BLP0-001", "--series", "C26TXA")):
+                  "--tax-code", P.tax_code(agency), "--template", "01BLP0-001", "--series", "C26TXA")):
         rc, out, err = P.admin(*args)
         assert rc == 0, err
 
