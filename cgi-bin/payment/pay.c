@@ -205,8 +205,13 @@ int pay_load(request *r, const char *code, pay_facts *out)
  * payment code sees the dossier's code (the reference the payer already
  * has), nothing else of it. */
 static const char Q_OWNER[] = "SELECT 1 FROM dossier WHERE code = ? AND citizen_id = ?";
+/* The latest attempt's state; a failure in which VNPay says the money may
+ * have been taken all the same (response 07: taken, the transaction under
+ * suspicion; status 04: taken at the bank, reversed; 07: under review) is
+ * "held": the page must not tell that person no money was taken. */
 static const char Q_LAST_ATTEMPT[] =
-	"SELECT a.state FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
+	"SELECT IF(a.state = 'failed' AND (a.response_code = '07' OR a.transaction_status IN ('04', '07')),"
+	" 'held', a.state) FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
 	" WHERE o.payment_code = ? ORDER BY a.id DESC LIMIT 1";
 
 int h_pay_show(request *r)

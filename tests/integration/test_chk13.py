@@ -93,12 +93,13 @@ def bank_query(params):
                                                  hashlib.sha512).hexdigest()
 
 
-def failed_ipn(txn_ref, amount):
-    """The bank's IPN for a payment the person cancelled at the bank (24)."""
+def failed_ipn(txn_ref, amount, response="24", status="02"):
+    """The bank's IPN for a payment that did not succeed: by default one the
+    person cancelled at the bank (24)."""
     p = {"vnp_Amount": str(amount * 100), "vnp_BankCode": "MB", "vnp_OrderInfo": "Thanh toan",
          "vnp_PayDate": time.strftime("%Y%m%d%H%M%S", time.gmtime(time.time() + 7 * 3600)),
-         "vnp_ResponseCode": "24", "vnp_TmnCode": TMN, "vnp_TransactionNo": "0",
-         "vnp_TransactionStatus": "02", "vnp_TxnRef": txn_ref}
+         "vnp_ResponseCode": response, "vnp_TmnCode": TMN, "vnp_TransactionNo": "0",
+         "vnp_TransactionStatus": status, "vnp_TxnRef": txn_ref}
     r = get("/payment/vnpay/ipn?" + bank_query(p))
     assert r.status == 200 and r.json()["RspCode"] == "00", (r.status, r.body)
 
@@ -154,6 +155,21 @@ def test_result_message_comes_from_the_portal_not_from_the_link():
     said = notes(get("/pay/%s?ket_qua=failed" % code))
     assert "tiền chưa bị trừ" not in said, said
     assert "không cần nộp lại" in said, said
+
+
+def test_money_perhaps_taken_is_never_called_not_taken():
+    """VNPay's 07 is "money taken, the transaction under suspicion", and a
+    status 04 is a transaction reversed after the bank took the money: the
+    portal stores either as failed, and the page told that person "Giao
+    dịch chưa thành công, tiền chưa bị trừ".  It now says the money may
+    have been taken and what happens next; a plain failure keeps its
+    message."""
+    for response, status in (("07", "07"), ("99", "04")):
+        code = create(95_000)
+        failed_ipn(start(code), 95_000, response, status)
+        said = notes(get("/pay/%s?ket_qua=failed" % code))
+        assert "tiền chưa bị trừ" not in said, (response, status, said)
+        assert "có thể đã bị trừ tiền" in said, (response, status, said)
 
 
 # --- 3. concurrent retries with one Idempotency-Key ---------------------------

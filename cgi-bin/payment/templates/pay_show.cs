@@ -11,6 +11,8 @@
 <?cs else ?>
   <?cs if:Pay.result == "failed" || Pay.result == "cancelled" || Pay.result == "expired" ?>
   <p class="error" role="alert">Giao dịch chưa thành công, tiền chưa bị trừ. Bạn có thể thử lại.</p>
+  <?cs elif:Pay.result == "held" ?>
+  <p class="error" role="alert">Ngân hàng báo giao dịch chưa hoàn tất, nhưng tài khoản của bạn có thể đã bị trừ tiền (ngân hàng đang kiểm tra giao dịch hoặc sẽ hoàn lại tiền). Nếu tiền đã bị trừ, bạn chưa nên nộp lại: khi ngân hàng xác nhận, khoản nộp được ghi nhận và có biên lai; nếu ngân hàng hoàn tiền, bạn nộp lại sau. Cần hỏi thêm, hãy liên hệ ngân hàng của bạn hoặc cơ quan thu.</p>
   <?cs elif:Pay.result == "pending" ?>
   <p class="note" role="status">Ngân hàng chưa xác nhận giao dịch. Nếu tiền đã bị trừ, khoản nộp sẽ được xác nhận trong vài phút; bạn không cần nộp lại. <a href="/pay/<?cs var:Pay.code ?>">Tải lại trang</a></p>
   <?cs elif:Pay.status == "being_paid" ?>
