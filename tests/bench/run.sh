@@ -34,7 +34,8 @@
 #                      the page cache off, to measure rendering, not cache hits
 #   BENCH_PORT / BENCH_DB_PORT   the stack's public port (intranet +1, bank
 #                      sandbox +10, sync receiver +11) and MariaDB's (28080 / 23407)
-#   BENCH_PAYMENT_PROCS   payment processes, and db-raw's --conc for ipn (2)
+#   BENCH_PAYMENT_PROCS   payment processes, and db-raw's --conc for ipn
+#                      (PORTAL_PAYMENT_PROCS of conf/portal.conf: as deployed)
 #   BENCH_IPN_COUNT    distinct signed callbacks prepared (60000)
 #   BENCH_IPN_AGENCIES communes the callbacks' obligations belong to (1: all
 #                      on one receipt series, the worst case)
@@ -76,7 +77,11 @@ export PORTAL_PUBLIC_PORT=${BENCH_PORT:-28080}
 export PORTAL_INTRANET_PORT=$((PORTAL_PUBLIC_PORT + 1))
 export PORTAL_DB_PORT=${BENCH_DB_PORT:-23407}
 export PORTAL_BANK_SANDBOX_PORT=$((PORTAL_PUBLIC_PORT + 10))
-export PORTAL_PAYMENT_PROCS=${BENCH_PAYMENT_PROCS:-2}
+# The payment area runs as deployed (conf/portal.conf), as the submission
+# area does; until 2026-12-02 the bench ran it at 2 processes, which made
+# the IPN's ratio look better (db_raw at 2 writers shares fewer commits)
+# and the pay page's worse (2 workers waiting on their query).
+export PORTAL_PAYMENT_PROCS=${BENCH_PAYMENT_PROCS:-$(sed -n 's/^PORTAL_PAYMENT_PROCS=\([0-9]*\).*/\1/p' conf/portal.conf)}
 export BENCH_THREADS=$THREADS
 IPN_COUNT=${BENCH_IPN_COUNT:-60000}
 PAY_TARGET=0.30
