@@ -137,6 +137,17 @@ static int bad(const char **what, const char *w)
 	return OBL_BAD_INPUT;
 }
 
+/* The same for line i: "lines[2].name", so an agency's program finds the
+ * line among fifty.  *what points into a static buffer until the next
+ * refusal; a process answers one request at a time. */
+static int bad_line(const char **what, size_t i, const char *field, const char *rest)
+{
+	static char w[160];
+	snprintf(w, sizeof w, "%s (lines[%zu].%s)%s", strcmp(field, "name") == 0 ?
+		 "tên khoản" : "số tiền", i, field, rest);
+	return bad(what, w);
+}
+
 int obligation_create(db *d, const obligation_req *q, char code[13],
 		      long long *id, const char **what)
 {
@@ -170,11 +181,11 @@ int obligation_create(db *d, const obligation_req *q, char code[13],
 		return bad(what, "nguồn tạo");
 	for (size_t i = 0; i < q->nlines; i++) {
 		if (!text_ok(q->lines[i].name, 1, 255))
-			return bad(what, "tên khoản (lines[].name), 1 đến 255 ký tự");
+			return bad_line(what, i, "name", ", 1 đến 255 ký tự");
 		if (has_control(q->lines[i].name))
-			return bad(what, "tên khoản (lines[].name) có ký tự điều khiển (xuống dòng, tab…)");
+			return bad_line(what, i, "name", " có ký tự điều khiển (xuống dòng, tab…)");
 		if (q->lines[i].amount < 1 || q->lines[i].amount > PAY_AMOUNT_MAX)
-			return bad(what, "số tiền (lines[].amount), số nguyên đồng từ 1 đến 10^15");
+			return bad_line(what, i, "amount", ", số nguyên đồng từ 1 đến 10^15");
 		if (total > PAY_AMOUNT_MAX - q->lines[i].amount)
 			return bad(what, "tổng số tiền quá 10^15 đồng");
 		total += q->lines[i].amount;

@@ -141,6 +141,16 @@ static int digits(const char *s, size_t min, size_t max)
 	return n >= min && n <= max && strspn(s, "0123456789") == n;
 }
 
+/* VNPay's vnp_Amount is đồng × 100: digits ending in "00", or it is no
+ * amount we ever asked for (the callback and querydr's answer alike). */
+static int whole_dong(const char *amount, long long *dong)
+{
+	if (!digits(amount, 3, 19) || strcmp(amount + strlen(amount) - 2, "00") != 0)
+		return 0;
+	*dong = strtoll(amount, NULL, 10) / 100;
+	return 1;
+}
+
 /* Check a verified callback's fields into a bank_result.  NULL when they
  * fit; otherwise the answer VNPay's codes give it, so the bank stops
  * retrying what can never settle: a reference no attempt of ours can have
@@ -161,7 +171,7 @@ static const char *result_of(const vnp_kv *vk, size_t n, bank_result *b)
 	b->pay_date = vnp_get(vk, n, "vnp_PayDate");
 	if (!b->txn_ref || !*b->txn_ref || strlen(b->txn_ref) > 34)
 		return RSP_NOT_FOUND;
-	if (!digits(amount, 3, 19) || strcmp(amount + strlen(amount) - 2, "00") != 0)
+	if (!whole_dong(amount, &b->amount))
 		return RSP_AMOUNT;
 	if (!b->response_code || strlen(b->response_code) > 4 ||
 	    !b->transaction_status || strlen(b->transaction_status) > 4 ||
@@ -171,7 +181,6 @@ static const char *result_of(const vnp_kv *vk, size_t n, bank_result *b)
 	    (b->card_type && strlen(b->card_type) > 20) ||
 	    (b->pay_date && strlen(b->pay_date) > 14))
 		return RSP_OTHER;
-	b->amount = strtoll(amount, NULL, 10) / 100;
 	return NULL;
 }
 
@@ -322,13 +331,14 @@ int check_with_bank(db *d, const char *ref, char *state, size_t sl)
 	} else if (strcmp(code, "00") == 0 && tref && strcmp(tref, ref) == 0) {
 		const char *status = json_get_str(o, "vnp_TransactionStatus");
 		const char *amount = json_get_str(o, "vnp_Amount");
+		long long dong;
 		if (status && strcmp(status, "01") == 0) {
 			if (old)	/* never completed, and the window is past */
 				db_tx(d, expire_tx, &(expire_arg){ref});
 			out = 0;
-		} else if (status && digits(amount, 3, 19)) {
+		} else if (status && whole_dong(amount, &dong)) {
 			bank_result b = {
-				.txn_ref = ref, .amount = strtoll(amount, NULL, 10) / 100,
+				.txn_ref = ref, .amount = dong,
 				.response_code = strcmp(status, "00") == 0 ? "00" : "99",
 				.transaction_status = status,
 				.transaction_no = json_get_str(o, "vnp_TransactionNo"),
@@ -338,6 +348,11 @@ int check_with_bank(db *d, const char *ref, char *state, size_t sl)
 			};
 			const char *rsp = settle(d, &b);
 			out = strcmp(rsp, RSP_OTHER) == 0 ? -1 : 0;
+		} else if (status) {
+			/* signed, but no amount we ever asked for: left pending,
+			 * its answer kept (callback_raw) for whoever looks */
+			fprintf(stderr, "payment: querydr %s: vnp_Amount %s is not đồng × 100\n", ref,
+				amount ? amount : "(none)");
 		}
 		callback_result(d, id, code);
 	} else {

@@ -222,8 +222,10 @@ def test_control_characters_in_texts_are_refused():
         (fine(payer={"name": "Lê Văn\u001b[31m Cường", "id": "001085000123"}), "payer.name"),
         (fine(payer={"name": "Lê Văn\tCường", "id": "001085000123"}), "payer.name"),
         (fine(payer={"name": "Lê Văn Cường", "id": "0010850\u0085"}), "payer.id"),
-        (fine(lines=[{"name": "Phạt\r\nkhác", "amount": 1000}]), "lines[].name"),
-        (fine(lines=[{"name": "Phạt\u007f", "amount": 1000}]), "lines[].name"),
+        (fine(lines=[{"name": "Phạt\r\nkhác", "amount": 1000}]), "lines[0].name"),
+        # the line among several is named by its index
+        (fine(lines=[{"name": "Phạt chính", "amount": 1000}, {"name": "Phạt\u007f", "amount": 1000}]),
+         "lines[1].name"),
         # a direction override prints a name in another order than it is stored
         (fine(payer={"name": "Lê Văn \u202eCường", "id": "001085000123"}), "payer.name"),
     ]
