@@ -10,8 +10,8 @@ static int fail(arena *a, form_error *err, const char *field,
 		const char *why, const char *hint)
 {
 	err->field = field;
-	err->message = hint ? arena_printf(a, "Tham số “%s” %s: %s.", field, why, hint)
-			    : arena_printf(a, "Tham số “%s” %s.", field, why);
+	err->reason = hint ? arena_printf(a, "%s: %s.", why, hint) : arena_printf(a, "%s.", why);
+	err->message = arena_printf(a, "Tham số “%s” %s", field, err->reason);
 	return -1;
 }
 

@@ -51,6 +51,9 @@ typedef struct field_value {
 typedef struct form_error {
 	const char *field;
 	const char *message;   /* Vietnamese, for the 400 page or JSON */
+	const char *reason;    /* this file's refusals: what is wrong, without
+				* the field ("dài quá 100 ký tự: …"), for a
+				* form that names the field itself; else NULL */
 } form_error;
 
 /* A file part a multipart route accepts.  A name ending in '_' is a

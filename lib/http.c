@@ -50,6 +50,7 @@ void http_header(request *r, const char *name, const char *value)
 int http_field_error(request *r, int status, const char *field, const char *msg)
 {
 	r->error.field = field;
+	r->error.reason = NULL;
 	r->error.message = field ? arena_printf(r->a, "%s (trường “%s”)", msg, field) : msg;
 	return status;
 }

@@ -94,6 +94,7 @@ db *server_db(void)
 static int bad(request *r, int status, const char *field, const char *msg)
 {
 	r->error.field = field;
+	r->error.reason = NULL;
 	r->error.message = msg;
 	return status;
 }

@@ -202,6 +202,26 @@ static const char *kind_vi(const char *k)
 	return "Biên lai";
 }
 
+/* One row of a receipt list (a receipt's page, the register) under
+ * LIST.i: its kind, then from column c the number, template, series and
+ * issue date, and the signed amount in column amount_col. */
+static void receipt_row(request *r, const char *list, int i, const char *k, db_stmt *s,
+			int c, int amount_col, buf *m)
+{
+	hsetf(r, k, "%s.%d.kind", list, i);
+	hsetf(r, kind_vi(k), "%s.%d.kind_vi", list, i);
+	hsetf(r, db_col(s, c, NULL), "%s.%d.number", list, i);
+	hsetf(r, db_col(s, c + 1, NULL), "%s.%d.template", list, i);
+	hsetf(r, db_col(s, c + 2, NULL), "%s.%d.series", list, i);
+	hsetf(r, db_col(s, c + 3, NULL), "%s.%d.issued", list, i);
+	long long v = db_col_int(s, amount_col, 0);
+	buf_reset(m);
+	if (v < 0)
+		buf_puts(m, "-");
+	pay_money(m, v < 0 ? -v : v);
+	hsetf(r, m->p, "%s.%d.amount", list, i);
+}
+
 static int page(request *r, const char *code, const char *done)
 {
 	const char *agency = r->user->agency_code;
@@ -238,18 +258,7 @@ static int page(request *r, const char *code, const char *done)
 	for (int i = 0; db_fetch(s) > 0; i++) {
 		const char *k = db_col(s, 0, NULL);
 		cancelled |= strcmp(k, "cancellation") == 0;
-		hsetf(r, k, "Rows.%d.kind", i);
-		hsetf(r, kind_vi(k), "Rows.%d.kind_vi", i);
-		hsetf(r, db_col(s, 1, NULL), "Rows.%d.number", i);
-		hsetf(r, db_col(s, 2, NULL), "Rows.%d.template", i);
-		hsetf(r, db_col(s, 3, NULL), "Rows.%d.series", i);
-		hsetf(r, db_col(s, 4, NULL), "Rows.%d.issued", i);
-		long long v = db_col_int(s, 5, 0);
-		buf_reset(&m);
-		if (v < 0)
-			buf_puts(&m, "-");
-		pay_money(&m, v < 0 ? -v : v);
-		hsetf(r, m.p, "Rows.%d.amount", i);
+		receipt_row(r, "Rows", i, k, s, 1, 5, &m);
 		hsetf(r, db_col(s, 6, NULL), "Rows.%d.reason", i);
 		hsetf(r, db_col(s, 7, NULL), "Rows.%d.by", i);
 		hsetf(r, db_col(s, 8, NULL), "Rows.%d.token", i);
@@ -281,19 +290,8 @@ static int register_page(request *r)
 		if (!k)
 			k = "receipt";
 		hsetf(r, db_col(s, 0, NULL), "List.%d.code", i);
-		hsetf(r, k, "List.%d.kind", i);
-		hsetf(r, kind_vi(k), "List.%d.kind_vi", i);
-		hsetf(r, db_col(s, 2, NULL), "List.%d.number", i);
-		hsetf(r, db_col(s, 3, NULL), "List.%d.template", i);
-		hsetf(r, db_col(s, 4, NULL), "List.%d.series", i);
-		hsetf(r, db_col(s, 5, NULL), "List.%d.issued", i);
+		receipt_row(r, "List", i, k, s, 2, 7, &m);
 		hsetf(r, db_col(s, 6, NULL), "List.%d.payer", i);
-		long long v = db_col_int(s, 7, 0);
-		buf_reset(&m);
-		if (v < 0)
-			buf_puts(&m, "-");
-		pay_money(&m, v < 0 ? -v : v);
-		hsetf(r, m.p, "List.%d.amount", i);
 		hsetf(r, db_col(s, 8, NULL), "List.%d.token", i);
 	}
 	buf_free(&m);

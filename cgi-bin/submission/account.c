@@ -240,21 +240,44 @@ static void keep_next(request *r)
 	set_next(r, form_typed_value(r, "next", 500));
 }
 
-/* Each form's answer, for a refusal of the handler's (status from its
- * _checked) and for one of the route table's (.refused: a field over its
- * cap, a name the form does not have, 400): the same page, filled in. */
-static int register_answer(request *r, int status)
+/* Each account form's answer, for a refusal of the handler's (status from
+ * its _checked) and for one of the route table's (.refused: a field over
+ * its cap, a name the form does not have, 400): the same page, filled in
+ * with the fields it keeps as typed (never a password or a code), and the
+ * page to go back to when it carries one. */
+typedef struct {
+	const char *tmpl, *title, *lead;
+	struct { const char *name; size_t cap; } keep[2];
+	int next;               /* keep_next: a citizen's page to go back to */
+} account_form;
+
+static const account_form F_REGISTER = {"register.cs", "Đăng ký tài khoản", "Chưa đăng ký được.",
+	{{"contact", 254}, {"name", 100}}, 1};
+static const account_form F_VERIFY = {"verify.cs", "Nhập mã xác nhận", "Chưa xác nhận được.",
+	{{"contact", 254}}, 1};
+static const account_form F_RESET = {"reset.cs", "Quên mật khẩu", "Chưa gửi được mã.",
+	{{"contact", 254}}, 0};
+static const account_form F_RESET_CONFIRM = {"reset_confirm.cs", "Đặt lại mật khẩu",
+	"Chưa đặt lại được mật khẩu.", {{"contact", 254}}, 0};
+static const account_form F_LOGIN = {"login.cs", "Đăng nhập", "Chưa đăng nhập được.",
+	{{"contact", 254}}, 1};
+/* the desk's next goes back as sent; the redirect checks it (safe_next) */
+static const account_form F_DESK_LOGIN = {"desk_login.cs", "Đăng nhập cán bộ", "Chưa đăng nhập được.",
+	{{"login", 64}, {"next", 500}}, 0};
+
+static int account_answer(request *r, int status, const account_form *f)
 {
-	form_keep_typed(r, "contact", 254);
-	form_keep_typed(r, "name", 100);
-	keep_next(r);
-	hset(r, "Page.title", "Đăng ký tài khoản");
-	hset(r, "Form.error_lead", "Chưa đăng ký được.");
-	return form_refused(r, status, "register.cs");
+	for (size_t i = 0; i < 2 && f->keep[i].name; i++)
+		form_keep_typed(r, f->keep[i].name, f->keep[i].cap);
+	if (f->next)
+		keep_next(r);
+	hset(r, "Page.title", f->title);
+	hset(r, "Form.error_lead", f->lead);
+	return form_refused(r, status, f->tmpl);
 }
 
-int h_register(request *r) { return register_answer(r, h_register_checked(r)); }
-int h_register_refused(request *r) { return register_answer(r, 400); }
+int h_register(request *r) { return account_answer(r, h_register_checked(r), &F_REGISTER); }
+int h_register_refused(request *r) { return account_answer(r, 400, &F_REGISTER); }
 
 /* --- verify ----------------------------------------------------------------- */
 
@@ -399,17 +422,8 @@ static int h_verify_checked(request *r)
 	}
 }
 
-static int verify_answer(request *r, int status)
-{
-	form_keep_typed(r, "contact", 254);
-	keep_next(r);
-	hset(r, "Page.title", "Nhập mã xác nhận");
-	hset(r, "Form.error_lead", "Chưa xác nhận được.");
-	return form_refused(r, status, "verify.cs");
-}
-
-int h_verify(request *r) { return verify_answer(r, h_verify_checked(r)); }
-int h_verify_refused(request *r) { return verify_answer(r, 400); }
+int h_verify(request *r) { return account_answer(r, h_verify_checked(r), &F_VERIFY); }
+int h_verify_refused(request *r) { return account_answer(r, 400, &F_VERIFY); }
 
 /* --- password reset ------------------------------------------------------------ */
 
@@ -486,16 +500,8 @@ static int h_reset_checked(request *r)
 					     url_encode(r->a, contact)));
 }
 
-static int reset_answer(request *r, int status)
-{
-	form_keep_typed(r, "contact", 254);
-	hset(r, "Page.title", "Quên mật khẩu");
-	hset(r, "Form.error_lead", "Chưa gửi được mã.");
-	return form_refused(r, status, "reset.cs");
-}
-
-int h_reset(request *r) { return reset_answer(r, h_reset_checked(r)); }
-int h_reset_refused(request *r) { return reset_answer(r, 400); }
+int h_reset(request *r) { return account_answer(r, h_reset_checked(r), &F_RESET); }
+int h_reset_refused(request *r) { return account_answer(r, 400, &F_RESET); }
 
 int h_reset_confirm_form(request *r)
 {
@@ -554,16 +560,12 @@ static int h_reset_confirm_checked(request *r)
 	}
 }
 
-static int reset_confirm_answer(request *r, int status)
+int h_reset_confirm(request *r)
 {
-	form_keep_typed(r, "contact", 254);
-	hset(r, "Page.title", "Đặt lại mật khẩu");
-	hset(r, "Form.error_lead", "Chưa đặt lại được mật khẩu.");
-	return form_refused(r, status, "reset_confirm.cs");
+	return account_answer(r, h_reset_confirm_checked(r), &F_RESET_CONFIRM);
 }
 
-int h_reset_confirm(request *r) { return reset_confirm_answer(r, h_reset_confirm_checked(r)); }
-int h_reset_confirm_refused(request *r) { return reset_confirm_answer(r, 400); }
+int h_reset_confirm_refused(request *r) { return account_answer(r, 400, &F_RESET_CONFIRM); }
 
 /* --- login / logout ------------------------------------------------------------ */
 
@@ -620,17 +622,8 @@ static int h_login_checked(request *r)
 	return http_redirect(r, safe_next(r->form[LF_NEXT].s, "/dossiers/"));
 }
 
-static int login_answer(request *r, int status)
-{
-	form_keep_typed(r, "contact", 254);
-	keep_next(r);
-	hset(r, "Page.title", "Đăng nhập");
-	hset(r, "Form.error_lead", "Chưa đăng nhập được.");
-	return form_refused(r, status, "login.cs");
-}
-
-int h_login(request *r) { return login_answer(r, h_login_checked(r)); }
-int h_login_refused(request *r) { return login_answer(r, 400); }
+int h_login(request *r) { return account_answer(r, h_login_checked(r), &F_LOGIN); }
+int h_login_refused(request *r) { return account_answer(r, 400, &F_LOGIN); }
 
 int h_logout(request *r)
 {
@@ -686,18 +679,8 @@ static int h_desk_login_checked(request *r)
 	return http_redirect(r, safe_next(r->form[DF_NEXT].s, "/desk/"));
 }
 
-static int desk_login_answer(request *r, int status)
-{
-	form_keep_typed(r, "login", 64);
-	if (status >= 400)
-		form_keep_typed(r, "next", 500);
-	hset(r, "Page.title", "Đăng nhập cán bộ");
-	hset(r, "Form.error_lead", "Chưa đăng nhập được.");
-	return form_refused(r, status, "desk_login.cs");
-}
-
-int h_desk_login(request *r) { return desk_login_answer(r, h_desk_login_checked(r)); }
-int h_desk_login_refused(request *r) { return desk_login_answer(r, 400); }
+int h_desk_login(request *r) { return account_answer(r, h_desk_login_checked(r), &F_DESK_LOGIN); }
+int h_desk_login_refused(request *r) { return account_answer(r, 400, &F_DESK_LOGIN); }
 
 int h_desk_logout(request *r)
 {

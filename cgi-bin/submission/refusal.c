@@ -44,9 +44,8 @@ int form_refusal_set(request *r, int status)
 		 * “applicant_name” dài quá…"); on a form the field is the box
 		 * the page marks and labels (Ô cần sửa: Họ và tên người nộp),
 		 * so the sentence speaks of that box, not of a parameter */
-		const char *head = arena_printf(r->a, "Tham số “%s” ", r->error.field);
-		if (strncmp(msg, head, strlen(head)) == 0)
-			msg = arena_printf(r->a, "Ô này %s", msg + strlen(head));
+		if (r->error.message && r->error.reason)
+			msg = arena_printf(r->a, "Ô này %s", r->error.reason);
 		/* the field's name apart, so the page can say it quietly */
 		const char *tail = arena_printf(r->a, " (trường “%s”)", r->error.field);
 		size_t n = strlen(msg), t = strlen(tail);
