@@ -112,3 +112,34 @@ def test_postal_filing_is_followed_as_received_by_post():
     code = r.header("Location").rsplit("/", 1)[1]
     assert P.sql("SELECT e.reason FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id"
                  " WHERE d.code = '%s'" % code) == [["Nộp tại bộ phận một cửa"]]
+
+
+# --- 3. the /pay/ finder counts misses ----------------------------------------
+
+def test_pay_finder_by_reference_and_id_is_rate_limited():
+    """/pay/tra-cuu?tham_chieu=…&giay_to=… answered any number of guesses:
+    with a reference people know (a fine's decision number, an electricity
+    customer code) and ID numbers guessed in turn, the one redirect to
+    /pay/{code} tells whose ID number goes with it, and that page the
+    name.  Misses are now counted per client address like the dossier
+    lookup's: after ten, a 429 in Vietnamese, even for the right pair."""
+    import random
+    import urllib.parse
+    r = P.create((120_000,), group="tien_dien", ref="PE09%08d" % random.getrandbits(26))
+    code = r["payment_code"]
+    ref = P.sql("SELECT reference FROM obligation WHERE payment_code = '%s'" % code)[0][0]
+    src = "127.0.%d.%d" % (random.randint(10, 250), random.randint(2, 250))
+
+    def find(pid):
+        return H.get("/pay/tra-cuu?" + urllib.parse.urlencode({"tham_chieu": ref, "giay_to": pid}),
+                     source=src)
+
+    assert find("001090000001").status == 303          # the right pair, before any miss
+    statuses = [find("0010900%05d" % (i + 2)).status for i in range(10)]
+    assert statuses == [200] * 10, statuses
+    r = find("001090000001")
+    assert r.status == 429, r.status
+    assert "quá nhiều lần" in r.text and "/pay/" + code not in (r.header("Location") or "")
+    # another address is not held back
+    assert H.get("/pay/tra-cuu?" + urllib.parse.urlencode({"tham_chieu": ref, "giay_to": "001090000001"})
+                 ).status == 303
