@@ -119,6 +119,8 @@ GRANT EXECUTE ON PROCEDURE `@DB@`.outbox_add TO 'portal_payment'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.outbox TO 'portal_payment'@'localhost';
 GRANT EXECUTE ON PROCEDURE `@DB@`.outbox_claim TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.pay_bank TO 'portal_payment'@'localhost';
+-- misses of the public /pay/ finder, counted per client address (pay.c)
+GRANT SELECT, INSERT, DELETE ON `@DB@`.attempt TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.agency TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.pay_beneficiary TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.pay_receipt_setting TO 'portal_payment'@'localhost';

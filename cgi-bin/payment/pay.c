@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "limit.h"
 #include "obligation.h"
 #include "paycode.h"
 #include "payment.h"
@@ -55,12 +56,29 @@ static const char Q_FIND_REF[] =
 	" ORDER BY (status IN ('unpaid','being_paid')) DESC, id DESC LIMIT 1";
 static const char Q_EXISTS[] = "SELECT 1 FROM obligation WHERE payment_code = ?";
 
+#define FIND_MISSES 10
+#define FIND_WINDOW 900
+
 /* /pay/tra-cuu?ma=… or ?tham_chieu=…&giay_to=… */
 int h_pay_find(request *r)
 {
 	const char *code = r->query[0].s, *ref = r->query[1].s, *pid = r->query[2].s;
 	db *d = server_db();
 	char norm[PAYCODE_LEN + 1];
+	/* Misses are counted per client address, like the dossier lookup's:
+	 * a reference people know (a fine's decision, an electricity customer
+	 * code) with guessed ID numbers would otherwise find, one redirect at
+	 * a time, whose ID number goes with it and the name on its page. */
+	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	if ((code && *code) || (ref && *ref && pid && *pid)) {
+		int n = limit_count(d, "pay_find", addr, FIND_WINDOW);
+		if (n < 0)
+			return 503;
+		if (n >= FIND_MISSES) {
+			r->error_detail = "Bạn đã tra cứu sai quá nhiều lần. Hãy thử lại sau 15 phút.";
+			return 429;
+		}
+	}
 	if (code && *code) {
 		hset(r, "Find.code", code);
 		if (paycode_normalize(code, norm) < 0) {
@@ -92,6 +110,8 @@ int h_pay_find(request *r)
 		hset(r, "Find.error", "Nhập mã thanh toán, hoặc số tham chiếu cùng số giấy tờ của người nộp.");
 		return render(r, "pay_home.cs");
 	}
+	if (limit_add(d, "pay_find", addr) < 0)
+		return 503;
 	hset(r, "Find.error", "Không tìm thấy khoản phải nộp nào khớp với thông tin đã nhập.");
 	return render(r, "pay_home.cs");
 }

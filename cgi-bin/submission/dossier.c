@@ -158,24 +158,49 @@ static int central_only(const proc *p)
 #define CENTRAL_ONLY "Thủ tục này do bộ, ngành trung ương giải quyết; cơ quan của tỉnh không tiếp nhận " \
 		     "hồ sơ này. Xem nơi nộp trong trang thủ tục."
 
-/* Agencies of the home province that handle the procedure at its level. */
+/* Agencies of the home province that handle the procedure at its level.
+ * At the province's level the catalog's "implementing agency" text names
+ * who handles it ("Sở Xây dựng, Uỷ ban Nhân dân cấp xã, …"): when it names
+ * one or more of the province's departments or its office, only those
+ * (and the province's people's committee when the text names the
+ * provincial committee) take the dossier, so nobody files a vessel's
+ * registration at the Inspectorate.  A text that names none of them (an
+ * old department's name, "cơ quan chuyên môn …") leaves every provincial
+ * agency, as before.  One predicate for the list and for the check of a
+ * posted choice; its parameters: the province, the commune flag, the
+ * province flag, the procedure's id twice, then for the check the code. */
+#define AGENCY_WHERE \
+	"province_code = ? AND active = 1 AND " \
+	"((? = 1 AND kind = 'commune') OR (? = 1 AND kind IN ('department','office','province') AND (" \
+	" NOT EXISTS (SELECT 1 FROM `procedure` p JOIN agency b ON b.province_code = agency.province_code" \
+	"  AND b.active = 1 AND b.kind IN ('department','office')" \
+	"  AND p.implementing_agency LIKE CONCAT('%', b.name, '%') WHERE p.id = ?)" \
+	" OR EXISTS (SELECT 1 FROM `procedure` p WHERE p.id = ? AND (" \
+	"  (agency.kind <> 'province' AND p.implementing_agency LIKE CONCAT('%', agency.name, '%'))" \
+	"  OR (agency.kind = 'province' AND (p.implementing_agency LIKE '%ban nhân dân cấp tỉnh%'" \
+	"   OR p.implementing_agency LIKE '%UBND cấp tỉnh%')))))))"
+
 static const char *AGENCY_SQL =
-	"SELECT code, name FROM agency WHERE province_code = ? AND active = 1 AND "
-	"((? = 1 AND kind = 'commune') OR (? = 1 AND kind IN ('department','office','province'))) "
-	"ORDER BY kind <> 'commune', sort_order, name";
+	"SELECT code, name FROM agency WHERE " AGENCY_WHERE
+	" ORDER BY kind <> 'commune', sort_order, name";
+
+static int agency_query(db_stmt *s, const proc *p, const char *code)
+{
+	long long communes = p->level_commune || !p->level_province;
+	long long province = p->level_province || !p->level_commune;
+	const char *home = conf_str("PORTAL_HOME_PROVINCE", "01");
+	return code ? db_query(s, "siiiis", home, communes, province, p->id, p->id, code)
+		    : db_query(s, "siiii", home, communes, province, p->id, p->id);
+}
 
 static int agency_allowed(db *d, const proc *p, const char *code, const char **name, arena *a)
 {
-	db_stmt *s = STMT(d, "SELECT name, kind, province_code = ? FROM agency WHERE code = ? AND active = 1");
-	if (db_query(s, "ss", conf_str("PORTAL_HOME_PROVINCE", "01"), code) != 0)
+	db_stmt *s = STMT(d, "SELECT name FROM agency WHERE " AGENCY_WHERE " AND code = ?");
+	if (agency_query(s, p, code) != 0)
 		return -1;
 	int ok = 0;
 	if (db_fetch(s) == 1) {
-		const char *kind = db_col(s, 1, NULL);
-		int home = (int)db_col_int(s, 2, 0);
-		int commune = kind && strcmp(kind, "commune") == 0;
-		ok = home && ((commune && p->level_commune) || (!commune && p->level_province) ||
-			      (!p->level_commune && !p->level_province && !p->level_ministry));
+		ok = 1;
 		*name = col(s, a, 0);
 	}
 	drain(s);
@@ -229,9 +254,7 @@ int filing_form(request *r, const char *code, int desk)
 		hset(r, "Agencies.0.name", an ? an : r->user->agency_code);
 	} else {
 		db_stmt *s = STMT(d, AGENCY_SQL);
-		if (db_query(s, "sii", conf_str("PORTAL_HOME_PROVINCE", "01"),
-			     (long long)(p.level_commune || !p.level_province),
-			     (long long)(p.level_province || !p.level_commune)) != 0)
+		if (agency_query(s, &p, NULL) != 0)
 			return 503;
 		for (int i = 0; db_fetch(s) == 1; i++) {
 			hsetf(r, col(s, r->a, 0), "Agencies.%d.code", i);
@@ -401,10 +424,14 @@ static int filing_tx(db *d, void *arg)
 			    f->p->doc_name[u->n - 1], u->kind, u->name, u->size, u->sha, owner) < 0)
 			return DB_TX_FAILED;
 	}
+	/* The first event says how the papers came in: a person who posted
+	 * them and follows the dossier by code must not read that they were
+	 * handed in at the desk. */
 	db_stmt *e = STMT(d, "INSERT INTO dossier_event (dossier_id, at, actor_kind, actor_id, actor_name, "
 			     "from_status, to_status, reason, client_addr) "
 			     "VALUES (?, UTC_TIMESTAMP(3), ?, ?, ?, NULL, 1, ?, ?)");
 	if (db_exec(e, "isisss", id, f->desk ? "staff" : "citizen", r->user->id, r->user->name,
+		    f->channel == 3 ? "Nhận qua bưu chính công ích" :
 		    f->desk ? "Nộp tại bộ phận một cửa" : "Nộp trực tuyến",
 		    r->remote_addr ? r->remote_addr : "") < 0)
 		return DB_TX_FAILED;
