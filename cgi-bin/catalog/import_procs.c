@@ -12,6 +12,7 @@
 #include "csv.h"
 #include "import.h"
 #include "jsonparse.h"
+#include "docname.h"
 #include "fees.h"
 
 enum { CH_DIRECT = 1, CH_ONLINE = 2, CH_POST = 3 };
@@ -282,7 +283,7 @@ static void content_hash(record *r)
 	unsigned int mdlen;
 	EVP_MD_CTX *h = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(h, EVP_sha256(), NULL);
-	hash_str(h, "v2");
+	hash_str(h, "v3");   /* v3: documents through doc_split() */
 	for (int i = 0; i < NCOLS; i++)
 		hash_str(h, r->row[i]);
 	for (int k = 0; det_keys[k]; k++)
@@ -377,8 +378,10 @@ static int write_children(importer *im, stmts *s, long long id, record *r)
 	const json_value *docs = json_get(r->det, "documents");
 	for (size_t i = 0; docs && docs->type == JSON_ARRAY && i < docs->n; i++) {
 		const json_value *d = &docs->items[i];
+		const char *name, *templates;
+		doc_split(im->a, jstr(d, "name"), jstr(d, "templates"), &name, &templates);
 		if (db_exec(s->ins_doc, "iissss", id, (long long)i, jstr(d, "group"),
-			    jstr(d, "name"), jstr(d, "templates"), jstr(d, "quantity")) < 0)
+			    name, templates, jstr(d, "quantity")) < 0)
 			return -1;
 	}
 	const json_value *res = json_get(r->det, "results");
