@@ -154,13 +154,12 @@ int h_receipt_qr(request *r)
 int h_receipt_verify(request *r)
 {
 	const char *t = r->query[0].s;
-	if (!token_ok(t)) {
-		hset(r, "Verify.found", "0");
-		return render(r, "verify.cs");
-	}
-	int f = load(r, t);
+	int f = token_ok(t) ? load(r, t) : 0;
 	if (f < 0)
 		return 503;
 	hset(r, "Verify.found", f ? "1" : "0");
-	return render(r, "verify.cs");
+	/* A number nobody issued is a 404 with the page that says so: a
+	 * program checking receipts reads the status, a person the page. */
+	int rc = render(r, "verify.cs");
+	return rc == 200 && !f ? 404 : rc;
 }
