@@ -78,9 +78,13 @@ def slow_idem_create():
 
 
 def kill_payment_processes():
-    kids = pf.payment_children()
-    for pid in kids:
-        os.kill(pid, signal.SIGKILL)
+    kids = []
+    for pid in pf.payment_children():
+        try:
+            os.kill(pid, signal.SIGKILL)
+            kids.append(pid)
+        except ProcessLookupError:   # died of the last kill meanwhile
+            pass
     return kids
 
 
