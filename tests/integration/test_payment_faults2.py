@@ -348,7 +348,8 @@ def test_idempotency_key_across_mariadb_restart():
 
 # ---- 3. receipts-set: one series, one agency, also at the same instant -------
 
-ADMIN = os.path.join(ROOT, "build", "bin", "payment-admin")
+# the build under test (tests/run.sh sets PORTAL_BIN for its ASan pass)
+ADMIN = os.path.join(os.environ.get("PORTAL_BIN") or os.path.join(ROOT, "build", "bin"), "payment-admin")
 
 
 def receipts_set_at_once(agencies, tax, tpl, ser):
