@@ -116,7 +116,8 @@ integration() {
 		tests/integration/test_payment_refund.py \
 		tests/integration/test_payment_receipts.py \
 		tests/integration/test_payment_chk9.py \
-		tests/integration/test_payment_faults.py tests/integration/test_submission_faults.py \
+		tests/integration/test_payment_faults.py tests/integration/test_payment_faults2.py \
+		tests/integration/test_submission_faults.py \
 		tests/integration/test_account_faults.py tests/integration/test_faults_chk11.py \
 		tests/integration/test_pages_chk10.py tests/integration/test_payment_notice.py \
 		tests/integration/test_refused_forms.py tests/integration/test_chk12.py \

@@ -193,6 +193,23 @@ static int beneficiary_set(db *d)
 	return 0;
 }
 
+typedef struct receipts_row {
+	const char *agency, *name, *tax, *tpl, *ser;
+	db_stmt *del, *ins;
+} receipts_row;
+
+/* The agency's receipt setting replaced; 409 when another agency holds
+ * the series (the unique key of sql/021_receipt_series_unique.sql). */
+static int receipts_write(db *d, void *arg)
+{
+	receipts_row *w = arg;
+	if (db_exec(w->del, "s", w->agency) < 0)
+		return DB_TX_FAILED;
+	if (db_exec(w->ins, "sssss", w->agency, w->name, w->tax, w->tpl, w->ser) == 1)
+		return 0;
+	return db_errclass(d) == DB_DUPLICATE ? 409 : DB_TX_FAILED;
+}
+
 static int receipts_set(db *d)
 {
 	static const int allowed[] = {O_AGENCY, O_NAME, O_TAX_CODE, O_TEMPLATE, O_SERIES, -1};
@@ -214,24 +231,35 @@ static int receipts_set(db *d)
 	/* One issuer (a tax code) numbers one series (template and series
 	 * symbols) in one sequence: two agencies given the same three would
 	 * each count from 1, and the issuer would have two receipts with
-	 * every number (NĐ 123/2020 Điều 32).  Each needs its own series. */
-	db_stmt *q = db_prepare(d,
-		"SELECT agency_code FROM pay_receipt_setting WHERE tax_code = ?"
-		" AND template_symbol = ? AND series_symbol = ? AND agency_code <> ? LIMIT 1");
-	if (!q || db_query(q, "ssss", tax, tpl, ser, agency) < 0)
-		die(1, "database: %s", db_error(d));
-	if (db_fetch(q) == 1) {
-		char what[200];
+	 * every number (NĐ 123/2020 Điều 32).  Each needs its own series.
+	 * The unique key of sql/021 is what refuses it: a look-up before the
+	 * write let two operators at the same instant both pass.  The row is
+	 * replaced by DELETE and INSERT in one transaction, not by REPLACE,
+	 * which would delete the other agency's row that holds the series. */
+	receipts_row row = {agency, name, tax, tpl, ser,
+			    db_prepare(d, "DELETE FROM pay_receipt_setting WHERE agency_code = ?"),
+			    db_prepare(d, "INSERT INTO pay_receipt_setting (agency_code, unit_name,"
+				       " tax_code, template_symbol, series_symbol, updated_at)"
+				       " VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3))")};
+	int rc = db_tx(d, receipts_write, &row);
+	if (rc == 409) {
+		db_stmt *q = db_prepare(d,
+			"SELECT agency_code FROM pay_receipt_setting WHERE tax_code = ?"
+			" AND template_symbol = ? AND series_symbol = ? AND agency_code <> ? LIMIT 1");
+		char holder[81] = "";
+		if (q && db_query(q, "ssss", tax, tpl, ser, agency) == 0 && db_fetch(q) == 1) {
+			db_col_copy(q, 0, holder, sizeof holder);
+			while (db_fetch(q) > 0)
+				;
+		}
+		char what[300];
 		snprintf(what, sizeof what, "template %s, series %s of tax code %s already numbers"
-			 " the receipts of agency %s", tpl, ser, tax, db_col(q, 0, NULL));
+			 " the receipts of agency %s", tpl, ser, tax, *holder ? holder : "(another agency)");
 		die(2, "--series: %s; one series is one sequence of numbers: register another"
 		    " series symbol for this agency", what);
 	}
-	db_stmt *s = db_prepare(d,
-		"REPLACE INTO pay_receipt_setting (agency_code, unit_name, tax_code,"
-		" template_symbol, series_symbol, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
-	exec_or_die(d, s, db_exec(s, "sssss", agency, name, tax, tpl, ser));
+	if (rc)
+		die(1, "database: %s", db_error(d));
 	printf("receipts of %s: %s, template %s, series %s\n", agency, name, tpl, ser);
 	return 0;
 }
