@@ -410,7 +410,8 @@ int h_vnpay_return(request *r)
 	const char *rsp = good ? RSP_OK : RSP_SIGNATURE;
 	static const char unverified[] =
 		"Không xác thực được kết quả ngân hàng gửi về (thiếu hoặc sai mã giao dịch vnp_TxnRef). "
-		"Nếu tiền đã bị trừ, khoản nộp sẽ được xác nhận khi ngân hàng báo cho cổng.";
+		"Nếu tiền đã bị trừ, khoản nộp sẽ được xác nhận khi ngân hàng báo cho cổng; "
+		"bạn có thể xem lại khoản nộp bằng mã thanh toán ở mục Nộp phí, lệ phí.";
 	char state[16] = "";
 	int found = ref && *ref && strlen(ref) <= 34 ?
 		attempt_state(d, ref, state, sizeof state, NULL, NULL) : 0;
