@@ -1,4 +1,4 @@
--- 021: when the return page last asked the bank about an attempt.
+-- 022: when the return page last asked the bank about an attempt.
 --
 -- Why: the return page asks the bank (querydr) about an attempt still
 -- pending, and since a return whose signature fails is no longer turned
