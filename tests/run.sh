@@ -34,6 +34,9 @@ export PORTAL_OUTBOX_MAX_BACKOFF=${PORTAL_OUTBOX_MAX_BACKOFF:-8}
 # round again within seconds (test_payment_faults.py kills it mid-refund).
 export PORTAL_REFUND_LEASE=${PORTAL_REFUND_LEASE:-8}
 export PORTAL_REFUND_BACKOFF=${PORTAL_REFUND_BACKOFF:-2}
+# The return page's ration of bank queries per attempt: short, so a test
+# that asks again after the bank's API came back waits seconds, not ten.
+export PORTAL_RETURN_ASK_SECONDS=${PORTAL_RETURN_ASK_SECONDS:-3}
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32
@@ -113,7 +116,7 @@ integration() {
 		tests/integration/test_submission_load.py tests/integration/test_submission_reset.py \
 		tests/integration/test_submission_desk.py tests/integration/test_submission_staff.py \
 		tests/integration/test_submission_staff_edit.py tests/integration/test_submission_chk8.py \
-		tests/integration/test_payment_refund.py \
+		tests/integration/test_payment_refund.py tests/integration/test_payment_return.py \
 		tests/integration/test_payment_receipts.py \
 		tests/integration/test_payment_chk9.py \
 		tests/integration/test_payment_faults.py tests/integration/test_payment_faults2.py \

@@ -369,7 +369,29 @@ int check_with_bank(db *d, const char *ref, char *state, size_t sl)
 static const char Q_CODE_OF[] =
 	"SELECT o.payment_code FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
 	" WHERE a.txn_ref = ?";
+/* The right to ask the bank about a pending attempt from the return page:
+ * one row changed when nobody asked in the last return_ask_seconds.  One
+ * UPDATE, so concurrent returns on any process or host take turns on the
+ * row and only the first of a burst wins (sql/021_return_ask.sql). */
+static const char Q_ASK_CLAIM[] =
+	"UPDATE payment_attempt SET asked_at = UTC_TIMESTAMP(3) WHERE txn_ref = ?"
+	" AND state = 'pending'"
+	" AND (asked_at IS NULL OR asked_at <= UTC_TIMESTAMP(3) - INTERVAL ? SECOND)";
 
+/* The person back from the bank.  The return never decides: it shows what
+ * the portal knows (the pay page, with the latest attempt as recorded),
+ * and asks the bank (querydr, whose signed answer settles) while the
+ * attempt is still pending.
+ *
+ * A return whose signature fails is still a person who was at the bank
+ * (a proxy that rewrote the query, a bank's fault) or a forgery: nothing
+ * in it is believed, but its vnp_TxnRef names the attempt to show, and the
+ * bank is asked about that attempt exactly as for a good return.  What it
+ * reaches is what a good return reaches: the public page of the payment
+ * code, which the reference begins with anyway.  Asking is rationed per
+ * attempt (Q_ASK_CLAIM), so returns in a burst, forged or reloaded, cost
+ * the bank's API one call per interval; a reference no attempt has asks
+ * nobody. */
 int h_vnpay_return(request *r)
 {
 	db *d = server_db();
@@ -382,23 +404,31 @@ int h_vnpay_return(request *r)
 		spool_write("return", r->remote_addr, r->raw_query, ref, "503");
 		return 503;
 	}
-	if (!parsed || vnp_verify(cfg.hash_secret, vk, n) != VNP_VALID || !ref) {
-		callback_result(d, id, RSP_SIGNATURE);
-		r->error.message = "Không xác thực được kết quả ngân hàng gửi về. "
-				   "Nếu tiền đã bị trừ, khoản nộp sẽ được xác nhận khi ngân hàng báo cho cổng.";
-		return 400;
-	}
-	/* The return never decides: it shows what the portal knows, and asks
-	 * the bank when the attempt is still pending. */
+	int good = parsed && vnp_verify(cfg.hash_secret, vk, n) == VNP_VALID;
+	/* kept in callback_raw for whoever reconciles: 97 for every return
+	 * that failed its signature, whatever the bank then said */
+	const char *rsp = good ? RSP_OK : RSP_SIGNATURE;
+	static const char unverified[] =
+		"Không xác thực được kết quả ngân hàng gửi về (thiếu hoặc sai mã giao dịch vnp_TxnRef). "
+		"Nếu tiền đã bị trừ, khoản nộp sẽ được xác nhận khi ngân hàng báo cho cổng; "
+		"bạn có thể xem lại khoản nộp bằng mã thanh toán ở mục Nộp phí, lệ phí.";
 	char state[16] = "";
-	if (attempt_state(d, ref, state, sizeof state, NULL, NULL) <= 0) {
-		callback_result(d, id, RSP_NOT_FOUND);
-		r->error.message = "Không tìm thấy giao dịch này.";
-		return 404;
+	int found = ref && *ref && strlen(ref) <= 34 ?
+		attempt_state(d, ref, state, sizeof state, NULL, NULL) : 0;
+	if (found < 0) {
+		callback_result(d, id, RSP_OTHER);
+		return 503;
 	}
-	if (strcmp(state, "pending") == 0)
+	if (found == 0) {
+		callback_result(d, id, good ? RSP_NOT_FOUND : RSP_SIGNATURE);
+		r->error.field = "vnp_TxnRef";
+		r->error.message = good ? "Không tìm thấy giao dịch này." : unverified;
+		return good ? 404 : 400;
+	}
+	if (strcmp(state, "pending") == 0 &&
+	    db_exec(S(d, Q_ASK_CLAIM), "si", ref, (long long)cfg.return_ask_seconds) == 1)
 		check_with_bank(d, ref, state, sizeof state);
-	callback_result(d, id, RSP_OK);
+	callback_result(d, id, rsp);
 	db_stmt *s = S(d, Q_CODE_OF);
 	if (db_query(s, "s", ref) < 0 || db_fetch(s) <= 0)
 		return 503;
@@ -406,7 +436,5 @@ int h_vnpay_return(request *r)
 	db_col_copy(s, 0, code, sizeof code);
 	while (db_fetch(s) > 0)
 		;
-	hset(r, "Result.attempt_state", state);
-	hset(r, "Result.txn_ref", ref);
 	return http_redirect(r, arena_printf(r->a, "/pay/%s?ket_qua=%s", code, state));
 }

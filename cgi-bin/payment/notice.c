@@ -11,13 +11,24 @@
  * fine decided at the counter) needs the same paper.  The desk's dossier
  * page links here while its obligation is open.
  *
- * Staff of the collecting agency only (another agency's is a 403; one
- * that does not exist a 404).  The page shows the payer's name and ID
+ * Staff who answer for the collecting agency (lib/scope.h: its own staff,
+ * any role, and an administrator of the province above it, who sees and
+ * moves that agency's dossiers already), the same rule as the desk's
+ * dossier page that links here; anyone else a 403, a code that does not
+ * exist a 404.  The page shows the payer's name and ID
  * number, so opening it is audited like a staff member opening a
  * citizen's document (cgi-bin/submission/dossier.c, document_send): the
  * audit row is written first, and the page is not shown when it cannot
  * be.  An obligation no longer open (paid, expired, cancelled, refunded)
- * gets no notice to pay: the page says why, as a 409. */
+ * gets no notice to pay: the page says why, as a 409.
+ *
+ * The paper is signed by hand: under "Người lập giấy báo" it prints the
+ * officer's full name only when the account has one.  An account made in
+ * the shell without --name carries its login as its name (submission-admin
+ * staff-add), and a login ("desk01") is no name to hand a citizen: the
+ * line is left for the officer to write.  An officer of another agency
+ * (the province's administrator) is named with that agency, so the paper
+ * does not pass them off as the collecting agency's. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -26,6 +37,8 @@
 #include "payment.h"
 #include "qr.h"
 #include "render.h"
+#include "route.h"
+#include "scope.h"
 #include "server.h"
 
 /* The symbol sized by the page's stylesheet (a 34 mm box printed, most of
@@ -48,6 +61,46 @@ static const char *qr_fluid(request *r, const char *url)
 	return out;
 }
 
+static const char Q_COVERS[] = SCOPE_COVERS;
+static const char Q_AGENCY_NAME[] = "SELECT name FROM agency WHERE code = ?";
+
+/* 1 the staff member answers for the agency, 0 not, -1 the database. */
+static int covers(request *r, const char *agency)
+{
+	if (strcmp(agency, r->user->agency_code) == 0)
+		return 1;
+	if (!(r->user->roles & ROLE_ADMIN))
+		return 0;
+	db_stmt *s = S(server_db(), Q_COVERS);
+	if (db_query(s, "iss", 1LL, r->user->agency_code, agency) < 0)
+		return -1;
+	int f = db_fetch(s);
+	long long n = f > 0 ? db_col_int(s, 0, 0) : 0;
+	while (f > 0 && db_fetch(s) > 0)
+		;
+	return f < 0 ? -1 : n > 0;
+}
+
+/* Who signs: the full name when known (see above), and the officer's own
+ * agency when it is not the collecting one.  0, or -1 the database. */
+static int signer(request *r, const char *collector)
+{
+	const principal *u = r->user;
+	if (u->name && *u->name && (!u->login || strcmp(u->name, u->login) != 0))
+		hset(r, "Notice.officer", u->name);
+	if (strcmp(collector, u->agency_code) == 0)
+		return 0;
+	db_stmt *s = S(server_db(), Q_AGENCY_NAME);
+	if (db_query(s, "s", u->agency_code) < 0)
+		return -1;
+	int f = db_fetch(s);
+	if (f > 0)
+		hset(r, "Notice.officer_agency", db_col(s, 0, NULL));
+	while (f > 0 && db_fetch(s) > 0)
+		;
+	return f < 0 ? -1 : 0;
+}
+
 int h_admin_notice(request *r)
 {
 	const char *code = req_capture(r, "code");
@@ -59,7 +112,10 @@ int h_admin_notice(request *r)
 		r->error.message = "Không có khoản phải nộp nào mang mã này.";
 		return 404;
 	}
-	if (strcmp(o.agency_code, r->user->agency_code) != 0) {
+	int mine = covers(r, o.agency_code);
+	if (mine < 0)
+		return 503;
+	if (!mine) {
 		r->error.message = "Khoản phải nộp này do cơ quan khác thu; chỉ cán bộ của cơ quan đó "
 				   "in được giấy báo nộp tiền.";
 		return 403;
@@ -72,7 +128,8 @@ int h_admin_notice(request *r)
 	const char *url = arena_printf(r->a, "%s/pay/%s", cfg.public_url, code);
 	hset(r, "Notice.pay_url", url);
 	hset(r, "Notice.pay_home", arena_printf(r->a, "%s/pay/", cfg.public_url));
-	hset(r, "Notice.officer", r->user->name);
+	if (signer(r, o.agency_code) < 0)
+		return 503;
 	time_t now = time(NULL) + 7 * 3600;    /* the day in Vietnam */
 	struct tm t;
 	char day[32];

@@ -29,6 +29,8 @@ typedef struct pay_conf {
 	const char *apikey_master;
 	long sweep_minutes;
 	long expire_minutes;       /* how long a person has at the bank */
+	long return_ask_seconds;   /* the return page asks the bank about one
+				    * attempt at most once in this long */
 } pay_conf;
 
 extern pay_conf cfg;

@@ -23,6 +23,9 @@ void pay_conf_load(void)
 	cfg.apikey_master = conf_str("PORTAL_APIKEY_MASTER", "");
 	cfg.sweep_minutes = conf_int("PORTAL_PAYMENT_SWEEP_MINUTES", 15);
 	cfg.expire_minutes = conf_int("PORTAL_VNPAY_EXPIRE_MINUTES", 15);
+	cfg.return_ask_seconds = conf_int("PORTAL_RETURN_ASK_SECONDS", 10);
+	if (cfg.return_ask_seconds < 1)     /* never unthrottled (gateway.c) */
+		cfg.return_ask_seconds = 1;
 }
 
 /* One process, one or two connections (the worker's, a job's): a table

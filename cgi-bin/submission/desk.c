@@ -38,7 +38,7 @@ int staff_covers(request *r, const char *agency)
 		return 1;
 	if (!is_admin(r))
 		return 0;
-	db_stmt *s = STMT(server_db(), "SELECT COUNT(*) FROM (" SCOPE_AGENCIES ") a WHERE a.code = ?");
+	db_stmt *s = STMT(server_db(), SCOPE_COVERS);
 	if (db_query(s, "iss", 1LL, r->user->agency_code, agency) != 0)
 		return -1;
 	long long n = db_fetch(s) == 1 ? db_col_int(s, 0, 0) : 0;

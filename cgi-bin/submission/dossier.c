@@ -762,7 +762,7 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 			      "(SELECT l.name FROM obligation_line l WHERE l.obligation_id = o.id "
 			      " ORDER BY l.line_no LIMIT 1), "
 			      "(SELECT rc.verify_token FROM receipt rc WHERE rc.obligation_id = o.id "
-			      " AND rc.kind = 'receipt' ORDER BY rc.id LIMIT 1) "
+			      " AND rc.kind = 'receipt' ORDER BY rc.id LIMIT 1), o.agency_code "
 			      "FROM obligation o WHERE o.dossier_code = ? ORDER BY o.id");
 	if (db_query(ob, "s", x->code) != 0)
 		return -1;
@@ -783,9 +783,11 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 		if (st && (strcmp(st, "unpaid") == 0 || strcmp(st, "being_paid") == 0))
 			hsetf(r, "1", "Obligations.%d.open", i);
 		/* the paper to hand a walk-in (the payment area's notice): for
-		 * staff of the collecting agency, the only ones it opens for */
-		if (staff && r->user && r->user->agency_code &&
-		    strcmp(r->user->agency_code, x->agency_code) == 0)
+		 * staff who answer for the collecting agency (lib/scope.h), the
+		 * very rule its page opens by, so no link leads to a 403 */
+		const char *collector = col(ob, a, 6);
+		if (staff && r->user && r->user->agency_code && collector &&
+		    staff_covers(r, collector) == 1)
 			hsetf(r, "1", "Obligations.%d.notice", i);
 		hsetf(r, col(ob, a, 3), "Obligations.%d.due", i);
 		const char *what = col(ob, a, 4);

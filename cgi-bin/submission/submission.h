@@ -16,6 +16,7 @@
 #include "dossier_code.h"
 #include "http.h"
 #include "route.h"
+#include "scope.h"
 #include "workdays.h"
 
 /* One prepared statement per call site, on the given connection (each
@@ -52,19 +53,8 @@ const char *transition_refusal(arena *a, int from, int to);
 
 /* --- whom staff answer for (desk.c) ----------------------------------------- */
 
-/* The agencies a staff member answers for: their own, and for an
- * administrator of a province (or its office) every agency whose parent is
- * that province.  The one statement of that rule, for the dossier queue,
- * the dossier pages and the staff accounts page alike.  Two parameters:
- * is_admin (int), the staff agency. */
-#define SCOPE_JOIN \
-	"t.id = s.id OR (? = 1 AND s.kind IN ('province', 'office') AND " \
-	"IF(s.kind = 'province', s.id, s.parent_id) IN (t.id, t.parent_id))"
-#define SCOPE_AGENCIES "SELECT t.code FROM agency s JOIN agency t ON " SCOPE_JOIN " WHERE s.code = ?"
-/* The same rule read the other way: the agencies whose staff answer for
- * agency t (with 1 first: whose administrators do).  Two parameters:
- * is_admin (int), the agency answered for. */
-#define SCOPE_ANSWERED_BY "SELECT s.code FROM agency t JOIN agency s ON " SCOPE_JOIN " WHERE t.code = ?"
+/* The agencies a staff member answers for: lib/scope.h, the one
+ * statement of that rule (SCOPE_JOIN, SCOPE_AGENCIES, SCOPE_ANSWERED_BY). */
 
 /* 1 if the request's staff member answers for the agency, 0 not, -1 the
  * database did not answer. */

@@ -11,7 +11,9 @@ The portal's payment area talks to it exactly as it would to VNPay:
                                            parameters, IPN to the portal
   POST /merchant_webapi/api/transaction    querydr and refund (JSON,
                                            pipe-joined HMAC-SHA512)
-  GET  /sandbox/transactions[?txn_ref=]    what the bank did (JSON, tests)
+  GET  /sandbox/transactions[?txn_ref=]    what the bank did (JSON, tests),
+                                           with querydr_calls: how many
+                                           querydr requests named it
   POST /sandbox/control                    settings at run time (JSON, tests):
                                            {"api_down": true}, {"faults": {...}}
 
@@ -87,6 +89,9 @@ IPN_MODES = ("normal", "before_return", "after_return", "late", "never")
 lock = threading.Lock()
 txns = {}            # txn_ref -> dict
 settings = {"api_down": False, "faults": {}}
+# querydr requests received per vnp_TxnRef, whatever was answered (the API
+# down included): how hard the portal leans on the bank, for the tests
+queries = {}
 for part in filter(None, os.environ.get("SANDBOX_FAULTS", "").split(",")):
     k, _, v = part.partition("=")
     settings["faults"][k.strip()] = v.strip()
@@ -280,7 +285,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if url.path == "/sandbox/transactions":
             q = dict(urllib.parse.parse_qsl(url.query))
             with lock:
-                out = [t for t in txns.values() if "txn_ref" not in q or t["txn_ref"] == q["txn_ref"]]
+                out = [dict(t, querydr_calls=queries.get(t["txn_ref"], 0)) for t in txns.values()
+                       if "txn_ref" not in q or t["txn_ref"] == q["txn_ref"]]
                 return self.send(200, json.dumps(out), "application/json")
         if url.path == "/sandbox/health":
             return self.send(200, '{"ok":true}', "application/json")
@@ -419,6 +425,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # --- the JSON API --------------------------------------------------
     def api(self, body):
+        try:
+            asked = json.loads(body)
+            if asked.get("vnp_Command") == "querydr":
+                ref = str(asked.get("vnp_TxnRef", ""))
+                with lock:
+                    queries[ref] = queries.get(ref, 0) + 1
+        except (ValueError, AttributeError):
+            pass
         if settings["api_down"]:
             return self.send(503, "Service Unavailable", "text/plain")
         try:

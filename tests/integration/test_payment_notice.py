@@ -61,8 +61,13 @@ STATE = {}
 def walk_in_at_six():
     """A walk-in's marriage registration filed at the desk, accepted, its fee
     recorded: (desk client, dossier code, payment code, agency)."""
-    if "walk_in" in STATE:
-        return STATE["walk_in"]
+    if "walk_in" not in STATE:
+        STATE["walk_in"] = new_walk_in()
+    return STATE["walk_in"]
+
+
+def new_walk_in():
+    """Another such dossier, of the same commune, its fee still open."""
     agency = commune(4)
     desk = S.staff(agency, "desk")
     r = desk.get(H.q("/desk/dossiers/new", procedure=MARRIAGE))
@@ -76,8 +81,7 @@ def walk_in_at_six():
     r = S.move(desk, code, 6, amount="16.000", fee_name="Phí cấp bản sao trích lục kết hôn (2 bản)")
     assert r.status == 303, (r.status, r.text[:500])
     pay = P.sql("SELECT payment_code FROM obligation WHERE dossier_code = '%s'" % code)[0][0]
-    STATE["walk_in"] = (desk, code, pay, agency)
-    return STATE["walk_in"]
+    return desk, code, pay, agency
 
 
 def test_desk_prints_the_notice_for_a_walk_in():
@@ -271,3 +275,91 @@ def test_paid_notice_is_no_way_to_pay_and_the_link_goes():
     # the pay page still names the dossier, now paid
     r = H.get("/pay/" + pay)
     assert r.status == 200 and code in r.text and "Đã nộp" in r.text
+
+
+def signature(text):
+    return re.search(r'<div class="sign">(.*?)</div>\s*</div>', text, re.S).group(1)
+
+
+def named_staff(agency, role, name):
+    """An officer made in the shell with --name: (client, login)."""
+    import random
+    import subprocess
+    login = "nv%x" % random.getrandbits(40)
+    pw = "mật-khẩu-cán-bộ-2"
+    p = subprocess.run([os.path.join(P.ROOT, "conf", "stack.sh"), "admin", "staff-add", "--agency", agency,
+                        "--role", role, "--login", login, "--name", name],
+                       input=pw + "\n", capture_output=True, text=True, cwd=P.ROOT)
+    assert p.returncode == 0, p.stderr
+    c = S.Client(port=H.INTRANET_PORT)
+    assert c.get("/desk/login").status == 200
+    assert c.post("/desk/login", {"login": login, "password": pw}).status == 303
+    return c, login
+
+
+def test_notice_signer_is_a_name_never_a_login():
+    """An account made without --name carries its login as its name; the
+    paper handed to a citizen then leaves the signer's name to be written
+    by hand, and never prints the login.  With a full name, the name."""
+    desk, code, pay, agency = new_walk_in()
+    login = S._staff[(agency, "desk")][0]
+    assert P.sql("SELECT name FROM staff WHERE login = '%s'" % login) == [[login]]
+    t = desk.get(notice_path(pay)).text
+    sign = signature(t)
+    assert "Người lập giấy báo" in sign and "(ký, ghi rõ họ tên)" in sign
+    assert login not in t, sign
+    assert '<span class="name blank"' in sign, sign
+    # the collecting agency's own officer: no other agency named under it
+    assert P.sql("SELECT name FROM agency WHERE code = '%s'" % agency)[0][0] not in sign
+    named, _ = named_staff(agency, "desk", "Hoàng Thị Mỷ")
+    sign = signature(named.get(notice_path(pay)).text)
+    assert '<span class="name">Hoàng Thị Mỷ</span>' in sign and "blank" not in sign, sign
+
+
+def covering(agency, admin=True):
+    """An agency other than `agency` whose administrators answer for it
+    (lib/scope.h), and one that does not (another province's)."""
+    near = P.sql("SELECT s.code FROM agency t JOIN agency s ON s.kind IN ('province', 'office') AND "
+                 "IF(s.kind = 'province', s.id, s.parent_id) IN (t.id, t.parent_id) "
+                 "WHERE t.code = '%s' AND s.code <> t.code ORDER BY s.kind = 'office' DESC LIMIT 1"
+                 % agency)[0][0]
+    far = P.sql("SELECT s.code FROM agency t JOIN agency s ON s.kind = 'province' AND s.id <> t.parent_id "
+                "WHERE t.code = '%s' ORDER BY s.code LIMIT 1" % agency)[0][0]
+    return near, far
+
+
+def test_province_admin_has_the_link_and_the_page_agrees():
+    """An administrator of the province's office sees a commune's dossiers
+    (issue 6), and so its notice: the link on the dossier page and the page
+    it opens agree, for them and for everyone the rule leaves out."""
+    desk, code, pay, agency = new_walk_in()
+    near, far = covering(agency)
+    before = audits(pay)
+    admin, admin_login = named_staff(near, "admin", "Trịnh Văn Quyết")
+    page = admin.get("/desk/dossiers/" + code)
+    assert page.status == 200, page.status
+    assert 'href="%s"' % notice_path(pay) in page.text, page.text[-2000:]
+    r = admin.get(notice_path(pay))
+    assert r.status == 200, (r.status, r.text[:500])
+    # the collecting agency heads the paper; the signer is named with their
+    # own agency, not passed off as the commune's
+    collector = P.sql("SELECT name FROM agency WHERE code = '%s'" % agency)[0][0]
+    office = P.sql("SELECT name FROM agency WHERE code = '%s'" % near)[0][0]
+    assert collector in r.text
+    sign = signature(r.text)
+    assert office in sign and "Trịnh Văn Quyết" in sign, sign
+    assert audits(pay) == before + 1
+    row = P.sql("SELECT staff_login, agency_code FROM audit_log WHERE action = 'payment_notice_view' "
+                "AND subject = '%s' ORDER BY id DESC LIMIT 1" % pay)[0]
+    assert row == [admin_login, near], row
+    # the same office's desk officer answers for its own agency only:
+    # no dossier page, no notice
+    other = S.staff(near, "desk")
+    assert other.get("/desk/dossiers/" + code).status == 403
+    assert other.get(notice_path(pay)).status == 403
+    # another province's administrator: neither
+    far_admin = S.staff(far, "admin")
+    assert far_admin.get("/desk/dossiers/" + code).status == 403
+    r = far_admin.get(notice_path(pay))
+    assert r.status == 403 and "Lò Văn Pấng" not in r.text
+    assert audits(pay) == before + 1

@@ -58,7 +58,7 @@
 <p class="url"><small>Địa chỉ trang nộp tiền: <?cs var:Notice.pay_url ?></small></p>
 <?cs /if ?>
 <div class="sign">
-  <div><strong>Người lập giấy báo</strong><br><em>(ký, ghi rõ họ tên)</em><span class="name"><?cs var:Notice.officer ?></span></div>
+  <div><strong>Người lập giấy báo</strong><?cs if:Notice.officer_agency ?><br><?cs var:Notice.officer_agency ?><?cs /if ?><br><em>(ký, ghi rõ họ tên)</em><?cs if:Notice.officer ?><span class="name"><?cs var:Notice.officer ?></span><?cs else ?><span class="name blank" aria-hidden="true"></span><?cs /if ?></div>
 </div>
 <p class="noprint"><?cs if:Pay.dossier ?><a href="/desk/dossiers/<?cs var:Pay.dossier ?>">← Về hồ sơ <?cs var:Pay.dossier ?></a><?cs else ?><a href="/payment/admin/obligations/new">← Về trang khoản thu</a><?cs /if ?><br>Để in: dùng lệnh In của trình duyệt (Ctrl+P), khổ A4.</p>
 </main>

@@ -1,0 +1,13 @@
+-- 022: when the return page last asked the bank about an attempt.
+--
+-- Why: the return page asks the bank (querydr) about an attempt still
+-- pending, and since a return whose signature fails is no longer turned
+-- away (the person may be real; only the bank's own signed answer is
+-- believed), anyone holding a vnp_TxnRef can send returns.  Each would
+-- cost a call to the bank's API.  The page now takes the right to ask
+-- with one UPDATE of this column (a row is changed only when the last ask
+-- is older than PORTAL_RETURN_ASK_SECONDS), so a burst of returns for one
+-- attempt, forged or reloaded, asks the bank at most once per interval,
+-- across every process and host.  The sweeper keeps its own schedule
+-- (next_check_at).
+ALTER TABLE payment_attempt ADD COLUMN asked_at DATETIME(3) NULL AFTER checks;
