@@ -372,7 +372,7 @@ static const char Q_CODE_OF[] =
 /* The right to ask the bank about a pending attempt from the return page:
  * one row changed when nobody asked in the last return_ask_seconds.  One
  * UPDATE, so concurrent returns on any process or host take turns on the
- * row and only the first of a burst wins (sql/021_return_ask.sql). */
+ * row and only the first of a burst wins (sql/022_return_ask.sql). */
 static const char Q_ASK_CLAIM[] =
 	"UPDATE payment_attempt SET asked_at = UTC_TIMESTAMP(3) WHERE txn_ref = ?"
 	" AND state = 'pending'"
