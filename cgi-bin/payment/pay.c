@@ -51,9 +51,14 @@ int h_pay_home(request *r)
 	return render(r, "pay_home.cs");
 }
 
+/* Every obligation of the pair, those still to pay first, newest first:
+ * a student owes two terms' học phí under one student code, a household
+ * several months of tiền điện under one customer code. */
+#define FIND_MAX 20
 static const char Q_FIND_REF[] =
-	"SELECT payment_code FROM obligation WHERE reference = ? AND payer_id = ?"
-	" ORDER BY (status IN ('unpaid','being_paid')) DESC, id DESC LIMIT 1";
+	"SELECT payment_code, grp, total, status, DATE_FORMAT(due_date, '%d/%m/%Y')"
+	" FROM obligation WHERE reference = ? AND payer_id = ?"
+	" ORDER BY (status IN ('unpaid','being_paid')) DESC, id DESC LIMIT 21";
 static const char Q_EXISTS[] = "SELECT 1 FROM obligation WHERE payment_code = ?";
 
 #define FIND_MISSES 10
@@ -100,12 +105,31 @@ int h_pay_find(request *r)
 		int f;
 		if (db_query(s, "ss", ref, pid) < 0 || (f = db_fetch(s)) < 0)
 			return 503;
-		if (f > 0) {
+		int n = 0;
+		for (; f > 0 && n < FIND_MAX; n++, f = db_fetch(s)) {
 			db_col_copy(s, 0, norm, sizeof norm);
-			while (db_fetch(s) > 0)
-				;
-			return http_redirect(r, arena_printf(r->a, "/pay/%s", norm));
+			int g = obligation_group_parse(db_col(s, 1, NULL));
+			buf b = BUF_INIT;
+			pay_money(&b, db_col_int(s, 2, 0));
+			char shown[PAYCODE_LEN + 3];
+			paycode_format(norm, shown);
+			hsetf(r, norm, "Found.%d.code", n);
+			hsetf(r, shown, "Found.%d.code_shown", n);
+			hsetf(r, g >= 0 ? obligation_group_titles[g] : "", "Found.%d.group", n);
+			hsetf(r, b.p, "Found.%d.total", n);
+			const char *st = db_col(s, 3, NULL), *due = db_col(s, 4, NULL);
+			hsetf(r, status_vi(st ? st : ""), "Found.%d.status", n);
+			hsetf(r, due ? due : "", "Found.%d.due", n);
+			buf_free(&b);
 		}
+		while (f > 0)
+			f = db_fetch(s);
+		if (f < 0)
+			return 503;
+		if (n == 1)
+			return http_redirect(r, arena_printf(r->a, "/pay/%s", norm));
+		if (n > 1)
+			return render(r, "pay_found.cs");
 	} else {
 		hset(r, "Find.error", "Nhập mã thanh toán, hoặc số tham chiếu cùng số giấy tờ của người nộp.");
 		return render(r, "pay_home.cs");

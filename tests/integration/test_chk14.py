@@ -8,6 +8,7 @@ names the Sở Xây dựng), and a postal (channel 3) birth registration at the
 Phường Đống Đa desk, followed by code and tracking secret.
 """
 import html
+import time
 import re
 
 import harness as H
@@ -143,3 +144,31 @@ def test_pay_finder_by_reference_and_id_is_rate_limited():
     # another address is not held back
     assert H.get("/pay/tra-cuu?" + urllib.parse.urlencode({"tham_chieu": ref, "giay_to": "001090000001"})
                  ).status == 303
+
+
+def test_pay_finder_lists_every_obligation_of_a_reference():
+    """Two terms' học phí under one student code, and the same payer: the
+    finder redirected to the newest and the older one could not be found
+    this way.  With more than one match it lists them all, those still to
+    pay first, each linking to its page; with one it still goes straight
+    to it."""
+    import random
+    import urllib.parse
+    ref = "SV%010d" % random.getrandbits(32)
+    first = P.create((4_500_000,), group="hoc_phi", ref=ref)["payment_code"]
+    time.sleep(1.1)    # two identical signed requests in one second are one request replayed
+    cancelled = P.create((300_000,), group="hoc_phi", ref=ref)["payment_code"]
+    r = P.api("POST", "/payment/api/obligations/%s/cancel" % cancelled, b"")
+    assert r.status == 200, (r.status, r.body)
+    time.sleep(1.1)
+    second = P.create((5_250_000,), group="hoc_phi", ref=ref)["payment_code"]
+    r = H.get("/pay/tra-cuu?" + urllib.parse.urlencode({"tham_chieu": ref, "giay_to": "001090000001"}))
+    assert r.status == 200, (r.status, r.header("Location"))
+    links = re.findall(r'href="/pay/(\d{12})"', r.text)
+    assert links == [second, first, cancelled], links     # to pay first, newest first
+    text = plain(r.text)
+    assert "5.250.000 đồng" in text and "4.500.000 đồng" in text and "Đã hủy" in text, text
+    assert "Học phí" in text, text
+    # the wrong ID number finds none of them
+    r = H.get("/pay/tra-cuu?" + urllib.parse.urlencode({"tham_chieu": ref, "giay_to": "001090000002"}))
+    assert r.status == 200 and not re.findall(r'href="/pay/(\d{12})"', r.text)
