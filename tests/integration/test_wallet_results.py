@@ -69,6 +69,8 @@ def test_result_is_in_its_owners_wallet_and_reusable():
     assert pname in html.unescape(opts[doc]), (pname, opts[doc])
     # results come first: the paper the next procedure asks for
     assert list(opts)[0] == doc, list(opts)
+    assert "hoặc dùng lại giấy tờ đã nộp hoặc kết quả đã nhận" in c.get(
+        H.q("/dossiers/new", procedure=S.PROC)).text
     # reused for the first document of a new dossier, with no upload
     r = S.file_dossier(c, agency, files={}, reuse_1=doc)
     assert r.status == 303, (r.status, r.text[:400])
