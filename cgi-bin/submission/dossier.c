@@ -260,19 +260,39 @@ int filing_form(request *r, const char *code, int desk)
 			hsetf(r, col(s, r->a, 0), "Agencies.%d.code", i);
 			hsetf(r, col(s, r->a, 1), "Agencies.%d.name", i);
 		}
-		/* the wallet: documents this citizen gave before */
-		db_stmt *w = STMT(d, "SELECT dd.id, dd.doc_name, dd.original_name, dd.kind, dd.size, x.code "
-				     "FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
-				     "WHERE dd.owner_citizen_id = ? AND dd.role IN ('input','supplement') "
-				     "ORDER BY dd.id DESC LIMIT 50");
-		if (db_query(w, "i", r->user->id) != 0)
+		/* The wallet: documents this citizen gave before, and the results
+		 * of their own dossiers (a birth-certificate extract is what the
+		 * next procedure asks for).  A result belongs to whoever the
+		 * dossier belongs to now (a walk-in's dossier the desk attached
+		 * later included), so it is found through the dossier, never
+		 * through a column of its own.  Two branches, each on its index
+		 * (wallet; by_citizen), results first. */
+		db_stmt *w = STMT(d, "SELECT w.id, w.doc_name, w.original_name, w.code, w.role, p.name FROM ("
+				     "(SELECT dd.id, dd.doc_name, dd.original_name, x.code, dd.role, x.procedure_code "
+				     " FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
+				     " WHERE dd.owner_citizen_id = ? AND dd.role IN ('input','supplement') "
+				     " ORDER BY dd.id DESC LIMIT 50) "
+				     "UNION ALL "
+				     "(SELECT dd.id, dd.doc_name, dd.original_name, x.code, dd.role, x.procedure_code "
+				     " FROM dossier x JOIN dossier_document dd ON dd.dossier_id = x.id "
+				     " AND dd.role = 'result' WHERE x.citizen_id = ? ORDER BY dd.id DESC LIMIT 20)) w "
+				     "LEFT JOIN `procedure` p ON p.code = w.procedure_code "
+				     "ORDER BY w.role <> 'result', w.id DESC LIMIT 70");
+		if (db_query(w, "ii", r->user->id, r->user->id) != 0)
 			return 503;
 		for (int i = 0; db_fetch(w) == 1; i++) {
 			hsetf(r, col(w, r->a, 0), "Wallet.%d.id", i);
 			const char *dn = col(w, r->a, 1), *on = col(w, r->a, 2);
 			hsetf(r, dn && *dn ? dn : on, "Wallet.%d.name", i);
 			hsetf(r, on, "Wallet.%d.file", i);
-			hsetf(r, col(w, r->a, 5), "Wallet.%d.dossier", i);
+			hsetf(r, col(w, r->a, 3), "Wallet.%d.dossier", i);
+			const char *role = db_col(w, 4, NULL);
+			if (role && strcmp(role, "result") == 0) {
+				hsetf(r, "1", "Wallet.%d.result", i);
+				const char *pname = col(w, r->a, 5);
+				if (pname)
+					hsetf(r, pname, "Wallet.%d.procedure", i);
+			}
 		}
 	}
 	return render(r, "new.cs");
@@ -292,6 +312,7 @@ typedef struct reused {
 	long long blob;
 	const char *kind, *sha, *name;
 	long long size;
+	long long from;         /* the wallet's dossier_document row */
 } reused;
 
 typedef struct filing {
@@ -418,10 +439,10 @@ static int filing_tx(db *d, void *arg)
 	for (int i = 0; i < f->nreuse; i++) {
 		reused *u = &f->reuse[i];
 		db_stmt *s = STMT(d, "INSERT INTO dossier_document (dossier_id, blob_id, role, doc_seq, "
-				     "doc_name, kind, original_name, size, sha256, owner_citizen_id, created_at) "
-				     "VALUES (?, ?, 'input', ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
-		if (db_exec(s, "iiisssisi", id, u->blob, (long long)f->p->doc_seq[u->n - 1],
-			    f->p->doc_name[u->n - 1], u->kind, u->name, u->size, u->sha, owner) < 0)
+				     "doc_name, kind, original_name, size, sha256, owner_citizen_id, reused_from, "
+				     "created_at) VALUES (?, ?, 'input', ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
+		if (db_exec(s, "iiisssisii", id, u->blob, (long long)f->p->doc_seq[u->n - 1],
+			    f->p->doc_name[u->n - 1], u->kind, u->name, u->size, u->sha, owner, u->from) < 0)
 			return DB_TX_FAILED;
 	}
 	/* The first event says how the papers came in: a person who posted
@@ -587,9 +608,13 @@ int filing_submit(request *r, int desk)
 		if (have[k])
 			return http_field_error(r, 422, arena_printf(r->a, "reuse_%d", k),
 				    "Đã tải tệp mới cho giấy tờ này; chỉ chọn một trong hai.");
-		db_stmt *s = STMT(d, "SELECT blob_id, kind, sha256, original_name, size FROM dossier_document "
-				     "WHERE id = ? AND owner_citizen_id = ?");
-		if (db_query(s, "ii", fv[F_REUSE0 + k - 1].i, r->user->id) != 0)
+		/* the wallet's rule (filing_form): what this citizen gave, or a
+		 * result of a dossier that is theirs now; another's is not found */
+		db_stmt *s = STMT(d, "SELECT dd.blob_id, dd.kind, dd.sha256, dd.original_name, dd.size "
+				     "FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
+				     "WHERE dd.id = ? AND (dd.owner_citizen_id = ? OR "
+				     "(dd.role = 'result' AND x.citizen_id = ?))");
+		if (db_query(s, "iii", fv[F_REUSE0 + k - 1].i, r->user->id, r->user->id) != 0)
 			return 503;
 		if (db_fetch(s) != 1) {
 			drain(s);
@@ -602,6 +627,7 @@ int filing_submit(request *r, int desk)
 		u->sha = col(s, r->a, 2);
 		u->name = col(s, r->a, 3);
 		u->size = db_col_int(s, 4, 0);
+		u->from = fv[F_REUSE0 + k - 1].i;
 		drain(s);
 		have[k] = 1;
 	}
@@ -699,6 +725,11 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 	hset(r, "Dossier.due_day", x->due != WD_NONE ? day_vi(a, x->due) : "");
 	if (x->status == ST_SUPPLEMENT && x->paused_left >= 0)
 		hset_int(r, "Dossier.paused_left", x->paused_left);
+	/* Paused when it was late already (store.c keeps the delay as a
+	 * negative count): the person is told it was late, by how much, and
+	 * that the clock runs again, still that late, once the papers come. */
+	if (x->status == ST_SUPPLEMENT && x->paused_left < 0 && x->paused_left != NOT_PAUSED)
+		hset_int(r, "Dossier.paused_late", -x->paused_left);
 	/* late only while the agency's clock runs: a refused dossier, or one
 	 * paused for a supplement, is not the agency's delay */
 	if (x->due != WD_NONE && today() > x->due &&

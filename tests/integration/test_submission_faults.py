@@ -294,20 +294,25 @@ def test_mariadb_restart_during_filings_loses_nothing_acknowledged():
     assert H.get("/dossiers/health").status == 200
 
 
-def staff_posts_under_kills(path_of, body_of, cookies, items, wait_s=20):
+def staff_posts_under_kills(path_of, body_of, cookies, items, wait_s=20, port=None,
+                            ctype="application/x-www-form-urlencoded"):
     """POST path_of(x) with body_of(x) for each item from 6 threads, with
     the staff cookies: kill -9 two of the area's workers once a few have
     answered in the first half, and MariaDB itself during the second half,
     then start MariaDB again.  Returns (send, answers, acked, cut): send(x)
     posts one again; answers maps each item to its status (None: the
-    connection went with the process)."""
+    connection went with the process).  A citizen's posts go to the public
+    port (port), a multipart body with its own type (ctype(x) if callable)."""
     answers = {}
 
     def send(x):
+        body = body_of(x)
+        if isinstance(body, str):
+            body = body.encode()
         try:
-            r = H.request("POST", path_of(x), port=H.INTRANET_PORT, body=body_of(x).encode(),
+            r = H.request("POST", path_of(x), port=port or H.INTRANET_PORT, body=body,
                           headers={"Cookie": cookies,
-                                   "Content-Type": "application/x-www-form-urlencoded"},
+                                   "Content-Type": ctype(x) if callable(ctype) else ctype},
                           timeout=60)
             answers[x] = r.status
         except Exception:
@@ -382,6 +387,135 @@ def test_status_changes_under_kill_9_and_a_database_crash_happen_once():
         move(code)
     assert all(v == 303 for v in answers.values()), answers
     assert set(moves_to_2(codes).values()) == {(2, 1, 1, 1)}, moves_to_2(codes)
+
+
+def late_pause_state(codes):
+    """Per dossier: status, paused_days_left (None when not paused), paused_at
+    set, due day, events to 5, events 5 -> 4, sync messages of status 5,
+    sync messages of status 4, supplement documents."""
+    q = ",".join(f"'{c}'" for c in codes)
+    rows = P.sql(
+        "SELECT d.code, d.status, IFNULL(d.paused_days_left, 'none'), d.paused_at IS NOT NULL, d.due_day,"
+        " (SELECT COUNT(*) FROM dossier_event e WHERE e.dossier_id = d.id AND e.to_status = 5),"
+        " (SELECT COUNT(*) FROM dossier_event e WHERE e.dossier_id = d.id AND e.from_status = 5"
+        "  AND e.to_status = 4),"
+        " (SELECT COUNT(*) FROM outbox o WHERE o.topic = 'sync' AND o.subject = d.code"
+        "  AND JSON_VALUE(o.payload, '$.status') = '5'),"
+        " (SELECT COUNT(*) FROM outbox o WHERE o.topic = 'sync' AND o.subject = d.code"
+        "  AND JSON_VALUE(o.payload, '$.status') = '4'),"
+        " (SELECT COUNT(*) FROM dossier_document x WHERE x.dossier_id = d.id AND x.role = 'supplement')"
+        f" FROM dossier d WHERE d.code IN ({q})")
+    return {r[0]: (int(r[1]), None if r[2] == "none" else int(r[2]), int(r[3]), r[4],
+                   *(int(x) for x in r[5:])) for r in rows}
+
+
+def test_late_dossiers_paused_and_resumed_under_kill_9_and_a_database_crash_stay_as_late():
+    """A late dossier asked for a supplement keeps how late it was (a
+    negative paused_days_left, store.c), and gets it back as its due day
+    when the papers come (test_chk12.py, without faults).  Here the desk
+    asks for supplements on 40 late dossiers (1 to 4 working days late)
+    from 6 threads while workers are killed (kill -9) and MariaDB crashes,
+    then the citizen supplies all 40 the same way.  After each round, and
+    after the cut-off posts are sent again: every dossier was paused with
+    exactly its delay and resumed due the same late day; one event per
+    acknowledged change, one sync message per event (its id the event's,
+    its due date the dossier's), the day's counters equal to the events;
+    a cut-off post left the dossier wholly before or wholly after."""
+    import test_wallet_results as W
+    c, agency, codes = filed_at_desk(6, 40)
+    s = S.staff(agency)
+    s.get(f"/desk/dossiers/{codes[0]}")
+    for to in (2, 4):
+        for code in codes:
+            r = s.post(f"/desk/dossiers/{code}/status", {"to": str(to)})
+            assert r.status == 303, (code, to, r.status, r.text[:300])
+    # the k-th working day before today as the due day: late by k - 1
+    # working days before today, and by today too when today works
+    past = W.past_working_days(6)
+    works = W.today_works()
+    due, late = {}, {}
+    for i, code in enumerate(codes):
+        k = 2 + i % 4
+        due[code] = past[k - 1]
+        late[code] = k - 1 + (1 if works else 0)
+        P.sql(f"UPDATE dossier SET due_day = '{due[code]}', due_at = '{due[code]} 16:59:59' "
+              f"WHERE code = '{code}'")
+
+    running = lambda code: (4, None, 0, due[code], 0, 0, 0, 1, 0)           # noqa: E731
+    paused = lambda code: (5, -late[code], 1, due[code], 1, 0, 1, 1, 0)     # noqa: E731
+    resumed = lambda code: (4, None, 0, due[code], 1, 1, 1, 2, 1)           # noqa: E731
+
+    # round 1: the desk asks for a supplement
+    reason = urllib.parse.quote("Thiếu bản sao giấy chứng sinh có chứng thực")
+    ask, answers, acked, cut = staff_posts_under_kills(
+        lambda code: f"/desk/dossiers/{code}/status",
+        lambda code: f"to=5&reason={reason}&csrf={s.csrf}", s.cookie_header(), codes)
+    got = late_pause_state(codes)
+    for code in acked:
+        assert got[code] == paused(code), (code, got[code], paused(code))
+    for code in cut:
+        assert got[code] in (running(code), paused(code)), (code, got[code])
+    for code in cut + codes:
+        ask(code)
+    assert all(v == 303 for v in answers.values()), answers
+    got = late_pause_state(codes)
+    assert {k: v for k, v in got.items() if v != paused(k)} == {}
+
+    # round 2: the citizen sends the papers, from the dossier's page
+    assert c.get(f"/dossiers/{codes[0]}").status == 200
+    bodies = {code: S.multipart({"csrf": c.csrf}, {"doc_1": ("bo-sung.png", S.PNG, "image/png")})
+              for code in codes}
+    supply, answers, acked, cut = staff_posts_under_kills(
+        lambda code: f"/dossiers/{code}/supplement", lambda code: bodies[code][0],
+        c.cookie_header(), codes, port=H.PORT, ctype=lambda code: bodies[code][1])
+    got = late_pause_state(codes)
+    for code in acked:
+        assert got[code] == resumed(code), (code, got[code], resumed(code))
+    for code in cut:
+        assert got[code] in (paused(code), resumed(code)), (code, got[code])
+    for code in cut + codes:
+        supply(code)
+    assert all(v == 303 for v in answers.values()), answers
+    got = late_pause_state(codes)
+    assert {k: v for k, v in got.items() if v != resumed(k)} == {}
+
+    # one sync message per event, named by it, carrying the late due day
+    q = ",".join(f"'{c}'" for c in codes)
+    events = {f"{r[0]}/{r[1]}" for r in P.sql(
+        f"SELECT d.code, e.id FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id WHERE d.code IN ({q})")}
+    msgs = P.sql("SELECT JSON_VALUE(payload, '$.id'), subject, JSON_VALUE(payload, '$.status'), "
+                 f"JSON_VALUE(payload, '$.due_at') FROM outbox WHERE topic = 'sync' AND subject IN ({q})")
+    assert len(msgs) == len(events) == 5 * len(codes), (len(msgs), len(events))
+    assert {m[0] for m in msgs} == events, {m[0] for m in msgs} ^ events
+    # (the message of the pause, and of the resumption: the later of the two 4s)
+    last = {}
+    for mid, code, st, due_at in msgs:
+        ev_id = int(mid.rsplit("/", 1)[1])
+        if st == "5":
+            assert due_at == f"{due[code]}T23:59:59+07:00", (mid, due_at, due[code])
+        if st == "4" and ev_id > last.get(code, (0, None))[0]:
+            last[code] = (ev_id, due_at)
+    assert {k: v[1] for k, v in last.items()} == {k: f"{due[k]}T23:59:59+07:00" for k in codes}
+
+    # the agency's counters for the day equal its events of the day
+    where = f"agency_code = '{agency}' AND procedure_code = '{S.PROC}'"
+    ev = P.sql("SELECT e.to_status, COUNT(*) FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id "
+               f"WHERE d.{where.replace(' AND procedure_code', ' AND d.procedure_code')} "
+               "AND DATE(e.at + INTERVAL 7 HOUR) = DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR) "
+               "AND e.from_status IS NOT NULL GROUP BY e.to_status")
+    ev = {int(k): int(v) for k, v in ev}
+    cnt = P.sql("SELECT SUM(accepted), SUM(supplement_requested) FROM sub_daily WHERE "
+                f"{where} AND day = DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR)")[0]
+    assert (int(cnt[0]), int(cnt[1])) == (ev.get(2, 0), ev.get(5, 0)), (cnt, ev)
+    assert ev.get(5, 0) >= len(codes)
+
+    # and the national portal gets every one of them, once restarted
+    assert H.wait_until(lambda: P.sql(
+        "SELECT COUNT(*) FROM outbox WHERE topic = 'sync' AND state <> 'done' "
+        f"AND subject IN ({q})")[0][0] == "0", 90, 0.5), P.sql(
+        f"SELECT state, COUNT(*) FROM outbox WHERE topic = 'sync' AND subject IN ({q}) GROUP BY state")
+    arrived = {m["id"] for c2 in codes for m in sync_mine(set(codes)).get(c2, [])}
+    assert events <= arrived, events - arrived
 
 
 def test_staff_adds_under_kill_9_and_a_database_crash_leave_no_account_without_its_audit():

@@ -15,7 +15,7 @@
 <tr><th scope="row">Cơ quan tiếp nhận</th><td><?cs var:Dossier.agency_name ?></td></tr>
 <tr><th scope="row">Trạng thái</th><td><strong class="status s<?cs var:Dossier.status ?>"><?cs var:Dossier.status_name ?></strong><br><?cs var:Dossier.status_explain ?></td></tr>
 <tr><th scope="row">Ngày nhận</th><td><?cs var:Dossier.received_day ?></td></tr>
-<tr><th scope="row">Hẹn trả kết quả</th><td><?cs if:Dossier.due_day ?><?cs var:Dossier.due_day ?><?cs else ?>Theo thông báo của cơ quan<?cs /if ?><?cs if:Dossier.late ?> <strong class="late">(quá hạn)</strong><?cs /if ?><?cs if:Dossier.paused_left ?><br>Thời hạn tạm dừng, còn <?cs var:Dossier.paused_left ?> ngày làm việc khi bổ sung xong.<?cs /if ?></td></tr>
+<tr><th scope="row">Hẹn trả kết quả</th><td><?cs if:Dossier.due_day ?><?cs var:Dossier.due_day ?><?cs else ?>Theo thông báo của cơ quan<?cs /if ?><?cs if:Dossier.late ?> <strong class="late">(quá hạn)</strong><?cs /if ?><?cs if:Dossier.paused_left ?><br>Thời hạn tạm dừng, còn <?cs var:Dossier.paused_left ?> ngày làm việc khi bổ sung xong.<?cs /if ?><?cs if:Dossier.paused_late ?><br><strong class="late">Hồ sơ đã quá hạn <?cs var:Dossier.paused_late ?> ngày làm việc</strong> khi cơ quan yêu cầu bổ sung. Khi bổ sung xong, thời hạn tính tiếp và hồ sơ vẫn chậm <?cs var:Dossier.paused_late ?> ngày làm việc so với ngày hẹn.<?cs /if ?></td></tr>
 </table>
 <?cs /def ?>
 <?cs def:obligations(staff) ?><?cs if:subcount(Obligations) ?>

@@ -35,8 +35,8 @@
 <?cs each:d = Proc.docs ?>
 <fieldset><legend><?cs var:d.n ?>. <?cs var:d.name ?></legend>
 <input type="file" name="doc_<?cs var:d.n ?>" accept="application/pdf,image/jpeg,image/png" aria-label="Tệp cho giấy tờ <?cs var:d.n ?>"<?cs if:Form.error_field == "doc_" + d.n ?> aria-invalid="true" aria-describedby="loi"<?cs /if ?>>
-<?cs if:Wallet.0.id ?><label for="reuse_<?cs var:d.n ?>">hoặc dùng lại giấy tờ đã nộp</label>
-<select id="reuse_<?cs var:d.n ?>" name="reuse_<?cs var:d.n ?>"<?cs call:invalid("reuse_" + d.n) ?>><option value="">— không —</option><?cs each:w = Wallet ?><option value="<?cs var:w.id ?>"><?cs var:w.name ?> (<?cs var:w.dossier ?>)</option><?cs /each ?></select><?cs /if ?>
+<?cs if:Wallet.0.id ?><label for="reuse_<?cs var:d.n ?>">hoặc dùng lại giấy tờ đã nộp<?cs if:Wallet.0.result ?> hoặc kết quả đã nhận<?cs /if ?></label>
+<select id="reuse_<?cs var:d.n ?>" name="reuse_<?cs var:d.n ?>"<?cs call:invalid("reuse_" + d.n) ?>><option value="">— không —</option><?cs each:w = Wallet ?><option value="<?cs var:w.id ?>"><?cs if:w.result ?>Kết quả của hồ sơ <?cs var:w.dossier ?><?cs if:w.procedure ?> – <?cs var:w.procedure ?><?cs /if ?><?cs else ?><?cs var:w.name ?> (<?cs var:w.dossier ?>)<?cs /if ?></option><?cs /each ?></select><?cs /if ?>
 </fieldset>
 <?cs /each ?>
 <h2>Nhận kết quả</h2>
