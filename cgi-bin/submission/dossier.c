@@ -855,7 +855,8 @@ int h_mine(request *r)
 	char t[11];
 	wd_format(today(), t);
 	db_stmt *s = STMT(d, "SELECT x.code, x.status, p.name, DATE_FORMAT(x.due_day, '%d/%m/%Y'), "
-			     "x.due_day < ? AND x.status IN (1,2,4,6) "
+			     "x.due_day < ? AND x.status IN (1,2,4,6), "
+			     "CASE WHEN x.status = 5 AND x.paused_days_left < 0 THEN -x.paused_days_left END "
 			     "FROM dossier x LEFT JOIN `procedure` p ON p.code = x.procedure_code "
 			     "WHERE x.citizen_id = ? ORDER BY x.id DESC LIMIT 200");
 	if (db_query(s, "si", t, r->user->id) != 0)
@@ -870,6 +871,10 @@ int h_mine(request *r)
 			hsetf(r, due, "Mine.%d.due", i);
 		if (db_col_int(s, 4, 0))
 			hsetf(r, "1", "Mine.%d.late", i);
+		/* paused for papers when it was late already: the delay the
+		 * dossier page explains (view_page), said here in short */
+		if (db_col_int(s, 5, 0) > 0)
+			hset_intf(r, db_col_int(s, 5, 0), "Mine.%d.paused_late", i);
 	}
 	hset(r, "Page.title", "Hồ sơ của tôi");
 	return render(r, "mine.cs");

@@ -184,6 +184,10 @@ def test_paused_late_dossier_tells_the_citizen_how_late_it_is():
     assert NOTE % n in page.text, page.text[:3000]
     assert "thời hạn tính tiếp" in page.text and f"vẫn chậm {n} ngày làm việc" in page.text
     assert "còn " not in re.search(r"Hẹn trả kết quả</th><td>(.*?)</td>", page.text, re.S).group(1)
+    # "Hồ sơ của tôi" says it in short on the dossier's line
+    mine = c.get("/dossiers/").text
+    line = re.search(r'<li><a href="/dossiers/%s">.*?</li>' % re.escape(code), mine, re.S).group(0)
+    assert "Đã quá hạn %d ngày làm việc khi cơ quan yêu cầu bổ sung" % n in line, line
     # the public lookup with code and secret says the same
     slip = c.get(f"/dossiers/{code}/receipt").text
     secret = re.search(r'class="secret">([A-Z0-9-]+)<', slip).group(1)
@@ -214,3 +218,4 @@ def test_paused_dossier_with_days_left_says_no_delay():
     page = c.get(f"/dossiers/{code}").text
     assert f"còn {left} ngày làm việc" in page
     assert "quá hạn" not in page, page[:3000]
+    assert "quá hạn" not in c.get("/dossiers/").text
