@@ -73,3 +73,33 @@ def test_pay_finder_takes_the_pair_as_people_type_it():
     # what is really another pair still misses
     r = find(ref, "001090000002", source=src)
     assert r.status == 200 and not links(r)
+
+
+# --- 2. a department named by its name before the 2025 mergers -------------
+
+def offered(c, proc):
+    r = c.get(H.q("/dossiers/new", procedure=proc))
+    assert r.status == 200, (r.status, r.text[:300])
+    return dict(re.findall(r'<option value="([0-9.]+\.H\d\d)"[^>]*>([^<]*)', r.text))
+
+
+def test_department_named_by_its_pre_2025_name_is_offered():
+    """1.013239's catalog entry names "Sở Công thương, Sở Nông nghiệp và
+    Phát triển nông thôn, Sở Xây dựng": the form offered the first and the
+    last but not the Sở Nông nghiệp và Môi trường, into which the second
+    was merged in 2025 (Nghị định 45/2025/NĐ-CP), and a dossier posted
+    there was refused.  A department is now named by its former names."""
+    proc = "1.013239"
+    text = P.sql("SELECT implementing_agency FROM `procedure` WHERE code = '%s'" % proc)[0][0]
+    assert "Sở Nông nghiệp và Phát triển nông thôn" in text, text
+    c = S.Client()
+    S.register(c, name="Đinh Văn Lâm")
+    ags = offered(c, proc)
+    dept = {n: P.sql("SELECT code FROM agency WHERE province_code = '01' AND name = '%s'" % n)[0][0]
+            for n in ("Sở Nông nghiệp và Môi trường", "Sở Xây dựng", "Sở Công Thương", "Sở Tư pháp")}
+    assert dept["Sở Nông nghiệp và Môi trường"] in ags, ags
+    assert dept["Sở Xây dựng"] in ags and dept["Sở Công Thương"] in ags, ags
+    assert dept["Sở Tư pháp"] not in ags, ags
+    # the desk of that department may file it for a walk-in
+    assert S.staff(dept["Sở Nông nghiệp và Môi trường"], "desk").get(
+        "/desk/dossiers/new?procedure=" + proc).status == 200
