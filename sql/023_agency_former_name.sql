@@ -25,4 +25,17 @@ INSERT IGNORE INTO agency_former_name (agency_name, former_name, source) VALUES
   ('Sở Khoa học và Công nghệ', 'Sở Thông tin và Truyền thông', 'Nghị định 45/2025/NĐ-CP'),
   ('Sở Nội vụ', 'Sở Lao động - Thương binh và Xã hội', 'Nghị định 45/2025/NĐ-CP'),
   ('Sở Nội vụ', 'Sở Lao động – Thương binh và Xã hội', 'Nghị định 45/2025/NĐ-CP'),
-  ('Sở Nội vụ', 'Sở Lao động Thương binh và Xã hội', 'Nghị định 45/2025/NĐ-CP');
+  ('Sở Nội vụ', 'Sở Lao động Thương binh và Xã hội', 'Nghị định 45/2025/NĐ-CP'),
+  -- the old labour department's work was split three ways: labour,
+  -- wages, people with merit to Nội vụ; social protection and children
+  -- to Y tế; vocational education to Giáo dục và Đào tạo.  A procedure
+  -- still naming it is offered at all three rather than refused at the
+  -- one that handles it now.
+  ('Sở Y tế', 'Sở Lao động - Thương binh và Xã hội', 'Nghị định 45/2025/NĐ-CP'),
+  ('Sở Y tế', 'Sở Lao động – Thương binh và Xã hội', 'Nghị định 45/2025/NĐ-CP'),
+  ('Sở Y tế', 'Sở Lao động Thương binh và Xã hội', 'Nghị định 45/2025/NĐ-CP'),
+  ('Sở Giáo dục và Đào tạo', 'Sở Lao động - Thương binh và Xã hội', 'Nghị định 45/2025/NĐ-CP'),
+  ('Sở Giáo dục và Đào tạo', 'Sở Lao động – Thương binh và Xã hội', 'Nghị định 45/2025/NĐ-CP'),
+  ('Sở Giáo dục và Đào tạo', 'Sở Lao động Thương binh và Xã hội', 'Nghị định 45/2025/NĐ-CP'),
+  -- press and publishing went from Thông tin và Truyền thông to Văn hóa
+  ('Sở Văn hóa, Thể thao và Du lịch', 'Sở Thông tin và Truyền thông', 'Nghị định 45/2025/NĐ-CP');
