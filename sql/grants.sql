@@ -65,6 +65,7 @@ GRANT SELECT ON `@DB@`.agency TO 'portal_submission'@'localhost';
 GRANT SELECT ON `@DB@`.`procedure` TO 'portal_submission'@'localhost';
 GRANT SELECT ON `@DB@`.procedure_channel TO 'portal_submission'@'localhost';
 GRANT SELECT ON `@DB@`.procedure_document TO 'portal_submission'@'localhost';
+GRANT SELECT ON `@DB@`.agency_former_name TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.citizen TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.staff TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.session TO 'portal_submission'@'localhost';

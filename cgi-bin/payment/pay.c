@@ -64,10 +64,52 @@ static const char Q_EXISTS[] = "SELECT 1 FROM obligation WHERE payment_code = ?"
 #define FIND_MISSES 10
 #define FIND_WINDOW 900
 
+/* What a person types is what is printed on their paper, give or take
+ * the spaces: a reference copied with a space before it, an ID number
+ * typed in groups ("001 090 000 001") or with the dots some cards print.
+ * Unchanged, each was a miss (and a step towards the 429), so the same
+ * pair is looked up as stored: the reference without the white space at
+ * its ends (a no-break space included), the ID number digits only. */
+static const char *ref_trim(arena *a, const char *s)
+{
+	for (;;) {
+		if (*s == ' ' || *s == '\t')
+			s++;
+		else if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0)
+			s += 2;
+		else
+			break;
+	}
+	size_t n = strlen(s);
+	for (;;) {
+		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		else if (n >= 2 && (unsigned char)s[n - 2] == 0xc2 && (unsigned char)s[n - 1] == 0xa0)
+			n -= 2;
+		else
+			break;
+	}
+	return arena_strndup(a, s, n);
+}
+
+static const char *id_digits(arena *a, const char *s)
+{
+	char *out = arena_strndup(a, s, strlen(s)), *o = out;
+	for (; *s; s++)
+		if (*s != ' ' && *s != '.' && *s != '\t')
+			*o++ = *s;
+	*o = 0;
+	return out;
+}
+
 /* /pay/tra-cuu?ma=… or ?tham_chieu=…&giay_to=… */
 int h_pay_find(request *r)
 {
 	const char *code = r->query[0].s, *ref = r->query[1].s, *pid = r->query[2].s;
+	if (ref)
+		ref = ref_trim(r->a, ref);
+	if (pid)
+		pid = id_digits(r->a, pid);
 	db *d = server_db();
 	char norm[PAYCODE_LEN + 1];
 	/* Misses are counted per client address, like the dossier lookup's:
@@ -122,6 +164,10 @@ int h_pay_find(request *r)
 			hsetf(r, due ? due : "", "Found.%d.due", n);
 			buf_free(&b);
 		}
+		/* a 21st row: the page says the list stops at FIND_MAX and how
+		 * to reach the others, rather than hiding the oldest bills */
+		if (f > 0)
+			hset(r, "Find.more", "1");
 		while (f > 0)
 			f = db_fetch(s);
 		if (f < 0)

@@ -164,19 +164,26 @@ static int central_only(const proc *p)
  * one or more of the province's departments or its office, only those
  * (and the province's people's committee when the text names the
  * provincial committee) take the dossier, so nobody files a vessel's
- * registration at the Inspectorate.  A text that names none of them (an
- * old department's name, "cơ quan chuyên môn …") leaves every provincial
+ * registration at the Inspectorate.  A department named by its name
+ * before the 2025 mergers is named (NAMES).  A text that names none of
+ * them ("cơ quan chuyên môn …") leaves every provincial
  * agency, as before.  One predicate for the list and for the check of a
  * posted choice; its parameters: the province, the commune flag, the
  * province flag, the procedure's id twice, then for the check the code. */
+/* The catalog names agency A: by its name, or by the name of a department
+ * merged into it in 2025 (sql/023_agency_former_name.sql). */
+#define NAMES(A) \
+	"(p.implementing_agency LIKE CONCAT('%', " A ".name, '%') OR EXISTS (SELECT 1 FROM" \
+	" agency_former_name f WHERE f.agency_name = " A ".name" \
+	" AND p.implementing_agency LIKE CONCAT('%', f.former_name, '%')))"
 #define AGENCY_WHERE \
 	"province_code = ? AND active = 1 AND " \
 	"((? = 1 AND kind = 'commune') OR (? = 1 AND kind IN ('department','office','province') AND (" \
 	" NOT EXISTS (SELECT 1 FROM `procedure` p JOIN agency b ON b.province_code = agency.province_code" \
 	"  AND b.active = 1 AND b.kind IN ('department','office')" \
-	"  AND p.implementing_agency LIKE CONCAT('%', b.name, '%') WHERE p.id = ?)" \
+	"  AND " NAMES("b") " WHERE p.id = ?)" \
 	" OR EXISTS (SELECT 1 FROM `procedure` p WHERE p.id = ? AND (" \
-	"  (agency.kind <> 'province' AND p.implementing_agency LIKE CONCAT('%', agency.name, '%'))" \
+	"  (agency.kind <> 'province' AND " NAMES("agency") ")" \
 	"  OR (agency.kind = 'province' AND (p.implementing_agency LIKE '%ban nhân dân cấp tỉnh%'" \
 	"   OR p.implementing_agency LIKE '%UBND cấp tỉnh%')))))))"
 

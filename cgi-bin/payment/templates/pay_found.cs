@@ -5,5 +5,6 @@
 <?cs each:o = Found ?>  <li><a href="/pay/<?cs var:o.code ?>"><strong><?cs var:o.group ?></strong>: <?cs var:o.total ?> đồng</a><br>
     <?cs var:o.status ?><?cs if:o.due ?> · hạn nộp <?cs var:o.due ?><?cs /if ?> · mã thanh toán <?cs var:o.code_shown ?></li>
 <?cs /each ?></ul>
-<p><a href="/pay/">Tìm khoản khác</a></p>
+<?cs if:Find.more ?><p>Chỉ hiện 20 khoản: khoản chưa nộp trước, khoản mới trước. Khoản cũ hơn không có trong danh sách này; hãy tìm bằng mã thanh toán 12 chữ số in trên giấy báo hoặc hóa đơn của khoản đó.</p>
+<?cs /if ?><p><a href="/pay/">Tìm khoản khác</a></p>
 <?cs include:"footer.cs" ?>
