@@ -38,11 +38,21 @@ def attempt(ref):
     return P.sql("SELECT state, settled_by FROM payment_attempt WHERE txn_ref = '%s'" % ref)[0]
 
 
-def test_bad_signature_return_for_an_attempt_the_bank_paid():
-    o = P.create((95000,))
+def started(amount, at_bank=False):
+    """An obligation of `amount` đồng and its attempt sent to the bank:
+    (obligation, payment code, bank page URL, vnp_TxnRef).  at_bank: the
+    person has opened the bank's page (nothing decided there yet)."""
+    o = P.create((amount,))
     code = o["payment_code"]
     loc, q = P.start(code)
-    ref = q["vnp_TxnRef"]
+    if at_bank:
+        u = urllib.parse.urlsplit(loc)
+        assert P.sandbox("GET", u.path + "?" + u.query)[0] == 200
+    return o, code, loc, q["vnp_TxnRef"]
+
+
+def test_bad_signature_return_for_an_attempt_the_bank_paid():
+    o, code, loc, ref = started(95000)
     # paid at the bank; the bank's IPN never comes; the browser's return
     # arrives with a wrong signature
     P.bank_pays(loc, "paid", ipn="never")
@@ -62,14 +72,9 @@ def test_bad_signature_return_for_an_attempt_the_bank_paid():
 
 
 def test_bad_signature_return_for_an_attempt_the_bank_has_not_paid():
-    o = P.create((64000,))
-    code = o["payment_code"]
-    loc, q = P.start(code)
-    ref = q["vnp_TxnRef"]
     # the person is still on the bank's page (nothing decided there); a
     # return claiming success, badly signed, arrives
-    u = urllib.parse.urlsplit(loc)
-    assert P.sandbox("GET", u.path + "?" + u.query)[0] == 200
+    o, code, loc, ref = started(64000, at_bank=True)
     r = forged_return(ref, o["total"])
     assert r.status == 303 and r.header("Location") == "/pay/%s?ket_qua=pending" % code, \
         (r.status, r.header("Location"))
@@ -98,12 +103,7 @@ def test_bad_signature_return_for_an_attempt_the_bank_has_not_paid():
 
 
 def test_forged_returns_in_a_burst_ask_the_bank_once():
-    o = P.create((33000,))
-    code = o["payment_code"]
-    loc, q = P.start(code)
-    ref = q["vnp_TxnRef"]
-    u = urllib.parse.urlsplit(loc)
-    assert P.sandbox("GET", u.path + "?" + u.query)[0] == 200
+    o, code, loc, ref = started(33000, at_bank=True)
     n0 = int(P.sql("SELECT COUNT(*) FROM callback_raw WHERE kind = 'querydr' AND txn_ref = '%s'" % ref)[0][0])
     answers, lock = [], threading.Lock()
 
@@ -111,13 +111,13 @@ def test_forged_returns_in_a_burst_ask_the_bank_once():
         r = forged_return(ref, o["total"], vnp_TransactionNo=str(30000000 + i))
         with lock:
             answers.append((r.status, r.header("Location")))
-    started = time.time()
+    t0 = time.time()
     ts = [threading.Thread(target=one, args=(i,)) for i in range(30)]
     for t in ts:
         t.start()
     for t in ts:
         t.join()
-    elapsed = time.time() - started
+    elapsed = time.time() - t0
     # every one answered with the page of what the portal knows
     assert answers == [(303, "/pay/%s?ket_qua=pending" % code)] * 30, answers
     calls = bank_txn(ref)["querydr_calls"]
@@ -132,10 +132,7 @@ def test_forged_returns_in_a_burst_ask_the_bank_once():
 
 
 def test_forged_return_with_unknown_or_no_reference_asks_nobody():
-    o = P.create((21000,))
-    code = o["payment_code"]
-    loc, q = P.start(code)
-    ref = q["vnp_TxnRef"]
+    o, code, loc, ref = started(21000)
     unknown = code + ("000000" if ref[-6:] != "000000" else "000001")
     before = int(P.sql("SELECT COUNT(*) FROM callback_raw WHERE kind = 'querydr'")[0][0])
     for r in (forged_return(unknown, o["total"]), forged_return(ref + "X" * 40, o["total"])):

@@ -30,15 +30,21 @@ def filed_and_returned(c, agency, result_channel="online"):
     r = S.file_dossier(c, agency, result_channel=result_channel)
     assert r.status == 303, (r.status, r.text[:300])
     code = r.header("Location").rsplit("/", 1)[1]
+    return code, returned(agency, code, "trich-luc-khai-sinh.pdf")
+
+
+def returned(agency, code, filename):
+    """The agency's leader takes `code` to status 10 with a result file
+    named `filename`: that document's id."""
     s = S.staff(agency)
     for to in (2, 4, 9):
         assert S.move(s, code, to).status == 303, to
-    r = S.move(s, code, 10, files={"result": ("trich-luc-khai-sinh.pdf", RESULT_PDF, "application/pdf")})
+    r = S.move(s, code, 10, files={"result": (filename, RESULT_PDF, "application/pdf")})
     assert r.status == 303, (r.status, r.text[:400])
     rows = sql("SELECT dd.id FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
                f"WHERE x.code = '{code}' AND dd.role = 'result'")
     assert len(rows) == 1, rows
-    return code, rows[0][0]
+    return rows[0][0]
 
 
 def wallet_options(c):
@@ -121,13 +127,7 @@ def test_walk_in_result_reaches_the_account_the_desk_attaches():
     agency = S.agencies(c)[5]
     desk = S.staff(agency, "desk")
     code = S.walk_in(desk)
-    s = S.staff(agency)
-    for to in (2, 4, 9):
-        assert S.move(s, code, to).status == 303, to
-    r = S.move(s, code, 10, files={"result": ("ket-qua.pdf", RESULT_PDF, "application/pdf")})
-    assert r.status == 303, (r.status, r.text[:300])
-    doc = sql("SELECT dd.id FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
-              f"WHERE x.code = '{code}' AND dd.role = 'result'")[0][0]
+    doc = returned(agency, code, "ket-qua.pdf")
     assert doc not in wallet_options(c)
     desk.get(f"/desk/dossiers/{code}")
     r = desk.post(f"/desk/dossiers/{code}/attach", {"contact": contact})
