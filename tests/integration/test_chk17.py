@@ -187,3 +187,35 @@ def test_api_refuses_payer_id_of_no_national_length():
         r = api("POST", CREATE, json.dumps(ob(payer={"name": "Trần Thị Bích", "id": pid}),
                                            ensure_ascii=False).encode())
         assert r.status == 201, (pid, r.status, r.body[:200])
+
+
+# --- 3. the verification page: a genuine receipt is never called forged -----
+
+def _paid_receipt_token(amount):
+    o = create(group="an_phi", amounts=(amount,))
+    q = start(o["payment_code"])
+    r = ipn(paid(q["vnp_TxnRef"], q["vnp_Amount"]))
+    assert r.json() == {"RspCode": "00", "Message": "Confirm Success"}, r.body
+    page = H.get("/pay/" + o["payment_code"])
+    return re.search(r'href="/receipts/([0-9a-f]{32})"', page.text).group(1)
+
+
+def test_verify_page_does_not_call_a_genuine_receipt_forged():
+    """The code printed under the QR code typed in capitals (it is hex: the
+    same code) answered "Biên lai có thể bị làm giả" for a genuine receipt,
+    and so did the address typed without its "?t=…" part, which names no
+    receipt at all.  The first is now found; the second is a 400 that says
+    the code is missing, naming the field."""
+    token = _paid_receipt_token(10_000_000_000)
+    r = H.get("/receipts/verify?t=" + token.upper())
+    assert r.status == 200 and "Biên lai hợp lệ" in r.text, r.status
+    assert "Mười tỷ đồng" in r.text
+    for path in ("/receipts/verify", "/receipts/verify?t="):
+        r = H.get(path)
+        assert r.status == 400, (path, r.status)
+        assert "làm giả" not in r.text and "Thiếu mã kiểm tra" in r.text and "“t”" in r.text, r.text[-800:]
+    # a code no receipt has is still a 404 that says so
+    r = H.get("/receipts/verify?t=" + ("0" * 31 + "1"))
+    assert r.status == 404 and "làm giả" in r.text
+    r = H.get("/receipts/verify?t=" + token[:-1] + "G")
+    assert r.status == 404
