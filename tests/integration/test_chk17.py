@@ -219,3 +219,23 @@ def test_verify_page_does_not_call_a_genuine_receipt_forged():
     assert r.status == 404 and "làm giả" in r.text
     r = H.get("/receipts/verify?t=" + token[:-1] + "G")
     assert r.status == 404
+
+
+# --- 4. Idempotency-Key: white space around it is no second key ---------------
+
+def test_idempotency_key_with_a_tab_is_not_a_second_key():
+    """A retry sent with "KEY<TAB>" (HTTP strips the white space around a
+    header value, nginx only the spaces) reached the portal as another
+    key: a second obligation for one request.  A key with control
+    characters is now a 400 naming the header, and nothing is created."""
+    k = "chk17-%d" % time.time_ns()
+    body = json.dumps(ob(), ensure_ascii=False).encode()
+    first = api("POST", CREATE, body, extra={"Idempotency-Key": k})
+    assert first.status == 201, first.body
+    n0 = int(sql("SELECT COUNT(*) FROM obligation")[0][0])
+    for bad in (k + "\t", "\t" + k, k[:3] + "\x01" + k[3:]):
+        r = api("POST", CREATE, body, extra={"Idempotency-Key": bad})
+        assert r.status == 400 and "Idempotency-Key" in r.json()["error"]["message"], (repr(bad), r.status, r.body)
+    assert int(sql("SELECT COUNT(*) FROM obligation")[0][0]) == n0
+    again = api("POST", CREATE, body, extra={"Idempotency-Key": k})
+    assert again.status == 201 and again.json() == first.json(), again.body
