@@ -118,6 +118,16 @@ static int all_of(const char *s, const char *set, size_t min, size_t max)
 	return strspn(s, set) == n;
 }
 
+/* A name printed on pay pages and receipts is one line: a newline or a
+ * tab in it is a paste gone wrong, refused like the API refuses it. */
+static int has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
 #define DIGITS "0123456789"
 #define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -167,6 +177,8 @@ static int beneficiary_set(db *d)
 		die(2, "--account %s: a treasury account is 4 to 30 digits and dots", acct);
 	if (strlen(name) > 200)
 		die(2, "%s", "--account-name: at most 200 bytes");
+	if (has_control(name))
+		die(2, "%s", "--account-name: one line, no tab or other control character");
 	if (opt[O_TREASURY] && !all_of(opt[O_TREASURY], DIGITS, 4, 10))
 		die(2, "--treasury %s: the treasury's code, 4 to 10 digits", opt[O_TREASURY]);
 	if (opt[O_CHUONG] && !all_of(opt[O_CHUONG], DIGITS, 3, 3))
@@ -228,6 +240,8 @@ static int receipts_set(db *d)
 		die(2, "--tax-code %s: 10 digits, or 10-3 digits for a branch", tax);
 	if (strlen(name) > 255)
 		die(2, "%s", "--name: at most 255 bytes");
+	if (has_control(name))
+		die(2, "%s", "--name: one line, no tab or other control character");
 	/* The symbols are printed as registered with the tax authority, in
 	 * capitals (TT 78/2021: "01BLP0-001", "C26TAA"); "c26taa" would be a
 	 * second, unregistered series counted from 1. */

@@ -144,8 +144,9 @@ def test_admin_refuses_account_numbers_and_symbols_no_bank_would_take():
     account (no NAPAS account has letters or more than 19 digits: money
     sent there is returned days later), and receipts-set took the
     registered symbols in lower case ("c26k17"), a second series the tax
-    authority never saw, numbered again from 1.  Each is now refused with
-    exit code 2 naming the option, and nothing is written."""
+    authority never saw, numbered again from 1; both took names with a
+    line break or a tab.  Each is now refused with exit code 2 naming the
+    option, and nothing is written."""
     code = setup()[0][0]
     before = _settings(code)
     for acct in ("12AB34", "1500 2012 3456", "150020123456789012345", "15-00"):
@@ -161,7 +162,17 @@ def test_admin_refuses_account_numbers_and_symbols_no_bank_would_take():
         rc, out, err = admin("receipts-set", "--agency", code, "--name", "Ủy ban nhân dân xã kiểm tra 17",
                              "--tax-code", P.tax_code(code), "--template", tpl, "--series", ser)
         assert rc == 2 and bad in err, (tpl, ser, rc, out, err)
+    # a name pasted with its line break would print across two lines of
+    # every pay page and receipt
+    rc, out, err = admin("beneficiary-set", "--agency", code, "--bin", "970405", "--account", "1500201234567",
+                         "--account-name", "UBND XA\nKIEM TRA 17")
+    assert rc == 2 and "--account-name" in err, (rc, out, err)
+    rc, out, err = admin("receipts-set", "--agency", code, "--name", "Ủy ban nhân dân\txã kiểm tra 17",
+                         "--tax-code", P.tax_code(code), "--template", "01BLP0-017", "--series", "C26K17")
+    assert rc == 2 and "--name" in err, (rc, out, err)
     assert _settings(code) == before, (_settings(code), before)
+    assert sql("SELECT COUNT(*) FROM pay_beneficiary WHERE account_name LIKE '%%\n%%'"
+               " AND agency_code = '%s'" % code) == [["0"]]
     # a treasury account keeps its dotted groups
     rc, out, err = admin("beneficiary-set", "--agency", code, "--group", "thue", "--treasury", "0011",
                          "--account", "7111.1.1058339", "--account-name", "KBNN KIEM TRA")
