@@ -113,6 +113,31 @@ static const char *vn_today(void)
 	return today;
 }
 
+/* A payer ID of digits alone is one of the national numbers, each of a
+ * fixed length: CMND 9, mã số thuế 10 (a branch's is written 10-3), CCCD
+ * and số định danh 12.  Eleven digits is a CCCD with one digit missing:
+ * the person could never find the obligation by that number, and the
+ * receipt would name nobody.  An ID with letters (a passport) is free. */
+static int payer_id_ok(const char *s)
+{
+	if (!s || !*s)
+		return 1;
+	size_t n = strlen(s), digits = 0;
+	if (n == 14 && strspn(s, "0123456789") == 10 && s[10] == '-' &&
+	    strspn(s + 11, "0123456789") == 3)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (s[i] == '-')
+			return 0;	/* only a branch's tax code has one */
+		else if (s[i] != ' ' && s[i] != '.')
+			return 1;	/* letters: a passport, not ours to check */
+	}
+	/* digits as people group them ("001 085 000 123") */
+	return digits == 9 || digits == 10 || digits == 12;
+}
+
 static int date_ok(const char *s)
 {
 	int y, m, d;
@@ -169,6 +194,9 @@ int obligation_create(db *d, const obligation_req *q, char code[13],
 		return bad(what, "số giấy tờ người nộp (payer.id), tối đa 20 ký tự");
 	if (has_control(q->payer_id))
 		return bad(what, "số giấy tờ người nộp (payer.id) có ký tự điều khiển (xuống dòng, tab…)");
+	if (!payer_id_ok(q->payer_id))
+		return bad(what, "số giấy tờ người nộp (payer.id): CCCD 12 chữ số, CMND 9 chữ số,"
+			   " mã số thuế 10 chữ số (chi nhánh 10-3), hoặc số hộ chiếu");
 	if (q->due && !date_ok(q->due))
 		return bad(what, "hạn nộp (due): một ngày có thật từ năm 2000 đến 2100, dạng YYYY-MM-DD");
 	if (q->due && strcmp(q->due, vn_today()) < 0)

@@ -118,8 +118,18 @@ static int all_of(const char *s, const char *set, size_t min, size_t max)
 	return strspn(s, set) == n;
 }
 
+/* A name printed on pay pages and receipts is one line: a newline or a
+ * tab in it is a paste gone wrong, refused like the API refuses it. */
+static int has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
 #define DIGITS "0123456789"
-#define ALNUM DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+#define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 static const char *master_key(void)
 {
@@ -158,10 +168,17 @@ static int beneficiary_set(db *d)
 		die(2, "--group %s: one of phi_le_phi, thue, bhxh_bhyt, phat_vphc, tien_dien, an_phi, vien_phi, hoc_phi", grp);
 	if (!!opt[O_BIN] == !!opt[O_TREASURY])
 		die(2, "%s", "give exactly one of --bin (a bank, by NAPAS BIN) and --treasury (a State Treasury code)");
-	if (!all_of(acct, ALNUM, 4, 30))
-		die(2, "--account %s: 4 to 30 letters or digits", acct);
+	/* A bank account number is digits only (NAPAS carries at most 19);
+	 * a treasury account is digits in dotted groups (3511.0.1054595).
+	 * "12 34" or "12AB34" is a typo that would send money nowhere. */
+	if (opt[O_BIN] && !all_of(acct, DIGITS, 4, 19))
+		die(2, "--account %s: a bank account number is 4 to 19 digits, no spaces or letters", acct);
+	if (opt[O_TREASURY] && !all_of(acct, DIGITS ".", 4, 30))
+		die(2, "--account %s: a treasury account is 4 to 30 digits and dots", acct);
 	if (strlen(name) > 200)
 		die(2, "%s", "--account-name: at most 200 bytes");
+	if (has_control(name))
+		die(2, "%s", "--account-name: one line, no tab or other control character");
 	if (opt[O_TREASURY] && !all_of(opt[O_TREASURY], DIGITS, 4, 10))
 		die(2, "--treasury %s: the treasury's code, 4 to 10 digits", opt[O_TREASURY]);
 	if (opt[O_CHUONG] && !all_of(opt[O_CHUONG], DIGITS, 3, 3))
@@ -223,10 +240,15 @@ static int receipts_set(db *d)
 		die(2, "--tax-code %s: 10 digits, or 10-3 digits for a branch", tax);
 	if (strlen(name) > 255)
 		die(2, "%s", "--name: at most 255 bytes");
-	if (!all_of(tpl, ALNUM "/-", 1, 20))
-		die(2, "--template %s: 1 to 20 letters, digits, '/' or '-'", tpl);
-	if (!all_of(ser, ALNUM "/-", 1, 20))
-		die(2, "--series %s: 1 to 20 letters, digits, '/' or '-'", ser);
+	if (has_control(name))
+		die(2, "%s", "--name: one line, no tab or other control character");
+	/* The symbols are printed as registered with the tax authority, in
+	 * capitals (TT 78/2021: "01BLP0-001", "C26TAA"); "c26taa" would be a
+	 * second, unregistered series counted from 1. */
+	if (!all_of(tpl, UPPER DIGITS "/-", 1, 20))
+		die(2, "--template %s: 1 to 20 capital letters, digits, '/' or '-'", tpl);
+	if (!all_of(ser, UPPER DIGITS "/-", 1, 20))
+		die(2, "--series %s: 1 to 20 capital letters, digits, '/' or '-'", ser);
 	check_agency(d, agency);
 	/* One issuer (a tax code) numbers one series (template and series
 	 * symbols) in one sequence: two agencies given the same three would

@@ -206,6 +206,14 @@ static int only_keys(const json_value *o, const char *const *allowed)
 	return 1;
 }
 
+static int idem_has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
 int h_api_create(request *r)
 {
 	caller c;
@@ -279,6 +287,14 @@ int h_api_create(request *r)
 	if (a.idem && (strlen(a.idem) < 1 || strlen(a.idem) > 255 ||
 		       !utf8_valid(a.idem, strlen(a.idem))))
 		return fail(r, 400, "Idempotency-Key: từ 1 đến 255 ký tự, mã hóa UTF-8.");
+	/* HTTP drops the white space around a field value (RFC 9110 5.5),
+	 * nginx only the spaces: "k<TAB>" reached us as a second key, and
+	 * the retry it was meant to be created a second obligation.  A key
+	 * with control characters is refused rather than guessed at. */
+	if (a.idem && (idem_has_control(a.idem) || a.idem[0] == ' ' ||
+		       a.idem[strlen(a.idem) - 1] == ' '))
+		return fail(r, 400, "Idempotency-Key: không được có ký tự điều khiển (tab, xuống dòng…)"
+			    " hay dấu cách ở đầu, cuối.");
 	sha256_hex(r->raw_body ? r->raw_body : "", r->raw_len, a.sha);
 	st = db_tx(server_db(), create_tx, &a);
 	if (st == 422) {

@@ -154,6 +154,23 @@ int h_receipt_qr(request *r)
 int h_receipt_verify(request *r)
 {
 	const char *t = r->query[0].s;
+	/* No code at all is the address typed from the paper without its
+	 * end, not a forgery: say what is missing rather than "may be
+	 * forged" about a receipt nobody named. */
+	if (!t || !*t)
+		return http_field_error(r, 400, "t", "Thiếu mã kiểm tra: hãy quét mã QR trên biên lai,"
+					" hoặc gõ đủ địa chỉ in dưới mã QR, cả phần sau “?t=”.");
+	/* The code printed under the QR code is hex; typed with Caps Lock
+	 * it is the same code, and a genuine receipt must not be called
+	 * forged for it. */
+	char low[33];
+	size_t n = strlen(t);
+	if (n == 32) {
+		for (size_t i = 0; i < n; i++)
+			low[i] = (t[i] >= 'A' && t[i] <= 'F') ? (char)(t[i] - 'A' + 'a') : t[i];
+		low[n] = '\0';
+		t = low;
+	}
 	int f = token_ok(t) ? load(r, t) : 0;
 	if (f < 0)
 		return 503;

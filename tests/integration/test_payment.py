@@ -420,7 +420,7 @@ def test_api_signatures():
     setup_agency()
     n0 = count_obligations()
     body = json.dumps({"group": "thue", "agency": AGENCY, "reference": "R1",
-                       "payer": {"name": "A", "id": "1"}, "lines": [{"name": "x", "amount": 1000}]}).encode()
+                       "payer": {"name": "A", "id": "001090000001"}, "lines": [{"name": "x", "amount": 1000}]}).encode()
     assert api("POST", "/payment/api/obligations", body, sig="0" * 64).status == 401
     assert api("POST", "/payment/api/obligations", body, ts=str(int(time.time()) - 303)).status == 401  # just past the 300 s window
     r = api("POST", "/payment/api/obligations", body, key=(KEY[0], "f" * 64))
