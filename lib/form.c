@@ -271,6 +271,32 @@ void form_drop_empty(kvlist *in, const field_spec *specs)
 	in->n = k;
 }
 
+static int tracking_name(const char *name)
+{
+	static const char *const names[] = {"zarsrc", "fbclid", "gclid", "_gl", NULL};
+	if (strncmp(name, "utm_", 4) == 0)
+		return 1;
+	for (int i = 0; names[i]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+void query_drop_tracking(kvlist *in, const field_spec *specs)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < in->n; i++) {
+		const kv *p = &in->items[i];
+		int drop = tracking_name(p->name);
+		for (size_t j = 0; drop && specs && specs[j].name; j++)
+			if (strcmp(specs[j].name, p->name) == 0)
+				drop = 0;
+		if (!drop)
+			in->items[k++] = *p;
+	}
+	in->n = k;
+}
+
 int form_validate(arena *a, const kvlist *in, const field_spec *specs,
 		  field_value **out, form_error *err)
 {

@@ -91,6 +91,14 @@ int form_validate(arena *a, const kvlist *in, const field_spec *specs,
  * for form_validate() to refuse. */
 void form_drop_empty(kvlist *in, const field_spec *specs);
 
+/* A link shared through Zalo, Facebook or a search ad comes back with the
+ * sharer's tracking parameters appended (zarsrc, utm_source, fbclid, …):
+ * a receipt's check link or a procedure's page opened that way must not
+ * be a 400.  This drops those pairs from a query before form_validate(),
+ * unless the route's specs name them; every other unknown name is still
+ * refused. */
+void query_drop_tracking(kvlist *in, const field_spec *specs);
+
 /* A client-supplied name made safe to show: valid UTF-8, at most 40
  * characters, no control characters. */
 const char *field_name_shown(arena *a, const char *name, size_t n);

@@ -411,6 +411,7 @@ static int dispatch(const app *area, request *r, const char *body, size_t blen,
 		return bad(r, 400, *shown ? shown : NULL,
 			   arena_printf(r->a, "Tham số “%s” có mã hoá ký tự sai.", shown));
 	}
+	query_drop_tracking(&r->query_pairs, r->route->query);
 	if (form_validate(r->a, &r->query_pairs, r->route->query, &r->query, &r->error) < 0)
 		return 400;
 query_done:

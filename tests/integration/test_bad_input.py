@@ -34,6 +34,20 @@ def test_duplicate_and_unknown_parameters():
     assert r.status == 400 and r.json()["error"]["field"] == "zzz"
 
 
+def test_a_shared_links_tracking_parameters_are_not_refused():
+    """Zalo, Facebook and search ads append their own parameters to a link
+    shared or clicked (zarsrc, utm_*, fbclid): a procedure's page or a
+    receipt's check link opened that way is the page, not a 400."""
+    tail = "zarsrc=30&utm_source=zalo&utm_medium=zalo&utm_campaign=zalo&fbclid=IwAR0x"
+    expect(get("/catalog/procedures/1.001193?" + tail), 200, "khai sinh")
+    expect(get("/catalog/search?q=khai+sinh&" + tail), 200)
+    # an unknown receipt is still what it is (404), and a name only like
+    # theirs is still refused
+    expect(get("/receipts/verify?t=" + "0" * 32 + "&" + tail), 404)
+    expect(get("/catalog/procedures/1.001193?utm=1"), 400, "“utm”")
+    expect(get("/catalog/procedures/1.001193?zarsrc=1&x=1"), 400, "“x”")
+
+
 def test_too_many_parameters():
     many = "&".join(f"p{i}=1" for i in range(33))
     expect(get("/catalog/search?" + many), 400, "Quá nhiều tham số")

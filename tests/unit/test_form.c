@@ -318,6 +318,38 @@ static void test_drop_empty(void **state)
 	assert_int_equal(v[F_DELTA].i, 3);
 }
 
+/* What link sharing appends is dropped from a query; nothing else is. */
+static void test_drop_tracking(void **state)
+{
+	arena *a = *state;
+	kvlist l;
+	const char *bad;
+	field_value *v;
+	form_error err;
+	const char *q = "q=thu+tuc&zarsrc=30&utm_source=zalo&utm_medium=zalo&fbclid=x1&page=2";
+
+	assert_int_equal(form_parse(a, q, strlen(q), 32, &l, &bad), URL_OK);
+	query_drop_tracking(&l, specs);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.items[0].name, "q");
+	assert_string_equal(l.items[1].name, "page");
+	memset(&err, 0, sizeof err);
+	assert_int_equal(form_validate(a, &l, specs, &v, &err), 0);
+	/* a name only like them is still refused */
+	const char *q2 = "q=a&utm=1&zarsrc_x=2";
+	assert_int_equal(form_parse(a, q2, strlen(q2), 32, &l, &bad), URL_OK);
+	query_drop_tracking(&l, specs);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(form_validate(a, &l, specs, &v, &err), -1);
+	assert_error(&err, "utm", NULL);
+	/* a route that names one keeps it */
+	static const field_spec own[] = {{ .name = "utm_source", .type = FT_LINE, .max_chars = 20 }, { 0 }};
+	const char *q3 = "utm_source=x";
+	assert_int_equal(form_parse(a, q3, strlen(q3), 32, &l, &bad), URL_OK);
+	query_drop_tracking(&l, own);
+	assert_int_equal(l.n, 1);
+}
+
 static void test_int_limits(void **state)
 {
 	arena *a = *state;
@@ -567,6 +599,7 @@ int main(void)
 		T(test_para),
 		T(test_int),
 		T(test_drop_empty),
+		T(test_drop_tracking),
 		T(test_int_limits),
 		T(test_int_respects_length),
 		T(test_enum),
