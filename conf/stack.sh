@@ -81,7 +81,10 @@ stop_pidfile() {
 	rm -f "$file"
 }
 
-mysql_root() { mariadb --no-defaults --socket="$DBSOCK" -uroot "$@"; }
+# utf8mb4 whatever the locale: without it the client takes the locale's
+# character set (latin1 under none) and Vietnamese text in a migration is
+# stored double-encoded (sql/024_seed_text_utf8.sql)
+mysql_root() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$DBSOCK" -uroot "$@"; }
 
 db_start() {
 	mkdir -p "$RUN" "$LOG" "$DBDIR"

@@ -629,7 +629,7 @@ PAY_MASTER=$(head -n1 "$RUN/payment.pid" 2>/dev/null || true)
 REPORT=(${NAMES[@]+"${NAMES[@]}"})
 if want ipn; then
 	say "ipn: $(wc -l <"$BENCH_IPN") distinct callbacks, $PORTAL_PAYMENT_PROCS payment processes"
-	mysql_bench() { mariadb --no-defaults --socket="$RUN/mysqld.sock" -uroot -N -B "${PORTAL_DB_NAME:-portal}" -e "$1"; }
+	mysql_bench() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$RUN/mysqld.sock" -uroot -N -B "${PORTAL_DB_NAME:-portal}" -e "$1"; }
 	# var/bench keeps its database between runs: count this run's rows only
 	RAW_FROM=$(mysql_bench "SELECT COALESCE(MAX(id), 0) FROM callback_raw")
 	RECEIPT_FROM=$(mysql_bench "SELECT COALESCE(MAX(id), 0) FROM receipt")

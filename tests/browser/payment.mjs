@@ -23,7 +23,7 @@ const DB = process.env.PORTAL_DB_NAME || 'portal';
 const shot = (name) => resolve(SHOT_DIR, name);
 
 function sql(query) {
-  const out = execFileSync('mariadb', ['--no-defaults', `--socket=${VAR}/run/mysqld.sock`,
+  const out = execFileSync('mariadb', ['--no-defaults', '--default-character-set=utf8mb4', `--socket=${VAR}/run/mysqld.sock`,
     '-uroot', '-N', '-B', DB, '-e', query], { encoding: 'utf8' });
   return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
 }

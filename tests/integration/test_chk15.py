@@ -103,3 +103,18 @@ def test_department_named_by_its_pre_2025_name_is_offered():
     # the desk of that department may file it for a walk-in
     assert S.staff(dept["Sở Nông nghiệp và Môi trường"], "desk").get(
         "/desk/dossiers/new?procedure=" + proc).status == 200
+
+
+def test_text_the_migrations_write_is_stored_as_written():
+    """The stack ran the migrations through the mariadb client in the
+    locale's character set: under none (a fresh machine's root shell, CI's
+    env -i) that is latin1, and the holidays' names and 023's former
+    department names were stored double-encoded ("Táº¿t DÆ°Æ¡ng lá»‹ch"),
+    so no catalog text matched a former name.  The client now speaks
+    utf8mb4 and 024 repairs what was stored; this reads them back."""
+    assert P.sql("SELECT name FROM holiday WHERE day = '2025-01-01'") == [["Tết Dương lịch"]]
+    assert P.sql("SELECT COUNT(*) FROM agency_former_name WHERE former_name = "
+                 "'Sở Nông nghiệp và Phát triển nông thôn'") == [["1"]]
+    bad = P.sql("SELECT COUNT(*) FROM holiday WHERE CONCAT(name, source) COLLATE utf8mb4_bin "
+                "REGEXP 'Ã|Æ|á»|áº'")
+    assert bad == [["0"]], bad
