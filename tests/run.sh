@@ -125,7 +125,8 @@ integration() {
 		tests/integration/test_pages_chk10.py tests/integration/test_payment_notice.py \
 		tests/integration/test_refused_forms.py tests/integration/test_chk12.py \
 		tests/integration/test_chk13.py tests/integration/test_chk14.py \
-		tests/integration/test_wallet_results.py tests/integration/test_chk15.py
+		tests/integration/test_wallet_results.py tests/integration/test_chk15.py \
+		tests/integration/test_chk16.py
 }
 
 browser() {

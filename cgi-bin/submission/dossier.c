@@ -1091,11 +1091,22 @@ static int rating_tx(db *d, void *arg)
 	db_stmt *s = STMT(d, "INSERT INTO rating (dossier_id, score, comment, created_at) "
 			     "VALUES (?, ?, ?, UTC_TIMESTAMP(3))");
 	if (db_exec(s, "iis", x.id, (long long)g->score, g->comment ? g->comment : "") < 0) {
-		if (db_errclass(d) == DB_DUPLICATE) {
-			g->r->error_detail = "Hồ sơ này đã được đánh giá.";
-			return 409;
+		if (db_errclass(d) != DB_DUPLICATE)
+			return DB_TX_FAILED;
+		/* The same rating sent twice (a double tap on a slow phone, the
+		 * back button) is the one already kept: the dossier's page, not
+		 * "not sent".  Another score or comment is a second rating. */
+		db_stmt *q = STMT(d, "SELECT score = ? AND comment COLLATE utf8mb4_bin = ? FROM rating WHERE dossier_id = ?");
+		if (db_query(q, "isi", (long long)g->score, g->comment ? g->comment : "", x.id) != 0)
+			return DB_TX_FAILED;
+		int same = db_fetch(q) == 1 && db_col_int(q, 0, 0) == 1;
+		drain(q);
+		if (same) {
+			g->dup = 1;
+			return 0;
 		}
-		return DB_TX_FAILED;
+		g->r->error_detail = "Hồ sơ này đã được đánh giá.";
+		return 409;
 	}
 	long day = today();
 	if (counters_add(d, day, x.agency_code, x.procedure_code, "ratings",
@@ -1137,6 +1148,11 @@ static int lookup_checked(request *r)
 	db *d = server_db();
 	const char *code = r->query[0].s, *typed = r->query[1].s;
 	hset(r, "Page.title", "Tra cứu hồ sơ");
+	/* A secret left blank (or only the spaces and dashes it is printed
+	 * with) is a form not filled in, not a guess: it is not counted as a
+	 * miss, which would lock out the neighbour before his first try. */
+	if (typed && !typed[strspn(typed, " -")])
+		typed = NULL;
 	if (!code && !typed)
 		return render(r, "lookup.cs");
 	if (code)
