@@ -858,24 +858,32 @@ int h_mine(request *r)
 {
 	db *d = server_db();
 	/* late as the desk counts it: a due date past while the agency's
-	 * clock runs (not paused for a supplement, not closed) */
+	 * clock runs (not paused for a supplement, not closed).  The dossiers
+	 * waiting on the citizen (papers to bring, a fee to pay) come first:
+	 * on a phone six lines fill the screen, and the one asking for a
+	 * supplement must not be the nineteenth.  A closed dossier (refused,
+	 * withdrawn, stopped, returned) has no appointment left to show. */
 	char t[11];
 	wd_format(today(), t);
 	db_stmt *s = STMT(d, "SELECT x.code, x.status, p.name, DATE_FORMAT(x.due_day, '%d/%m/%Y'), "
 			     "x.due_day < ? AND x.status IN (1,2,4,6), "
 			     "CASE WHEN x.status = 5 AND x.paused_days_left < 0 THEN -x.paused_days_left END "
 			     "FROM dossier x LEFT JOIN `procedure` p ON p.code = x.procedure_code "
-			     "WHERE x.citizen_id = ? ORDER BY x.id DESC LIMIT 200");
+			     "WHERE x.citizen_id = ? ORDER BY x.status IN (5,6) DESC, x.id DESC LIMIT 200");
 	if (db_query(s, "si", t, r->user->id) != 0)
 		return 503;
+	int todo = 0;
 	for (int i = 0; db_fetch(s) == 1; i++) {
 		hsetf(r, col(s, r->a, 0), "Mine.%d.code", i);
 		hsetf(r, status_name((int)db_col_int(s, 1, 0)), "Mine.%d.status", i);
 		hset_intf(r, db_col_int(s, 1, 0), "Mine.%d.status_n", i);
 		hsetf(r, col(s, r->a, 2), "Mine.%d.procedure", i);
+		int st = (int)db_col_int(s, 1, 0);
 		const char *due = col(s, r->a, 3);
-		if (due)
+		if (due && st != ST_REFUSED && st != ST_WITHDRAWN && st != ST_STOPPED && st != ST_RETURNED)
 			hsetf(r, due, "Mine.%d.due", i);
+		if (st == ST_SUPPLEMENT || st == ST_OBLIGATION)
+			todo++;
 		if (db_col_int(s, 4, 0))
 			hsetf(r, "1", "Mine.%d.late", i);
 		/* paused for papers when it was late already: the delay the
@@ -883,6 +891,8 @@ int h_mine(request *r)
 		if (db_col_int(s, 5, 0) > 0)
 			hset_intf(r, db_col_int(s, 5, 0), "Mine.%d.paused_late", i);
 	}
+	if (todo)
+		hset_int(r, "Mine_todo", todo);
 	hset(r, "Page.title", "Hồ sơ của tôi");
 	return render(r, "mine.cs");
 }

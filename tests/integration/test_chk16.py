@@ -88,3 +88,49 @@ def test_rating_sent_twice_is_the_one_kept():
         assert r.status == 409 and "đã được đánh giá" in r.text, (other, r.status)
     assert sql(f"SELECT r.score, r.comment FROM rating r JOIN dossier x ON x.id = r.dossier_id "
                f"WHERE x.code = '{code}'") == [["5", "Nhanh, chu đáo"]]
+
+
+def test_my_dossiers_puts_what_waits_on_me_first():
+    """"Hồ sơ của tôi" of a citizen with 26 dossiers listed them newest
+    first only: the one where the commune asked for a paper was the 19th
+    line, three screens down on a 360 px phone, and refused, withdrawn,
+    stopped and returned dossiers still said "hẹn trả …" as if a result
+    were coming.  What waits on the citizen (5: papers, 6: a fee) now
+    comes first, said above the list, and a closed dossier shows no
+    appointment."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[11]
+    lead = S.staff(agency)
+    import test_submission_pay
+    test_submission_pay.configure(agency)     # set up to collect fees (status 6)
+    codes = [code_of(S.file_dossier(c, agency, result_channel="desk")) for _ in range(20)]
+    plan = {0: [2, 4, 9, 10], 1: [2, 5], 2: [3], 4: [2, 4, 8], 5: [2, 4], 6: [2, 6], 7: [2]}
+    for i, steps in plan.items():
+        for to in steps:
+            extra = {"reason": "Thiếu giấy tờ"} if to in (3, 5, 8) else {}
+            if to == 6:
+                extra = {"amount": "8.000", "fee_name": "Lệ phí đăng ký khai sinh"}
+            assert S.move(lead, codes[i], to, **extra).status == 303, (i, to)
+    c.get(f"/dossiers/{codes[3]}")
+    assert c.post(f"/dossiers/{codes[3]}/withdraw", {}).status == 303
+    W.late_by(codes[7], 3)
+    page = c.get("/dossiers/")
+    assert page.status == 200
+    lines = re.findall(r'<li><a href="/dossiers/([^"]+)">.*?</li>', page.text, re.S)
+    assert lines[:2] == [codes[6], codes[1]], lines[:3]
+    assert lines[2:] == [x for x in reversed(codes) if x not in (codes[1], codes[6])], lines
+    assert "2 hồ sơ cần bạn làm tiếp" in plain(page.text)
+    li = {m.group(1): plain(m.group(0)) for m in
+          re.finditer(r'<li><a href="/dossiers/([^"]+)">.*?</li>', page.text, re.S)}
+    for i in (0, 2, 3, 4):
+        assert "hẹn trả" not in li[codes[i]], li[codes[i]]
+    for i in (1, 5, 6, 7, 19):
+        assert "hẹn trả" in li[codes[i]], li[codes[i]]
+    assert "(quá hạn)" in li[codes[7]] and "Bạn cần nộp phí" in li[codes[6]]
+    assert "Bạn cần bổ sung giấy tờ" in li[codes[1]]
+    # nothing waiting: no such note
+    c2 = S.Client()
+    S.register(c2)
+    code_of(S.file_dossier(c2, agency))
+    assert "cần bạn làm tiếp" not in c2.get("/dossiers/").text
