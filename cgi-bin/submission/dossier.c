@@ -290,10 +290,15 @@ int filing_form(request *r, const char *code, int desk)
 		for (int i = 0; db_fetch(w) == 1; i++) {
 			hsetf(r, col(w, r->a, 0), "Wallet.%d.id", i);
 			const char *dn = col(w, r->a, 1), *on = col(w, r->a, 2);
+			const char *role = db_col(w, 4, NULL);
+			/* a supplement names no catalog document: its file's name
+			 * alone ("image.jpg" from many phones) says nothing of what
+			 * it was, so it is labelled as what it is */
+			if ((!dn || !*dn) && role && strcmp(role, "supplement") == 0)
+				dn = arena_printf(r->a, "Giấy tờ bổ sung – %s", on ? on : "");
 			hsetf(r, dn && *dn ? dn : on, "Wallet.%d.name", i);
 			hsetf(r, on, "Wallet.%d.file", i);
 			hsetf(r, col(w, r->a, 3), "Wallet.%d.dossier", i);
-			const char *role = db_col(w, 4, NULL);
 			if (role && strcmp(role, "result") == 0) {
 				hsetf(r, "1", "Wallet.%d.result", i);
 				const char *pname = col(w, r->a, 5);

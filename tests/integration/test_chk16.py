@@ -134,3 +134,55 @@ def test_my_dossiers_puts_what_waits_on_me_first():
     S.register(c2)
     code_of(S.file_dossier(c2, agency))
     assert "cần bạn làm tiếp" not in c2.get("/dossiers/").text
+
+
+def test_walk_in_papers_reach_the_wallet_the_desk_attaches_and_supplements_say_so():
+    """Two gaps in the wallet ("people must not hand in again what they
+    already gave"):
+    - a walk-in's dossier the desk attached to the person's account brought
+      its result into their wallet but not the papers they handed in at the
+      desk (owner_citizen_id stayed empty), so the next filing online asked
+      for the same identity papers again;
+    - a paper sent as a supplement was listed by its file's name alone,
+      "image.jpg (code)" on most phones: it is now "Giấy tờ bổ sung – …".
+    Another account still neither sees nor reuses them."""
+    c = S.Client()
+    contact = S.register(c)
+    agency = S.agencies(c)[12]
+    desk = S.staff(agency, "desk")
+    lead = S.staff(agency)
+    code = S.walk_in(desk)
+    docs = [r[0] for r in sql("SELECT dd.id FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
+                              f"WHERE x.code = '{code}' AND dd.role = 'input'")]
+    assert len(docs) == 1 and docs[0] not in W.wallet_options(c)
+    desk.get(f"/desk/dossiers/{code}")
+    assert desk.post(f"/desk/dossiers/{code}/attach", {"contact": contact}).status == 303
+    opts = W.wallet_options(c)
+    assert docs[0] in opts and code in opts[docs[0]], opts
+    r = S.file_dossier(c, agency, files={}, reuse_1=docs[0])
+    assert r.status == 303, (r.status, r.text[:300])
+    # the supplement the citizen then sends online is labelled as one
+    assert S.move(lead, code, 2).status == 303
+    assert S.move(lead, code, 5, reason="Thiếu giấy chứng sinh").status == 303
+    c.get(f"/dossiers/{code}")
+    r = c.post_multipart(f"/dossiers/{code}/supplement", {}, {"doc_1": ("image.jpg", S.JPEG, "image/jpeg")})
+    assert r.status == 303, r.status
+    sup = sql("SELECT dd.id FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
+              f"WHERE x.code = '{code}' AND dd.role = 'supplement'")[0][0]
+    opts = W.wallet_options(c)
+    assert html.unescape(opts[sup]) == f"Giấy tờ bổ sung – image.jpg ({code})", opts[sup]
+    # nobody else's
+    other = S.Client()
+    S.register(other)
+    assert S.file_dossier(other, agency).status == 303
+    o = W.wallet_options(other)
+    assert docs[0] not in o and sup not in o
+    for d in (docs[0], sup):
+        r = S.file_dossier(other, agency, files={}, reuse_1=d)
+        assert r.status == 422 and "reuse_1" in r.text, r.status
+    # attaching to a second account is refused and moves nothing
+    desk.get(f"/desk/dossiers/{code}")
+    other_contact = S.register(S.Client())
+    r = desk.post(f"/desk/dossiers/{code}/attach", {"contact": other_contact})
+    assert r.status == 409, r.status
+    assert sql(f"SELECT COUNT(DISTINCT owner_citizen_id) FROM dossier_document WHERE id IN ({docs[0]}, {sup})") == [["1"]]
