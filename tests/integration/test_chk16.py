@@ -186,3 +186,30 @@ def test_walk_in_papers_reach_the_wallet_the_desk_attaches_and_supplements_say_s
     r = desk.post(f"/desk/dossiers/{code}/attach", {"contact": other_contact})
     assert r.status == 409, r.status
     assert sql(f"SELECT COUNT(DISTINCT owner_citizen_id) FROM dossier_document WHERE id IN ({docs[0]}, {sup})") == [["1"]]
+
+
+def test_result_by_post_with_no_address_is_flagged_to_the_desk():
+    """A postal applicant (channel 3) or a walk-in who asked for the result
+    by post could be filed with no address, and nothing on the desk's page
+    said so: the officer returning the result (status 10) found out only
+    with the envelope in hand.  The address stays optional (the interface
+    does not require it), but the page now says it is missing and whom to
+    ask, and the form says when it is needed."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[13]
+    desk = S.staff(agency, "desk")
+    warn = "Chưa có địa chỉ để gửi kết quả"
+    for ch in ("3", "1"):
+        code = S.walk_in(desk, channel=ch, result_channel="post", applicant_phone="0987654321")
+        t = plain(desk.get(f"/desk/dossiers/{code}").text)
+        assert warn in t and "0987654321" in t, t[:1500]
+        code = S.walk_in(desk, channel=ch, result_channel="post",
+                         applicant_address="Thôn Nà Hang, xã Tân Lập")
+        assert warn not in plain(desk.get(f"/desk/dossiers/{code}").text)
+    code = S.walk_in(desk, channel="1", result_channel="desk")
+    assert warn not in plain(desk.get(f"/desk/dossiers/{code}").text)
+    # the citizen's own filing by post, seen by the desk
+    code = code_of(S.file_dossier(c, agency, result_channel="post"))
+    assert warn in plain(desk.get(f"/desk/dossiers/{code}").text)
+    assert "cần khi nhận kết quả qua bưu điện" in c.get(H.q("/dossiers/new", procedure=S.PROC)).text
