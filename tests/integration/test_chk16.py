@@ -213,3 +213,35 @@ def test_result_by_post_with_no_address_is_flagged_to_the_desk():
     code = code_of(S.file_dossier(c, agency, result_channel="post"))
     assert warn in plain(desk.get(f"/desk/dossiers/{code}").text)
     assert "cần khi nhận kết quả qua bưu điện" in c.get(H.q("/dossiers/new", procedure=S.PROC)).text
+
+
+def test_what_is_missing_is_said_where_the_papers_are_sent():
+    """The desk writes what is missing when it asks for a supplement
+    (status 5), but the dossier's page showed it only in the history,
+    below the upload form: on a 360 px phone the citizen met "Gửi giấy tờ
+    bổ sung" two screens before learning which paper to send.  The latest
+    request's reason is now said above the form, and on the public lookup
+    for the walk-in who brings the paper to the desk."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[14]
+    lead = S.staff(agency)
+    code = code_of(S.file_dossier(c, agency, result_channel="desk"))
+    assert S.move(lead, code, 2).status == 303
+    assert S.move(lead, code, 5, reason="Thiếu tờ khai có chữ ký").status == 303
+    c.get(f"/dossiers/{code}")
+    assert c.post_multipart(f"/dossiers/{code}/supplement", {},
+                            {"doc_1": ("a.png", S.PNG, "image/png")}).status == 303
+    assert S.move(lead, code, 5, reason="Thiếu bản sao giấy chứng sinh <có chứng thực>").status == 303
+    page = c.get(f"/dossiers/{code}").text
+    form_at = page.index('action="/dossiers/%s/supplement"' % code)
+    head = page[page.index("<h2>Gửi giấy tờ bổ sung</h2>"):form_at]
+    assert "Cơ quan yêu cầu bổ sung:" in head, head
+    assert "Thiếu bản sao giấy chứng sinh &lt;có chứng thực&gt;" in head and "tờ khai" not in head, head
+    desk = S.staff(agency, "desk")
+    w = S.walk_in(desk)
+    secret, _ = secret_of(desk, w, desk=True)
+    assert S.move(lead, w, 2).status == 303
+    assert S.move(lead, w, 5, reason="Thiếu giấy chứng sinh").status == 303
+    t = plain(H.get(H.q("/dossiers/lookup", code=w, secret=secret)).text)
+    assert "Cơ quan yêu cầu bổ sung: Thiếu giấy chứng sinh" in t, t[:1500]

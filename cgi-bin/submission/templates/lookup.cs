@@ -2,7 +2,7 @@
 <h1>Tra cứu hồ sơ</h1>
 <?cs if:Dossier.code ?>
 <?cs call:summary() ?>
-<?cs if:Dossier.status == 5 ?><p class="note"><strong>Cách bổ sung:</strong> mang giấy tờ còn thiếu (xem lý do ở “Quá trình giải quyết” bên dưới) cùng giấy tiếp nhận có mã hồ sơ này tới bộ phận một cửa của <?cs var:Dossier.agency_name ?>. Nếu hồ sơ đã được gắn vào tài khoản của bạn, bạn cũng có thể đăng nhập và gửi bổ sung trực tuyến.</p><?cs /if ?>
+<?cs if:Dossier.status == 5 ?><?cs call:missing() ?><p class="note"><strong>Cách bổ sung:</strong> mang giấy tờ còn thiếu (xem lý do ở “Quá trình giải quyết” bên dưới) cùng giấy tiếp nhận có mã hồ sơ này tới bộ phận một cửa của <?cs var:Dossier.agency_name ?>. Nếu hồ sơ đã được gắn vào tài khoản của bạn, bạn cũng có thể đăng nhập và gửi bổ sung trực tuyến.</p><?cs /if ?>
 <?cs call:obligations(0) ?>
 <?cs call:history() ?>
 <p><a href="/dossiers/lookup">Tra cứu hồ sơ khác</a></p>
