@@ -1158,6 +1158,29 @@ int h_rating_refused(request *r)
 
 #define LOOKUP_FAILS 10
 
+/* The code as the neighbour types it from his slip: "h26" in small
+ * letters (the phone's keyboard), a space pasted before or after it or
+ * around a dash.  Spaces (and the no-break space) out, letters up; NULL
+ * when what is left is not a dossier code. */
+static const char *lookup_code(arena *a, const char *typed)
+{
+	char out[DOSSIER_CODE_MAX];
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)typed; *p; p++) {
+		if (*p == ' ' || *p == '\t')
+			continue;
+		if (p[0] == 0xC2 && p[1] == 0xA0) {
+			p++;
+			continue;
+		}
+		if (o + 1 >= sizeof out)
+			return NULL;
+		out[o++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	}
+	out[o] = '\0';
+	return o && dossier_code_valid(out, o) ? arena_strdup(a, out) : NULL;
+}
+
 static int lookup_checked(request *r)
 {
 	db *d = server_db();
@@ -1168,12 +1191,18 @@ static int lookup_checked(request *r)
 	 * miss, which would lock out the neighbour before his first try. */
 	if (typed && !typed[strspn(typed, " -")])
 		typed = NULL;
+	if (code && form_blank(code))
+		code = NULL;
 	if (!code && !typed)
 		return render(r, "lookup.cs");
 	if (code)
 		hset(r, "Form.code", code);
 	if (!code || !typed)
 		return http_field_error(r, 422, code ? "secret" : "code", "Cần cả mã hồ sơ và mã tra cứu.");
+	code = lookup_code(r->a, code);
+	if (!code)
+		return http_field_error(r, 422, "code", "Mã hồ sơ không đúng dạng: mã cơ quan, ngày "
+					"nộp và số thứ tự, ví dụ 000.00.12.H26-240115-0001.");
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
 	int n = limit_count(d, "lookup", addr, 900);
 	if (n < 0)

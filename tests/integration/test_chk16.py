@@ -245,3 +245,33 @@ def test_what_is_missing_is_said_where_the_papers_are_sent():
     assert S.move(lead, w, 5, reason="Thiếu giấy chứng sinh").status == 303
     t = plain(H.get(H.q("/dossiers/lookup", code=w, secret=secret)).text)
     assert "Cơ quan yêu cầu bổ sung: Thiếu giấy chứng sinh" in t, t[:1500]
+
+
+def test_lookup_takes_the_code_as_typed_on_a_phone():
+    """The tracking secret was taken in small letters and with spaces, but
+    the dossier code beside it was not: "000.00.12.h26-…" (a phone keyboard
+    types the H small), a space pasted before or after it, or one around a
+    dash, and the lookup answered a bare 400 page with no form, to a walk-in
+    holding the right slip.  The code is now read as the secret is, and
+    what is still not a code is a 422 in the form naming the field, not
+    counted as a miss."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[15]
+    desk = S.staff(agency, "desk")
+    w = S.walk_in(desk)
+    secret, _ = secret_of(desk, w, desk=True)
+    src = "127.0.%d.%d" % (random.randint(10, 250), random.randint(2, 250))
+    for typed in (w.lower(), " " + w + " ", w.replace("-", " - ", 1), w + "\u00a0",
+                  w.replace(".H", ".h")):
+        r = H.get(H.q("/dossiers/lookup", code=typed, secret=secret), source=src)
+        assert r.status == 200 and w in r.text and "Mới đăng ký" in r.text, (repr(typed), r.status)
+    for bad in ("000.00.12.H26", "không biết", w + "9"):
+        r = H.get(H.q("/dossiers/lookup", code=bad, secret=secret), source=src)
+        assert r.status == 422, (bad, r.status)
+        assert 'id="code"' in r.text and "Mã hồ sơ không đúng dạng" in r.text, r.text[:500]
+    assert sql("SELECT COUNT(*) FROM attempt WHERE scope = 'lookup' AND k = 'addr:%s'" % src) == [["0"]]
+    # a real code with a wrong secret is still a miss
+    r = H.get(H.q("/dossiers/lookup", code=w.lower(), secret="AAAAA-AAAAA"), source=src)
+    assert r.status == 404
+    assert 'autocapitalize="characters"' in H.get("/dossiers/lookup").text.split('id="code"')[1].split(">")[0]

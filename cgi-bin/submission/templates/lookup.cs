@@ -11,7 +11,7 @@
 <?cs call:refused() ?>
 <form method="get" action="/dossiers/lookup" class="form">
 <label for="code">Mã hồ sơ</label>
-<input id="code" name="code" required maxlength="47" value="<?cs var:Form.code ?>" placeholder="000.00.12.H26-240115-0001"<?cs call:invalid("code") ?>>
+<input id="code" name="code" required maxlength="64" autocapitalize="characters" value="<?cs var:Form.code ?>" placeholder="000.00.12.H26-240115-0001"<?cs call:invalid("code") ?>>
 <label for="secret">Mã tra cứu</label>
 <input id="secret" name="secret" required maxlength="20" autocapitalize="characters" placeholder="ABCDE-FGHJK" value="<?cs var:Form.secret ?>"<?cs call:invalid("secret") ?>>
 <button type="submit">Tra cứu</button>
