@@ -79,6 +79,8 @@ GRANT SELECT, INSERT, UPDATE ON `@DB@`.dossier_seq TO 'portal_submission'@'local
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.dossier TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.document_blob TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.dossier_document TO 'portal_submission'@'localhost';
+-- the desk attaching a walk-in's dossier gives its papers to the account (desk.c)
+GRANT UPDATE (owner_citizen_id) ON `@DB@`.dossier_document TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.dossier_event TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.rating TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.otp_code TO 'portal_submission'@'localhost';

@@ -380,6 +380,13 @@ static int attach_tx(db *d, void *arg)
 			     "WHERE id = ? AND citizen_id IS NULL");
 	if (db_exec(u, "ii", g->citizen, x.id) != 1)
 		return DB_TX_FAILED;
+	/* The papers the person handed in at the desk (scanned there) are
+	 * theirs as much as the result: into their wallet, so the next
+	 * procedure does not ask for them again. */
+	db_stmt *w = STMT(d, "UPDATE dossier_document SET owner_citizen_id = ? WHERE dossier_id = ? "
+			     "AND owner_citizen_id IS NULL AND role IN ('input','supplement')");
+	if (db_exec(w, "ii", g->citizen, x.id) < 0)
+		return DB_TX_FAILED;
 	if (audit_log(d, r, "dossier_attach", x.code, g->contact) < 0)
 		return DB_TX_FAILED;
 	if (notify_put(d, r->a, g->contact, arena_printf(r->a, "Hồ sơ %s", x.code),

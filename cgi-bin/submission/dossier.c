@@ -290,10 +290,15 @@ int filing_form(request *r, const char *code, int desk)
 		for (int i = 0; db_fetch(w) == 1; i++) {
 			hsetf(r, col(w, r->a, 0), "Wallet.%d.id", i);
 			const char *dn = col(w, r->a, 1), *on = col(w, r->a, 2);
+			const char *role = db_col(w, 4, NULL);
+			/* a supplement names no catalog document: its file's name
+			 * alone ("image.jpg" from many phones) says nothing of what
+			 * it was, so it is labelled as what it is */
+			if ((!dn || !*dn) && role && strcmp(role, "supplement") == 0)
+				dn = arena_printf(r->a, "Giấy tờ bổ sung – %s", on ? on : "");
 			hsetf(r, dn && *dn ? dn : on, "Wallet.%d.name", i);
 			hsetf(r, on, "Wallet.%d.file", i);
 			hsetf(r, col(w, r->a, 3), "Wallet.%d.dossier", i);
-			const char *role = db_col(w, 4, NULL);
 			if (role && strcmp(role, "result") == 0) {
 				hsetf(r, "1", "Wallet.%d.result", i);
 				const char *pname = col(w, r->a, 5);
@@ -858,24 +863,32 @@ int h_mine(request *r)
 {
 	db *d = server_db();
 	/* late as the desk counts it: a due date past while the agency's
-	 * clock runs (not paused for a supplement, not closed) */
+	 * clock runs (not paused for a supplement, not closed).  The dossiers
+	 * waiting on the citizen (papers to bring, a fee to pay) come first:
+	 * on a phone six lines fill the screen, and the one asking for a
+	 * supplement must not be the nineteenth.  A closed dossier (refused,
+	 * withdrawn, stopped, returned) has no appointment left to show. */
 	char t[11];
 	wd_format(today(), t);
 	db_stmt *s = STMT(d, "SELECT x.code, x.status, p.name, DATE_FORMAT(x.due_day, '%d/%m/%Y'), "
 			     "x.due_day < ? AND x.status IN (1,2,4,6), "
 			     "CASE WHEN x.status = 5 AND x.paused_days_left < 0 THEN -x.paused_days_left END "
 			     "FROM dossier x LEFT JOIN `procedure` p ON p.code = x.procedure_code "
-			     "WHERE x.citizen_id = ? ORDER BY x.id DESC LIMIT 200");
+			     "WHERE x.citizen_id = ? ORDER BY x.status IN (5,6) DESC, x.id DESC LIMIT 200");
 	if (db_query(s, "si", t, r->user->id) != 0)
 		return 503;
+	int todo = 0;
 	for (int i = 0; db_fetch(s) == 1; i++) {
 		hsetf(r, col(s, r->a, 0), "Mine.%d.code", i);
 		hsetf(r, status_name((int)db_col_int(s, 1, 0)), "Mine.%d.status", i);
 		hset_intf(r, db_col_int(s, 1, 0), "Mine.%d.status_n", i);
 		hsetf(r, col(s, r->a, 2), "Mine.%d.procedure", i);
+		int st = (int)db_col_int(s, 1, 0);
 		const char *due = col(s, r->a, 3);
-		if (due)
+		if (due && st != ST_REFUSED && st != ST_WITHDRAWN && st != ST_STOPPED && st != ST_RETURNED)
 			hsetf(r, due, "Mine.%d.due", i);
+		if (st == ST_SUPPLEMENT || st == ST_OBLIGATION)
+			todo++;
 		if (db_col_int(s, 4, 0))
 			hsetf(r, "1", "Mine.%d.late", i);
 		/* paused for papers when it was late already: the delay the
@@ -883,6 +896,8 @@ int h_mine(request *r)
 		if (db_col_int(s, 5, 0) > 0)
 			hset_intf(r, db_col_int(s, 5, 0), "Mine.%d.paused_late", i);
 	}
+	if (todo)
+		hset_int(r, "Mine_todo", todo);
 	hset(r, "Page.title", "Hồ sơ của tôi");
 	return render(r, "mine.cs");
 }
@@ -1091,11 +1106,22 @@ static int rating_tx(db *d, void *arg)
 	db_stmt *s = STMT(d, "INSERT INTO rating (dossier_id, score, comment, created_at) "
 			     "VALUES (?, ?, ?, UTC_TIMESTAMP(3))");
 	if (db_exec(s, "iis", x.id, (long long)g->score, g->comment ? g->comment : "") < 0) {
-		if (db_errclass(d) == DB_DUPLICATE) {
-			g->r->error_detail = "Hồ sơ này đã được đánh giá.";
-			return 409;
+		if (db_errclass(d) != DB_DUPLICATE)
+			return DB_TX_FAILED;
+		/* The same rating sent twice (a double tap on a slow phone, the
+		 * back button) is the one already kept: the dossier's page, not
+		 * "not sent".  Another score or comment is a second rating. */
+		db_stmt *q = STMT(d, "SELECT score = ? AND comment COLLATE utf8mb4_bin = ? FROM rating WHERE dossier_id = ?");
+		if (db_query(q, "isi", (long long)g->score, g->comment ? g->comment : "", x.id) != 0)
+			return DB_TX_FAILED;
+		int same = db_fetch(q) == 1 && db_col_int(q, 0, 0) == 1;
+		drain(q);
+		if (same) {
+			g->dup = 1;
+			return 0;
 		}
-		return DB_TX_FAILED;
+		g->r->error_detail = "Hồ sơ này đã được đánh giá.";
+		return 409;
 	}
 	long day = today();
 	if (counters_add(d, day, x.agency_code, x.procedure_code, "ratings",
@@ -1132,17 +1158,51 @@ int h_rating_refused(request *r)
 
 #define LOOKUP_FAILS 10
 
+/* The code as the neighbour types it from his slip: "h26" in small
+ * letters (the phone's keyboard), a space pasted before or after it or
+ * around a dash.  Spaces (and the no-break space) out, letters up; NULL
+ * when what is left is not a dossier code. */
+static const char *lookup_code(arena *a, const char *typed)
+{
+	char out[DOSSIER_CODE_MAX];
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)typed; *p; p++) {
+		if (*p == ' ' || *p == '\t')
+			continue;
+		if (p[0] == 0xC2 && p[1] == 0xA0) {
+			p++;
+			continue;
+		}
+		if (o + 1 >= sizeof out)
+			return NULL;
+		out[o++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	}
+	out[o] = '\0';
+	return o && dossier_code_valid(out, o) ? arena_strdup(a, out) : NULL;
+}
+
 static int lookup_checked(request *r)
 {
 	db *d = server_db();
 	const char *code = r->query[0].s, *typed = r->query[1].s;
 	hset(r, "Page.title", "Tra cứu hồ sơ");
+	/* A secret left blank (or only the spaces and dashes it is printed
+	 * with) is a form not filled in, not a guess: it is not counted as a
+	 * miss, which would lock out the neighbour before his first try. */
+	if (typed && !typed[strspn(typed, " -")])
+		typed = NULL;
+	if (code && form_blank(code))
+		code = NULL;
 	if (!code && !typed)
 		return render(r, "lookup.cs");
 	if (code)
 		hset(r, "Form.code", code);
 	if (!code || !typed)
 		return http_field_error(r, 422, code ? "secret" : "code", "Cần cả mã hồ sơ và mã tra cứu.");
+	code = lookup_code(r->a, code);
+	if (!code)
+		return http_field_error(r, 422, "code", "Mã hồ sơ không đúng dạng: mã cơ quan, ngày "
+					"nộp và số thứ tự, ví dụ 000.00.12.H26-240115-0001.");
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
 	int n = limit_count(d, "lookup", addr, 900);
 	if (n < 0)

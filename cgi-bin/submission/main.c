@@ -140,8 +140,9 @@ static const field_spec rating_f[] = {
 	{NULL},
 };
 static const field_spec lookup_q[] = {
-	{"code", FT_PATTERN, DOSSIER_CODE_MAX - 1, 0, 0, NULL, dossier_code_valid,
-	 "mã hồ sơ, ví dụ 000.00.12.H26-240115-0001"},
+	/* typed from a paper slip on a phone: spaces and small letters are
+	 * taken out by the handler (lookup_code), which checks the rest */
+	{"code", FT_LINE, 64, 0, 0, NULL, NULL, "mã hồ sơ, ví dụ 000.00.12.H26-240115-0001"},
 	{"secret", FT_TEXT, 20, 0, 0, NULL, NULL, "mã tra cứu in trên giấy hẹn"},
 	{NULL},
 };

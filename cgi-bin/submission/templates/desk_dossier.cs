@@ -8,7 +8,7 @@
 <tr><th scope="row">Người nộp</th><td><?cs var:Dossier.applicant_name ?>, số định danh <?cs var:Dossier.applicant_id ?><?cs if:Dossier.applicant_dob ?>, sinh <?cs var:Dossier.applicant_dob ?><?cs /if ?></td></tr>
 <tr><th scope="row">Liên hệ</th><td><?cs var:Dossier.applicant_address ?> <?cs var:Dossier.applicant_phone ?></td></tr>
 <tr><th scope="row">Nộp hồ sơ</th><td><?cs call:channel_name(Dossier.channel) ?></td></tr>
-<tr><th scope="row">Nhận kết quả</th><td><?cs call:result_channel_name(Dossier.result_channel) ?></td></tr>
+<tr><th scope="row">Nhận kết quả</th><td><?cs call:result_channel_name(Dossier.result_channel) ?><?cs if:Dossier.result_channel == "post" && !Dossier.applicant_address ?><br><strong class="late">Chưa có địa chỉ để gửi kết quả: hỏi người nộp<?cs if:Dossier.applicant_phone ?> (số điện thoại <?cs var:Dossier.applicant_phone ?>)<?cs /if ?> trước khi trả kết quả.</strong><?cs /if ?></td></tr>
 </table>
 <p><a href="/desk/dossiers/<?cs var:Dossier.code ?>/receipt">In giấy tiếp nhận và hẹn trả kết quả</a></p>
 <h2>Giấy tờ</h2>

@@ -8,6 +8,7 @@
 <ul class="list"><?cs each:d = Docs ?><li><?cs if:d.role == "result" ?><strong>Kết quả:</strong> <?cs /if ?><a href="/dossiers/<?cs var:Dossier.code ?>/documents/<?cs var:d.id ?>"><?cs var:d.name ?></a> (<?cs var:d.kind ?>, <?cs var:d.kb ?> KB)</li><?cs /each ?></ul>
 <?cs if:Actions.supplement ?>
 <h2>Gửi giấy tờ bổ sung</h2>
+<?cs call:missing() ?>
 <form method="post" action="/dossiers/<?cs var:Dossier.code ?>/supplement" enctype="multipart/form-data" class="form">
 <?cs call:csrf() ?>
 <?cs if:Form.which == "dossier_supplement" ?><?cs call:refused() ?><p class="note"><strong>Hãy chọn lại các tệp:</strong> tệp đã chọn lần trước không được giữ lại.</p><?cs /if ?>

@@ -8,6 +8,7 @@
 <?cs each:e = Events ?><li><time><?cs var:e.at ?></time> – <strong><?cs var:e.to ?></strong> (<?cs var:e.who ?><?cs if:e.name ?>: <?cs var:e.name ?><?cs /if ?>)<?cs if:e.reason ?><br><span class="reason"><?cs var:e.reason ?></span><?cs /if ?></li>
 <?cs /each ?></ol>
 <?cs /def ?>
+<?cs def:missing() ?><?cs each:e = Events ?><?cs if:e.to_n == 5 ?><?cs set:Missing.reason = e.reason ?><?cs /if ?><?cs /each ?><?cs if:Missing.reason ?><p class="note"><strong>Cơ quan yêu cầu bổ sung:</strong> <?cs var:Missing.reason ?></p><?cs /if ?><?cs /def ?>
 <?cs def:summary() ?>
 <table class="facts">
 <tr><th scope="row">Mã hồ sơ</th><td><strong><?cs var:Dossier.code ?></strong></td></tr>

@@ -13,7 +13,7 @@
 <input id="applicant_id" name="applicant_id" required inputmode="numeric" pattern="[0-9]{12}" maxlength="12" value="<?cs var:Form.applicant_id ?>"<?cs call:invalid("applicant_id") ?>>
 <label for="applicant_dob">Ngày sinh</label>
 <input id="applicant_dob" name="applicant_dob" type="date" value="<?cs var:Form.applicant_dob ?>"<?cs call:invalid("applicant_dob") ?>>
-<label for="applicant_address">Địa chỉ</label>
+<label for="applicant_address">Địa chỉ <span class="hint">(cần khi nhận kết quả qua bưu điện)</span></label>
 <input id="applicant_address" name="applicant_address" maxlength="300" value="<?cs var:Form.applicant_address ?>"<?cs call:invalid("applicant_address") ?>>
 <label for="applicant_phone">Số điện thoại</label>
 <input id="applicant_phone" name="applicant_phone" inputmode="tel" maxlength="15" value="<?cs var:Form.applicant_phone ?>"<?cs call:invalid("applicant_phone") ?>>
