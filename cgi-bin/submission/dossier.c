@@ -874,11 +874,16 @@ int h_mine(request *r)
 			     "x.due_day < ? AND x.status IN (1,2,4,6), "
 			     "CASE WHEN x.status = 5 AND x.paused_days_left < 0 THEN -x.paused_days_left END "
 			     "FROM dossier x LEFT JOIN `procedure` p ON p.code = x.procedure_code "
-			     "WHERE x.citizen_id = ? ORDER BY x.status IN (5,6) DESC, x.id DESC LIMIT 200");
+			     "WHERE x.citizen_id = ? ORDER BY x.status IN (5,6) DESC, x.id DESC LIMIT 201");
 	if (db_query(s, "si", t, r->user->id) != 0)
 		return 503;
 	int todo = 0;
 	for (int i = 0; db_fetch(s) == 1; i++) {
+		if (i == 200) {   /* the 201st: say the list stops, and how to find the rest */
+			hset(r, "Mine_more", "1");
+			drain(s);
+			break;
+		}
 		hsetf(r, col(s, r->a, 0), "Mine.%d.code", i);
 		hsetf(r, status_name((int)db_col_int(s, 1, 0)), "Mine.%d.status", i);
 		hset_intf(r, db_col_int(s, 1, 0), "Mine.%d.status_n", i);

@@ -275,3 +275,26 @@ def test_lookup_takes_the_code_as_typed_on_a_phone():
     r = H.get(H.q("/dossiers/lookup", code=w.lower(), secret="AAAAA-AAAAA"), source=src)
     assert r.status == 404
     assert 'autocapitalize="characters"' in H.get("/dossiers/lookup").text.split('id="code"')[1].split(">")[0]
+
+
+def test_my_dossiers_says_when_the_list_stops():
+    """The list shows 200 dossiers; the 201st and older were dropped
+    without a word.  It now says the list stops and how to find the rest.
+    (The 200 copies are written in SQL: 200 filings over HTTP would take a
+    minute of the suite for one sentence.)"""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[11]
+    first = code_of(S.file_dossier(c, agency))
+    assert "chỉ hiện 200 hồ sơ" not in c.get("/dossiers/").text
+    cols = ("procedure_code, agency_code, citizen_id, filed_by_staff_id, applicant_name, applicant_id, "
+            "applicant_dob, applicant_address, applicant_phone, channel, result_channel, status, "
+            "tracking_secret_hash, limit_value, limit_unit, received_at, received_day, due_day, due_at, "
+            "updated_at")
+    P.sql("INSERT INTO dossier (code, %s) SELECT CONCAT(code, '-', s.seq), %s FROM dossier "
+          "JOIN seq_1_to_200 s WHERE code = '%s'" % (cols, cols, first))
+    page = c.get("/dossiers/")
+    assert page.status == 200
+    assert len(re.findall(r'<li><a href="/dossiers/', page.text)) == 200
+    assert "chỉ hiện 200 hồ sơ" in plain(page.text) and "/dossiers/lookup" in page.text
+    P.sql("DELETE FROM dossier WHERE code LIKE '%s-%%'" % first)
