@@ -877,7 +877,7 @@ int h_mine(request *r)
 			     "WHERE x.citizen_id = ? ORDER BY x.status IN (5,6) DESC, x.id DESC LIMIT 201");
 	if (db_query(s, "si", t, r->user->id) != 0)
 		return 503;
-	int todo = 0;
+	int waiting = 0;   /* dossiers waiting on the citizen: papers or a fee */
 	for (int i = 0; db_fetch(s) == 1; i++) {
 		if (i == 200) {   /* the 201st: say the list stops, and how to find the rest */
 			hset(r, "Mine_more", "1");
@@ -893,7 +893,7 @@ int h_mine(request *r)
 		if (due && st != ST_REFUSED && st != ST_WITHDRAWN && st != ST_STOPPED && st != ST_RETURNED)
 			hsetf(r, due, "Mine.%d.due", i);
 		if (st == ST_SUPPLEMENT || st == ST_OBLIGATION)
-			todo++;
+			waiting++;
 		if (db_col_int(s, 4, 0))
 			hsetf(r, "1", "Mine.%d.late", i);
 		/* paused for papers when it was late already: the delay the
@@ -901,8 +901,8 @@ int h_mine(request *r)
 		if (db_col_int(s, 5, 0) > 0)
 			hset_intf(r, db_col_int(s, 5, 0), "Mine.%d.paused_late", i);
 	}
-	if (todo)
-		hset_int(r, "Mine_todo", todo);
+	if (waiting)
+		hset_int(r, "Mine_waiting", waiting);
 	hset(r, "Page.title", "Hồ sơ của tôi");
 	return render(r, "mine.cs");
 }

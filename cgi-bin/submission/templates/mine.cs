@@ -2,7 +2,7 @@
 <h1>Hồ sơ của tôi</h1>
 <p><a class="button" href="/catalog/">Nộp hồ sơ mới</a></p>
 <?cs if:Mine.0.code ?>
-<?cs if:Mine_todo ?><p class="note"><strong><?cs var:Mine_todo ?> hồ sơ cần bạn làm tiếp</strong> (bổ sung giấy tờ hoặc nộp phí, lệ phí): ở đầu danh sách.</p><?cs /if ?>
+<?cs if:Mine_waiting ?><p class="note"><strong><?cs var:Mine_waiting ?> hồ sơ cần bạn làm tiếp</strong> (bổ sung giấy tờ hoặc nộp phí, lệ phí): ở đầu danh sách.</p><?cs /if ?>
 <ul class="list dossiers"><?cs each:m = Mine ?>
 <li><a href="/dossiers/<?cs var:m.code ?>"><?cs var:m.code ?></a><br><?cs var:m.procedure ?><br><strong class="status s<?cs var:m.status_n ?>"><?cs var:m.status ?></strong><?cs if:m.due ?> · hẹn trả <?cs var:m.due ?><?cs if:m.late ?> <strong class="late">(quá hạn)</strong><?cs /if ?><?cs /if ?><?cs if:m.paused_late ?><br><strong class="late">Đã quá hạn <?cs var:m.paused_late ?> ngày làm việc khi cơ quan yêu cầu bổ sung</strong><?cs /if ?><?cs if:m.status_n == 5 ?><br><a class="next-step" href="/dossiers/<?cs var:m.code ?>">Bạn cần bổ sung giấy tờ</a><?cs elif:m.status_n == 6 ?><br><a class="next-step" href="/dossiers/<?cs var:m.code ?>">Bạn cần nộp phí, lệ phí</a><?cs /if ?></li>
 <?cs /each ?></ul>
