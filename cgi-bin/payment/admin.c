@@ -118,14 +118,12 @@ static int all_of(const char *s, const char *set, size_t min, size_t max)
 	return strspn(s, set) == n;
 }
 
-/* A name printed on pay pages and receipts is one line: a newline or a
- * tab in it is a paste gone wrong, refused like the API refuses it. */
+/* A name printed on pay pages and receipts is one line: a newline, a tab
+ * or a direction override in it is a paste gone wrong, refused as the API
+ * and the forms refuse it (vn_control_at). */
 static int has_control(const char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
+	return vn_control_at(s, strlen(s), 0) != 0;
 }
 
 #define DIGITS "0123456789"

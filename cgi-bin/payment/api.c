@@ -206,14 +206,6 @@ static int only_keys(const json_value *o, const char *const *allowed)
 	return 1;
 }
 
-static int idem_has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
 int h_api_create(request *r)
 {
 	caller c;
@@ -291,7 +283,7 @@ int h_api_create(request *r)
 	 * nginx only the spaces: "k<TAB>" reached us as a second key, and
 	 * the retry it was meant to be created a second obligation.  A key
 	 * with control characters is refused rather than guessed at. */
-	if (a.idem && (idem_has_control(a.idem) || a.idem[0] == ' ' ||
+	if (a.idem && (vn_control_at(a.idem, strlen(a.idem), 0) || a.idem[0] == ' ' ||
 		       a.idem[strlen(a.idem) - 1] == ' '))
 		return fail(r, 400, "Idempotency-Key: không được có ký tự điều khiển (tab, xuống dòng…)"
 			    " hay dấu cách ở đầu, cuối.");
