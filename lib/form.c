@@ -56,19 +56,39 @@ static const char *one_line(arena *a, const char *v, size_t n)
 	return s;
 }
 
+size_t form_space_at(const char *s)
+{
+	if (*s == ' ' || *s == '\t')
+		return 1;
+	if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+		return 2;
+	return 0;
+}
+
 int form_blank(const char *s)
 {
 	if (!s)
 		return 1;
-	while (*s) {
-		if (*s == ' ' || *s == '\t')
-			s++;
-		else if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
-			s += 2;
-		else
+	for (size_t k; *s; s += k)
+		if (!(k = form_space_at(s)))
 			return 0;
-	}
 	return 1;
+}
+
+const char *form_trim(arena *a, const char *s)
+{
+	for (size_t k; (k = form_space_at(s)); )
+		s += k;
+	size_t n = strlen(s);
+	for (;;) {
+		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		else if (n >= 2 && form_space_at(s + n - 2) == 2)
+			n -= 2;
+		else
+			break;
+	}
+	return arena_strndup(a, s, n);
 }
 
 /* At most max characters of valid UTF-8 s[0..n), each control character

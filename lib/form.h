@@ -117,6 +117,13 @@ const char *form_typed(arena *a, const kvlist *in, const char *name, size_t max_
  * asks this rather than the parser trimming for everyone. */
 int form_blank(const char *s);
 
+/* The white space people type into a box: the bytes of one space, tab or
+ * no-break space (U+00A0, a phone keyboard's) at s, or 0. */
+size_t form_space_at(const char *s);
+
+/* s without that white space at either end (a copy in the arena). */
+const char *form_trim(arena *a, const char *s);
+
 /* Validate one value (path captures use this too). */
 int field_check(arena *a, const field_spec *spec, const char *v, size_t n,
 		field_value *out, form_error *err);

@@ -69,29 +69,8 @@ static const char Q_EXISTS[] = "SELECT 1 FROM obligation WHERE payment_code = ?"
  * typed in groups ("001 090 000 001") or with the dots some cards print.
  * Unchanged, each was a miss (and a step towards the 429), so the same
  * pair is looked up as stored: the reference without the white space at
- * its ends (a no-break space included), the ID number digits only. */
-static const char *ref_trim(arena *a, const char *s)
-{
-	for (;;) {
-		if (*s == ' ' || *s == '\t')
-			s++;
-		else if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0)
-			s += 2;
-		else
-			break;
-	}
-	size_t n = strlen(s);
-	for (;;) {
-		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		else if (n >= 2 && (unsigned char)s[n - 2] == 0xc2 && (unsigned char)s[n - 1] == 0xa0)
-			n -= 2;
-		else
-			break;
-	}
-	return arena_strndup(a, s, n);
-}
-
+ * its ends (form_trim: a no-break space included), the ID number digits
+ * only. */
 static const char *id_digits(arena *a, const char *s)
 {
 	char *out = arena_strndup(a, s, strlen(s)), *o = out;
@@ -107,7 +86,7 @@ int h_pay_find(request *r)
 {
 	const char *code = r->query[0].s, *ref = r->query[1].s, *pid = r->query[2].s;
 	if (ref)
-		ref = ref_trim(r->a, ref);
+		ref = form_trim(r->a, ref);
 	if (pid)
 		pid = id_digits(r->a, pid);
 	db *d = server_db();

@@ -1171,16 +1171,16 @@ static const char *lookup_code(arena *a, const char *typed)
 {
 	char out[DOSSIER_CODE_MAX];
 	size_t o = 0;
-	for (const unsigned char *p = (const unsigned char *)typed; *p; p++) {
-		if (*p == ' ' || *p == '\t')
-			continue;
-		if (p[0] == 0xC2 && p[1] == 0xA0) {
-			p++;
+	for (const char *p = typed; *p; ) {
+		size_t k = form_space_at(p);
+		if (k) {
+			p += k;
 			continue;
 		}
 		if (o + 1 >= sizeof out)
 			return NULL;
 		out[o++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+		p++;
 	}
 	out[o] = '\0';
 	return o && dossier_code_valid(out, o) ? arena_strdup(a, out) : NULL;

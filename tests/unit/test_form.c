@@ -565,6 +565,18 @@ static void test_blank(void **state)
 	assert_false(form_blank("Lan"));
 }
 
+static void test_trim(void **state)
+{
+	arena *a = *state;
+	assert_string_equal(form_trim(a, " \xC2\xA0KH123\t "), "KH123");
+	assert_string_equal(form_trim(a, "KH 123"), "KH 123");    /* inside: kept */
+	assert_string_equal(form_trim(a, " \t\xC2\xA0"), "");
+	assert_string_equal(form_trim(a, "\xC3\xA0 "), "\xC3\xA0");  /* "à" is not a space */
+	assert_string_equal(form_trim(a, "x\xC2"), "x\xC2");          /* half of one is kept */
+	assert_int_equal(form_space_at("\xC2\xA0x"), 2);
+	assert_int_equal(form_space_at("x"), 0);
+}
+
 /* A refused form shows what was typed: the first value as sent, cut to the
  * field's cap in characters (never inside a letter), controls as spaces,
  * nothing for a field not sent or not valid UTF-8. */
@@ -610,6 +622,7 @@ int main(void)
 		T(test_duplicate),
 		T(test_field_check_direct),
 		T(test_blank),
+		T(test_trim),
 		T(test_typed),
 #undef T
 	};
