@@ -23,7 +23,8 @@ LIBS := -lfcgi -lneo_cgi -lneo_cs -lneo_utl -lz -lmariadb -lqrencode -lssl -lcry
 LIB_SRC := $(wildcard lib/*.c)
 LIB_OBJ := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRC))
 CATALOG_SRC := $(filter-out cgi-bin/catalog/import%.c,$(wildcard cgi-bin/catalog/*.c))
-IMPORT_SRC := $(wildcard cgi-bin/catalog/import*.c) cgi-bin/catalog/fees.c cgi-bin/catalog/docname.c
+IMPORT_SRC := $(wildcard cgi-bin/catalog/import*.c) cgi-bin/catalog/fees.c cgi-bin/catalog/docname.c \
+	cgi-bin/catalog/doubled.c
 # The payment area: the FastCGI program (main.c and the handlers) and the
 # operator's tool (admin.c) share the rest of cgi-bin/payment.
 PAYMENT_ALL := $(wildcard cgi-bin/payment/*.c)

@@ -13,6 +13,7 @@
 #include "import.h"
 #include "jsonparse.h"
 #include "docname.h"
+#include "doubled.h"
 #include "fees.h"
 
 enum { CH_DIRECT = 1, CH_ONLINE = 2, CH_POST = 3 };
@@ -61,6 +62,19 @@ static int cmp_existing(const void *x, const void *y)
 	return strcmp(((const existing *)x)->code, ((const existing *)y)->code);
 }
 
+/* Every text of a detail, its typed-twice words folded (doubled.h).  A
+ * parsed string lives in the import's arena, so it is folded in place. */
+static void undouble_json(json_value *v)
+{
+	if (v->type == JSON_STRING) {
+		undouble_words((char *)v->str);
+		v->len = strlen(v->str);
+	}
+	if (v->type == JSON_ARRAY || v->type == JSON_OBJECT)
+		for (size_t i = 0; i < v->n; i++)
+			undouble_json(&v->items[i]);
+}
+
 /* Parse a JSON Lines file; later files override earlier ones per code. */
 static int load_details(importer *im, const char *name, detail **all, size_t *n, size_t *cap)
 {
@@ -92,6 +106,7 @@ static int load_details(importer *im, const char *name, detail **all, size_t *n,
 					memcpy(grown, *all, *n * sizeof **all);
 				*all = grown;
 			}
+			undouble_json(v);
 			(*all)[(*n)++] = (detail){code, v};
 		}
 		p = e + 1;
@@ -283,7 +298,7 @@ static void content_hash(record *r)
 	unsigned int mdlen;
 	EVP_MD_CTX *h = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(h, EVP_sha256(), NULL);
-	hash_str(h, "v3");   /* v3: documents through doc_split() */
+	hash_str(h, "v4");   /* v3: documents through doc_split(); v4: undouble_words() */
 	for (int i = 0; i < NCOLS; i++)
 		hash_str(h, r->row[i]);
 	for (int k = 0; det_keys[k]; k++)
@@ -589,8 +604,10 @@ int import_procedures(importer *im)
 	for (size_t k = 0; k < nrows; k++) {
 		record r;
 		memset(&r, 0, sizeof r);
-		for (int i = 0; i < NCOLS; i++)
+		for (int i = 0; i < NCOLS; i++) {
+			undouble_words(rows[k].f[idx[i]]);
 			r.row[i] = rows[k].f[idx[i]];
+		}
 		r.det = find_detail(det, ndet, r.row[C_CODE]);
 		derive(&r);
 		content_hash(&r);
