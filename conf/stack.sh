@@ -235,7 +235,7 @@ nginx_conf() {
 		conf/nginx.conf.in >"$VAR/nginx/nginx.conf"
 	nginx_areas
 	# Both settings are lists of addresses or CIDR blocks, by spaces or commas.
-	local a exempt="" realip=""
+	local a exempt="" realip="" proxies=""
 	for a in ${PORTAL_RATE_EXEMPT//,/ }; do
 		valid_cidr "$a" || die "PORTAL_RATE_EXEMPT: not an address: $a"
 		exempt+="\\t\\t$a 1;\\n"
@@ -243,10 +243,11 @@ nginx_conf() {
 	for a in ${PORTAL_TRUSTED_PROXIES//,/ }; do
 		valid_cidr "$a" || die "PORTAL_TRUSTED_PROXIES: not an address: $a"
 		realip+="\\tset_real_ip_from $a;\\n"
+		proxies+="\\t\\t$a 1;\\n"
 	done
 	[ -z "$realip" ] || realip+="\\treal_ip_header X-Forwarded-For;\\n\\treal_ip_recursive on;\\n"
 	sed -i -e "s|.*@@RATE_EXEMPT_LINE@@.*|$exempt|" -e "s|.*@@REAL_IP_LINES@@.*|$realip|" \
-		"$VAR/nginx/nginx.conf"
+		-e "s|.*@@TRUSTED_PROXY_LINE@@.*|$proxies|" "$VAR/nginx/nginx.conf"
 }
 
 # Lines of an nginx map on $request: every row of conf/areas.conf the awk
@@ -310,6 +311,7 @@ nginx_areas() {
 				if (site == "public") printf "\tlimit_req zone=portal_rate burst=100 nodelay;\n"
 				printf "\tinclude /etc/nginx/fastcgi_params;\n"
 				printf "\tfastcgi_param PORTAL_SITE %s;\n", site
+				printf "\tfastcgi_param PORTAL_HTTPS $portal_https;\n"
 				printf "\tfastcgi_pass %s;\n}\n", $1
 			}' conf/areas.conf >"$out/locations-$site.conf"
 	done

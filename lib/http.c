@@ -72,7 +72,10 @@ int http_redirect(request *r, const char *path)
 
 void http_set_cookie(request *r, const char *name, const char *value, long max_age)
 {
-	int secure = strncmp(conf_str("PORTAL_PUBLIC_URL", ""), "https://", 8) == 0;
+	/* Secure when this request came over HTTPS (a browser then never
+	 * sends the cookie over plain HTTP), or when the site says it is
+	 * served over HTTPS only. */
+	int secure = r->https || strncmp(conf_str("PORTAL_PUBLIC_URL", ""), "https://", 8) == 0;
 	const char *v = arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
 				     name, value, secure ? "; Secure" : "",
 				     max_age >= 0 ? arena_printf(r->a, "; Max-Age=%ld", max_age) : "");

@@ -52,6 +52,8 @@ typedef struct request {
 	const char *site;         /* "public" or "intranet" (from nginx) */
 	const char *remote_addr;
 	const char *scheme_host;  /* e.g. http://127.0.0.1:8080, for absolute links */
+	int https;                /* came over HTTPS: nginx's own TLS, or the trusted
+	                           * proxy's X-Forwarded-Proto (PORTAL_HTTPS) */
 	const char *accept_language;
 	const struct route *route;
 	field_value *query;       /* typed, in the route's declared order */

@@ -309,8 +309,14 @@ static int read_post(request *r, const char *body, size_t blen, const char *cont
 		rc = form_parse(r->a, body ? body : "", blen, MAX_QUERY_PAIRS, &r->form_pairs, &badpair);
 		if (rc == URL_TOO_MANY)
 			return bad(r, 400, NULL, "Biểu mẫu có quá nhiều trường.");
-		if (rc != URL_OK)
-			return bad(r, 400, NULL, "Dữ liệu biểu mẫu có mã hoá ký tự sai.");
+		if (rc != URL_OK) {
+			/* named as a query parameter's is: the person is told
+			 * which field to type again */
+			const char *shown = badpair ? field_name_shown(r->a, badpair, strlen(badpair)) : "";
+			return bad(r, 400, *shown ? shown : NULL, *shown
+				   ? arena_printf(r->a, "Trường “%s” có mã hoá ký tự sai.", shown)
+				   : "Dữ liệu biểu mẫu có mã hoá ký tự sai.");
+		}
 	} else {
 		return bad(r, 415, NULL, rt->files ? "Biểu mẫu phải gửi dạng multipart/form-data."
 						   : "Biểu mẫu phải gửi dạng application/x-www-form-urlencoded.");
@@ -553,6 +559,9 @@ static void serve(const app *area, int fd)
 		 * the Host header a client can forge. */
 		r.scheme_host = public_url;
 		r.cookie_header = param(&fr, "HTTP_COOKIE");
+		/* nginx's verdict (conf/nginx.conf.in): a client's own
+		 * X-Forwarded-Proto never reaches this as "on" */
+		r.https = strcmp(param(&fr, "PORTAL_HTTPS"), "on") == 0;
 
 		const char *cls = param(&fr, "CONTENT_LENGTH");
 		long long cl = *cls ? strtoll(cls, NULL, 10) : 0;

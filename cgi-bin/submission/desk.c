@@ -246,7 +246,7 @@ static int desk_page(request *r)
 	if (dossier_show(r, &x, 1, 1) < 0)
 		return 503;
 	const transition *t[16];
-	size_t n = transitions_from(x.status, r->user->roles, t, 16);
+	size_t n = transitions_from(x.status, staff_acting_roles(r, x.agency_code), t, 16);
 	for (size_t i = 0; i < n; i++) {
 		hset_intf(r, t[i]->to, "Actions.%zu.to", i);
 		hsetf(r, t[i]->label, "Actions.%zu.label", i);

@@ -297,6 +297,16 @@ static const char *counter_column(int to)
 	}
 }
 
+unsigned staff_acting_roles(const request *r, const char *agency_code)
+{
+	unsigned roles = r->user->roles;
+	/* the province's administrator acts as a leader on the dossiers of
+	 * the agencies under it (its scope was checked by the caller) */
+	if (strcmp(agency_code, r->user->agency_code) != 0)
+		roles |= ROLE_LEADER;
+	return roles;
+}
+
 static int move_tx(db *d, void *arg)
 {
 	move *m = arg;
@@ -320,8 +330,8 @@ static int move_tx(db *d, void *arg)
 			return DB_TX_FAILED;
 		if (!ok)
 			return 403;
-		if (r->user && strcmp(x.agency_code, r->user->agency_code) != 0)
-			actor |= ROLE_LEADER;   /* the province's administrator acts as a leader */
+		if (r->user)
+			actor |= staff_acting_roles(r, x.agency_code);
 	}
 	if (m->agency_code && strcmp(m->agency_code, x.agency_code) != 0)
 		return 403;
@@ -332,6 +342,27 @@ static int move_tx(db *d, void *arg)
 		return 409;
 	}
 	if (x.status == m->to) {
+		/* A supplement sent again (a double tap, the back button) is the
+		 * one already kept; other files sent once the dossier is back in
+		 * processing would be thrown away behind a "sent": refused, and
+		 * said so. */
+		for (size_t i = 0; i < m->nsupplements; i++) {
+			char sha[65];
+			sha256_hex(m->supplements[i]->data, m->supplements[i]->len, sha);
+			db_stmt *k = STMT(d, "SELECT COUNT(*) FROM dossier_document WHERE dossier_id = ? "
+					     "AND role = 'supplement' AND sha256 = ?");
+			if (db_query(k, "is", x.id, sha) != 0)
+				return DB_TX_FAILED;
+			long long have = db_fetch(k) == 1 ? db_col_int(k, 0, 0) : 0;
+			while (db_fetch(k) == 1)
+				;
+			if (!have) {
+				r->error_detail = arena_printf(a, "Hồ sơ đang ở trạng thái “%s” (%d), không còn "
+					"chờ bổ sung: các tệp vừa gửi chưa được nhận. Nếu còn thiếu giấy tờ, hãy "
+					"liên hệ bộ phận một cửa.", status_name(x.status), x.status);
+				return 409;
+			}
+		}
 		m->repeated = 1;
 		return 0;
 	}
@@ -344,9 +375,11 @@ static int move_tx(db *d, void *arg)
 		r->error_detail = arena_printf(a, "Việc “%s” không thuộc quyền của tài khoản này.", t->label);
 		return 403;
 	}
-	if (t->needs_reason && form_blank(m->reason)) {
+	/* The applicant reads the reason: one of zero-width spaces (a phone
+	 * keyboard's, or pasted) or of dots says nothing, and is missing. */
+	if (t->needs_reason && (form_blank(m->reason) || !vn_has_letter(m->reason))) {
 		r->error.field = "reason";
-		r->error.message = "Cần ghi lý do (trường “reason”).";
+		r->error.message = "Cần ghi lý do bằng lời (trường “reason”).";
 		return 422;
 	}
 	if (m->to == ST_RETURNED && strcmp(x.result_channel, "online") == 0 && !m->result) {
@@ -369,7 +402,9 @@ static int move_tx(db *d, void *arg)
 	}
 #endif
 	if (m->to == ST_OBLIGATION) {
-		if (m->amount <= 0 || form_blank(m->fee_name)) {
+		/* what the fee is for, in words: the payer's page and receipt
+		 * name it, and "12345" or a zero-width space names nothing */
+		if (m->amount <= 0 || form_blank(m->fee_name) || !vn_has_letter(m->fee_name)) {
 			r->error.field = m->amount <= 0 ? "amount" : "fee_name";
 			r->error.message = "Cần số tiền (đồng, trường “amount”) và khoản phải nộp (trường “fee_name”).";
 			return 422;

@@ -109,6 +109,11 @@ void tracking_hash(const char *code, const char *secret, char out[65]);
 /* Normalise what a person typed (spaces, dashes, lower case). */
 const char *tracking_normalise(arena *a, const char *typed);
 
+/* The roles a staff member acts with on a dossier of agency_code they
+ * answer for: their own, and a leader's on an agency under their province
+ * (lib/scope.h).  The desk page offers what the move allows. */
+unsigned staff_acting_roles(const request *r, const char *agency_code);
+
 /* A status move in one transaction: lock, check, event, counters, outbox,
  * optional obligation and result file.  Returns 0 (committed, or the
  * dossier already had that status: a repeated post changes nothing),
