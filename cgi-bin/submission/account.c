@@ -152,6 +152,14 @@ static const char *visitor_of(request *r)
 	return h;
 }
 
+/* At least 8 characters, counted as a person counts them ("Mật khẩu"
+ * is 8, whatever its bytes in UTF-8), as staff passwords are. */
+static int password_long_enough(const char *pw)
+{
+	size_t n = pw ? strlen(pw) : 0;
+	return n && utf8_valid(pw, n) && utf8_prefix(pw, n, 7) < n;
+}
+
 static int register_tx(db *d, void *arg)
 {
 	reg *g = arg;
@@ -212,7 +220,7 @@ static int h_register_checked(request *r)
 		return http_field_error(r, 422, "name", "Cần họ và tên.");
 	if (!vn_has_letter(name))
 		return http_field_error(r, 422, "name", "Họ và tên cần có chữ cái.");
-	if (!pw || strlen(pw) < 8)
+	if (!password_long_enough(pw))
 		return http_field_error(r, 422, "password", "Mật khẩu cần ít nhất 8 ký tự.");
 	int sent = limit_count(d, "otp_send", g.contact, WINDOW);
 	if (sent < 0)
@@ -301,6 +309,15 @@ typedef struct ver {
 	int outcome;        /* 0 ok, 1 wrong, 2 expired/none, 3 too many */
 	int left;
 } ver;
+
+/* After a wrong code: the tries left, or, when that was the last, what
+ * to do now ("Còn 0 lần thử" would leave the person guessing). */
+static const char *tries_left(request *r, int left, const char *next_step)
+{
+	if (left > 0)
+		return arena_printf(r->a, "Còn %d lần thử.", left);
+	return arena_printf(r->a, "Đã nhập sai %d lần, mã này không dùng được nữa. %s", OTP_TRIES, next_step);
+}
 
 static int verify_tx(db *d, void *arg)
 {
@@ -413,7 +430,8 @@ static int h_verify_checked(request *r)
 		limit_add(d, "otp", contact);
 		limit_add(d, "otp", addr);
 		return http_field_error(r, 422, "code", arena_printf(r->a,
-			"Mã xác nhận không đúng. Còn %d lần thử.", v.left));
+			"Mã xác nhận không đúng. %s", tries_left(r, v.left,
+			"Hãy đăng ký lại để nhận mã mới.")));
 	case 3:
 		return http_field_error(r, 429, "code", "Mã này đã bị nhập sai 5 lần. Hãy đăng ký lại để nhận mã mới.");
 	default:
@@ -524,7 +542,7 @@ static int h_reset_confirm_checked(request *r)
 		return http_field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
 	if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6)
 		return http_field_error(r, 422, "code", "Mã gồm 6 chữ số.");
-	if (!pw || strlen(pw) < 8)
+	if (!password_long_enough(pw))
 		return http_field_error(r, 422, "password", "Mật khẩu mới cần ít nhất 8 ký tự.");
 	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
 	int gate = attempts_gate(r, d, "otp", contact, addr);
@@ -551,7 +569,8 @@ static int h_reset_confirm_checked(request *r)
 		limit_add(d, "otp", addr);
 		if (v.outcome == 1)
 			return http_field_error(r, 422, "code", arena_printf(r->a,
-				"Mã không đúng. Còn %d lần thử.", v.left));
+				"Mã không đúng. %s", tries_left(r, v.left,
+				"Hãy yêu cầu mã mới.")));
 		return http_field_error(r, 422, "code",
 				   "Mã đã hết hạn, đã dùng hoặc không đúng. Hãy yêu cầu mã mới.");
 	default:

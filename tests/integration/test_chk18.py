@@ -381,3 +381,37 @@ def test_every_filing_field_refused_names_it_and_files_nothing():
         r = c.post_multipart("/dossiers", fields, {"doc_1": ("a.jpg", S.JPEG, "image/jpeg")})
         names(r, field)
     assert counts() == before
+
+
+# --- the round's loose ends, fixed after it ---------------------------------
+
+def test_password_length_counts_characters_not_bytes():
+    """'Mật khẩu' is 8 characters (11 bytes): enough. 'Đặng ơi' is 7
+    characters in 12 bytes: too short, though its bytes are many."""
+    for pw, ok in (("ĐặngƠi7", False), ("Mật khẩu", True)):
+        c = S.Client(source=src())
+        contact = S.phone()
+        c.get("/account/register")
+        before = counts()
+        r = c.post("/account/register", {"contact": contact, "name": "Đặng Thị Ơn", "password": pw})
+        if ok:
+            assert r.status == 303, (pw, r.status, r.text[:300])
+        else:
+            assert r.status == 422 and "ít nhất 8 ký tự" in r.text, (pw, r.status, r.text[:300])
+            assert 'name="password"' in r.text
+            assert counts() == before
+
+
+def test_last_wrong_code_says_what_to_do_not_zero_tries():
+    c = S.Client(source=src())
+    contact = S.phone()
+    c.get("/account/register")
+    r = c.post("/account/register", {"contact": contact, "name": "Lê Văn Tám", "password": PW})
+    assert r.status == 303
+    code = re.search(r"\b(\d{6})\b", S.outbox(contact)[0]["body"]).group(1)
+    c.get(r.header("Location"))
+    wrong = "%06d" % ((int(code) + 1) % 1000000)
+    texts = [c.post("/account/verify", {"contact": contact, "code": wrong}).text for _ in range(5)]
+    assert "Còn 4 lần thử" in texts[0] and "Còn 1 lần thử" in texts[3], texts[0][:300]
+    assert "Còn 0" not in texts[4], texts[4][:400]
+    assert "không dùng được nữa" in texts[4] and "đăng ký lại" in texts[4], texts[4][:400]
