@@ -307,6 +307,28 @@ unsigned staff_acting_roles(const request *r, const char *agency_code)
 	return roles;
 }
 
+/* 1 when each of the n files is already stored on the dossier in that
+ * role (the same bytes: a post sent again), 0 when one is not, -1 on the
+ * database. */
+static int files_kept(db *d, long long dossier_id, const char *role, const upload *const *files,
+		      size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char sha[65];
+		sha256_hex(files[i]->data, files[i]->len, sha);
+		db_stmt *k = STMT(d, "SELECT COUNT(*) FROM dossier_document WHERE dossier_id = ? "
+				     "AND role = ? AND sha256 = ?");
+		if (db_query(k, "iss", dossier_id, role, sha) != 0)
+			return -1;
+		long long have = db_fetch(k) == 1 ? db_col_int(k, 0, 0) : 0;
+		while (db_fetch(k) == 1)
+			;
+		if (!have)
+			return 0;
+	}
+	return 1;
+}
+
 static int move_tx(db *d, void *arg)
 {
 	move *m = arg;
@@ -342,26 +364,24 @@ static int move_tx(db *d, void *arg)
 		return 409;
 	}
 	if (x.status == m->to) {
-		/* A supplement sent again (a double tap, the back button) is the
-		 * one already kept; other files sent once the dossier is back in
-		 * processing would be thrown away behind a "sent": refused, and
-		 * said so. */
-		for (size_t i = 0; i < m->nsupplements; i++) {
-			char sha[65];
-			sha256_hex(m->supplements[i]->data, m->supplements[i]->len, sha);
-			db_stmt *k = STMT(d, "SELECT COUNT(*) FROM dossier_document WHERE dossier_id = ? "
-					     "AND role = 'supplement' AND sha256 = ?");
-			if (db_query(k, "is", x.id, sha) != 0)
-				return DB_TX_FAILED;
-			long long have = db_fetch(k) == 1 ? db_col_int(k, 0, 0) : 0;
-			while (db_fetch(k) == 1)
-				;
-			if (!have) {
-				r->error_detail = arena_printf(a, "Hồ sơ đang ở trạng thái “%s” (%d), không còn "
+		/* Files sent again (a double tap, the back button) are the ones
+		 * already kept; other files, a supplement once the dossier is
+		 * back in processing or another result once it was returned,
+		 * would be thrown away behind a "sent": refused, and said so. */
+		int kept = files_kept(d, x.id, "supplement", m->supplements, m->nsupplements);
+		if (kept > 0 && m->result)
+			kept = files_kept(d, x.id, "result", &m->result, 1);
+		if (kept < 0)
+			return DB_TX_FAILED;
+		if (!kept) {
+			r->error_detail = m->result
+				? arena_printf(a, "Hồ sơ đã trả kết quả: tệp kết quả vừa gửi khác tệp đã trả "
+					"và chưa được nhận. Kết quả đã trả không thay được ở đây; hãy báo "
+					"lãnh đạo đơn vị.")
+				: arena_printf(a, "Hồ sơ đang ở trạng thái “%s” (%d), không còn "
 					"chờ bổ sung: các tệp vừa gửi chưa được nhận. Nếu còn thiếu giấy tờ, hãy "
 					"liên hệ bộ phận một cửa.", status_name(x.status), x.status);
-				return 409;
-			}
+			return 409;
 		}
 		m->repeated = 1;
 		return 0;

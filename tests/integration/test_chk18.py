@@ -415,3 +415,33 @@ def test_last_wrong_code_says_what_to_do_not_zero_tries():
     assert "Còn 4 lần thử" in texts[0] and "Còn 1 lần thử" in texts[3], texts[0][:300]
     assert "Còn 0" not in texts[4], texts[4][:400]
     assert "không dùng được nữa" in texts[4] and "đăng ký lại" in texts[4], texts[4][:400]
+
+
+def test_a_different_result_sent_after_the_return_is_refused_not_dropped():
+    """The desk returns the result online, then posts 'returned' again
+    with another file (the right one, after sending the wrong one).  That
+    answered 303 and kept the first file: the officer believed the
+    citizen had the new one.  The same file again is still a double post;
+    another is a 409 saying it was not taken, and the stored result stays."""
+    c = S.Client()
+    S.register(c)
+    agency = commune(4)
+    code = file_online(c, agency)
+    desk = S.staff(agency, "leader")
+    for to in (2, 4, 9):
+        assert S.move(desk, code, to).status == 303
+    first = {"result": ("ket-qua.pdf", S.PDF, "application/pdf")}
+    assert S.move(desk, code, 10, files=first).status == 303
+    q = ("SELECT d.sha256 FROM dossier_document d JOIN dossier x ON x.id = d.dossier_id "
+         "WHERE x.code = '%s' AND d.role = 'result'" % code)
+    kept = sql(q)
+    assert len(kept) == 1
+    before = counts()
+    r = S.move(desk, code, 10, files=first)
+    assert r.status == 303, (r.status, r.text[:300])
+    assert counts() == before
+    r = S.move(desk, code, 10, files={"result": ("ket-qua-dung.jpg", S.JPEG, "image/jpeg")})
+    assert r.status == 409, (r.status, r.text[:300])
+    assert "đã trả kết quả" in r.text and "chưa được nhận" in r.text, r.text[:2000]
+    assert counts() == before
+    assert sql(q) == kept
