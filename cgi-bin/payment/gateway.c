@@ -58,6 +58,8 @@ static int start_tx(db *d, void *p)
 		;
 	if (strcmp(a->status, "unpaid") != 0 && strcmp(a->status, "being_paid") != 0)
 		return 409;
+	if (a->total > VNP_AMOUNT_MAX)	/* the bank would refuse the request */
+		return 422;
 	a->created = time(NULL);
 	vnp_time(a->created, a->create_date);
 	for (int tries = 0;; tries++) {
@@ -91,6 +93,10 @@ int h_pay_start(request *r)
 	if (rc == 404) {
 		r->error.message = "Không có khoản phải nộp nào mang mã này.";
 		return 404;
+	}
+	if (rc == 422) {
+		r->error.message = pay_over_gateway_vi;
+		return 422;
 	}
 	if (rc)
 		return rc;
