@@ -19,6 +19,21 @@
 
 /* ---- starting a payment ---------------------------------------------- */
 
+/* vnp_OrderType per group.  pay.html: "Mã danh mục hàng hóa. Mỗi hàng hóa
+ * sẽ thuộc một nhóm danh mục do VNPAY quy định", the categories being the
+ * table of sandbox.vnpayment.vn/apis/docs/loai-hang-hoa/ (100000 food ...
+ * 190000 entertainment and training, 250000 payments, 270000 pharmacy and
+ * medical services); "other" is for what no category fits.  What the
+ * state collects on a notice or a decision (fees, taxes, insurance, fines,
+ * court advances) and the electricity bill are payments of a bill: 250000.
+ * Tuition is training (190000), hospital fees medical services (270000).
+ * VNPay's reports and fee schedule go by the category. */
+static const char *const vnp_order_types[OG_COUNT] = {
+	[OG_PHI_LE_PHI] = "250000", [OG_THUE] = "250000", [OG_BHXH_BHYT] = "250000",
+	[OG_PHAT_VPHC] = "250000", [OG_TIEN_DIEN] = "250000", [OG_AN_PHI] = "250000",
+	[OG_VIEN_PHI] = "270000", [OG_HOC_PHI] = "190000",
+};
+
 static const char Q_START_LOCK[] =
 	"SELECT id, status, total, grp FROM obligation WHERE payment_code = ? FOR UPDATE";
 static const char Q_START_INSERT[] =
@@ -109,7 +124,8 @@ int h_pay_start(request *r)
 	vnp_orderinfo(&oi, info.p);
 	vnp_pay p = {
 		.tmn_code = cfg.tmn_code, .amount = a.total, .txn_ref = a.txn_ref,
-		.order_info = oi.p, .order_type = "other",
+		.order_info = oi.p,
+		.order_type = a.group >= 0 ? vnp_order_types[a.group] : "other",
 		.return_url = arena_printf(r->a, "%s/payment/vnpay/return", cfg.public_url),
 		.ip_addr = a.ip, .created = a.created, .expire_minutes = (int)cfg.expire_minutes,
 		.bank_code = a.bank, .locale = "vn",
