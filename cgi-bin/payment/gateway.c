@@ -178,7 +178,17 @@ static int whole_dong(const char *amount, long long *dong)
  * retrying what can never settle: a reference no attempt of ours can have
  * (ours are at most 34 characters, payment_attempt.txn_ref) is an order not
  * found (01), an amount that is not a whole number of đồng × 100 an invalid
- * amount (04), any other field out of its column's size 99. */
+ * amount (04), any other field out of its column's size 99.
+ *
+ * A signed IPN without vnp_ResponseCode or vnp_TransactionStatus is still
+ * an answer VNPay's samples confirm (00) once the order is found, the
+ * amount right and the order pending: vnpay_ipn.php counts a success only
+ * when both codes are 00, vnpay_ipn.jsp when vnp_ResponseCode is, and
+ * either records anything else as a failure.  Answering 99 instead had the
+ * bank retry, for as long as it retries, a message that cannot change.  A
+ * failure both samples agree on is recorded as one; vnp_ResponseCode 00
+ * without a status, a success to the Java sample and a failure to the PHP
+ * one, is neither: the bank is asked (ask_bank). */
 static const char *result_of(const vnp_kv *vk, size_t n, bank_result *b)
 {
 	const char *amount = vnp_get(vk, n, "vnp_Amount");
@@ -195,8 +205,10 @@ static const char *result_of(const vnp_kv *vk, size_t n, bank_result *b)
 		return RSP_NOT_FOUND;
 	if (!whole_dong(amount, &b->amount))
 		return RSP_AMOUNT;
-	if (!b->response_code || strlen(b->response_code) > 4 ||
-	    !b->transaction_status || strlen(b->transaction_status) > 4 ||
+	if (!b->transaction_status)
+		b->ask_bank = b->response_code && strcmp(b->response_code, "00") == 0;
+	if ((b->response_code && strlen(b->response_code) > 4) ||
+	    (b->transaction_status && strlen(b->transaction_status) > 4) ||
 	    (b->transaction_no && strlen(b->transaction_no) > 20) ||
 	    (b->bank_code && strlen(b->bank_code) > 20) ||
 	    (b->bank_tran_no && strlen(b->bank_tran_no) > 40) ||
