@@ -19,6 +19,21 @@
 
 /* ---- starting a payment ---------------------------------------------- */
 
+/* vnp_OrderType per group.  pay.html: "Mã danh mục hàng hóa. Mỗi hàng hóa
+ * sẽ thuộc một nhóm danh mục do VNPAY quy định", the categories being the
+ * table of sandbox.vnpayment.vn/apis/docs/loai-hang-hoa/ (100000 food ...
+ * 190000 entertainment and training, 250000 payments, 270000 pharmacy and
+ * medical services); "other" is for what no category fits.  What the
+ * state collects on a notice or a decision (fees, taxes, insurance, fines,
+ * court advances) and the electricity bill are payments of a bill: 250000.
+ * Tuition is training (190000), hospital fees medical services (270000).
+ * VNPay's reports and fee schedule go by the category. */
+static const char *const vnp_order_types[OG_COUNT] = {
+	[OG_PHI_LE_PHI] = "250000", [OG_THUE] = "250000", [OG_BHXH_BHYT] = "250000",
+	[OG_PHAT_VPHC] = "250000", [OG_TIEN_DIEN] = "250000", [OG_AN_PHI] = "250000",
+	[OG_VIEN_PHI] = "270000", [OG_HOC_PHI] = "190000",
+};
+
 static const char Q_START_LOCK[] =
 	"SELECT id, status, total, grp FROM obligation WHERE payment_code = ? FOR UPDATE";
 static const char Q_START_INSERT[] =
@@ -58,6 +73,8 @@ static int start_tx(db *d, void *p)
 		;
 	if (strcmp(a->status, "unpaid") != 0 && strcmp(a->status, "being_paid") != 0)
 		return 409;
+	if (a->total > VNP_AMOUNT_MAX)	/* the bank would refuse the request */
+		return 422;
 	a->created = time(NULL);
 	vnp_time(a->created, a->create_date);
 	for (int tries = 0;; tries++) {
@@ -92,6 +109,10 @@ int h_pay_start(request *r)
 		r->error.message = "Không có khoản phải nộp nào mang mã này.";
 		return 404;
 	}
+	if (rc == 422) {
+		r->error.message = pay_over_gateway_vi;
+		return 422;
+	}
 	if (rc)
 		return rc;
 	buf info = BUF_INIT;
@@ -103,7 +124,8 @@ int h_pay_start(request *r)
 	vnp_orderinfo(&oi, info.p);
 	vnp_pay p = {
 		.tmn_code = cfg.tmn_code, .amount = a.total, .txn_ref = a.txn_ref,
-		.order_info = oi.p, .order_type = "other",
+		.order_info = oi.p,
+		.order_type = a.group >= 0 ? vnp_order_types[a.group] : "other",
 		.return_url = arena_printf(r->a, "%s/payment/vnpay/return", cfg.public_url),
 		.ip_addr = a.ip, .created = a.created, .expire_minutes = (int)cfg.expire_minutes,
 		.bank_code = a.bank, .locale = "vn",
@@ -156,7 +178,17 @@ static int whole_dong(const char *amount, long long *dong)
  * retrying what can never settle: a reference no attempt of ours can have
  * (ours are at most 34 characters, payment_attempt.txn_ref) is an order not
  * found (01), an amount that is not a whole number of đồng × 100 an invalid
- * amount (04), any other field out of its column's size 99. */
+ * amount (04), any other field out of its column's size 99.
+ *
+ * A signed IPN without vnp_ResponseCode or vnp_TransactionStatus is still
+ * an answer VNPay's samples confirm (00) once the order is found, the
+ * amount right and the order pending: vnpay_ipn.php counts a success only
+ * when both codes are 00, vnpay_ipn.jsp when vnp_ResponseCode is, and
+ * either records anything else as a failure.  Answering 99 instead had the
+ * bank retry, for as long as it retries, a message that cannot change.  A
+ * failure both samples agree on is recorded as one; vnp_ResponseCode 00
+ * without a status, a success to the Java sample and a failure to the PHP
+ * one, is neither: the bank is asked (ask_bank). */
 static const char *result_of(const vnp_kv *vk, size_t n, bank_result *b)
 {
 	const char *amount = vnp_get(vk, n, "vnp_Amount");
@@ -173,8 +205,10 @@ static const char *result_of(const vnp_kv *vk, size_t n, bank_result *b)
 		return RSP_NOT_FOUND;
 	if (!whole_dong(amount, &b->amount))
 		return RSP_AMOUNT;
-	if (!b->response_code || strlen(b->response_code) > 4 ||
-	    !b->transaction_status || strlen(b->transaction_status) > 4 ||
+	if (!b->transaction_status)
+		b->ask_bank = b->response_code && strcmp(b->response_code, "00") == 0;
+	if ((b->response_code && strlen(b->response_code) > 4) ||
+	    (b->transaction_status && strlen(b->transaction_status) > 4) ||
 	    (b->transaction_no && strlen(b->transaction_no) > 20) ||
 	    (b->bank_code && strlen(b->bank_code) > 20) ||
 	    (b->bank_tran_no && strlen(b->bank_tran_no) > 40) ||

@@ -11,8 +11,14 @@
 #include "payment.h"
 #include "render.h"
 #include "server.h"
+#include "vnpay.h"
 #include "vntext.h"
 #include "vnwords.h"
+
+const char pay_over_gateway_vi[] =
+	"Khoản này lớn hơn số tiền VNPay nhận trong một lần thanh toán (tối đa "
+	"9.999.999.999 đồng), nên không nộp trực tuyến được. Vui lòng nộp tại cơ quan thu "
+	"hoặc chuyển khoản vào tài khoản ghi trên trang này, kèm mã thanh toán.";
 
 void pay_money(buf *b, long long v)
 {
@@ -226,6 +232,8 @@ int pay_load(request *r, const char *code, pay_facts *out)
 	hset(r, "Pay.payer", db_col(s, 10, NULL));
 	long long total = db_col_int(s, 11, 0);
 	hset_money(r, "Pay.total", total);
+	if (total > VNP_AMOUNT_MAX)
+		hset(r, "Pay.over_gateway", pay_over_gateway_vi);
 	buf w = BUF_INIT;
 	vn_amount_words(&w, total);
 	hset(r, "Pay.total_words", w.p);

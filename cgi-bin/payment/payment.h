@@ -52,6 +52,10 @@ typedef struct bank_result {
 	const char *card_type;
 	const char *pay_date;
 	int source;
+	/* the bank's word is not final (an IPN with vnp_ResponseCode 00 and
+	 * no vnp_TransactionStatus: gateway.c): settle() answers it, changes
+	 * nothing, and has the sweeper ask the bank (querydr) at once */
+	int ask_bank;
 	/* an IPN: the callback as received, stored raw by settle() as the
 	 * first statement of its transaction, its answer by the last, so one
 	 * commit covers both (NULL: the caller stored it already) */
@@ -172,5 +176,8 @@ void pay_money(buf *b, long long v);          /* 150.000 */
 const char *status_vi(const char *status);
 const char *refund_vi(const char *refund_state);   /* "due" → "Chờ hoàn tiền" (refund.c) */
 int is_paycode(const char *v, size_t n);
+/* What the pay page and the Pay button say of a total VNPay cannot carry
+ * in one payment (VNP_AMOUNT_MAX). */
+extern const char pay_over_gateway_vi[];
 
 #endif

@@ -168,14 +168,24 @@ static void again(db *d, const attempt_row *a, int refused, const char *why)
 	fprintf(stderr, "refunds: %s not refunded yet: %s\n", a->txn_ref, why);
 }
 
+/* A vnp_RequestId: VNPay refuses one it saw before that day (94,
+ * querydr&refund.html: "Không được trùng lặp trong ngày"), so every request
+ * has its own, the querydr and the refund of one round included. */
+static int request_id(char out[17])
+{
+	unsigned char rnd[8];
+	if (crypto_random(rnd, sizeof rnd) < 0)
+		return -1;
+	for (int i = 0; i < 8; i++)
+		snprintf(out + 2 * i, 3, "%02x", rnd[i]);
+	return 0;
+}
+
 static void refund_one(db *d, const attempt_row *a)
 {
 	char reqid[17], info[80], why[512] = "";
-	unsigned char rnd[8];
-	if (crypto_random(rnd, sizeof rnd) < 0)
+	if (request_id(reqid) < 0)
 		return;
-	for (int i = 0; i < 8; i++)
-		snprintf(reqid + 2 * i, 3, "%02x", rnd[i]);
 	vnp_query q = {
 		.tmn_code = cfg.tmn_code, .request_id = reqid, .txn_ref = a->txn_ref,
 		.order_info = info, .transaction_date = a->create_date, .created = time(NULL),
@@ -202,7 +212,7 @@ static void refund_one(db *d, const attempt_row *a)
 	}
 	body.len = 0;
 	snprintf(info, sizeof info, "Hoan tien giao dich trung %s", a->txn_ref);
-	if (vnp_refund_body(&body, cfg.hash_secret, &q) < 0) {
+	if (request_id(reqid) < 0 || vnp_refund_body(&body, cfg.hash_secret, &q) < 0) {
 		again(d, a, 1, "không lập được yêu cầu hoàn tiền");
 		goto out;
 	}

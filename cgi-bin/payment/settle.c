@@ -93,6 +93,9 @@ static const char Q_ATT_PAID[] =
 	" transaction_status = ?, transaction_no = ?, bank_code = COALESCE(?, bank_code),"
 	" bank_tran_no = ?, card_type = ?, pay_date = ?, settled_by = ?,"
 	" settled_at = UTC_TIMESTAMP(3) WHERE id = ?";
+/* The sweeper's next round asks the bank about it (jobs.c). */
+static const char Q_ASK_SOON[] =
+	"UPDATE payment_attempt SET next_check_at = UTC_TIMESTAMP(3) WHERE id = ?";
 static const char Q_OBL_BACK[] =
 	"UPDATE obligation SET status = 'unpaid' WHERE id = ? AND status = 'being_paid'"
 	" AND NOT EXISTS (SELECT 1 FROM payment_attempt WHERE obligation_id = ? AND state = 'pending')";
@@ -297,8 +300,9 @@ static int settle_tx(db *d, void *argp)
 		arg->rsp = RSP_AMOUNT;	/* to the đồng, or nothing happens */
 		return 0;
 	}
-	int success = strcmp(b->response_code, "00") == 0 &&
-		      strcmp(b->transaction_status, "00") == 0;
+	/* either code may be absent (gateway.c: result_of) */
+	int success = b->response_code && strcmp(b->response_code, "00") == 0 &&
+		      b->transaction_status && strcmp(b->transaction_status, "00") == 0;
 	/* Settled already: a replay.  But a success is never dropped: the
 	 * bank is the authority on money taken, so an attempt we expired
 	 * ourselves, or stored as failed (VNPay's 07 is "money taken,
@@ -313,8 +317,16 @@ static int settle_tx(db *d, void *argp)
 		fprintf(stderr, "payment: attempt %s was %s, the bank now reports it paid\n",
 			b->txn_ref, astate);
 	const char *src = src_names[b->source];
+	if (b->ask_bank) {
+		/* received and answered; what it means is the bank's to say */
+		if (db_exec(S(d, Q_ASK_SOON), "i", att) < 0)
+			return DB_TX_FAILED;
+		arg->rsp = RSP_OK;
+		return 0;
+	}
 	if (!success) {
-		const char *st = strcmp(b->response_code, "24") == 0 ? "cancelled" : "failed";
+		const char *st = b->response_code && strcmp(b->response_code, "24") == 0 ?
+				 "cancelled" : "failed";
 		if (db_exec(S(d, Q_ATT_PAID), "ssssssssssi", st, "none", b->response_code,
 			    b->transaction_status, b->transaction_no, b->bank_code,
 			    b->bank_tran_no, b->card_type, b->pay_date, src, att) < 0)

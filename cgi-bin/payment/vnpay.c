@@ -213,7 +213,7 @@ int vnp_pay_url(buf *out, const char *base_url, const char *secret,
 	if (!p->tmn_code || !*p->tmn_code || !p->txn_ref || !*p->txn_ref ||
 	    !p->return_url || !p->ip_addr || !*p->ip_addr ||
 	    !p->order_type || !vnp_orderinfo_ok(p->order_info) ||
-	    p->amount < 1 || p->amount > 1000000000000000LL ||
+	    p->amount < 1 || p->amount > VNP_AMOUNT_MAX ||
 	    p->expire_minutes < 1)
 		return -1;
 	snprintf(amount, sizeof amount, "%lld", p->amount * 100);
@@ -340,7 +340,7 @@ int vnp_refund_body(buf *out, const char *secret, const vnp_query *q)
 	char created[15], amount[32];
 
 	if (!vnp_orderinfo_ok(q->order_info) || q->amount < 1 ||
-	    q->amount > 1000000000000000LL)
+	    q->amount > VNP_AMOUNT_MAX)
 		return -1;
 	vnp_time(q->created, created);
 	snprintf(amount, sizeof amount, "%lld", q->amount * 100);

@@ -43,6 +43,11 @@
 #define VNP_VERSION "2.1.0"
 #define VNP_HASH_HEX 128
 #define VNP_ORDERINFO_MAX 255
+/* vnp_Amount is Numeric[1,12] (pay.html; the refund's the same): đồng × 100
+ * in at most twelve digits, so one payment carries at most this many đồng.
+ * The agency API takes obligations up to PAY_AMOUNT_MAX (10^15): a larger
+ * one cannot be paid through VNPay in one payment. */
+#define VNP_AMOUNT_MAX 9999999999LL
 
 typedef struct vnp_kv {
 	const char *name;

@@ -14,6 +14,9 @@ The portal's payment area talks to it exactly as it would to VNPay:
   GET  /sandbox/transactions[?txn_ref=]    what the bank did (JSON, tests),
                                            with querydr_calls: how many
                                            querydr requests named it
+  GET  /sandbox/api_requests[?txn_ref=]    every querydr / refund request
+                                           body as received, with the
+                                           answer's vnp_ResponseCode (tests)
   POST /sandbox/control                    settings at run time (JSON, tests):
                                            {"api_down": true}, {"faults": {...}}
 
@@ -36,6 +39,8 @@ Faults, per attempt (fields of the payment page's form) or as defaults
   refund_lost  1: a refund is done and its answer never sent (the
                connection is closed), as when the network fails after the
                bank acted
+  api_badsig   1: the JSON API's answers about this attempt carry a wrong
+               vnp_SecureHash (a forged or corrupted answer)
 The IPN is retried (SANDBOX_IPN_RETRY_SECONDS apart, SANDBOX_IPN_TRIES
 times) until the portal answers RspCode 00 or 02, as VNPay does.
 
@@ -56,6 +61,7 @@ import http.server
 import json
 import os
 import random
+import re
 import socketserver
 import sys
 import threading
@@ -92,6 +98,11 @@ settings = {"api_down": False, "faults": {}}
 # querydr requests received per vnp_TxnRef, whatever was answered (the API
 # down included): how hard the portal leans on the bank, for the tests
 queries = {}
+# every JSON API request as received, and the day's vnp_RequestIds: VNPay
+# refuses a vnp_RequestId seen before that day (querydr&refund.html: "Không
+# được trùng lặp trong ngày"), answering 94 (duplicate request)
+api_log = []
+request_ids = set()
 for part in filter(None, os.environ.get("SANDBOX_FAULTS", "").split(",")):
     k, _, v = part.partition("=")
     settings["faults"][k.strip()] = v.strip()
@@ -288,6 +299,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 out = [dict(t, querydr_calls=queries.get(t["txn_ref"], 0)) for t in txns.values()
                        if "txn_ref" not in q or t["txn_ref"] == q["txn_ref"]]
                 return self.send(200, json.dumps(out), "application/json")
+        if url.path == "/sandbox/api_requests":
+            q = dict(urllib.parse.parse_qsl(url.query))
+            with lock:
+                out = [e for e in api_log if "txn_ref" not in q or e["body"].get("vnp_TxnRef") == q["txn_ref"]]
+                return self.send(200, json.dumps(out), "application/json")
         if url.path == "/sandbox/health":
             return self.send(200, '{"ok":true}', "application/json")
         self.page(404, "Không tìm thấy", "<h1>Không tìm thấy trang</h1>")
@@ -328,6 +344,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "vnp_TxnRef", "vnp_OrderInfo", "vnp_OrderType", "vnp_Locale",
                 "vnp_ReturnUrl", "vnp_IpAddr", "vnp_CreateDate", "vnp_ExpireDate")
         missing = [k for k in need if not params.get(k)]
+        # the sizes of pay.html's table: vnp_Amount Numeric[1,12],
+        # vnp_TxnRef Alphanumeric[1,100], vnp_OrderInfo [1,255], the dates
+        # Numeric[14], vnp_IpAddr [7,45]
+        if not missing and (len(params["vnp_Amount"]) > 12 or len(params["vnp_TxnRef"]) > 100
+                            or not params["vnp_TxnRef"].isalnum() or len(params["vnp_OrderInfo"]) > 255
+                            or not (params["vnp_CreateDate"].isdigit() and len(params["vnp_CreateDate"]) == 14)
+                            or not (params["vnp_ExpireDate"].isdigit() and len(params["vnp_ExpireDate"]) == 14)
+                            or not 7 <= len(params["vnp_IpAddr"]) <= 45):
+            missing = ["vnp_Amount, vnp_TxnRef, vnp_OrderInfo, vnp_CreateDate, vnp_ExpireDate"
+                       " hoặc vnp_IpAddr sai định dạng"]
         if missing or params["vnp_Version"] != "2.1.0" or params["vnp_Command"] != "pay" \
                 or params["vnp_CurrCode"] != "VND" or params["vnp_TmnCode"] != TMN \
                 or not params["vnp_Amount"].isdigit() or int(params["vnp_Amount"]) % 100:
@@ -394,7 +420,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if not v.isdigit() or (k == "dup" and int(v) > 50):
                     return self.page(400, "Lỗi", "<h1>%s không hợp lệ</h1>" % k)
                 faults[k] = v
-        for k in ("badsig", "api_down", "refund_lost"):
+        for k in ("badsig", "api_down", "refund_lost", "api_badsig"):
             if form.get(k):
                 faults[k] = "1"
         with lock:
@@ -441,6 +467,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except (ValueError, KeyError, TypeError):
             return self.send(400, '{"vnp_ResponseCode":"03","vnp_Message":"Invalid format"}',
                              "application/json")
+        self.logged = {"at": time.time(), "body": req, "rsp": None}
+        with lock:
+            api_log.append(self.logged)
+            if len(api_log) > 5000:      # a long-running sandbox: the recent ones
+                del api_log[:1000]
         if cmd == "querydr":
             fields = ("vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef",
                       "vnp_TransactionDate", "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo")
@@ -458,6 +489,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(cmd, "97", "Invalid Checksum", None)
         if req.get("vnp_TmnCode") != TMN:
             return self.answer(cmd, "02", "Merchant is not valid", None)
+        # the field formats of querydr&refund.html's tables
+        dates = ("vnp_TransactionDate", "vnp_CreateDate")
+        if not re.fullmatch(r"[A-Za-z0-9]{1,32}", req.get("vnp_RequestId", "")) \
+                or req.get("vnp_Version") != "2.1.0" \
+                or any(not re.fullmatch(r"[0-9]{14}", req.get(f, "")) for f in dates) \
+                or not 7 <= len(req.get("vnp_IpAddr", "")) <= 45 \
+                or not 1 <= len(req.get("vnp_OrderInfo", "")) <= 255 \
+                or (cmd == "refund" and not re.fullmatch(r"[0-9]{1,12}", req.get("vnp_Amount", ""))):
+            return self.answer(cmd, "03", "Invalid format", None)
+        with lock:
+            seen = (now7()[:8], req["vnp_RequestId"])
+            dup = seen in request_ids
+            request_ids.add(seen)
+        if dup:
+            return self.answer(cmd, "94", "Duplicate request", None)
         with lock:
             t = txns.get(req.get("vnp_TxnRef", ""))
             if not t:
@@ -507,6 +553,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             a["vnp_PromotionAmount"] = ""
             order += ["vnp_PromotionCode", "vnp_PromotionAmount"]
         a["vnp_SecureHash"] = sign("|".join(a[k] for k in order))
+        if t and t["faults"].get("api_badsig"):
+            a["vnp_SecureHash"] = sign("|".join(a[k] for k in order) + "x")
+        if getattr(self, "logged", None) is not None:
+            self.logged["rsp"] = code
         self.send(200, json.dumps(a), "application/json")
 
 

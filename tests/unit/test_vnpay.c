@@ -121,6 +121,14 @@ static void test_pay_url(void **state)
 	assert_int_equal(vnp_pay_url(&b, "http://x/", SECRET, &p), -1);
 	p.amount = 1000000000000001LL;
 	assert_int_equal(vnp_pay_url(&b, "http://x/", SECRET, &p), -1);
+	/* vnp_Amount is Numeric[1,12]: 9 999 999 999 đồng is the most */
+	p.amount = 10000000000LL;
+	assert_int_equal(vnp_pay_url(&b, "http://x/", SECRET, &p), -1);
+	assert_int_equal((int)b.len, 0);
+	p.amount = 9999999999LL;
+	assert_int_equal(vnp_pay_url(&b, "http://x/", SECRET, &p), 0);
+	assert_non_null(strstr(b.p, "vnp_Amount=999999999900&"));
+	buf_reset(&b);
 	p = example_pay;
 	p.txn_ref = "";
 	assert_int_equal(vnp_pay_url(&b, "http://x/", SECRET, &p), -1);

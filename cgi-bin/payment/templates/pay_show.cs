@@ -36,7 +36,9 @@
   <tfoot><tr><th scope="row">Tổng cộng</th><td class="num"><strong><?cs var:Pay.total ?></strong></td></tr></tfoot>
 </table>
 <p class="note">Bằng chữ: <?cs var:Pay.total_words ?></p>
-<?cs if:Pay.status == "unpaid" || Pay.status == "being_paid" ?>
+<?cs if:(Pay.status == "unpaid" || Pay.status == "being_paid") && Pay.over_gateway ?>
+<p class="note" role="status"><?cs var:Pay.over_gateway ?></p>
+<?cs elif:Pay.status == "unpaid" || Pay.status == "being_paid" ?>
 <form method="post" action="/pay/<?cs var:Pay.code ?>/start">
   <input type="hidden" name="csrf" value="<?cs var:Session.csrf ?>">
   <input type="hidden" name="gateway" value="vnpay">
