@@ -37,6 +37,9 @@ export PORTAL_REFUND_BACKOFF=${PORTAL_REFUND_BACKOFF:-2}
 # The return page's ration of bank queries per attempt: short, so a test
 # that asks again after the bank's API came back waits seconds, not ten.
 export PORTAL_RETURN_ASK_SECONDS=${PORTAL_RETURN_ASK_SECONDS:-3}
+# The address the portal's querydr and refund requests name as theirs
+# (vnp_IpAddr): not the default, so a test sees the setting is what is sent.
+export PORTAL_VNPAY_SERVER_IP=${PORTAL_VNPAY_SERVER_IP:-10.20.30.40}
 # 127.0.0.1 is exempt from the rate limit so the suites can run at speed;
 # the rate-limit test sends from 127.0.0.2 and meets the real limit.
 export PORTAL_RATE_EXEMPT=127.0.0.1/32

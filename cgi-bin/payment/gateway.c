@@ -331,7 +331,7 @@ int check_with_bank(db *d, const char *ref, char *state, size_t sl)
 	vnp_query q = {
 		.tmn_code = cfg.tmn_code, .request_id = reqid, .txn_ref = ref,
 		.order_info = info, .transaction_date = cdate, .created = time(NULL),
-		.ip_addr = "127.0.0.1",
+		.ip_addr = cfg.server_ip,
 	};
 	buf body = BUF_INIT;
 	if (vnp_querydr_body(&body, cfg.hash_secret, &q) < 0) {

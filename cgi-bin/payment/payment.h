@@ -25,6 +25,7 @@ typedef struct pay_conf {
 	const char *hash_secret;
 	const char *pay_url;       /* VNPay's payment page */
 	const char *api_url;       /* VNPay's querydr/refund API */
+	const char *server_ip;     /* vnp_IpAddr of our own querydr/refund requests */
 	const char *public_url;    /* this portal, for vnp_ReturnUrl and QR codes */
 	const char *apikey_master;
 	long sweep_minutes;

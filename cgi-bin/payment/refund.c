@@ -189,7 +189,7 @@ static void refund_one(db *d, const attempt_row *a)
 	vnp_query q = {
 		.tmn_code = cfg.tmn_code, .request_id = reqid, .txn_ref = a->txn_ref,
 		.order_info = info, .transaction_date = a->create_date, .created = time(NULL),
-		.ip_addr = "127.0.0.1", .transaction_type = "02", .amount = a->amount,
+		.ip_addr = cfg.server_ip, .transaction_type = "02", .amount = a->amount,
 		.transaction_no = a->transaction_no, .create_by = "cong-dvc",
 	};
 	arena *ar = arena_new(8192);

@@ -19,6 +19,7 @@ void pay_conf_load(void)
 	cfg.hash_secret = conf_str("PORTAL_VNPAY_HASH_SECRET", "");
 	cfg.pay_url = conf_str("PORTAL_VNPAY_URL", "");
 	cfg.api_url = conf_str("PORTAL_VNPAY_API_URL", "");
+	cfg.server_ip = conf_str("PORTAL_VNPAY_SERVER_IP", "127.0.0.1");
 	cfg.public_url = conf_str("PORTAL_PUBLIC_URL", "http://127.0.0.1:8080");
 	cfg.apikey_master = conf_str("PORTAL_APIKEY_MASTER", "");
 	cfg.sweep_minutes = conf_int("PORTAL_PAYMENT_SWEEP_MINUTES", 15);

@@ -12,6 +12,7 @@ the agency API, the citizen's Pay button) is test_payment's.
 import concurrent.futures
 import datetime
 import json
+import os
 import re
 import time
 import urllib.parse
@@ -281,6 +282,8 @@ def test_querydr_and_refund_requests_are_the_spec_field_by_field():
         b = a["body"]
         assert vnp.check_api_request(b, tp.SECRET) == [], (b, vnp.check_api_request(b, tp.SECRET))
         assert b["vnp_TmnCode"] == tp.TMN
+        # the server's address, a deployment's setting (PORTAL_VNPAY_SERVER_IP)
+        assert b["vnp_IpAddr"] == os.environ.get("PORTAL_VNPAY_SERVER_IP", "127.0.0.1"), b
         assert b["vnp_TransactionDate"] == creates[b["vnp_TxnRef"]], b
         assert abs(gmt7(b["vnp_CreateDate"]) - datetime.datetime.fromtimestamp(a["at"], GMT7)) \
             < datetime.timedelta(seconds=5), b
