@@ -943,10 +943,12 @@ static const char *tracking_url(request *r, const char *code, const char *secret
 			    url_encode(r->a, code), url_encode(r->a, secret));
 }
 
-/* The slip: code, documents, dates, QR to the tracking page. */
-int receipt_render(request *r, const dossier *x);
+/* The slip: code, documents, dates, QR to the tracking page.  staff: the
+ * desk's copy, whose way back is the desk's dossier page (a link, not the
+ * browser's history: the page works with JavaScript off). */
+int receipt_render(request *r, const dossier *x, int staff);
 
-int receipt_render(request *r, const dossier *x)
+int receipt_render(request *r, const dossier *x, int staff)
 {
 	if (dossier_show(r, x, 0, 1) < 0)
 		return 503;
@@ -968,6 +970,7 @@ int receipt_render(request *r, const dossier *x)
 		hset(r, "Dossier.qr_svg", s);
 	}
 	buf_free(&svg);
+	hset(r, "Slip.back", arena_printf(r->a, "%s/dossiers/%s", staff ? "/desk" : "", x->code));
 	hset(r, "Page.title", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả");
 	return render(r, "receipt.cs");
 }
@@ -976,7 +979,7 @@ int h_receipt(request *r)
 {
 	dossier x;
 	int rc = own(r, &x);
-	return rc ? rc : receipt_render(r, &x);
+	return rc ? rc : receipt_render(r, &x, 0);
 }
 
 /* A document's bytes: attachment, its detected type, never sniffed. */
