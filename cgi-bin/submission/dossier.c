@@ -793,6 +793,11 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 			hsetf(r, col(e, a, 2), "Events.%d.name", i);
 		hsetf(r, status_name((int)db_col_int(e, 4, 0)), "Events.%d.to", i);
 		hset_intf(r, db_col_int(e, 4, 0), "Events.%d.to_n", i);
+		/* the day the result went out (by post, at the desk, online):
+		 * the status line says how and when, not only "returned" */
+		const char *at = col(e, a, 0), *sp = at ? strchr(at, ' ') : NULL;
+		if (db_col_int(e, 4, 0) == ST_RETURNED && sp)
+			hset(r, "Dossier.returned_day", sp + 1);
 		hsetf(r, col(e, a, 5), "Events.%d.reason", i);
 	}
 	/* Its obligations (status 6): what to pay, the link to the payment
