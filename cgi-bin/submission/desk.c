@@ -24,7 +24,7 @@
 #include "submission.h"
 
 int dossier_show(request *r, const dossier *x, int staff, int full);
-int receipt_render(request *r, const dossier *x);
+int receipt_render(request *r, const dossier *x, int staff);
 int document_send(request *r, const dossier *x, long long doc_id, int audit);
 
 static long long is_admin(const request *r)
@@ -443,7 +443,7 @@ int h_desk_receipt(request *r)
 {
 	dossier x;
 	int rc = mine(r, &x);
-	return rc ? rc : receipt_render(r, &x);
+	return rc ? rc : receipt_render(r, &x, 1);
 }
 
 /* A citizen's papers opened by staff: personal data seen is a staff action

@@ -52,14 +52,16 @@ typedef struct proc {
 	int ndocs, nnotes;
 	int generic;            /* the catalog lists no document: one upload for all */
 	const char *doc_name[MAX_DOCS];
+	const char *doc_tpl[MAX_DOCS];   /* the blank forms' file names, "" for none */
 	int doc_seq[MAX_DOCS];
+	const char *source_url;  /* the national portal's page, where those files are */
 	const char *note[MAX_DOCS];  /* the catalog's "Lưu ý" items: read, not uploaded */
 } proc;
 
 static int proc_load(db *d, arena *a, const char *code, proc *p)
 {
 	db_stmt *s = STMT(d, "SELECT id, code, name, online_level, level_commune, level_province, "
-			     "time_value, time_unit, level_ministry FROM `procedure` WHERE code = ?");
+			     "time_value, time_unit, level_ministry, source_url FROM `procedure` WHERE code = ?");
 	if (db_query(s, "s", code) != 0)
 		return -1;
 	int rc = db_fetch(s);
@@ -75,21 +77,26 @@ static int proc_load(db *d, arena *a, const char *code, proc *p)
 	p->time_value = (int)db_col_int(s, 6, -1);
 	p->time_unit = unit_from_db(db_col(s, 7, NULL));
 	p->level_ministry = (int)db_col_int(s, 8, 0);
+	p->source_url = col(s, a, 9);
 	drain(s);
-	/* The catalog's document list mixes in its notes (group "Lưu ý"):
-	 * a citizen uploads documents, and reads the notes above them. */
-	db_stmt *q = STMT(d, "SELECT seq, name, group_name = 'Lưu ý' FROM procedure_document "
+	/* The catalog's document list mixes in its notes (group "Lưu ý", or
+	 * an item of another group whose text starts "Lưu ý:", as 2.001255's
+	 * does): a citizen uploads documents, and reads the notes above them,
+	 * and the slip lists no note as a paper received. */
+	db_stmt *q = STMT(d, "SELECT seq, name, group_name = 'Lưu ý', templates FROM procedure_document "
 			     "WHERE procedure_id = ? ORDER BY seq");
 	if (db_query(q, "i", p->id) != 0)
 		return -1;
 	int rc2;
 	while ((rc2 = db_fetch(q)) == 1) {
 		const char *name = vn_skip_bullet(col(q, a, 1));
-		if (db_col_int(q, 2, 0)) {
+		if (db_col_int(q, 2, 0) || (name && strncmp(name, "Lưu ý", strlen("Lưu ý")) == 0)) {
 			if (p->nnotes < MAX_DOCS)
 				p->note[p->nnotes++] = name;
 		} else if (p->ndocs < MAX_DOCS) {
 			p->doc_seq[p->ndocs] = (int)db_col_int(q, 0, 0);
+			const char *tpl = col(q, a, 3);
+			p->doc_tpl[p->ndocs] = tpl ? tpl : "";
 			p->doc_name[p->ndocs++] = name;
 		}
 	}
@@ -109,6 +116,7 @@ static int proc_load(db *d, arena *a, const char *code, proc *p)
 		p->generic = 1;
 		for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++) {
 			p->doc_seq[p->ndocs] = 0;
+			p->doc_tpl[p->ndocs] = "";
 			p->doc_name[p->ndocs++] = generic[i];
 		}
 	}
@@ -240,9 +248,18 @@ int filing_form(request *r, const char *code, int desk)
 	if (!once)
 		return 503;
 	hset(r, "Form.once", once);
+	/* The blank form a document is written on (tờ khai, mẫu đơn): the
+	 * catalog holds its file names only, and the national portal's page
+	 * of the procedure, where they are downloaded; linked there, as the
+	 * catalog's procedure page does. */
+	int tpl_link = p.source_url && strncmp(p.source_url, "https://", 8) == 0;
+	if (tpl_link)
+		hset(r, "Proc.source_url", p.source_url);
 	for (int i = 0; i < p.ndocs; i++) {
 		hset_intf(r, i + 1, "Proc.docs.%d.n", i);
 		hsetf(r, p.doc_name[i], "Proc.docs.%d.name", i);
+		if (tpl_link && p.doc_tpl[i] && *p.doc_tpl[i])
+			hsetf(r, p.doc_tpl[i], "Proc.docs.%d.templates", i);
 	}
 	for (int i = 0; i < p.nnotes; i++)
 		hsetf(r, p.note[i], "Proc.notes.%d", i);
@@ -793,6 +810,11 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 			hsetf(r, col(e, a, 2), "Events.%d.name", i);
 		hsetf(r, status_name((int)db_col_int(e, 4, 0)), "Events.%d.to", i);
 		hset_intf(r, db_col_int(e, 4, 0), "Events.%d.to_n", i);
+		/* the day the result went out (by post, at the desk, online):
+		 * the status line says how and when, not only "returned" */
+		const char *at = col(e, a, 0), *sp = at ? strchr(at, ' ') : NULL;
+		if (db_col_int(e, 4, 0) == ST_RETURNED && sp)
+			hset(r, "Dossier.returned_day", sp + 1);
 		hsetf(r, col(e, a, 5), "Events.%d.reason", i);
 	}
 	/* Its obligations (status 6): what to pay, the link to the payment
@@ -943,10 +965,12 @@ static const char *tracking_url(request *r, const char *code, const char *secret
 			    url_encode(r->a, code), url_encode(r->a, secret));
 }
 
-/* The slip: code, documents, dates, QR to the tracking page. */
-int receipt_render(request *r, const dossier *x);
+/* The slip: code, documents, dates, QR to the tracking page.  staff: the
+ * desk's copy, whose way back is the desk's dossier page (a link, not the
+ * browser's history: the page works with JavaScript off). */
+int receipt_render(request *r, const dossier *x, int staff);
 
-int receipt_render(request *r, const dossier *x)
+int receipt_render(request *r, const dossier *x, int staff)
 {
 	if (dossier_show(r, x, 0, 1) < 0)
 		return 503;
@@ -968,6 +992,7 @@ int receipt_render(request *r, const dossier *x)
 		hset(r, "Dossier.qr_svg", s);
 	}
 	buf_free(&svg);
+	hset(r, "Slip.back", arena_printf(r->a, "%s/dossiers/%s", staff ? "/desk" : "", x->code));
 	hset(r, "Page.title", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả");
 	return render(r, "receipt.cs");
 }
@@ -976,7 +1001,7 @@ int h_receipt(request *r)
 {
 	dossier x;
 	int rc = own(r, &x);
-	return rc ? rc : receipt_render(r, &x);
+	return rc ? rc : receipt_render(r, &x, 0);
 }
 
 /* A document's bytes: attachment, its detected type, never sniffed. */

@@ -139,6 +139,13 @@ static const field_spec rating_f[] = {
 	{"comment", FT_PARA, 1000, 0, 0, NULL, NULL, "tối đa 1000 ký tự"},
 	{NULL},
 };
+/* the tick the withdrawal form asks for (required in the page, so a
+ * stray tap on a phone does not end a dossier); optional here, since the
+ * interface withdraws on the token alone */
+static const field_spec withdraw_f[] = {
+	{"confirm", FT_INT, 0, 1, 1, NULL, NULL, "đánh dấu ô xác nhận rút hồ sơ"},
+	{NULL},
+};
 static const field_spec lookup_q[] = {
 	/* typed from a paper slip on a phone: spaces and small letters are
 	 * taken out by the handler (lookup_code), which checks the rest */
@@ -243,7 +250,7 @@ static const route routes[] = {
 	 .handler = h_supplement, .captures = code_cap, .files = doc_files,
 	 .body_limit = UPLOAD_LIMIT, .refused = h_supplement_refused, CIT},
 	{.name = "dossier_withdraw", .methods = HTTP_POST, .pattern = "/dossiers/{code}/withdraw",
-	 .handler = h_withdraw, .captures = code_cap, CIT},
+	 .handler = h_withdraw, .captures = code_cap, .form = withdraw_f, CIT},
 	{.name = "dossier_rating", .methods = HTTP_POST, .pattern = "/dossiers/{code}/rating",
 	 .handler = h_rating, .captures = code_cap, .form = rating_f, .refused = h_rating_refused, CIT},
 

@@ -31,8 +31,9 @@ async function walk(browser) {
   const [c, s] = await phonePages(browser, 2);
   await registerByPhone(c, 'Trần Văn Minh', 'mật-khẩu-dài-2');
 
-  // file a birth registration at the commune
-  const { dossier, agency } = await fileDossier(c, PROC, '001190054321');
+  // file a birth registration at the ward with the province's longest
+  // name, two lines at the head of the printed notice
+  const { dossier, agency } = await fileDossier(c, PROC, '001190054321', undefined, '000.00.118.H26');
   await snap(c, 'dossier-new');
   // the commune collects the fee into its account, on its own receipts
   payAdmin('beneficiary-set', '--agency', agency, '--bin', '970436', '--account', '0011004123456',

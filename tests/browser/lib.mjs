@@ -187,14 +187,15 @@ export async function staffSignsIn(s, agency, role) {
   return login;
 }
 
-// The signed-in citizen files `proc` online at the first agency the form
-// offers, with two uploads (a JPEG and a PNG from the fuzz corpus), the
-// result returned online.  `step(name)` as in registerByPhone.  Returns
-// the dossier's code and the agency.
-export async function fileDossier(c, proc, applicantId, step = async () => {}) {
+// The signed-in citizen files `proc` online at `at` (by default the first
+// agency the form offers), with two uploads (a JPEG and a PNG from the
+// fuzz corpus), the result returned online.  `step(name)` as in
+// registerByPhone.  Returns the dossier's code and the agency.
+export async function fileDossier(c, proc, applicantId, step = async () => {}, at = null) {
   const fix = resolve(ROOT, 'tests/fuzz/corpus/filetype');
   await c.goto(`${BASE_URL}/dossiers/new?procedure=${proc}`);
-  const agency = await c.locator('select#agency option').first().getAttribute('value');
+  const agency = at || await c.locator('select#agency option').first().getAttribute('value');
+  await c.selectOption('select#agency', agency);
   await c.getByLabel('Số định danh cá nhân (12 chữ số)').fill(applicantId);
   await c.getByLabel('Số điện thoại').fill('0912345678');
   await c.locator('input[name="doc_1"]').setInputFiles(resolve(fix, 'photo.jpg'));

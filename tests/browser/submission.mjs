@@ -11,9 +11,10 @@
 //
 // Ends with exactly one line "browser-submission: N passed, N failed".
 
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  ROOT, BASE_URL, INTRANET_URL, assert, deskForm, snapper, submit, runSuite, phonePages, registerByPhone, fileDossier, staffSignsIn,
+  ROOT, BASE_URL, INTRANET_URL, SHOT_DIR, assert, deskForm, snapper, submit, runSuite, phonePages, registerByPhone, fileDossier, staffSignsIn,
 } from './lib.mjs';
 
 const FIX = resolve(ROOT, 'tests/fuzz/corpus/filetype');
@@ -34,6 +35,11 @@ async function walk(browser) {
   await submit(c, c.getByRole('link', { name: /Giấy tiếp nhận/ }));
   assert((await c.content()).includes(dossier), 'the slip lacks the dossier code');
   await snap(c, 'slip');
+  // printed, the slip is one A4 sheet: its signatures never alone on a second
+  const pdf = await c.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+  writeFileSync(resolve(SHOT_DIR, 'sub-slip.pdf'), pdf);
+  const sheets = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert(sheets === 1, `the slip prints on ${sheets} A4 pages, not one`);
 
   // the desk: a leader of that commune
   await staffSignsIn(s, agency, 'leader');
@@ -77,4 +83,39 @@ async function walk(browser) {
   await s.context().close();
 }
 
-runSuite('browser-submission', [['submission walk to status 10 at 360 px', walk]]);
+// A dossier that came by post, filed at a ward's desk on the officer's
+// phone: three papers of 1.010055 (trình báo mất giấy thông hành), the
+// slip printed.  It says the papers came by post, asks no signature of
+// the applicant who was not there, and fits one A4 sheet (at the screen's
+// 12pt its signatures went to a second one).
+async function postalSlip(browser) {
+  const [s] = await phonePages(browser, 1);
+  const snapP = snapper('sub-post');
+  await staffSignsIn(s, '000.00.118.H26', 'desk');
+  await s.goto(`${INTRANET_URL}/desk/dossiers/new?procedure=1.010055`);
+  await s.locator('#applicant_name').fill('Đinh Văn Phúc');
+  await s.locator('#applicant_id').fill('014190001234');
+  await s.locator('#applicant_address').fill('Số 12 ngõ 34 phố Quốc Tử Giám, phường Văn Miếu - Quốc Tử Giám, Hà Nội');
+  await s.selectOption('#channel', '3');
+  const files = s.locator('input[type=file]');
+  assert(await files.count() === 3, `1.010055 asks for ${await files.count()} papers, not 3`);
+  for (let i = 0; i < 3; i++) await files.nth(i).setInputFiles(resolve(FIX, 'scan.pdf'));
+  await s.locator('input[name="result_channel"][value="post"]').check();
+  await snapP(s, 'desk-new');
+  await submit(s, s.getByRole('button', { name: 'Nộp hồ sơ' }));
+  const m = /\/desk\/dossiers\/([^/?]+)$/.exec(s.url());
+  assert(m, `after filing: ${s.url()}`);
+  await s.goto(`${INTRANET_URL}/desk/dossiers/${m[1]}/receipt`);
+  const text = await s.locator('body').innerText();
+  assert(text.includes('qua dịch vụ bưu chính'), 'the slip does not say the papers came by post');
+  assert(!text.includes('Người nộp hồ sơ'), 'the slip asks the absent applicant to sign');
+  await snapP(s, 'slip');
+  const pdf = await s.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+  writeFileSync(resolve(SHOT_DIR, 'sub-post-slip.pdf'), pdf);
+  const sheets = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert(sheets === 1, `the postal slip prints on ${sheets} A4 pages, not one`);
+  await s.context().close();
+}
+
+runSuite('browser-submission', [['submission walk to status 10 at 360 px', walk],
+  ['postal filing slip on one A4 sheet', postalSlip]]);

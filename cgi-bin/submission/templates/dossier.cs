@@ -38,7 +38,11 @@
 </form><?cs /if ?><?cs /if ?>
 <?cs call:history() ?>
 <?cs if:Actions.withdraw ?>
-<form method="post" action="/dossiers/<?cs var:Dossier.code ?>/withdraw"><?cs call:csrf() ?><button type="submit" class="secondary">Rút hồ sơ</button></form>
+<h2>Rút hồ sơ</h2>
+<form method="post" action="/dossiers/<?cs var:Dossier.code ?>/withdraw" class="form"><?cs call:csrf() ?>
+<p>Hồ sơ đã rút thì cơ quan dừng giải quyết và không mở lại được; muốn làm tiếp phải nộp hồ sơ mới.</p>
+<label class="check"><input type="checkbox" name="confirm" value="1" required> Tôi muốn rút hồ sơ <?cs var:Dossier.code ?></label>
+<button type="submit" class="secondary">Rút hồ sơ</button></form>
 <?cs /if ?>
 <p><a href="/dossiers/">← Hồ sơ của tôi</a></p>
 <?cs include:"footer.cs" ?>

@@ -9,12 +9,19 @@
 <?cs /each ?></ol>
 <?cs /def ?>
 <?cs def:missing() ?><?cs each:e = Events ?><?cs if:e.to_n == 5 ?><?cs set:Missing.reason = e.reason ?><?cs /if ?><?cs /each ?><?cs if:Missing.reason ?><p class="note"><strong>Cơ quan yêu cầu bổ sung:</strong> <?cs var:Missing.reason ?></p><?cs /if ?><?cs /def ?>
+<?cs def:status_explain() ?><?cs if:Dossier.status == 10 && Dossier.result_channel == "post" ?><span class="returned">Kết quả đã được gửi qua bưu điện<?cs if:Dossier.returned_day ?> ngày <?cs var:Dossier.returned_day ?><?cs /if ?> tới địa chỉ<?cs if:Dossier.applicant_address ?> <?cs var:Dossier.applicant_address ?><?cs else ?> người nộp ghi trong hồ sơ<?cs /if ?>. Nếu sau vài ngày chưa nhận được, hãy liên hệ bộ phận một cửa của <?cs var:Dossier.agency_name ?> và đọc mã hồ sơ.</span><?cs
+elif:Dossier.status == 10 && Dossier.result_channel == "online" ?>Kết quả đã được trả trực tuyến<?cs if:Dossier.returned_day ?> ngày <?cs var:Dossier.returned_day ?><?cs /if ?>.<?cs if:Dossier.applicant_id ?> Tải tệp kết quả ở mục “Giấy tờ” bên dưới.<?cs /if ?><?cs
+elif:Dossier.status == 10 ?>Kết quả đã được trả tại bộ phận một cửa<?cs if:Dossier.returned_day ?> ngày <?cs var:Dossier.returned_day ?><?cs /if ?>.<?cs
+elif:Dossier.status == 9 && Dossier.result_channel == "post" ?>Đã có kết quả; cơ quan sẽ gửi qua bưu điện tới địa chỉ người nộp ghi trong hồ sơ.<?cs
+elif:Dossier.status == 9 && Dossier.result_channel == "online" ?>Đã có kết quả; cơ quan sẽ trả trực tuyến, tệp kết quả hiện ở trang hồ sơ.<?cs
+elif:Dossier.status == 9 ?>Đã có kết quả. Mang giấy tiếp nhận và hẹn trả kết quả cùng giấy tờ tùy thân tới bộ phận một cửa của <?cs var:Dossier.agency_name ?> để nhận.<?cs
+else ?><?cs var:Dossier.status_explain ?><?cs /if ?><?cs /def ?>
 <?cs def:summary() ?>
 <table class="facts">
 <tr><th scope="row">Mã hồ sơ</th><td><strong><?cs var:Dossier.code ?></strong></td></tr>
 <tr><th scope="row">Thủ tục</th><td><?cs var:Dossier.procedure_name ?> (<?cs var:Dossier.procedure_code ?>)</td></tr>
 <tr><th scope="row">Cơ quan tiếp nhận</th><td><?cs var:Dossier.agency_name ?></td></tr>
-<tr><th scope="row">Trạng thái</th><td><strong class="status s<?cs var:Dossier.status ?>"><?cs var:Dossier.status_name ?></strong><br><?cs var:Dossier.status_explain ?></td></tr>
+<tr><th scope="row">Trạng thái</th><td><strong class="status s<?cs var:Dossier.status ?>"><?cs var:Dossier.status_name ?></strong><br><?cs call:status_explain() ?></td></tr>
 <tr><th scope="row">Ngày nhận</th><td><?cs var:Dossier.received_day ?></td></tr>
 <tr><th scope="row">Hẹn trả kết quả</th><td><?cs if:Dossier.due_day ?><?cs var:Dossier.due_day ?><?cs else ?>Theo thông báo của cơ quan<?cs /if ?><?cs if:Dossier.late ?> <strong class="late">(quá hạn)</strong><?cs /if ?><?cs if:Dossier.paused_left ?><br>Thời hạn tạm dừng, còn <?cs var:Dossier.paused_left ?> ngày làm việc khi bổ sung xong.<?cs /if ?><?cs if:Dossier.paused_late ?><br><strong class="late">Hồ sơ đã quá hạn <?cs var:Dossier.paused_late ?> ngày làm việc</strong> khi cơ quan yêu cầu bổ sung. Khi bổ sung xong, thời hạn tính tiếp và hồ sơ vẫn chậm <?cs var:Dossier.paused_late ?> ngày làm việc so với ngày hẹn.<?cs /if ?></td></tr>
 </table>

@@ -34,6 +34,7 @@
 <ul><?cs each:n = Proc.notes ?><li><?cs var:n ?></li><?cs /each ?></ul></details><?cs /if ?>
 <?cs each:d = Proc.docs ?>
 <fieldset><legend><?cs var:d.n ?>. <?cs var:d.name ?></legend>
+<?cs if:d.templates ?><p class="form-template">Mẫu đơn, tờ khai: <a href="<?cs var:Proc.source_url ?>" target="_blank" rel="external noopener"><?cs var:d.templates ?></a> <span class="hint">(tải tại Cổng Dịch vụ công quốc gia, mở trang mới)</span></p><?cs /if ?>
 <input type="file" name="doc_<?cs var:d.n ?>" accept="application/pdf,image/jpeg,image/png" aria-label="Tệp cho giấy tờ <?cs var:d.n ?>"<?cs if:Form.error_field == "doc_" + d.n ?> aria-invalid="true" aria-describedby="loi"<?cs /if ?>>
 <?cs if:Wallet.0.id ?><label for="reuse_<?cs var:d.n ?>">hoặc dùng lại giấy tờ đã nộp<?cs if:Wallet.0.result ?> hoặc kết quả đã nhận<?cs /if ?></label>
 <select id="reuse_<?cs var:d.n ?>" name="reuse_<?cs var:d.n ?>"<?cs call:invalid("reuse_" + d.n) ?>><option value="">— không —</option><?cs each:w = Wallet ?><option value="<?cs var:w.id ?>"><?cs if:w.result ?>Kết quả của hồ sơ <?cs var:w.dossier ?><?cs if:w.procedure ?> – <?cs var:w.procedure ?><?cs /if ?><?cs else ?><?cs var:w.name ?> (<?cs var:w.dossier ?>)<?cs /if ?></option><?cs /each ?></select><?cs /if ?>

@@ -8,6 +8,7 @@
 <link rel="stylesheet" href="/static/slip.css">
 </head>
 <body>
+<?cs def:doc_form(k) ?>Bản điện tử (<?cs if:k == "pdf" ?>PDF<?cs elif:k == "jpeg" ?>ảnh JPEG<?cs elif:k == "png" ?>ảnh PNG<?cs else ?><?cs var:k ?><?cs /if ?>)<?cs /def ?>
 <main class="slip">
 <div class="head">
   <div><strong><?cs var:Dossier.agency_name ?></strong><br><small>Mã cơ quan <?cs var:Dossier.agency_code ?></small></div>
@@ -23,19 +24,22 @@ Số định danh cá nhân: <?cs var:Dossier.applicant_id ?><?cs if:Dossier.app
 <p>Thành phần hồ sơ:</p>
 <table>
 <tr><th scope="col" class="tt">TT</th><th scope="col">Tên giấy tờ</th><th scope="col" class="kind">Hình thức</th></tr>
-<?cs set:tt = #0 ?><?cs each:d = Docs ?><?cs if:d.role == "input" ?><?cs set:tt = tt + #1 ?><tr><td><?cs var:tt ?></td><td><?cs var:d.name ?></td><td>Tệp <?cs var:d.kind ?></td></tr><?cs /if ?><?cs /each ?>
+<?cs set:tt = #0 ?><?cs each:d = Docs ?><?cs if:d.role == "input" ?><?cs set:tt = tt + #1 ?><tr><td><?cs var:tt ?></td><td><?cs var:d.name ?></td><td><?cs call:doc_form(d.kind) ?></td></tr><?cs /if ?><?cs /each ?>
 </table>
-<p>Ngày nhận hồ sơ: <strong><?cs var:Dossier.received_day ?></strong><br>
+<p>Hình thức nộp: <?cs if:Dossier.channel == 1 ?>trực tiếp tại bộ phận một cửa<?cs elif:Dossier.channel == 3 ?>qua dịch vụ bưu chính (người nộp không có mặt khi tiếp nhận)<?cs else ?>trực tuyến trên Cổng dịch vụ công<?cs /if ?><br>
+Ngày nhận hồ sơ: <strong><?cs var:Dossier.received_day ?></strong><br>
 Thời gian trả kết quả: <strong><?cs if:Dossier.due_day ?>ngày <?cs var:Dossier.due_day ?><?cs else ?>theo thông báo của cơ quan<?cs /if ?></strong><br>
 Nhận kết quả: <?cs if:Dossier.result_channel == "online" ?>trực tuyến<?cs elif:Dossier.result_channel == "post" ?>qua bưu điện<?cs else ?>tại bộ phận một cửa<?cs /if ?></p>
-<p>Theo dõi hồ sơ: quét mã QR, hoặc vào trang tra cứu hồ sơ và nhập mã hồ sơ cùng<br>
+<p>Theo dõi hồ sơ: quét mã QR, hoặc vào trang tra cứu hồ sơ rồi nhập mã hồ sơ ở trên và<br>
 Mã tra cứu: <span class="secret"><?cs var:Dossier.secret ?></span></p>
-<p><small><?cs var:Dossier.track_url ?></small></p>
-<div class="sign">
+<p class="url"><small><?cs var:Dossier.track_url ?></small></p>
+<?cs if:Dossier.channel == 1 ?><div class="sign">
   <div><strong>Người nộp hồ sơ</strong><br><em>(ký, ghi rõ họ tên)</em></div>
   <div><strong>Người tiếp nhận hồ sơ</strong><br><em>(ký, ghi rõ họ tên)</em></div>
-</div>
-<p class="noprint"><a href="javascript:history.back()">← Quay lại</a></p>
+</div><?cs elif:Dossier.channel == 3 ?><div class="sign one">
+  <div><strong>Người tiếp nhận hồ sơ</strong><br><em>(ký, ghi rõ họ tên)</em></div>
+</div><?cs else ?><p class="auto"><em>Giấy này do Cổng dịch vụ công cấp khi hồ sơ được nộp trực tuyến; không cần chữ ký.</em></p><?cs /if ?>
+<p class="noprint"><a href="<?cs var:Slip.back ?>">← Về hồ sơ <?cs var:Dossier.code ?></a><br>Để in: dùng lệnh In của trình duyệt, khổ A4.</p>
 </main>
 </body>
 </html>
