@@ -126,7 +126,8 @@ integration() {
 		tests/integration/test_refused_forms.py tests/integration/test_chk12.py \
 		tests/integration/test_chk13.py tests/integration/test_chk14.py \
 		tests/integration/test_wallet_results.py tests/integration/test_chk15.py \
-		tests/integration/test_chk16.py tests/integration/test_chk17.py
+		tests/integration/test_chk16.py tests/integration/test_chk17.py \
+		tests/integration/test_chk21.py
 }
 
 browser() {
