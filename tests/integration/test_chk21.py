@@ -633,3 +633,206 @@ def refund_across_a_crash(got):
     time.sleep(7)           # the bank's answer arrives with the database away
     PF2.start_mariadb()
     PF.refunded_once(o, ref, 158000, got)
+
+
+# ---- 5. create racing cancel; cancel racing the bank's success ----------------
+
+def outbox_events(code, kind):
+    return int(sql1("SELECT COUNT(*) FROM outbox WHERE topic = 'webhook' AND subject = '%s'"
+                    " AND payload LIKE '%%\"type\":\"%s\"%%'" % (code, kind)))
+
+
+def idem_create(key, ref, ts):
+    body = json.dumps({"group": "phat_vphc", "agency": P.AGENCY, "reference": ref,
+                       "payer": {"name": "Nguyễn Văn An", "id": "001090000001"},
+                       "lines": [{"name": "Phạt vi phạm giao thông", "amount": 350000}]},
+                      ensure_ascii=False).encode()
+    return P.api("POST", "/payment/api/obligations", body, ts=str(ts),
+                 extra={"Idempotency-Key": key})
+
+
+def test_idempotent_creates_racing_a_cancel_make_one_obligation_cancelled_once():
+    """The agency's program created an obligation, lost the answer, and
+    retries the create (same Idempotency-Key) from several threads while
+    its operator cancels it (the code was read from the first answer).
+    Whatever the order: one obligation under the key, cancelled, one
+    cancellation event; every retry answers the first answer again."""
+    P.setup_agency()
+    srv, got = P.hook_server()
+    try:
+        rc, _, err = P.admin("webhook-set", "--agency", P.AGENCY,
+                             "--url", "http://127.0.0.1:%d/hook" % srv.server_address[1])
+        assert rc == 0, err
+        for round_ in range(4):
+            key = "chk21-race-%d-%d" % (round_, time.time_ns())
+            ref = "QĐ %d/QĐ-XPVPHC" % (time.time_ns() % 10 ** 9)
+            now = int(time.time())
+            first = idem_create(key, ref, now - 100)
+            assert first.status == 201, (first.status, first.body)
+            code = first.json()["payment_code"]
+
+            def retry(i):
+                return idem_create(key, ref, now - 50 - i)
+
+            def cancel(i):
+                return P.api("POST", "/payment/api/obligations/%s/cancel" % code, b"",
+                             ts=str(now - 10 - i))
+            with concurrent.futures.ThreadPoolExecutor(max_workers=8) as ex:
+                rs = [ex.submit(retry, i) for i in range(5)]
+                cs = [ex.submit(cancel, i) for i in range(3)]
+                rs = [f.result() for f in rs]
+                cs = [f.result() for f in cs]
+            # every retry: the first answer, byte for byte
+            assert all(r.status == 201 and r.body == first.body for r in rs), \
+                [(r.status, r.body[:100]) for r in rs]
+            # every cancel: done (a second cancel is the same cancel)
+            assert all(r.status == 200 and r.json()["status"] == "cancelled" for r in cs), \
+                [(r.status, r.body[:200]) for r in cs]
+            rows = P.sql("SELECT payment_code, status FROM obligation WHERE reference = '%s'" % ref)
+            assert rows == [[code, "cancelled"]], rows
+            assert int(sql1("SELECT COUNT(*) FROM pay_idempotency WHERE idem_key = '%s'" % key)) == 1
+            assert outbox_events(code, "obligation.cancelled") == 1
+            # the read says cancelled, and when
+            r = P.api("GET", "/payment/api/obligations/" + code)
+            assert r.status == 200 and r.json()["status"] == "cancelled", r.body
+            # a retry after all that still answers the first answer, and
+            # makes no second obligation
+            r = idem_create(key, ref, now - 5)
+            assert r.status == 201 and r.body == first.body
+            assert len(P.sql("SELECT 1 FROM obligation WHERE reference = '%s'" % ref)) == 1
+        assert H.wait_until(lambda: len([e for e in got if e["type"] == "obligation.cancelled"]) >= 4, 30)
+        ids = [e["id"] for e in got if e["type"] == "obligation.cancelled"]
+        assert len(set(ids)) == 4, ids
+    finally:
+        P.sql("DELETE FROM pay_webhook_endpoint WHERE agency_code = '%s'" % P.AGENCY)
+        srv.shutdown()
+
+
+def money_state(code):
+    """(obligation status, [(attempt state, refund state)], receipts)."""
+    st = P.status_of(code)
+    atts = [tuple(r) for r in P.sql(
+        "SELECT a.state, a.refund_state FROM payment_attempt a JOIN obligation o ON "
+        "o.id = a.obligation_id WHERE o.payment_code = '%s' ORDER BY a.id" % code)]
+    return st, atts, len(P.receipts_of(code))
+
+
+def bank_took_it_after_a_failure(n, base):
+    """n obligations, each with one attempt the sandbox bank holds as paid
+    (its IPN held back) while the portal was told it failed (07: money
+    taken, transaction suspected): the obligation is unpaid again.  The
+    signed success the bank then sends for it."""
+    items = []
+    for i in range(n):
+        o = P.create((base + 1000 * i,))
+        loc, q = P.start(o["payment_code"])
+        ref = q["vnp_TxnRef"]
+        P.bank_pays(loc, "paid", ipn="never")
+        r = H.get(PF2.signed_path(PF2.failure_params(ref, o["total"], i, "07", "01")))
+        assert r.json()["RspCode"] == "00", r.body
+        assert P.status_of(o["payment_code"]) == "unpaid"
+        t = json.loads(P.sandbox("GET", "/sandbox/transactions?txn_ref=" + ref)[2])[0]
+        p = P.success_params(ref, o["total"], vnp_TransactionNo=t["transaction_no"])
+        items.append((o["payment_code"], ref, PF2.signed_path(p)))
+    return items
+
+
+def test_cancel_racing_the_banks_late_success_never_paid_and_cancelled():
+    """The citizen's first try was reported failed by the bank, so the
+    obligation is unpaid again; the agency cancels it at the very moment
+    the bank reports that same attempt paid after all (VNPay's 07: money
+    taken, under review).  Either the payment wins (paid, one receipt, the
+    cancel a 409) or the cancel does (cancelled, and the money the bank
+    took kept as a duplicate to give back, then given back once)."""
+    items = bank_took_it_after_a_failure(10, 433000)
+    outcomes = {"paid": 0, "cancelled": 0}
+    for i, (code, ref, path) in enumerate(items):
+        now = int(time.time())
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+            # alternate which one leaves first, so both orders are met
+            if i % 2:
+                fc = ex.submit(P.api, "POST", "/payment/api/obligations/%s/cancel" % code, b"",
+                               None, str(now - i))
+                fi = ex.submit(H.get, path)
+            else:
+                fi = ex.submit(H.get, path)
+                fc = ex.submit(P.api, "POST", "/payment/api/obligations/%s/cancel" % code, b"",
+                               None, str(now - i))
+            c, ipn = fc.result(), fi.result()
+        # the bank was told 00: the money it took is the portal's to account for
+        assert ipn.json()["RspCode"] == "00", ipn.body
+        st, atts, receipts = money_state(code)
+        if c.status == 200:
+            outcomes["cancelled"] += 1
+            assert st == "cancelled", (code, st, atts)
+            assert atts == [("duplicate", "due")] or atts[0][0] == "duplicate", atts
+            assert receipts == 0
+        else:
+            outcomes["paid"] += 1
+            assert c.status == 409, (c.status, c.body)
+            assert st == "paid" and atts == [("paid", "none")] and receipts == 1, (st, atts)
+    print("  %s" % outcomes)
+    # never both; every cancelled one's money goes back, once, in full
+    P.check_invariants()
+    for code, ref, _ in items:
+        st, atts, receipts = money_state(code)
+        if st == "cancelled":
+            assert H.wait_until(lambda: PF.refund_state(ref) == "refunded", 60), \
+                (code, PF.refund_state(ref))
+            total = int(sql1("SELECT total FROM obligation WHERE payment_code = '%s'" % code))
+            assert [r["amount"] for r in PF.bank_refunds(ref)] == [total]
+    assert outcomes["cancelled"] >= 1 or outcomes["paid"] == len(items)
+
+
+def test_desk_stopping_a_dossier_racing_its_fee_paid_at_the_bank():
+    """The desk stops a dossier at 6 (8, a reason) at the very moment the
+    bank reports its fee paid.  Either the payment wins (fee paid with its
+    receipt, the dossier stopped by the desk's own decision after it) or
+    the stop does (fee cancelled, the money kept as a duplicate and given
+    back once).  Never a cancelled fee with a receipt, never a paid fee
+    the records call cancelled, one event per change."""
+    import test_submission_pay as SP
+    outcomes = {"paid": 0, "cancelled": 0}
+    rounds = []
+    for i in range(6):
+        c, s, code, pay = SP.at_six(30 + i % 2)
+        loc, q = P.start(pay)
+        P.bank_pays(loc, "paid", ipn="never")
+        ref = q["vnp_TxnRef"]
+        t = json.loads(P.sandbox("GET", "/sandbox/transactions?txn_ref=" + ref)[2])[0]
+        total = int(sql1("SELECT total FROM obligation WHERE payment_code = '%s'" % pay))
+        path = PF2.signed_path(P.success_params(ref, total, vnp_TransactionNo=t["transaction_no"]))
+        s.get("/desk/dossiers/" + code)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+            if i % 2:
+                fm = ex.submit(s.post, f"/desk/dossiers/{code}/status",
+                               {"to": "8", "reason": "Hồ sơ không đủ điều kiện"})
+                fi = ex.submit(H.get, path)
+            else:
+                fi = ex.submit(H.get, path)
+                fm = ex.submit(s.post, f"/desk/dossiers/{code}/status",
+                               {"to": "8", "reason": "Hồ sơ không đủ điều kiện"})
+            m, ipn = fm.result(), fi.result()
+        assert ipn.json()["RspCode"] == "00", ipn.body
+        assert m.status == 303, (m.status, m.text[:300])
+        rounds.append((code, pay, ref, total))
+    for code, pay, ref, total in rounds:
+        st, atts, receipts = money_state(pay)
+        assert SP.status_of(code) == 8 or SP.status_of(code) == 4, SP.status_of(code)
+        if st == "paid":
+            outcomes["paid"] += 1
+            assert atts == [("paid", "none")] and receipts == 1, (pay, atts, receipts)
+        else:
+            outcomes["cancelled"] += 1
+            assert st == "cancelled" and receipts == 0, (pay, st, receipts)
+            assert atts[0][0] == "duplicate", atts
+            assert H.wait_until(lambda: PF.refund_state(ref) == "refunded", 60), PF.refund_state(ref)
+            assert [r["amount"] for r in PF.bank_refunds(ref)] == [total]
+        # one event per change: filed, 2, 6, then 8 once (and 4 only if the
+        # payment's move came before the desk's)
+        evs = [int(r[0]) for r in P.sql(
+            "SELECT e.to_status FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id "
+            "WHERE d.code = '%s' ORDER BY e.id" % code)]
+        assert evs.count(8) == 1 and evs[:3] == [1, 2, 6], (code, evs)
+    print("  %s" % outcomes)
+    P.check_invariants()
