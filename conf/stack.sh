@@ -383,12 +383,25 @@ nginx_start() {
 	if master=$(pid_of "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"); then
 		old_workers=$(pgrep -P "$master" | tr '\n' ' ')
 		nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx/" -s reload
-		# The old workers finish what they are serving, then leave.
-		for i in $(seq 1 150); do
+		# The old workers finish what they are serving, then leave; the
+		# old slot serves them until then.  A citizen's upload on a slow
+		# line takes minutes (30 MB at 1 Mbit/s: four), and the old
+		# workers pass it to the old slot only once it is all in: stopping
+		# that slot after a fixed 15 s answered such an upload with a 502
+		# after the citizen had sent it whole.  So the wait is as long as
+		# nginx lets an old worker live (worker_shutdown_timeout in
+		# conf/nginx.conf.in), and a little more.
+		local waited=0 said=0
+		while [ "$waited" -lt 3200 ]; do
 			local alive=0 w
-			for w in $old_workers; do kill -0 "$w" 2>/dev/null && alive=1; done
+			for w in $old_workers; do kill -0 "$w" 2>/dev/null && alive=$((alive + 1)); done
 			[ "$alive" = 0 ] && break
+			if [ "$said" = 0 ] && [ "$waited" -ge 20 ]; then
+				say "waiting for requests in flight to end ($alive old nginx workers; at most 5 minutes)"
+				said=1
+			fi
 			sleep 0.1
+			waited=$((waited + 1))
 		done
 	else
 		say "starting nginx on $PORTAL_LISTEN:$PORTAL_PUBLIC_PORT and :$PORTAL_INTRANET_PORT"
