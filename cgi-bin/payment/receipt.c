@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "obligation.h"
+#include "paycode.h"
 #include "payment.h"
 #include "qr.h"
 #include "render.h"
@@ -76,6 +77,15 @@ static int load(request *r, const char *token)
 	vn_amount_words(&b, amount < 0 ? -amount : amount);
 	hset(r, "Receipt.amount_words", b.p);
 	hset(r, "Receipt.token", token);
+	/* read aloud in groups of four, as every other page shows it */
+	const char *pc = db_col(s, 12, NULL);
+	if (pc && strlen(pc) == PAYCODE_LEN) {
+		char shown[PAYCODE_LEN + 3];
+		paycode_format(pc, shown);
+		hset(r, "Receipt.payment_code_shown", shown);
+	} else if (pc) {
+		hset(r, "Receipt.payment_code_shown", pc);
+	}
 	hsetf(r, arena_printf(r->a, "%s/receipts/verify?t=%s", cfg.public_url, token),
 	      "Receipt.verify_url");
 	while (db_fetch(s) > 0)

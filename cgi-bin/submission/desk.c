@@ -456,25 +456,42 @@ int h_desk_document(request *r)
 	return rc ? rc : document_send(r, &x, r->captures[1].i, 1);
 }
 
-/* Deliveries to the national portal not yet acknowledged, with why. */
+/* Deliveries to the national portal not yet acknowledged, with why: the
+ * oldest SYNC_SHOWN, and how many wait in all (after a long outage there
+ * are thousands, and a list cut without saying so reads as the whole). */
+#define SYNC_SHOWN 500
+#define SYNC_TEXT_(n) #n
+#define SYNC_TEXT(n) SYNC_TEXT_(n)
 int h_desk_sync(request *r)
 {
+	db_stmt *c = STMT(server_db(),
+		"SELECT COUNT(*) FROM outbox o JOIN dossier x ON x.code = o.subject "
+		"WHERE o.topic = 'sync' AND o.state = 'pending' AND x.agency_code IN ("
+		SCOPE_AGENCIES ")");
+	if (db_query(c, "is", is_admin(r), r->user->agency_code) != 0 || db_fetch(c) != 1)
+		return 503;
+	long long waiting = db_col_int(c, 0, 0);
+	while (db_fetch(c) == 1)
+		;
+	hset_intf(r, waiting, "Sync.waiting");
+	if (waiting > SYNC_SHOWN)
+		hset_intf(r, SYNC_SHOWN, "Sync.shown");
 	db_stmt *s = STMT(server_db(),
 		"SELECT o.id, o.subject, o.attempts, COALESCE(o.last_error, ''), "
 		"DATE_FORMAT(o.next_at + INTERVAL 7 HOUR, '%H:%i:%s %d/%m/%Y'), "
 		"DATE_FORMAT(o.created_at + INTERVAL 7 HOUR, '%H:%i:%s %d/%m/%Y') "
 		"FROM outbox o JOIN dossier x ON x.code = o.subject "
 		"WHERE o.topic = 'sync' AND o.state = 'pending' AND x.agency_code IN ("
-		SCOPE_AGENCIES ") ORDER BY o.id LIMIT 500");
+		SCOPE_AGENCIES ") ORDER BY o.id LIMIT " SYNC_TEXT(SYNC_SHOWN));
 	if (db_query(s, "is", is_admin(r), r->user->agency_code) != 0)
 		return 503;
 	for (int i = 0; db_fetch(s) == 1; i++) {
-		hsetf(r, col(s, r->a, 0), "Sync.%d.id", i);
-		hsetf(r, col(s, r->a, 1), "Sync.%d.code", i);
-		hsetf(r, col(s, r->a, 2), "Sync.%d.attempts", i);
-		hsetf(r, col(s, r->a, 3), "Sync.%d.error", i);
-		hsetf(r, col(s, r->a, 4), "Sync.%d.next", i);
-		hsetf(r, col(s, r->a, 5), "Sync.%d.created", i);
+		hsetf(r, col(s, r->a, 0), "Sync.rows.%d.id", i);
+		hsetf(r, col(s, r->a, 1), "Sync.rows.%d.code", i);
+		hsetf(r, col(s, r->a, 2), "Sync.rows.%d.attempts", i);
+		hsetf(r, col(s, r->a, 3), "Sync.rows.%d.error", i);
+		hsetf(r, col(s, r->a, 4), "Sync.rows.%d.next", i);
+		hsetf(r, col(s, r->a, 5), "Sync.rows.%d.created", i);
 	}
 	hset(r, "Page.title", "Đồng bộ với Cổng Dịch vụ công quốc gia");
 	return render(r, "desk_sync.cs");

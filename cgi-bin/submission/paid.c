@@ -24,6 +24,7 @@
 #include "arena.h"
 #include "jsonparse.h"
 #include "outbox.h"
+#include "paycode.h"
 #include "server.h"
 #include "submission.h"
 
@@ -68,13 +69,18 @@ static int paid_deliver(const outbox_msg *m, char *err, size_t errlen)
 		return -1;
 	}
 	int rc = 0;
+	char shown[PAYCODE_LEN + 3];   /* as the notice and /pay/ show it */
+	if (pay && strlen(pay) == PAYCODE_LEN)
+		paycode_format(pay, shown);
+	else
+		snprintf(shown, sizeof shown, "%s", pay ? pay : "?");
 	if (owed == 0) {
 		request r = { .a = a, .remote_addr = "" };
 		move mv = {
 			.code = code, .to = ST_PROCESSING, .actor = ACTOR_SYSTEM,
 			.actor_kind = "system", .actor_name = "Cổng thanh toán",
 			.reason = arena_printf(a, "Đã nộp xong nghĩa vụ tài chính (mã thanh toán %s).",
-					       pay ? pay : "?"),
+					       shown),
 			.only_from = ST_OBLIGATION, .r = &r,
 		};
 		rc = dossier_move(job_db, &mv);

@@ -20,6 +20,7 @@
 
 #if __has_include("obligation.h")
 #include "obligation.h"
+#include "paycode.h"
 #define HAVE_OBLIGATION 1
 #endif
 
@@ -458,8 +459,10 @@ static int move_tx(db *d, void *arg)
 							what ? what : "Không tạo được khoản phải nộp");
 			return 422;
 		}
+		char shown[PAYCODE_LEN + 3];   /* as the notice and /pay/ show it */
+		paycode_format(pay, shown);
 		reason = arena_printf(a, "%s: %s đồng (mã thanh toán %s)%s%s", m->fee_name,
-				      vn_int_text(a, m->amount), pay, *reason ? ". " : "", reason);
+				      vn_int_text(a, m->amount), shown, *reason ? ". " : "", reason);
 #else
 		reason = arena_printf(a, "%s: %s đồng%s%s", m->fee_name, vn_int_text(a, m->amount),
 				      *reason ? ". " : "", reason);

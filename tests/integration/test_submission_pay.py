@@ -63,8 +63,14 @@ def test_fee_shown_paid_and_dossier_moves_on():
     assert P.sql("SELECT o.payment_code FROM receipt r JOIN obligation o ON o.id = r.obligation_id "
                  "WHERE r.verify_token = '%s'" % token.group(1)) == [[pay]]
     # a dossier's fee: a receipt for fees and charges
-    assert "<h1>BIÊN LAI THU PHÍ, LỆ PHÍ</h1>" in H.get("/receipts/" + token.group(1)).text
-    assert "Hệ thống" in page and pay in page          # the event says who and why
+    receipt = H.get("/receipts/" + token.group(1)).text
+    assert "<h1>BIÊN LAI THU PHÍ, LỆ PHÍ</h1>" in receipt
+    # the code as it is read aloud everywhere else: three groups of four
+    grouped = " ".join((pay[0:4], pay[4:8], pay[8:12]))
+    assert "<dd>%s</dd>" % grouped in receipt, receipt
+    # the events say who and why, naming the code the same way
+    assert "Hệ thống" in page and "mã thanh toán %s)" % grouped in page, page
+    assert page.count("mã thanh toán %s" % grouped) == 2, page
     ev = P.sql("SELECT actor_kind, from_status, to_status FROM dossier_event e JOIN dossier d "
                "ON d.id = e.dossier_id WHERE d.code = '%s' ORDER BY e.id" % code)
     assert ev[-1] == ["system", "6", "4"], ev

@@ -21,7 +21,7 @@
   <dt>Người nộp</dt><dd><?cs var:Receipt.payer ?><?cs if:Receipt.payer_id ?> (giấy tờ số <?cs var:Receipt.payer_id ?>)<?cs /if ?></dd>
   <dt>Nội dung</dt><dd><?cs var:Receipt.description ?></dd>
 <?cs if:subcount(Receipt.lines) > 0 ?>  <dt>Các khoản đã nộp</dt><dd><table class="items"><?cs each:l = Receipt.lines ?><tr><td><?cs var:l.name ?></td><td class="num"><?cs var:l.amount ?> đồng</td></tr><?cs /each ?></table></dd>
-<?cs /if ?>  <dt>Mã thanh toán</dt><dd><?cs var:Receipt.payment_code ?></dd>
+<?cs /if ?>  <dt>Mã thanh toán</dt><dd><?cs var:Receipt.payment_code_shown ?></dd>
 <?cs if:Receipt.reason ?>  <dt>Lý do</dt><dd><?cs var:Receipt.reason ?></dd>
 <?cs /if ?>  <dt><?cs if:Receipt.kind == "adjustment" ?>Số tiền điều chỉnh<?cs else ?>Số tiền<?cs /if ?></dt><dd><strong><?cs var:Receipt.amount ?> đồng</strong></dd>
   <dt>Bằng chữ</dt><dd><?cs var:Receipt.amount_words ?></dd>
