@@ -102,13 +102,16 @@ int h_pay_start(request *r)
 	a.code = req_capture(r, "code");
 	a.bank = r->form[1].s;     /* bank (optional), after gateway */
 	a.ip = r->remote_addr && *r->remote_addr ? r->remote_addr : "127.0.0.1";
+	/* a 404 here and a 303 to the bank there answer a guessed code as
+	 * the page does: counted with the page's and the finder's misses */
+	int held = pay_guess_gate(r);
+	if (held)
+		return held;
 	int rc = db_tx(server_db(), start_tx, &a);
 	if (rc == 409)             /* paid or closed meanwhile: show what it is */
 		return http_redirect(r, arena_printf(r->a, "/pay/%s", a.code));
-	if (rc == 404) {
-		r->error.message = "Không có khoản phải nộp nào mang mã này.";
-		return 404;
-	}
+	if (rc == 404)
+		return pay_guess_missed(r);
 	if (rc == 422) {
 		r->error.message = pay_over_gateway_vi;
 		return 422;

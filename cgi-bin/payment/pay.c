@@ -69,6 +69,42 @@ static const char Q_EXISTS[] = "SELECT 1 FROM obligation WHERE payment_code = ?"
 
 #define FIND_MISSES 10
 #define FIND_WINDOW 900
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* Guessing payment codes.  A code opens its page (the payer's name, the
+ * fine's decision number or the dossier's code, the lines), so the codes
+ * that find nothing are counted per client address wherever one is typed:
+ * the finder, the address bar (/pay/{code}) and the Pay button
+ * (/pay/{code}/start).  One count for all three; past FIND_MISSES in
+ * FIND_WINDOW every code is refused to that address, the right one too
+ * (a hit shown while misses are refused would still answer the guess). */
+static const char *guess_key(request *r)
+{
+	return arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+}
+
+static int held_back(request *r)
+{
+	r->error_detail = "Bạn đã tra cứu sai quá nhiều lần. Hãy thử lại sau 15 phút.";
+	return 429;
+}
+
+int pay_guess_gate(request *r)
+{
+	int n = limit_count(server_db(), "pay_find", guess_key(r), FIND_WINDOW);
+	if (n < 0)
+		return 503;
+	return n >= FIND_MISSES ? held_back(r) : 0;
+}
+
+int pay_guess_missed(request *r)
+{
+	if (limit_add(server_db(), "pay_find", guess_key(r)) < 0)
+		return 503;
+	r->error.message = "Không có khoản phải nộp nào mang mã này.";
+	return 404;
+}
 
 /* What a person types is what is printed on their paper, give or take
  * the spaces: a reference copied with a space before it, an ID number
@@ -101,15 +137,10 @@ int h_pay_find(request *r)
 	 * a reference people know (a fine's decision, an electricity customer
 	 * code) with guessed ID numbers would otherwise find, one redirect at
 	 * a time, whose ID number goes with it and the name on its page. */
-	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
 	if ((code && *code) || (ref && *ref && pid && *pid)) {
-		int n = limit_count(d, "pay_find", addr, FIND_WINDOW);
-		if (n < 0)
-			return 503;
-		if (n >= FIND_MISSES) {
-			r->error_detail = "Bạn đã tra cứu sai quá nhiều lần. Hãy thử lại sau 15 phút.";
-			return 429;
-		}
+		int held = pay_guess_gate(r);
+		if (held)
+			return held;
 	}
 	if (code && *code) {
 		hset(r, "Find.code", code);
@@ -165,7 +196,7 @@ int h_pay_find(request *r)
 		hset(r, "Find.error", "Nhập mã thanh toán, hoặc số tham chiếu cùng số giấy tờ của người nộp.");
 		return render(r, "pay_home.cs");
 	}
-	if (limit_add(d, "pay_find", addr) < 0)
+	if (limit_add(d, "pay_find", guess_key(r)) < 0)
 		return 503;
 	hset(r, "Find.error", "Không tìm thấy khoản phải nộp nào khớp với thông tin đã nhập.");
 	return render(r, "pay_home.cs");
@@ -181,7 +212,11 @@ static const char Q_SHOW[] =
 	" o.payer_name, o.total, DATE_FORMAT(o.due_date, '%d/%m/%Y'), o.reference, o.status,"
 	" o.chuong, o.tieu_muc, l.name, l.amount,"
 	" r.verify_token, r.template_symbol, r.series_symbol, r.number, l.line_no,"
-	" o.dossier_code, o.payer_id"
+	" o.dossier_code, o.payer_id,"
+	/* the client's misses (pay_guess_gate), in the same round trip: the
+	 * page is the area's busiest */
+	" (SELECT COUNT(*) FROM attempt WHERE scope = 'pay_find' AND k = ?"
+	"  AND at > UTC_TIMESTAMP(3) - INTERVAL " STR(FIND_WINDOW) " SECOND)"
 	" FROM obligation o LEFT JOIN agency a ON a.code = o.agency_code"
 	" LEFT JOIN pay_bank b ON b.bin = o.bene_bin"
 	" LEFT JOIN obligation_line l ON l.obligation_id = o.id"
@@ -204,10 +239,11 @@ int pay_load(request *r, const char *code, pay_facts *out)
 	db *d = server_db();
 	db_stmt *s = S(d, Q_SHOW);
 	int f;
-	if (db_query(s, "s", code) < 0 || (f = db_fetch(s)) < 0)
+	if (db_query(s, "ss", guess_key(r), code) < 0 || (f = db_fetch(s)) < 0)
 		return -1;
 	if (f == 0)
 		return 0;
+	out->misses = db_col_int(s, 26, 0);
 	out->agency_code = arena_strdup(r->a, db_col(s, 2, NULL));
 	out->status = arena_strdup(r->a, db_col(s, 14, NULL));
 	out->dossier_code = db_col(s, 24, NULL) ? arena_strdup(r->a, db_col(s, 24, NULL)) : NULL;
@@ -298,9 +334,11 @@ int h_pay_show(request *r)
 	if (f < 0)
 		return 503;
 	if (f == 0) {
-		r->error.message = "Không có khoản phải nộp nào mang mã này.";
-		return 404;
+		int held = pay_guess_gate(r);
+		return held ? held : pay_guess_missed(r);
 	}
+	if (o.misses >= FIND_MISSES)
+		return held_back(r);   /* the error page drops what pay_load set */
 	if (o.dossier_code && r->user && r->user->kind == AUTH_CITIZEN) {
 		db_stmt *s = S(server_db(), Q_OWNER);
 		int mine;

@@ -169,8 +169,16 @@ int h_admin_notice(request *r);
 typedef struct pay_facts {
 	const char *agency_code, *status, *dossier_code, *payer_id;
 	long long total;
+	long long misses;     /* the client's codes that found nothing (pay_guess_gate) */
 } pay_facts;
 int pay_load(request *r, const char *code, pay_facts *out);
+
+/* Payment codes guessed: one count per client address for the finder, the
+ * page of a code and its Pay button.  pay_guess_gate: 0 to go on, 429 (in
+ * Vietnamese) once the address is over the limit, or 503.
+ * pay_guess_missed: a code that found nothing, counted; 404 or 503. */
+int pay_guess_gate(request *r);
+int pay_guess_missed(request *r);
 
 /* Helpers shared by the pages */
 void pay_money(buf *b, long long v);          /* 150.000 */
