@@ -312,6 +312,7 @@ nginx_areas() {
 				printf "\tinclude /etc/nginx/fastcgi_params;\n"
 				printf "\tfastcgi_param PORTAL_SITE %s;\n", site
 				printf "\tfastcgi_param PORTAL_HTTPS $portal_https;\n"
+				printf "\tfastcgi_param PORTAL_RATE_EXEMPT $portal_rate_exempt;\n"
 				printf "\tfastcgi_pass %s;\n}\n", $1
 			}' conf/areas.conf >"$out/locations-$site.conf"
 	done

@@ -54,6 +54,8 @@ typedef struct request {
 	const char *scheme_host;  /* e.g. http://127.0.0.1:8080, for absolute links */
 	int https;                /* came over HTTPS: nginx's own TLS, or the trusted
 	                           * proxy's X-Forwarded-Proto (PORTAL_HTTPS) */
+	int rate_exempt;          /* the client is in PORTAL_RATE_EXEMPT (nginx's
+	                           * verdict): no request-rate count applies */
 	const char *accept_language;
 	const struct route *route;
 	field_value *query;       /* typed, in the route's declared order */

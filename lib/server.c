@@ -562,6 +562,7 @@ static void serve(const app *area, int fd)
 		/* nginx's verdict (conf/nginx.conf.in): a client's own
 		 * X-Forwarded-Proto never reaches this as "on" */
 		r.https = strcmp(param(&fr, "PORTAL_HTTPS"), "on") == 0;
+		r.rate_exempt = strcmp(param(&fr, "PORTAL_RATE_EXEMPT"), "1") == 0;
 
 		const char *cls = param(&fr, "CONTENT_LENGTH");
 		long long cl = *cls ? strtoll(cls, NULL, 10) : 0;

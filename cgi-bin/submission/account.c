@@ -25,6 +25,13 @@
 #define WINDOW 900
 #define MAX_FAILS 5
 #define OTP_TRIES 5
+/* Registrations from one client address in WINDOW.  Each one costs ~0.35 s
+ * of CPU in PBKDF2 before anything else can refuse it, so without a count
+ * a few clients posting the form in a loop would hold every process of
+ * the area; ten is a commune office's public computer helping people one
+ * after another, and then some.  An address PORTAL_RATE_EXEMPT lists (a
+ * deployment's monitoring, the test stack's own client) is not counted. */
+#define REGISTER_PER_ADDR 10
 
 /* 0912 345 678, +84 912 345 678 → 0912345678; e-mail lower-cased.
  * NULL when it is neither. */
@@ -231,6 +238,19 @@ static int h_register_checked(request *r)
 	g.visitor = visitor_of(r);
 	if (!g.visitor)
 		return 403;	/* no pv cookie: the CSRF check refused it already */
+	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	int from_here = r->rate_exempt ? 0 : limit_count(d, "register", addr, WINDOW);
+	if (from_here < 0)
+		return 503;
+	if (from_here >= REGISTER_PER_ADDR) {
+		int wait = limit_wait(d, "register", addr, WINDOW), min = (wait + 59) / 60;
+		r->error_detail = arena_printf(r->a, "Có quá nhiều lượt đăng ký từ cùng một mạng trong 15 "
+					       "phút. Hãy thử lại sau %d phút.", min < 1 ? 1 : min);
+		http_header(r, "Retry-After", arena_printf(r->a, "%d", wait > 0 ? wait : 60));
+		return 429;
+	}
+	if (!r->rate_exempt && limit_add(d, "register", addr) < 0)
+		return 503;
 	g.hash = password_hash(r->a, pw);
 	g.code = arena_printf(r->a, "%06lld", crypto_uniform(1000000));
 	if (!g.hash)

@@ -17,6 +17,7 @@ import urllib.parse
 
 import harness as H
 import test_payment as P
+import test_submission as S
 
 DAMM = [[0, 3, 1, 7, 5, 9, 8, 6, 4, 2], [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
         [4, 2, 0, 6, 8, 7, 1, 3, 5, 9], [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
@@ -197,3 +198,34 @@ def test_values_typed_by_one_person_are_escaped_where_another_reads_them():
     assert H.wait_until(lambda: P.status_of(pay) == "paid")
     token = re.search(r'/receipts/([0-9a-f]{32})', H.get("/pay/" + pay).text).group(1)
     shown_safely(H.get("/receipts/" + token), "the receipt")
+
+
+# --- registrations from one address (reported by the round, fixed after) ---
+
+def test_registrations_from_one_address_are_counted_before_the_password_is_hashed():
+    """Each registration spends ~0.35 s of CPU hashing its password before
+    anything can refuse it, and nothing counted them: a few clients posting
+    the form in a loop held every process of the submission area.  Ten in
+    15 minutes from one address, then a 429 in Vietnamese saying when, and
+    no account written; another address registers as before."""
+    addr = "127.0.%d.%d" % (random.randint(10, 250), random.randint(2, 250))
+    c = S.Client(source=addr)
+    c.get("/account/register")
+    for i in range(10):
+        r = c.post("/account/register", {"contact": S.phone(), "name": "Nguyễn Văn Mười",
+                                          "password": "mật-khẩu-dài-1"})
+        assert r.status == 303, (i, r.status, r.text[:300])
+    citizens = P.sql("SELECT COUNT(*) FROM citizen")
+    contact = S.phone()
+    r = c.post("/account/register", {"contact": contact, "name": "Nguyễn Văn Mười",
+                                      "password": "mật-khẩu-dài-1"})
+    assert r.status == 429, (r.status, r.text[:300])
+    assert "quá nhiều lượt đăng ký" in r.text and "phút" in r.text, r.text[-1500:]
+    assert int(r.header("Retry-After")) > 0
+    assert P.sql("SELECT COUNT(*) FROM citizen") == citizens
+    assert P.sql("SELECT COUNT(*) FROM citizen WHERE contact = '%s'" % contact) == [["0"]]
+    other = S.Client(source="127.0.%d.%d" % (random.randint(10, 250), random.randint(2, 250)))
+    other.get("/account/register")
+    r = other.post("/account/register", {"contact": contact, "name": "Nguyễn Văn Mười",
+                                          "password": "mật-khẩu-dài-1"})
+    assert r.status == 303, (r.status, r.text[:300])
