@@ -31,6 +31,7 @@ import urllib.parse
 import harness as H
 import test_payment as P
 import test_submission as S
+import test_wallet_results as W
 
 sql = P.sql
 PW = "mật-khẩu-dài-1"
@@ -257,10 +258,7 @@ def test_another_citizens_dossier_is_404_on_every_sub_route():
     S.register(c)
     agency = commune(5)
     code = file_online(c, agency)
-    desk = S.staff(agency, "leader")
-    for to in (2, 4, 9):
-        assert S.move(desk, code, to).status == 303
-    assert S.move(desk, code, 10, files={"result": ("kq.pdf", S.PDF, "application/pdf")}).status == 303
+    W.returned(agency, code, "kq.pdf")
     page = c.get(f"/dossiers/{code}").text
     ids = re.findall(rf"/dossiers/{re.escape(code)}/documents/(\d+)", page)
     assert len(ids) == 3, ids          # two documents and the result

@@ -102,6 +102,21 @@ def orphan_rows():
                      "(SELECT 1 FROM dossier_document x WHERE x.blob_id = b.id)")))
 
 
+def read_all(s):
+    """What the server sends until it closes (or resets) the connection."""
+    got = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+    except OSError:
+        pass
+    s.close()
+    return got
+
+
 def serves_a_filing_quickly(c, agency):
     t = time.time()
     r = S.file_dossier(c, agency)
@@ -133,16 +148,7 @@ def test_uploads_cut_off_slow_or_short_file_nothing_and_spend_no_number():
     s = socket.create_connection((H.HOST, H.PORT), timeout=30)
     s.sendall(raw_head(c, len(body), ctype) + body[:2 << 20])
     s.shutdown(socket.SHUT_WR)
-    got = b""
-    try:
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            got += chunk
-    except OSError:
-        pass
-    s.close()
+    got = read_all(s)
     assert not got.startswith(b"HTTP/1.1 303"), got[:200]
     # (c) slowloris: six connections send the body a few bytes every
     # second; meanwhile filings are served at their usual pace
@@ -177,16 +183,7 @@ def test_uploads_cut_off_slow_or_short_file_nothing_and_spend_no_number():
     s = socket.create_connection((H.HOST, H.PORT), timeout=40)
     s.sendall(raw_head(c, len(body) + 5000, ctype) + body)
     t0 = time.time()
-    got = b""
-    try:
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            got += chunk
-    except OSError:
-        pass
-    s.close()
+    got = read_all(s)
     assert time.time() - t0 < 35, "the server waited for ever"
     assert got == b"" or got.startswith(b"HTTP/1.1 408") or got.startswith(b"HTTP/1.1 400"), got[:200]
     # the numbers: 1 and the four served, no gap, the counter agrees
@@ -373,15 +370,7 @@ class Portal:
                 self.answer(200)
 
             def answer(self, status):
-                b = b'{"ok":true}' if status == 200 else b'{"error":"busy"}'
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(b)))
-                    self.end_headers()
-                    self.wfile.write(b)
-                except OSError:
-                    pass
+                C11.answer_json(self, status)
 
         class Server(ThreadingHTTPServer):
             allow_reuse_address = True
