@@ -3,8 +3,10 @@
  *
  * Loaded on first use and again every ten minutes, so a holiday added for
  * next year reaches every process without a restart.  If the database is
- * away the last calendar stays in use; with none at all, weekends only
- * (and the dossier page says the date is provisional; see holiday_year).
+ * away the last calendar stays in use; with none at all, weekends only.
+ * Days of a year whose notice is not out yet are in the table as the law
+ * makes them, marked "chưa có thông báo" (sql/025); holiday_year says
+ * which years those are.
  */
 #include <stdlib.h>
 #include <string.h>

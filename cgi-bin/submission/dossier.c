@@ -8,6 +8,7 @@
  * dossier_seq, so numbers have no gaps and no repeats), the dossier, its
  * documents, the first event, the counters, the sync and notice messages.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ static void drain(db_stmt *s)
 /* --- the procedure, its documents and the agencies that take it -------------- */
 
 static int unit_from_db(const char *u);
+static int limit_value(long long v, const char *unit);
 
 typedef struct proc {
 	long long id;
@@ -74,7 +76,7 @@ static int proc_load(db *d, arena *a, const char *code, proc *p)
 	p->online = col(s, a, 3);
 	p->level_commune = (int)db_col_int(s, 4, 0);
 	p->level_province = (int)db_col_int(s, 5, 0);
-	p->time_value = (int)db_col_int(s, 6, -1);
+	p->time_value = limit_value(db_col_int(s, 6, -1), db_col(s, 7, NULL));
 	p->time_unit = unit_from_db(db_col(s, 7, NULL));
 	p->level_ministry = (int)db_col_int(s, 8, 0);
 	p->source_url = col(s, a, 9);
@@ -132,7 +134,7 @@ static void proc_limit(db *d, const proc *p, int channel, int *value, int *unit)
 			     "WHERE procedure_id = ? AND channel = ? AND time_value IS NOT NULL "
 			     "ORDER BY seq LIMIT 1");
 	if (db_query(s, "ii", p->id, (long long)channel) == 0 && db_fetch(s) == 1) {
-		*value = (int)db_col_int(s, 0, -1);
+		*value = limit_value(db_col_int(s, 0, -1), db_col(s, 1, NULL));
 		*unit = unit_from_db(db_col(s, 1, NULL));
 	}
 	drain(s);
@@ -151,6 +153,18 @@ static int unit_from_db(const char *u)
 	if (strcmp(u, "month") == 0)
 		return WD_UNIT_MONTH;
 	return WD_UNIT_WORKING_DAY;
+}
+
+/* The catalog's time as a limit, or -1 when it gives none.  A bare "0"
+ * with no unit is how the national catalog shows a time it does not know
+ * (1.115148: "Không có thông tin", the province sets it), not "the same
+ * day": counted as 0 working days it made the dossier due the day it was
+ * filed and late on the desk from the next morning. */
+static int limit_value(long long v, const char *unit)
+{
+	if (v < 0 || v > INT_MAX || (v == 0 && !unit))
+		return -1;
+	return (int)v;
 }
 
 /* A procedure only a ministry or another central agency handles (the

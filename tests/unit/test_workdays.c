@@ -1,7 +1,8 @@
 /*
  * test_workdays.c - unit tests for lib/workdays.c: civil dates, the
- * Vietnamese day of a time, and deadlines over the real 2025–2026
- * calendar of sql/004_submission.sql (swaps, make-up Saturdays, nghỉ bù).
+ * Vietnamese day of a time, and deadlines over the real 2025–2027
+ * calendar of sql/004_submission.sql as sql/025 corrected it (swaps,
+ * make-up Saturdays, nghỉ bù; 2027's Tết as expected ahead of its notice).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,8 +30,8 @@ static void assert_day(long day, const char *want)
 	assert_string_equal(got, want);
 }
 
-/* The off days and make-up days of 2025 and 2026 as in sql/004. */
-static long off[32], work[8];
+/* The off days and make-up days of 2025-2027 as in sql/004 and sql/025. */
+static long off[48], work[8];
 static wd_calendar cal;
 
 static int setup(void **state)
@@ -41,9 +42,14 @@ static int setup(void **state)
 		"2025-09-01", "2025-09-02", "2026-01-01", "2026-01-02", "2026-02-16",
 		"2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-04-27",
 		"2026-04-30", "2026-05-01", "2026-08-31", "2026-09-01", "2026-09-02",
+		"2027-01-01", "2027-02-04", "2027-02-05", "2027-02-08", "2027-02-09",
+		"2027-02-10", "2027-04-16", "2027-04-30", "2027-05-03", "2027-09-02",
+		"2027-09-03",
 	};
+	/* no make-up day for Tết 2025: 8726/VPCP-KGVX gave five days of Tết
+	 * and four weekend days (08/02/2025 was China's make-up day) */
 	static const char *const works[] = {
-		"2025-02-08", "2025-04-26", "2026-01-10", "2026-08-22",
+		"2025-04-26", "2026-01-10", "2026-08-22",
 	};
 	size_t i;
 
@@ -116,21 +122,22 @@ static void test_working(void **state)
 	assert_true(wd_is_working(&cal, D("2025-01-24")));    /* Friday */
 	assert_false(wd_is_working(&cal, D("2025-01-25")));   /* Saturday */
 	assert_false(wd_is_working(&cal, D("2025-01-27")));   /* swapped off */
-	assert_true(wd_is_working(&cal, D("2025-02-08")));    /* làm bù */
+	assert_false(wd_is_working(&cal, D("2025-02-08")));   /* no làm bù */
+	assert_true(wd_is_working(&cal, D("2025-04-26")));    /* làm bù */
 	assert_false(wd_is_working(&cal, D("2026-04-26")));   /* Giỗ Tổ on Sunday */
 	assert_false(wd_is_working(&cal, D("2026-04-27")));   /* its nghỉ bù */
 	/* with no calendar, weekends only */
 	assert_true(wd_is_working(NULL, D("2025-01-01")));
-	assert_false(wd_is_working(NULL, D("2025-02-08")));
+	assert_false(wd_is_working(NULL, D("2025-04-26")));
 }
 
 static void test_add(void **state)
 {
-	/* received the Friday before Tết Ất Tỵ: nine days off, then the week */
+	/* received the Friday before Tết Ất Tỵ: nine days off, then the weeks */
 	assert_day(wd_add(&cal, D("2025-01-24"), 1), "2025-02-03");
 	assert_day(wd_add(&cal, D("2025-01-24"), 5), "2025-02-07");
-	assert_day(wd_add(&cal, D("2025-01-24"), 6), "2025-02-08");   /* làm bù */
-	assert_day(wd_add(&cal, D("2025-01-24"), 7), "2025-02-10");
+	assert_day(wd_add(&cal, D("2025-01-24"), 6), "2025-02-10");
+	assert_day(wd_add(&cal, D("2025-01-24"), 7), "2025-02-11");
 	/* received on a holiday or a Saturday: the count starts after it */
 	assert_day(wd_add(&cal, D("2025-01-01"), 1), "2025-01-02");
 	assert_day(wd_add(&cal, D("2025-01-04"), 1), "2025-01-06");
@@ -158,10 +165,10 @@ static void test_add(void **state)
 
 static void test_count_inverse(void **state)
 {
-	long a0 = D("2024-12-20"), end = D("2027-01-10");
+	long a0 = D("2024-12-20"), end = D("2027-12-10");
 	assert_int_equal(wd_count(&cal, a0, a0), 0);
 	assert_int_equal(wd_count(&cal, a0, a0 - 5), 0);
-	assert_int_equal(wd_count(&cal, D("2025-01-24"), D("2025-02-08")), 6);
+	assert_int_equal(wd_count(&cal, D("2025-01-24"), D("2025-02-08")), 5);
 	for (long a = a0; a < end; a += 3)
 		for (int n = 0; n <= 40; n += 7) {
 			long due = wd_add(&cal, a, n);
@@ -193,6 +200,38 @@ static void test_due(void **state)
 	assert_true(wd_due(&cal, d, 1000000, WD_UNIT_HOUR) == WD_NONE);
 }
 
+/* Every unit of the catalog around Tết Bính Ngọ, Quốc khánh 2026 and Tết
+ * Đinh Mùi: working days skip the days off; calendar days and months end
+ * on the day they reach, or the next working day when it is off (Bộ luật
+ * Dân sự Điều 148); hours go by working days of eight hours. */
+static void test_due_around_holidays(void **state)
+{
+	/* working days: the Friday before Tết Bính Ngọ, then after it */
+	assert_day(wd_due(&cal, D("2026-02-12"), 1, WD_UNIT_WORKING_DAY), "2026-02-13");
+	assert_day(wd_due(&cal, D("2026-02-13"), 5, WD_UNIT_WORKING_DAY), "2026-02-27");
+	/* received on a day of Tết, or on the Saturday worked for 31/8 */
+	assert_day(wd_due(&cal, D("2026-02-17"), 1, WD_UNIT_WORKING_DAY), "2026-02-23");
+	assert_day(wd_due(&cal, D("2026-08-22"), 1, WD_UNIT_WORKING_DAY), "2026-08-24");
+	assert_day(wd_due(&cal, D("2026-08-28"), 2, WD_UNIT_WORKING_DAY), "2026-09-04");
+	/* calendar days landing on mùng 1, and on Quốc khánh's adjacent day */
+	assert_day(wd_due(&cal, D("2026-02-07"), 10, WD_UNIT_DAY), "2026-02-23");
+	assert_day(wd_due(&cal, D("2026-08-02"), 30, WD_UNIT_DAY), "2026-09-03");
+	assert_day(wd_due(&cal, D("2026-08-03"), 28, WD_UNIT_DAY), "2026-09-03");
+	/* months: 16/1 + 1 is 29 tháng Chạp (16/2); 31/7 + 1 is the swapped 31/8 */
+	assert_day(wd_due(&cal, D("2026-01-16"), 1, WD_UNIT_MONTH), "2026-02-23");
+	assert_day(wd_due(&cal, D("2026-07-31"), 1, WD_UNIT_MONTH), "2026-09-03");
+	/* hours */
+	assert_day(wd_due(&cal, D("2026-02-13"), 8, WD_UNIT_HOUR), "2026-02-23");
+	assert_day(wd_due(&cal, D("2026-02-13"), 24, WD_UNIT_HOUR), "2026-02-25");
+	/* Tết Đinh Mùi: 04-05/02, 08/02 and nghỉ bù 09-10/02/2027 */
+	assert_day(wd_due(&cal, D("2027-02-03"), 1, WD_UNIT_WORKING_DAY), "2027-02-11");
+	assert_day(wd_due(&cal, D("2026-12-02"), 60, WD_UNIT_WORKING_DAY), "2027-03-04");
+	assert_day(wd_due(&cal, D("2027-01-06"), 1, WD_UNIT_MONTH), "2027-02-11");
+	/* Giỗ Tổ 16/4/2027, then 30/4 and 1/5 (a Saturday, made good on 3/5) */
+	assert_day(wd_due(&cal, D("2027-04-15"), 1, WD_UNIT_WORKING_DAY), "2027-04-19");
+	assert_day(wd_due(&cal, D("2027-04-29"), 1, WD_UNIT_WORKING_DAY), "2027-05-04");
+}
+
 static void test_calendar_check(void **state)
 {
 	long bad[] = { 5, 3 };
@@ -216,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_add),
 		cmocka_unit_test(test_count_inverse),
 		cmocka_unit_test(test_due),
+		cmocka_unit_test(test_due_around_holidays),
 		cmocka_unit_test(test_calendar_check),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
