@@ -130,7 +130,8 @@ integration() {
 		tests/integration/test_chk13.py tests/integration/test_chk14.py \
 		tests/integration/test_wallet_results.py tests/integration/test_chk15.py \
 		tests/integration/test_chk16.py tests/integration/test_chk17.py tests/integration/test_chk18.py \
-		tests/integration/test_chk19.py tests/integration/test_chk20.py tests/integration/test_chk21.py
+		tests/integration/test_chk19.py tests/integration/test_chk20.py tests/integration/test_chk21.py \
+		tests/integration/test_chk22.py
 }
 
 browser() {
