@@ -1354,22 +1354,28 @@ static const char *lookup_code(arena *a, const char *typed)
 	return o && dossier_code_valid(out, o) ? arena_strdup(a, out) : NULL;
 }
 
-static int lookup_checked(request *r)
+/* The code and secret as typed, NULL for a field left blank: a secret of
+ * nothing but the spaces and dashes it is printed with is a form not
+ * filled in, not a guess, and is not counted as a miss, which would lock
+ * out the neighbour before his first try. */
+static void lookup_typed(request *r, const char **code, const char **typed)
+{
+	*code = r->query[0].s;
+	*typed = r->query[1].s;
+	if (*typed && !(*typed)[strspn(*typed, " -")])
+		*typed = NULL;
+	if (*code && form_blank(*code))
+		*code = NULL;
+}
+
+/* The dossier the code and the secret name, under the lookup's limit on
+ * misses per address (the page and the result's download count
+ * together), the secret compared in constant time: 0 with *x and the
+ * normalised *secret, else the refusal's status. */
+static int lookup_find(request *r, const char *code, const char *typed, dossier *x,
+		       const char **secret)
 {
 	db *d = server_db();
-	const char *code = r->query[0].s, *typed = r->query[1].s;
-	hset(r, "Page.title", "Tra cứu hồ sơ");
-	/* A secret left blank (or only the spaces and dashes it is printed
-	 * with) is a form not filled in, not a guess: it is not counted as a
-	 * miss, which would lock out the neighbour before his first try. */
-	if (typed && !typed[strspn(typed, " -")])
-		typed = NULL;
-	if (code && form_blank(code))
-		code = NULL;
-	if (!code && !typed)
-		return render(r, "lookup.cs");
-	if (code)
-		hset(r, "Form.code", code);
 	if (!code || !typed)
 		return http_field_error(r, 422, code ? "secret" : "code", "Cần cả mã hồ sơ và mã tra cứu.");
 	code = lookup_code(r->a, code);
@@ -1384,21 +1390,99 @@ static int lookup_checked(request *r)
 		r->error_detail = "Bạn đã tra cứu sai quá nhiều lần. Hãy thử lại sau 15 phút.";
 		return 429;
 	}
-	const char *secret = tracking_normalise(r->a, typed);
-	dossier x;
-	int rc = dossier_load(d, r->a, code, &x, DOSSIER_READ);
+	*secret = tracking_normalise(r->a, typed);
+	int rc = dossier_load(d, r->a, code, x, DOSSIER_READ);
 	if (rc < 0)
 		return 503;
 	char h[65] = "";
-	if (rc == 1 && secret)
-		tracking_hash(x.code, secret, h);
-	if (rc != 1 || !secret || !crypto_eq(h, x.tracking_hash)) {
+	if (rc == 1 && *secret)
+		tracking_hash(x->code, *secret, h);
+	if (rc != 1 || !*secret || !crypto_eq(h, x->tracking_hash)) {
 		limit_add(d, "lookup", addr);
 		return http_field_error(r, 404, "secret", "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.");
 	}
+	return 0;
+}
+
+/* The result file of a dossier returned online (status 10): its
+ * dossier_document id, 0 when there is none to give, -1 on the database.
+ * Only the role 'result': the papers the applicant handed in are never
+ * reached through the code and secret. */
+static long long lookup_result_doc(const dossier *x)
+{
+	if (x->status != ST_RETURNED || !x->result_channel || strcmp(x->result_channel, "online") != 0)
+		return 0;
+	db_stmt *s = STMT(server_db(), "SELECT id FROM dossier_document WHERE dossier_id = ? "
+				       "AND role = 'result' ORDER BY id DESC LIMIT 1");
+	if (db_query(s, "i", x->id) != 0)
+		return -1;
+	long long id = db_fetch(s) == 1 ? db_col_int(s, 0, 0) : 0;
+	drain(s);
+	return id;
+}
+
+static int lookup_checked(request *r)
+{
+	const char *code, *typed, *secret;
+	lookup_typed(r, &code, &typed);
+	hset(r, "Page.title", "Tra cứu hồ sơ");
+	if (!code && !typed)
+		return render(r, "lookup.cs");
+	if (code)
+		hset(r, "Form.code", code);
+	dossier x;
+	int rc = lookup_find(r, code, typed, &x, &secret);
+	if (rc)
+		return rc;
 	if (dossier_show(r, &x, 0, 0) < 0)
 		return 503;
+	/* A walk-in with no account downloads the result returned online
+	 * with the code and the secret alone, as he follows the dossier. */
+	long long doc = lookup_result_doc(&x);
+	if (doc < 0)
+		return 503;
+	if (doc)
+		hset(r, "Dossier.result_url", arena_printf(r->a, "/dossiers/lookup/result?code=%s&secret=%s",
+							   url_encode(r->a, x.code), url_encode(r->a, secret)));
 	return render(r, "lookup.cs");
+}
+
+static int lookup_result_checked(request *r)
+{
+	const char *code, *typed, *secret;
+	lookup_typed(r, &code, &typed);
+	hset(r, "Page.title", "Tra cứu hồ sơ");
+	if (code)
+		hset(r, "Form.code", code);
+	dossier x;
+	int rc = lookup_find(r, code, typed, &x, &secret);
+	if (rc)
+		return rc;
+	long long doc = lookup_result_doc(&x);
+	if (doc < 0)
+		return 503;
+	if (!doc)
+		return http_field_error(r, 404, NULL, "Hồ sơ này không có kết quả trả trực tuyến để tải về. "
+					"Xem cách nhận kết quả ở trang tra cứu hồ sơ.");
+	/* not a staff action, so not in the audit log; the area's log says
+	 * which dossier's result went out, and to which address */
+	fprintf(stderr, "lookup_result: dossier %s result %lld sent to %s\n", x.code, doc,
+		r->remote_addr ? r->remote_addr : "-");
+	return document_send(r, &x, doc, 0);
+}
+
+/* The download link of the lookup page.  A wrong code or secret, or a
+ * dossier with no result to download, comes back in the lookup form, as a
+ * lookup typed wrong does. */
+int h_lookup_result(request *r)
+{
+	int status = lookup_result_checked(r);
+	if (status < 400)
+		return status;
+	if (r->query[1].s)
+		hset(r, "Form.secret", r->query[1].s);
+	hset(r, "Form.error_lead", "Chưa tải được kết quả.");
+	return form_refused(r, status, "lookup.cs");
 }
 
 /* A code or secret typed wrong comes back in the lookup form, with the

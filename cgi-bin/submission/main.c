@@ -247,6 +247,11 @@ static const route routes[] = {
 
 	{.name = "lookup", .methods = GET, .pattern = "/dossiers/lookup", .handler = h_lookup,
 	 .query = lookup_q, .sites = SITE_PUBLIC},
+	/* the result returned online, for whoever holds the code and the
+	 * tracking secret (a walk-in with no account): that file alone,
+	 * under the lookup's rate limit; no session, nothing cached */
+	{.name = "lookup_result", .methods = GET, .pattern = "/dossiers/lookup/result",
+	 .handler = h_lookup_result, .query = lookup_q, .sites = SITE_PUBLIC},
 	{.name = "dossier_new", .methods = GET, .pattern = "/dossiers/new", .handler = h_new,
 	 .query = procedure_q, CIT},
 	{.name = "dossier_create", .methods = HTTP_POST, .pattern = "/dossiers", .handler = h_create,

@@ -210,7 +210,7 @@ int h_new(request *r), h_create(request *r);
 int h_mine(request *r), h_view(request *r), h_receipt(request *r);
 int h_document(request *r), h_supplement(request *r), h_withdraw(request *r);
 int h_supplement_refused(request *r), h_rating_refused(request *r);
-int h_rating(request *r), h_lookup(request *r), h_qr(request *r);
+int h_rating(request *r), h_lookup(request *r), h_lookup_result(request *r), h_qr(request *r);
 int h_desk_login_form(request *r), h_desk_login(request *r), h_desk_login_refused(request *r),
 	h_desk_logout(request *r);
 int h_desk_queue(request *r), h_desk_view(request *r), h_desk_status(request *r);

@@ -223,3 +223,102 @@ def test_generic_procedure_keeps_its_plain_uploads():
     assert r.status == 303, (r.status, r.text[:300])
     assert rows(code) == [["2", "", "scan.pdf", "NULL"]], rows(code)
     assert "Giấy tờ bổ sung</a> (bổ sung, pdf" in html.unescape(c.get(f"/dossiers/{code}").text)
+
+
+# --- the result for a walk-in, by code and secret -------------------------------------------
+
+def walk_in_returned(i, result_channel="online", to=10):
+    """A walk-in's dossier at the i-th commune of 1.001193, filed by its
+    desk, taken by its leader through 2, 4, 9 up to `to` (with a result
+    file at 10): (code, secret of the slip)."""
+    agency = S.agencies(c_registered())[i]
+    desk = S.staff(agency, "desk")
+    code = S.walk_in(desk, result_channel=result_channel)
+    slip = desk.get(f"/desk/dossiers/{code}/receipt").text
+    secret = re.search(r'class="secret">([A-Z0-9-]+)<', slip).group(1)
+    lead = S.staff(agency)
+    for st in (2, 4, 9, 10):
+        if st > to:
+            break
+        files = {"result": ("trich-luc.pdf", S.PDF, "application/pdf")} if st == 10 else None
+        r = S.move(lead, code, st, files=files)
+        assert r.status == 303, (st, r.status, r.text[:300])
+    return code, secret
+
+
+_registered = []
+
+
+def c_registered():
+    """A signed-in citizen, only to read the communes the filing form offers."""
+    if not _registered:
+        c = S.Client()
+        S.register(c)
+        _registered.append(c)
+    return _registered[0]
+
+
+def result_url(code, secret):
+    return H.q("/dossiers/lookup/result", code=code, secret=secret)
+
+
+def src():
+    return "127.0.%d.%d" % (random.randint(10, 250), random.randint(2, 250))
+
+
+def test_walk_in_downloads_the_result_with_code_and_secret():
+    code, secret = walk_in_returned(65)
+    # the lookup page links it
+    page = H.get(H.q("/dossiers/lookup", code=code, secret=secret.lower().replace("-", " ")))
+    assert page.status == 200, page.status
+    link = html.unescape(re.search(r'<a href="(/dossiers/lookup/result\?[^"]+)"', page.text).group(1))
+    assert ">Tải tệp kết quả</a>" in page.text
+    r = H.get(link)
+    assert r.status == 200, (r.status, r.text[:300])
+    assert r.body == S.PDF
+    assert r.header("Content-Type").startswith("application/pdf"), r.header("Content-Type")
+    assert r.header("Content-Disposition").startswith("attachment;"), r.header("Content-Disposition")
+    assert r.header("X-Content-Type-Options") == "nosniff"
+    cc = r.header("Cache-Control")
+    assert "private" in cc and "no-store" in cc, cc
+    # typed as from the slip, in small letters and with spaces
+    r = H.get(result_url(code.lower(), secret.lower().replace("-", " ")))
+    assert r.status == 200 and r.body == S.PDF, r.status
+
+
+def test_result_download_refused_without_the_secret_or_a_result_online():
+    code, secret = walk_in_returned(66)
+    wrong = "AAAAA-AAAAA" if secret != "AAAAA-AAAAA" else "BBBBB-BBBBB"
+    r = H.get(result_url(code, wrong), source=src())
+    assert r.status == 404 and S.PDF not in r.body, r.status
+    assert "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này" in html.unescape(r.text)
+    r = H.get(result_url(code, ""), source=src())
+    assert r.status == 422 and S.PDF not in r.body, r.status
+    # a dossier returned at the desk has no file to give; one not yet at 10 neither
+    for i, channel, to in ((67, "desk", 10), (68, "online", 9)):
+        other, osecret = walk_in_returned(i, result_channel=channel, to=to)
+        page = H.get(H.q("/dossiers/lookup", code=other, secret=osecret))
+        assert page.status == 200 and "/dossiers/lookup/result" not in page.text
+        r = H.get(result_url(other, osecret))
+        assert r.status == 404 and S.PDF not in r.body, (channel, to, r.status)
+        assert "không có kết quả trả trực tuyến" in html.unescape(r.text)
+
+
+def test_result_download_is_rate_limited_with_the_lookup():
+    code, secret = walk_in_returned(69)
+    ip = src()
+    wrong = "AAAAA-AAAAA" if secret != "AAAAA-AAAAA" else "BBBBB-BBBBB"
+    got = [H.get(result_url(code, wrong), source=ip).status for _ in range(10)]
+    assert got == [404] * 10, got
+    # then even the right secret waits, here and on the lookup page
+    r = H.get(result_url(code, secret), source=ip)
+    assert r.status == 429 and S.PDF not in r.body, r.status
+    assert H.get(H.q("/dossiers/lookup", code=code, secret=secret), source=ip).status == 429
+    # misses on the lookup page count here too
+    ip2 = src()
+    for _ in range(10):
+        H.get(H.q("/dossiers/lookup", code=code, secret=wrong), source=ip2)
+    assert H.get(result_url(code, secret), source=ip2).status == 429
+    # another address is not held up
+    r = H.get(result_url(code, secret), source=src())
+    assert r.status == 200 and r.body == S.PDF, r.status
