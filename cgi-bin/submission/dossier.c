@@ -60,6 +60,27 @@ typedef struct proc {
 	const char *note[MAX_DOCS];  /* the catalog's "Lưu ý" items: read, not uploaded */
 } proc;
 
+/* Some of the catalog's procedures (1.001521, 1.001613, …) have an
+ * online channel but a document list its source did not break into
+ * items.  With no upload the form could never be sent ("at least one
+ * document"): offer a few uploads for the papers the steps describe,
+ * numbered 0 (no item of the catalog's list). */
+static void proc_generic(proc *p)
+{
+	static const char *const generic[] = {
+		"Tờ khai hoặc đơn theo hướng dẫn của thủ tục",
+		"Giấy tờ kèm theo (1)", "Giấy tờ kèm theo (2)", "Giấy tờ kèm theo (3)",
+		"Giấy tờ kèm theo (4)",
+	};
+	p->generic = 1;
+	p->ndocs = 0;
+	for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++) {
+		p->doc_seq[p->ndocs] = 0;
+		p->doc_tpl[p->ndocs] = "";
+		p->doc_name[p->ndocs++] = generic[i];
+	}
+}
+
 static int proc_load(db *d, arena *a, const char *code, proc *p)
 {
 	db_stmt *s = STMT(d, "SELECT id, code, name, online_level, level_commune, level_province, "
@@ -104,25 +125,23 @@ static int proc_load(db *d, arena *a, const char *code, proc *p)
 	}
 	if (rc2 < 0)
 		return -1;
-	/* Some of the catalog's procedures (1.001521, 1.001613, …) have an
-	 * online channel but a document list its source did not break into
-	 * items.  With no upload the form could never be sent ("at least one
-	 * document"): offer a few uploads for the papers the steps describe,
-	 * numbered 0 (no item of the catalog's list). */
-	static const char *const generic[] = {
-		"Tờ khai hoặc đơn theo hướng dẫn của thủ tục",
-		"Giấy tờ kèm theo (1)", "Giấy tờ kèm theo (2)", "Giấy tờ kèm theo (3)",
-		"Giấy tờ kèm theo (4)",
-	};
-	if (p->ndocs == 0) {
-		p->generic = 1;
-		for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++) {
-			p->doc_seq[p->ndocs] = 0;
-			p->doc_tpl[p->ndocs] = "";
-			p->doc_name[p->ndocs++] = generic[i];
-		}
-	}
+	if (p->ndocs == 0)
+		proc_generic(p);
 	return 1;
+}
+
+/* The documents a supplement answers to: the procedure's, or the generic
+ * uploads when the catalog lists none or no longer has the procedure. */
+static int supplement_proc(db *d, arena *a, const char *code, proc *p)
+{
+	int rc = proc_load(d, a, code, p);
+	if (rc < 0)
+		return -1;
+	if (!rc) {
+		memset(p, 0, sizeof *p);
+		proc_generic(p);
+	}
+	return 0;
 }
 
 /* The time limit of the channel (procedure_channel), else the procedure's. */
@@ -236,6 +255,93 @@ static int agency_allowed(db *d, const proc *p, const char *code, const char **n
 	return ok;
 }
 
+/* --- the wallet ------------------------------------------------------------------ */
+
+/* The wallet's documents in the page data (Wallet.N.*), offered beside
+ * each document of the filing form and of the supplement form: documents
+ * this citizen gave before, and the results of their own dossiers (a
+ * birth-certificate extract is what the next procedure asks for).  A
+ * result belongs to whoever the dossier belongs to now (a walk-in's
+ * dossier the desk attached later included), so it is found through the
+ * dossier, never through a column of its own.  Two branches, each on its
+ * index (wallet; by_citizen), results first.  -1 on the database. */
+static int wallet_show(request *r)
+{
+	db_stmt *w = STMT(server_db(), "SELECT w.id, w.doc_name, w.original_name, w.code, w.role, p.name FROM ("
+			     "(SELECT dd.id, dd.doc_name, dd.original_name, x.code, dd.role, x.procedure_code "
+			     " FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
+			     " WHERE dd.owner_citizen_id = ? AND dd.role IN ('input','supplement') "
+			     " ORDER BY dd.id DESC LIMIT 50) "
+			     "UNION ALL "
+			     "(SELECT dd.id, dd.doc_name, dd.original_name, x.code, dd.role, x.procedure_code "
+			     " FROM dossier x JOIN dossier_document dd ON dd.dossier_id = x.id "
+			     " AND dd.role = 'result' WHERE x.citizen_id = ? ORDER BY dd.id DESC LIMIT 20)) w "
+			     "LEFT JOIN `procedure` p ON p.code = w.procedure_code "
+			     "ORDER BY w.role <> 'result', w.id DESC LIMIT 70");
+	if (db_query(w, "ii", r->user->id, r->user->id) != 0)
+		return -1;
+	for (int i = 0; db_fetch(w) == 1; i++) {
+		hsetf(r, col(w, r->a, 0), "Wallet.%d.id", i);
+		const char *dn = col(w, r->a, 1), *on = col(w, r->a, 2);
+		const char *role = db_col(w, 4, NULL);
+		int supplement = role && strcmp(role, "supplement") == 0;
+		/* a supplement sent before supplements were named after the
+		 * catalog's document names none: its file's name alone
+		 * ("image.jpg" from many phones) says nothing of what it was,
+		 * so it is labelled as what it is; a named one says it came
+		 * as a supplement */
+		if ((!dn || !*dn) && supplement)
+			dn = arena_printf(r->a, "Giấy tờ bổ sung – %s", on ? on : "");
+		else if (supplement)
+			dn = arena_printf(r->a, "%s (bổ sung)", dn);
+		hsetf(r, dn && *dn ? dn : on, "Wallet.%d.name", i);
+		hsetf(r, on, "Wallet.%d.file", i);
+		hsetf(r, col(w, r->a, 3), "Wallet.%d.dossier", i);
+		if (role && strcmp(role, "result") == 0) {
+			hsetf(r, "1", "Wallet.%d.result", i);
+			const char *pname = col(w, r->a, 5);
+			if (pname)
+				hsetf(r, pname, "Wallet.%d.procedure", i);
+		}
+	}
+	return 0;
+}
+
+typedef struct reused {
+	int n;                  /* the document's place in the form */
+	long long blob;
+	const char *kind, *sha, *name;
+	long long size;
+	long long from;         /* the wallet's dossier_document row */
+} reused;
+
+/* The wallet document `id` for the form's document k, by the wallet's
+ * rule (wallet_show): what this citizen gave, or a result of a dossier
+ * that is theirs now; another's is not found.  1 found, 0 not, -1 on the
+ * database. */
+static int wallet_take(db *d, request *r, int k, long long id, reused *u)
+{
+	db_stmt *s = STMT(d, "SELECT dd.blob_id, dd.kind, dd.sha256, dd.original_name, dd.size "
+			     "FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
+			     "WHERE dd.id = ? AND (dd.owner_citizen_id = ? OR "
+			     "(dd.role = 'result' AND x.citizen_id = ?))");
+	if (db_query(s, "iii", id, r->user->id, r->user->id) != 0)
+		return -1;
+	if (db_fetch(s) != 1) {
+		drain(s);
+		return 0;
+	}
+	u->n = k;
+	u->blob = db_col_int(s, 0, 0);
+	u->kind = col(s, r->a, 1);
+	u->sha = col(s, r->a, 2);
+	u->name = col(s, r->a, 3);
+	u->size = db_col_int(s, 4, 0);
+	u->from = id;
+	drain(s);
+	return 1;
+}
+
 /* --- the form ---------------------------------------------------------------- */
 
 int filing_form(request *r, const char *code, int desk)
@@ -298,45 +404,8 @@ int filing_form(request *r, const char *code, int desk)
 			hsetf(r, col(s, r->a, 0), "Agencies.%d.code", i);
 			hsetf(r, col(s, r->a, 1), "Agencies.%d.name", i);
 		}
-		/* The wallet: documents this citizen gave before, and the results
-		 * of their own dossiers (a birth-certificate extract is what the
-		 * next procedure asks for).  A result belongs to whoever the
-		 * dossier belongs to now (a walk-in's dossier the desk attached
-		 * later included), so it is found through the dossier, never
-		 * through a column of its own.  Two branches, each on its index
-		 * (wallet; by_citizen), results first. */
-		db_stmt *w = STMT(d, "SELECT w.id, w.doc_name, w.original_name, w.code, w.role, p.name FROM ("
-				     "(SELECT dd.id, dd.doc_name, dd.original_name, x.code, dd.role, x.procedure_code "
-				     " FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
-				     " WHERE dd.owner_citizen_id = ? AND dd.role IN ('input','supplement') "
-				     " ORDER BY dd.id DESC LIMIT 50) "
-				     "UNION ALL "
-				     "(SELECT dd.id, dd.doc_name, dd.original_name, x.code, dd.role, x.procedure_code "
-				     " FROM dossier x JOIN dossier_document dd ON dd.dossier_id = x.id "
-				     " AND dd.role = 'result' WHERE x.citizen_id = ? ORDER BY dd.id DESC LIMIT 20)) w "
-				     "LEFT JOIN `procedure` p ON p.code = w.procedure_code "
-				     "ORDER BY w.role <> 'result', w.id DESC LIMIT 70");
-		if (db_query(w, "ii", r->user->id, r->user->id) != 0)
+		if (wallet_show(r) < 0)
 			return 503;
-		for (int i = 0; db_fetch(w) == 1; i++) {
-			hsetf(r, col(w, r->a, 0), "Wallet.%d.id", i);
-			const char *dn = col(w, r->a, 1), *on = col(w, r->a, 2);
-			const char *role = db_col(w, 4, NULL);
-			/* a supplement names no catalog document: its file's name
-			 * alone ("image.jpg" from many phones) says nothing of what
-			 * it was, so it is labelled as what it is */
-			if ((!dn || !*dn) && role && strcmp(role, "supplement") == 0)
-				dn = arena_printf(r->a, "Giấy tờ bổ sung – %s", on ? on : "");
-			hsetf(r, dn && *dn ? dn : on, "Wallet.%d.name", i);
-			hsetf(r, on, "Wallet.%d.file", i);
-			hsetf(r, col(w, r->a, 3), "Wallet.%d.dossier", i);
-			if (role && strcmp(role, "result") == 0) {
-				hsetf(r, "1", "Wallet.%d.result", i);
-				const char *pname = col(w, r->a, 5);
-				if (pname)
-					hsetf(r, pname, "Wallet.%d.procedure", i);
-			}
-		}
 	}
 	return render(r, "new.cs");
 }
@@ -349,14 +418,6 @@ enum { F_PROCEDURE, F_AGENCY, F_NAME, F_ID, F_DOB, F_ADDRESS, F_PHONE, F_RESULT,
 
 /* filing_tx's answer to a repeat: roll back, show the first dossier */
 #define FILING_REPEAT 303
-
-typedef struct reused {
-	int n;                  /* the document's place in the form */
-	long long blob;
-	const char *kind, *sha, *name;
-	long long size;
-	long long from;         /* the wallet's dossier_document row */
-} reused;
 
 typedef struct filing {
 	request *r;
@@ -481,11 +542,8 @@ static int filing_tx(db *d, void *arg)
 	}
 	for (int i = 0; i < f->nreuse; i++) {
 		reused *u = &f->reuse[i];
-		db_stmt *s = STMT(d, "INSERT INTO dossier_document (dossier_id, blob_id, role, doc_seq, "
-				     "doc_name, kind, original_name, size, sha256, owner_citizen_id, reused_from, "
-				     "created_at) VALUES (?, ?, 'input', ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
-		if (db_exec(s, "iiisssisii", id, u->blob, (long long)f->p->doc_seq[u->n - 1],
-			    f->p->doc_name[u->n - 1], u->kind, u->name, u->size, u->sha, owner, u->from) < 0)
+		if (store_reused(d, id, "input", f->p->doc_seq[u->n - 1], f->p->doc_name[u->n - 1],
+				 u->blob, u->kind, u->name, u->size, u->sha, owner, u->from) < 0)
 			return DB_TX_FAILED;
 	}
 	/* The first event says how the papers came in: a person who posted
@@ -651,27 +709,12 @@ int filing_submit(request *r, int desk)
 		if (have[k])
 			return http_field_error(r, 422, arena_printf(r->a, "reuse_%d", k),
 				    "Đã tải tệp mới cho giấy tờ này; chỉ chọn một trong hai.");
-		/* the wallet's rule (filing_form): what this citizen gave, or a
-		 * result of a dossier that is theirs now; another's is not found */
-		db_stmt *s = STMT(d, "SELECT dd.blob_id, dd.kind, dd.sha256, dd.original_name, dd.size "
-				     "FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
-				     "WHERE dd.id = ? AND (dd.owner_citizen_id = ? OR "
-				     "(dd.role = 'result' AND x.citizen_id = ?))");
-		if (db_query(s, "iii", fv[F_REUSE0 + k - 1].i, r->user->id, r->user->id) != 0)
+		int got = wallet_take(d, r, k, fv[F_REUSE0 + k - 1].i, &f.reuse[f.nreuse]);
+		if (got < 0)
 			return 503;
-		if (db_fetch(s) != 1) {
-			drain(s);
+		if (!got)
 			return http_field_error(r, 422, arena_printf(r->a, "reuse_%d", k), "Không có giấy tờ này trong kho của bạn.");
-		}
-		reused *u = &f.reuse[f.nreuse++];
-		u->n = k;
-		u->blob = db_col_int(s, 0, 0);
-		u->kind = col(s, r->a, 1);
-		u->sha = col(s, r->a, 2);
-		u->name = col(s, r->a, 3);
-		u->size = db_col_int(s, 4, 0);
-		u->from = fv[F_REUSE0 + k - 1].i;
-		drain(s);
+		f.nreuse++;
 		have[k] = 1;
 	}
 	if (f.nfiles + f.nreuse == 0)
@@ -803,6 +846,8 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 			hsetf(r, col(s, a, 1), "Docs.%d.role", i);
 			const char *dn = col(s, a, 2);
 			hsetf(r, dn && *dn ? dn : "Giấy tờ bổ sung", "Docs.%d.name", i);
+			if (dn && *dn)
+				hsetf(r, "1", "Docs.%d.named", i);
 			hsetf(r, col(s, a, 3), "Docs.%d.file", i);
 			hsetf(r, col(s, a, 4), "Docs.%d.kind", i);
 			buf b = BUF_INIT;
@@ -953,11 +998,32 @@ static int view_page(request *r)
 		return 503;
 	const transition *t[16];
 	size_t n = transitions_from(x.status, ACTOR_CITIZEN, t, 16);
+	int supplement = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (t[i]->to == ST_WITHDRAWN)
 			hset(r, "Actions.withdraw", "1");
 		if (t[i]->to == ST_PROCESSING)
-			hset(r, "Actions.supplement", "1");
+			supplement = 1;
+	}
+	if (supplement) {
+		hset(r, "Actions.supplement", "1");
+		/* The supplement form lists the procedure's documents as the
+		 * filing form does (doc_N is document N there too), each with
+		 * the wallet beside it; a procedure the catalog lists no
+		 * document of keeps two plain uploads. */
+		proc p;
+		if (supplement_proc(server_db(), r->a, x.procedure_code, &p) < 0)
+			return 503;
+		if (p.generic) {
+			hset(r, "Supp.generic", "1");
+		} else {
+			for (int i = 0; i < p.ndocs; i++) {
+				hset_intf(r, i + 1, "Supp.docs.%d.n", i);
+				hsetf(r, p.doc_name[i], "Supp.docs.%d.name", i);
+			}
+			if (wallet_show(r) < 0)
+				return 503;
+		}
 	}
 	if (x.status == ST_RETURNED)
 		hset(r, "Actions.rate", "1");
@@ -1061,13 +1127,13 @@ int h_document(request *r)
 
 /* --- the citizen's moves ---------------------------------------------------------- */
 
-static int citizen_move(request *r, int to, const upload *const *files, size_t nfiles)
+static int citizen_move(request *r, int to, const supplied *papers, size_t npapers,
+			const char *reason)
 {
 	move m = {
 		.code = r->captures[0].s, .to = to, .actor = ACTOR_CITIZEN, .actor_kind = "citizen",
 		.actor_id = r->user->id, .actor_name = r->user->name, .citizen_id = r->user->id,
-		.supplements = files, .nsupplements = nfiles, .r = r,
-		.reason = to == ST_WITHDRAWN ? "Công dân yêu cầu rút hồ sơ" : "Công dân đã bổ sung giấy tờ",
+		.supplements = papers, .nsupplements = npapers, .r = r, .reason = reason,
 	};
 	int rc = dossier_move(server_db(), &m);
 	if (rc)
@@ -1098,15 +1164,91 @@ static int view_refused_page(request *r)
 	return view_page(r);
 }
 
+/*
+ * The papers of a supplement, "as when filing": doc_N (a new file) or
+ * reuse_N (a wallet document) is the procedure's document N in the order
+ * the filing form lists them, and is kept under that document's name.  A
+ * procedure the catalog lists no document of names none, and any N up to
+ * the route's cap is a plain upload, as its two generic inputs were.
+ */
 static int supplement_checked(request *r)
 {
-	const upload *files[MAX_DOCS];
+	db *d = server_db();
+	dossier x;
+	int rc = own(r, &x);
+	if (rc)
+		return rc;
+	proc p;
+	if (supplement_proc(d, r->a, x.procedure_code, &p) < 0)
+		return 503;
+	int last = p.generic ? MAX_DOCS : p.ndocs;
+	/* every file part (the route caps them), and a wallet document for
+	 * each place no file took */
+	supplied *papers = arena_alloc(r->a, (r->nfiles + MAX_DOCS) * sizeof *papers);
 	size_t n = 0;
-	for (size_t i = 0; i < r->nfiles && n < MAX_DOCS; i++)
-		files[n++] = &r->files[i];
+	int have[MAX_DOCS + 1] = { 0 };
+	long long total = 0;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const upload *u = &r->files[i];
+		int k = u->index;
+		if (k < 1 || k > last)
+			return http_field_error(r, 422, u->field, arena_printf(r->a,
+				"Thủ tục này chỉ có %d loại giấy tờ; không có “%s”.", p.ndocs, u->field));
+		supplied *s = &papers[n++];
+		memset(s, 0, sizeof *s);
+		s->file = u;
+		sha256_hex(u->data, u->len, s->sha);
+		s->seq = p.generic ? k : p.doc_seq[k - 1];
+		s->doc_name = p.generic ? NULL : p.doc_name[k - 1];
+		have[k] = 1;
+		total += (long long)u->len;
+	}
+	for (int k = 1; k <= MAX_DOCS && r->form; k++) {
+		const field_value *v = &r->form[k - 1];
+		if (!v->s || !*v->s)
+			continue;
+		const char *field = arena_printf(r->a, "reuse_%d", k);
+		if (k > last)
+			return http_field_error(r, 422, field, "Không có giấy tờ ở vị trí này.");
+		if (have[k])
+			return http_field_error(r, 422, field,
+				    "Đã tải tệp mới cho giấy tờ này; chỉ chọn một trong hai.");
+		reused u;
+		int got = wallet_take(d, r, k, v->i, &u);
+		if (got < 0)
+			return 503;
+		if (!got)
+			return http_field_error(r, 422, field, "Không có giấy tờ này trong kho của bạn.");
+		supplied *s = &papers[n++];
+		memset(s, 0, sizeof *s);
+		snprintf(s->sha, sizeof s->sha, "%s", u.sha ? u.sha : "");
+		s->seq = p.generic ? k : p.doc_seq[k - 1];
+		s->doc_name = p.generic ? NULL : p.doc_name[k - 1];
+		s->blob = u.blob;
+		s->size = u.size;
+		s->from = u.from;
+		s->kind = u.kind;
+		s->original_name = u.name;
+		have[k] = 1;
+	}
 	if (n == 0)
-		return http_field_error(r, 422, "doc_1", "Cần ít nhất một tệp bổ sung.");
-	return citizen_move(r, ST_PROCESSING, files, n);
+		return http_field_error(r, 422, "doc_1", p.generic ? "Cần ít nhất một tệp bổ sung."
+			    : "Cần ít nhất một tệp bổ sung: chọn tệp (hoặc giấy tờ đã nộp) cho giấy tờ "
+			      "cơ quan yêu cầu.");
+	if (total > DOSSIER_MAX_BYTES)
+		return http_field_error(r, 413, "doc_1", "Tổng dung lượng các tệp gửi một lần tối đa 30 MB.");
+	/* The history says which papers came, in the catalog's words. */
+	buf b = BUF_INIT;
+	buf_puts(&b, "Công dân đã bổ sung giấy tờ");
+	for (size_t i = 0, named = 0; i < n; i++) {
+		if (!papers[i].doc_name)
+			continue;
+		buf_puts(&b, named++ ? "; " : ": ");
+		buf_puts(&b, papers[i].doc_name);
+	}
+	const char *reason = arena_strndup(r->a, b.p, b.len);
+	buf_free(&b);
+	return citizen_move(r, ST_PROCESSING, papers, n, reason);
 }
 
 int h_supplement(request *r)
@@ -1123,7 +1265,8 @@ int h_supplement_refused(request *r)
 
 int h_withdraw(request *r)
 {
-	return form_page_refused(r, citizen_move(r, ST_WITHDRAWN, NULL, 0), view_refused_page);
+	return form_page_refused(r, citizen_move(r, ST_WITHDRAWN, NULL, 0, "Công dân yêu cầu rút hồ sơ"),
+				 view_refused_page);
 }
 
 typedef struct rate {
@@ -1225,22 +1368,28 @@ static const char *lookup_code(arena *a, const char *typed)
 	return o && dossier_code_valid(out, o) ? arena_strdup(a, out) : NULL;
 }
 
-static int lookup_checked(request *r)
+/* The code and secret as typed, NULL for a field left blank: a secret of
+ * nothing but the spaces and dashes it is printed with is a form not
+ * filled in, not a guess, and is not counted as a miss, which would lock
+ * out the neighbour before his first try. */
+static void lookup_typed(request *r, const char **code, const char **typed)
+{
+	*code = r->query[0].s;
+	*typed = r->query[1].s;
+	if (*typed && !(*typed)[strspn(*typed, " -")])
+		*typed = NULL;
+	if (*code && form_blank(*code))
+		*code = NULL;
+}
+
+/* The dossier the code and the secret name, under the lookup's limit on
+ * misses per address (the page and the result's download count
+ * together), the secret compared in constant time: 0 with *x and the
+ * normalised *secret, else the refusal's status. */
+static int lookup_find(request *r, const char *code, const char *typed, dossier *x,
+		       const char **secret)
 {
 	db *d = server_db();
-	const char *code = r->query[0].s, *typed = r->query[1].s;
-	hset(r, "Page.title", "Tra cứu hồ sơ");
-	/* A secret left blank (or only the spaces and dashes it is printed
-	 * with) is a form not filled in, not a guess: it is not counted as a
-	 * miss, which would lock out the neighbour before his first try. */
-	if (typed && !typed[strspn(typed, " -")])
-		typed = NULL;
-	if (code && form_blank(code))
-		code = NULL;
-	if (!code && !typed)
-		return render(r, "lookup.cs");
-	if (code)
-		hset(r, "Form.code", code);
 	if (!code || !typed)
 		return http_field_error(r, 422, code ? "secret" : "code", "Cần cả mã hồ sơ và mã tra cứu.");
 	code = lookup_code(r->a, code);
@@ -1255,21 +1404,99 @@ static int lookup_checked(request *r)
 		r->error_detail = "Bạn đã tra cứu sai quá nhiều lần. Hãy thử lại sau 15 phút.";
 		return 429;
 	}
-	const char *secret = tracking_normalise(r->a, typed);
-	dossier x;
-	int rc = dossier_load(d, r->a, code, &x, DOSSIER_READ);
+	*secret = tracking_normalise(r->a, typed);
+	int rc = dossier_load(d, r->a, code, x, DOSSIER_READ);
 	if (rc < 0)
 		return 503;
 	char h[65] = "";
-	if (rc == 1 && secret)
-		tracking_hash(x.code, secret, h);
-	if (rc != 1 || !secret || !crypto_eq(h, x.tracking_hash)) {
+	if (rc == 1 && *secret)
+		tracking_hash(x->code, *secret, h);
+	if (rc != 1 || !*secret || !crypto_eq(h, x->tracking_hash)) {
 		limit_add(d, "lookup", addr);
 		return http_field_error(r, 404, "secret", "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.");
 	}
+	return 0;
+}
+
+/* The result file of a dossier returned online (status 10): its
+ * dossier_document id, 0 when there is none to give, -1 on the database.
+ * Only the role 'result': the papers the applicant handed in are never
+ * reached through the code and secret. */
+static long long lookup_result_doc(const dossier *x)
+{
+	if (x->status != ST_RETURNED || !x->result_channel || strcmp(x->result_channel, "online") != 0)
+		return 0;
+	db_stmt *s = STMT(server_db(), "SELECT id FROM dossier_document WHERE dossier_id = ? "
+				       "AND role = 'result' ORDER BY id DESC LIMIT 1");
+	if (db_query(s, "i", x->id) != 0)
+		return -1;
+	long long id = db_fetch(s) == 1 ? db_col_int(s, 0, 0) : 0;
+	drain(s);
+	return id;
+}
+
+static int lookup_checked(request *r)
+{
+	const char *code, *typed, *secret;
+	lookup_typed(r, &code, &typed);
+	hset(r, "Page.title", "Tra cứu hồ sơ");
+	if (!code && !typed)
+		return render(r, "lookup.cs");
+	if (code)
+		hset(r, "Form.code", code);
+	dossier x;
+	int rc = lookup_find(r, code, typed, &x, &secret);
+	if (rc)
+		return rc;
 	if (dossier_show(r, &x, 0, 0) < 0)
 		return 503;
+	/* A walk-in with no account downloads the result returned online
+	 * with the code and the secret alone, as he follows the dossier. */
+	long long doc = lookup_result_doc(&x);
+	if (doc < 0)
+		return 503;
+	if (doc)
+		hset(r, "Dossier.result_url", arena_printf(r->a, "/dossiers/lookup/result?code=%s&secret=%s",
+							   url_encode(r->a, x.code), url_encode(r->a, secret)));
 	return render(r, "lookup.cs");
+}
+
+static int lookup_result_checked(request *r)
+{
+	const char *code, *typed, *secret;
+	lookup_typed(r, &code, &typed);
+	hset(r, "Page.title", "Tra cứu hồ sơ");
+	if (code)
+		hset(r, "Form.code", code);
+	dossier x;
+	int rc = lookup_find(r, code, typed, &x, &secret);
+	if (rc)
+		return rc;
+	long long doc = lookup_result_doc(&x);
+	if (doc < 0)
+		return 503;
+	if (!doc)
+		return http_field_error(r, 404, NULL, "Hồ sơ này không có kết quả trả trực tuyến để tải về. "
+					"Xem cách nhận kết quả ở trang tra cứu hồ sơ.");
+	/* not a staff action, so not in the audit log; the area's log says
+	 * which dossier's result went out, and to which address */
+	fprintf(stderr, "lookup_result: dossier %s result %lld sent to %s\n", x.code, doc,
+		r->remote_addr ? r->remote_addr : "-");
+	return document_send(r, &x, doc, 0);
+}
+
+/* The download link of the lookup page.  A wrong code or secret, or a
+ * dossier with no result to download, comes back in the lookup form, as a
+ * lookup typed wrong does. */
+int h_lookup_result(request *r)
+{
+	int status = lookup_result_checked(r);
+	if (status < 400)
+		return status;
+	if (r->query[1].s)
+		hset(r, "Form.secret", r->query[1].s);
+	hset(r, "Form.error_lead", "Chưa tải được kết quả.");
+	return form_refused(r, status, "lookup.cs");
 }
 
 /* A code or secret typed wrong comes back in the lookup form, with the

@@ -126,6 +126,18 @@ static const field_spec filing_f[] = {
 };
 _Static_assert(sizeof filing_f / sizeof filing_f[0] == 9 + DOSSIER_MAX_DOCS + 2,
 	       "filing_f: the nine fields, reuse_1 … reuse_DOSSIER_MAX_DOCS, once, the end");
+/* The supplement: doc_N and reuse_N as when filing (dossier.c,
+ * supplement_checked), reuse_N at index N - 1. */
+static const field_spec supplement_f[] = {
+	REUSE(1), REUSE(2), REUSE(3), REUSE(4), REUSE(5), REUSE(6), REUSE(7), REUSE(8), REUSE(9),
+	REUSE10(1), REUSE10(2), REUSE10(3), REUSE10(4), REUSE10(5), REUSE10(6), REUSE10(7),
+	REUSE10(8), REUSE10(9), REUSE10(10), REUSE10(11),
+	REUSE(120), REUSE(121), REUSE(122), REUSE(123), REUSE(124), REUSE(125), REUSE(126),
+	REUSE(127), REUSE(128),
+	{NULL},
+};
+_Static_assert(sizeof supplement_f / sizeof supplement_f[0] == DOSSIER_MAX_DOCS + 1,
+	       "supplement_f: reuse_1 … reuse_DOSSIER_MAX_DOCS, the end");
 static const file_spec doc_files[] = {
 	{"doc_", 10 * MB, FILE_PDF | FILE_JPEG | FILE_PNG, DOSSIER_MAX_DOCS, "PDF, JPEG hoặc PNG, tối đa 10 MB"},
 	{NULL},
@@ -235,6 +247,11 @@ static const route routes[] = {
 
 	{.name = "lookup", .methods = GET, .pattern = "/dossiers/lookup", .handler = h_lookup,
 	 .query = lookup_q, .sites = SITE_PUBLIC},
+	/* the result returned online, for whoever holds the code and the
+	 * tracking secret (a walk-in with no account): that file alone,
+	 * under the lookup's rate limit; no session, nothing cached */
+	{.name = "lookup_result", .methods = GET, .pattern = "/dossiers/lookup/result",
+	 .handler = h_lookup_result, .query = lookup_q, .sites = SITE_PUBLIC},
 	{.name = "dossier_new", .methods = GET, .pattern = "/dossiers/new", .handler = h_new,
 	 .query = procedure_q, CIT},
 	{.name = "dossier_create", .methods = HTTP_POST, .pattern = "/dossiers", .handler = h_create,
@@ -247,7 +264,7 @@ static const route routes[] = {
 	{.name = "dossier_document", .methods = GET, .pattern = "/dossiers/{code}/documents/{id}",
 	 .handler = h_document, .captures = doc_cap, CIT},
 	{.name = "dossier_supplement", .methods = HTTP_POST, .pattern = "/dossiers/{code}/supplement",
-	 .handler = h_supplement, .captures = code_cap, .files = doc_files,
+	 .handler = h_supplement, .captures = code_cap, .form = supplement_f, .files = doc_files,
 	 .body_limit = UPLOAD_LIMIT, .refused = h_supplement_refused, CIT},
 	{.name = "dossier_withdraw", .methods = HTTP_POST, .pattern = "/dossiers/{code}/withdraw",
 	 .handler = h_withdraw, .captures = code_cap, .form = withdraw_f, CIT},

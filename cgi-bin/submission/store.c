@@ -270,6 +270,20 @@ int store_document(db *d, long long dossier_id, long long blob, const char *sha,
 		       owner ? ownbuf : NULL) < 0 ? -1 : 0;
 }
 
+int store_reused(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
+		 long long blob, const char *kind, const char *original_name, long long size,
+		 const char *sha, long long owner, long long from)
+{
+	db_stmt *s = STMT(d, "INSERT INTO dossier_document (dossier_id, blob_id, role, doc_seq, "
+			     "doc_name, kind, original_name, size, sha256, owner_citizen_id, reused_from, "
+			     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
+	char ownbuf[24];
+	snprintf(ownbuf, sizeof ownbuf, "%lld", owner);
+	return db_exec(s, "iisisssissi", dossier_id, blob, role, (long long)seq,
+		       doc_name ? doc_name : "", kind, original_name ? original_name : "", size, sha,
+		       owner ? ownbuf : NULL, from) < 0 ? -1 : 0;
+}
+
 int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
 		 const upload *u, long long owner)
 {
@@ -308,18 +322,16 @@ unsigned staff_acting_roles(const request *r, const char *agency_code)
 	return roles;
 }
 
-/* 1 when each of the n files is already stored on the dossier in that
+/* 1 when each of the n SHA-256s is already stored on the dossier in that
  * role (the same bytes: a post sent again), 0 when one is not, -1 on the
  * database. */
-static int files_kept(db *d, long long dossier_id, const char *role, const upload *const *files,
-		      size_t n)
+static int shas_kept(db *d, long long dossier_id, const char *role, const char *const *shas,
+		     size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char sha[65];
-		sha256_hex(files[i]->data, files[i]->len, sha);
 		db_stmt *k = STMT(d, "SELECT COUNT(*) FROM dossier_document WHERE dossier_id = ? "
 				     "AND role = ? AND sha256 = ?");
-		if (db_query(k, "iss", dossier_id, role, sha) != 0)
+		if (db_query(k, "iss", dossier_id, role, shas[i]) != 0)
 			return -1;
 		long long have = db_fetch(k) == 1 ? db_col_int(k, 0, 0) : 0;
 		while (db_fetch(k) == 1)
@@ -369,9 +381,16 @@ static int move_tx(db *d, void *arg)
 		 * already kept; other files, a supplement once the dossier is
 		 * back in processing or another result once it was returned,
 		 * would be thrown away behind a "sent": refused, and said so. */
-		int kept = files_kept(d, x.id, "supplement", m->supplements, m->nsupplements);
-		if (kept > 0 && m->result)
-			kept = files_kept(d, x.id, "result", &m->result, 1);
+		const char **shas = arena_alloc(a, (m->nsupplements + 1) * sizeof *shas);
+		for (size_t i = 0; i < m->nsupplements; i++)
+			shas[i] = m->supplements[i].sha;
+		int kept = shas_kept(d, x.id, "supplement", shas, m->nsupplements);
+		if (kept > 0 && m->result) {
+			char rsha[65];
+			sha256_hex(m->result->data, m->result->len, rsha);
+			shas[0] = rsha;
+			kept = shas_kept(d, x.id, "result", shas, 1);
+		}
 		if (kept < 0)
 			return DB_TX_FAILED;
 		if (!kept) {
@@ -501,11 +520,19 @@ static int move_tx(db *d, void *arg)
 		x.due = due;
 	}
 
-	/* The uploads first: the writes below are one call. */
-	for (size_t i = 0; i < m->nsupplements; i++)
-		if (store_upload(d, x.id, "supplement", m->supplements[i]->index, NULL,
-				 m->supplements[i], x.citizen_id) < 0)
+	/* The papers first: the writes below are one call.  Each under the
+	 * name of the document it answers, as when filing, so the desk, the
+	 * slip and the wallet say what came in, not "image.jpg". */
+	for (size_t i = 0; i < m->nsupplements; i++) {
+		const supplied *p = &m->supplements[i];
+		long long blob;
+		if (p->file ? store_blob(d, p->file, p->sha, &blob) < 0 ||
+			      store_document(d, x.id, blob, p->sha, "supplement", p->seq, p->doc_name,
+					     p->file, x.citizen_id) < 0
+			    : store_reused(d, x.id, "supplement", p->seq, p->doc_name, p->blob, p->kind,
+					   p->original_name, p->size, p->sha, x.citizen_id, p->from) < 0)
 			return DB_TX_FAILED;
+	}
 	if (m->result && store_upload(d, x.id, "result", 0, "Kết quả", m->result, 0) < 0)
 		return DB_TX_FAILED;
 

@@ -114,6 +114,19 @@ const char *tracking_normalise(arena *a, const char *typed);
  * (lib/scope.h).  The desk page offers what the move allows. */
 unsigned staff_acting_roles(const request *r, const char *agency_code);
 
+/* A paper the citizen sends as a supplement (5 → 4), "as when filing":
+ * the procedure's document it answers (doc_N is document N of the
+ * filing form), with new bytes or a wallet document given again. */
+typedef struct supplied {
+	const upload *file;       /* new bytes; NULL: the wallet's row below */
+	char sha[65];             /* its SHA-256 (the double post compares it) */
+	int seq;                  /* procedure_document.seq */
+	const char *doc_name;     /* the catalog's name; NULL for a procedure
+				   * the catalog lists no document of */
+	long long blob, size, from;   /* a wallet document: its blob, size, row */
+	const char *kind, *original_name;
+} supplied;
+
 /* A status move in one transaction: lock, check, event, counters, outbox,
  * optional obligation and result file.  Returns 0 (committed, or the
  * dossier already had that status: a repeated post changes nothing),
@@ -131,7 +144,7 @@ typedef struct move {
 	long long amount;         /* status 6 */
 	const char *fee_name;
 	const upload *result;     /* status 10 */
-	const upload *const *supplements; /* citizen's re-upload (5 → 4) */
+	const supplied *supplements; /* citizen's papers (5 → 4) */
 	size_t nsupplements;
 	int only_from;            /* 0, or the move happens only from this
 				   * status (409 otherwise): a message about
@@ -150,6 +163,10 @@ int dossier_move(db *d, move *m);
 int store_blob(db *d, const upload *u, const char sha[65], long long *blob);
 int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
 		   int seq, const char *doc_name, const upload *u, long long owner);
+/* A wallet document given again: a row over the blob it already has. */
+int store_reused(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
+		 long long blob, const char *kind, const char *original_name, long long size,
+		 const char *sha, long long owner, long long from);
 /* Both, hashing the upload. */
 int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
 		 const upload *u, long long owner);
@@ -193,7 +210,7 @@ int h_new(request *r), h_create(request *r);
 int h_mine(request *r), h_view(request *r), h_receipt(request *r);
 int h_document(request *r), h_supplement(request *r), h_withdraw(request *r);
 int h_supplement_refused(request *r), h_rating_refused(request *r);
-int h_rating(request *r), h_lookup(request *r), h_qr(request *r);
+int h_rating(request *r), h_lookup(request *r), h_lookup_result(request *r), h_qr(request *r);
 int h_desk_login_form(request *r), h_desk_login(request *r), h_desk_login_refused(request *r),
 	h_desk_logout(request *r);
 int h_desk_queue(request *r), h_desk_view(request *r), h_desk_status(request *r);

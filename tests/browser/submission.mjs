@@ -47,17 +47,25 @@ async function walk(browser) {
   await s.goto(`${INTRANET_URL}/desk/dossiers/${dossier}`);
   await snap(s, 'desk-dossier');
   await submit(s, deskForm(s, 2).locator('button[type="submit"]'));
-  await deskForm(s, 5).getByLabel(/Lý do/).fill('Thiếu bản sao giấy chứng nhận kết hôn của cha mẹ');
+  await deskForm(s, 5).getByLabel(/Lý do/).fill('Thiếu giấy chứng sinh của cháu (ảnh chụp rõ nét)');
   await submit(s, deskForm(s, 5).locator('button[type="submit"]'));
   assert((await s.content()).includes('Yêu cầu bổ sung giấy tờ'), 'the desk did not ask for a supplement');
 
   // the citizen supplies
   await c.goto(`${BASE_URL}/dossiers/${dossier}`);
-  assert((await c.content()).includes('Thiếu bản sao giấy chứng nhận kết hôn'), 'the citizen does not see what is missing');
+  assert((await c.content()).includes('Thiếu giấy chứng sinh của cháu'), 'the citizen does not see what is missing');
   await snap(c, 'dossier-supplement');
-  await c.locator('input[name="doc_1"]').setInputFiles(resolve(FIX, 'scan.pdf'));
+  // the form lists the procedure's documents, as the filing form does: the
+  // citizen puts the file under the one the desk asked for
+  const supp = c.locator('form[action$="/supplement"]');
+  const birth = supp.locator('fieldset', { has: c.locator('legend', { hasText: /\. Giấy chứng sinh/ }) });
+  assert(await birth.count() === 1, 'the supplement form does not list the document Giấy chứng sinh');
+  await birth.locator('input[type="file"]').setInputFiles(resolve(FIX, 'scan.pdf'));
   await submit(c, c.getByRole('button', { name: 'Gửi bổ sung' }));
-  assert((await c.content()).includes('Đang xử lý'), 'after the supplement the dossier is not Đang xử lý');
+  const supplied = await c.content();
+  assert(supplied.includes('Đang xử lý'), 'after the supplement the dossier is not Đang xử lý');
+  assert(/Giấy chứng sinh;[^<]*<\/a> \(bổ sung, pdf/.test(supplied), 'the supplement is not listed under its document\'s name');
+  await snap(c, 'dossier-supplied');
 
   // finished, returned with a result file
   await s.goto(`${INTRANET_URL}/desk/dossiers/${dossier}`);

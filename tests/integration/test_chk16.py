@@ -144,7 +144,9 @@ def test_walk_in_papers_reach_the_wallet_the_desk_attaches_and_supplements_say_s
       desk (owner_citizen_id stayed empty), so the next filing online asked
       for the same identity papers again;
     - a paper sent as a supplement was listed by its file's name alone,
-      "image.jpg (code)" on most phones: it is now "Giấy tờ bổ sung – …".
+      "image.jpg (code)" on most phones: it is now the name of the document
+      it answers, "(bổ sung)" (a supplement of a procedure whose papers the
+      catalog lists as no item: "Giấy tờ bổ sung – …").
     Another account still neither sees nor reuses them."""
     c = S.Client()
     contact = S.register(c)
@@ -170,7 +172,10 @@ def test_walk_in_papers_reach_the_wallet_the_desk_attaches_and_supplements_say_s
     sup = sql("SELECT dd.id FROM dossier_document dd JOIN dossier x ON x.id = dd.dossier_id "
               f"WHERE x.code = '{code}' AND dd.role = 'supplement'")[0][0]
     opts = W.wallet_options(c)
-    assert html.unescape(opts[sup]) == f"Giấy tờ bổ sung – image.jpg ({code})", opts[sup]
+    # by the name of the document it answers (doc_1: the filing form's
+    # first), since supplements are sent "as when filing" (test_chk22)
+    first = re.search(r"<legend>1\. (.*?)</legend>", c.get(H.q("/dossiers/new", procedure=S.PROC)).text).group(1)
+    assert html.unescape(opts[sup]) == f"{html.unescape(first)} (bổ sung) ({code})", opts[sup]
     # nobody else's
     other = S.Client()
     S.register(other)

@@ -5,17 +5,25 @@
 <?cs call:obligations(0) ?>
 <p><a href="/dossiers/<?cs var:Dossier.code ?>/receipt">Giấy tiếp nhận và hẹn trả kết quả (in được)</a></p>
 <h2>Giấy tờ</h2>
-<ul class="list"><?cs each:d = Docs ?><li><?cs if:d.role == "result" ?><strong>Kết quả:</strong> <?cs /if ?><a href="/dossiers/<?cs var:Dossier.code ?>/documents/<?cs var:d.id ?>"><?cs var:d.name ?></a> (<?cs var:d.kind ?>, <?cs var:d.kb ?> KB)</li><?cs /each ?></ul>
+<ul class="list"><?cs each:d = Docs ?><li><?cs if:d.role == "result" ?><strong>Kết quả:</strong> <?cs /if ?><a href="/dossiers/<?cs var:Dossier.code ?>/documents/<?cs var:d.id ?>"><?cs var:d.name ?></a> (<?cs if:d.role == "supplement" ?>bổ sung, <?cs /if ?><?cs var:d.kind ?>, <?cs var:d.kb ?> KB)</li><?cs /each ?></ul>
 <?cs if:Actions.supplement ?>
 <h2>Gửi giấy tờ bổ sung</h2>
 <?cs call:missing() ?>
 <form method="post" action="/dossiers/<?cs var:Dossier.code ?>/supplement" enctype="multipart/form-data" class="form">
 <?cs call:csrf() ?>
 <?cs if:Form.which == "dossier_supplement" ?><?cs call:refused() ?><p class="note"><strong>Hãy chọn lại các tệp:</strong> tệp đã chọn lần trước không được giữ lại.</p><?cs /if ?>
-<label for="doc_1">Tệp bổ sung số 1 (PDF, JPEG hoặc PNG, tối đa 10 MB)</label>
+<?cs if:Supp.generic ?><label for="doc_1">Tệp bổ sung số 1 (PDF, JPEG hoặc PNG, tối đa 10 MB)</label>
 <input id="doc_1" type="file" name="doc_1" required accept="application/pdf,image/jpeg,image/png"<?cs call:invalid("doc_1") ?>>
 <label for="doc_2">Tệp bổ sung số 2 (nếu có)</label>
 <input id="doc_2" type="file" name="doc_2" accept="application/pdf,image/jpeg,image/png"<?cs call:invalid("doc_2") ?>>
+<?cs else ?><p>Chọn tệp cho giấy tờ cơ quan yêu cầu, để trống các giấy tờ khác. Ảnh chụp hoặc bản quét: PDF, JPEG hoặc PNG, mỗi tệp tối đa 10 MB.</p>
+<?cs each:d = Supp.docs ?>
+<fieldset><legend><?cs var:d.n ?>. <?cs var:d.name ?></legend>
+<input type="file" name="doc_<?cs var:d.n ?>" accept="application/pdf,image/jpeg,image/png" aria-label="Tệp bổ sung cho giấy tờ <?cs var:d.n ?>"<?cs if:Form.error_field == "doc_" + d.n ?> aria-invalid="true" aria-describedby="loi"<?cs /if ?>>
+<?cs if:Wallet.0.id ?><label for="reuse_<?cs var:d.n ?>">hoặc dùng lại giấy tờ đã nộp<?cs if:Wallet.0.result ?> hoặc kết quả đã nhận<?cs /if ?></label>
+<select id="reuse_<?cs var:d.n ?>" name="reuse_<?cs var:d.n ?>"<?cs call:invalid("reuse_" + d.n) ?>><option value="">— không —</option><?cs each:w = Wallet ?><option value="<?cs var:w.id ?>"><?cs if:w.result ?>Kết quả của hồ sơ <?cs var:w.dossier ?><?cs if:w.procedure ?> – <?cs var:w.procedure ?><?cs /if ?><?cs else ?><?cs var:w.name ?> (<?cs var:w.dossier ?>)<?cs /if ?></option><?cs /each ?></select><?cs /if ?>
+</fieldset>
+<?cs /each ?><?cs /if ?>
 <button type="submit">Gửi bổ sung</button>
 </form>
 <?cs /if ?>

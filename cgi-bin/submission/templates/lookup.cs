@@ -2,6 +2,7 @@
 <h1>Tra cứu hồ sơ</h1>
 <?cs if:Dossier.code ?>
 <?cs call:summary() ?>
+<?cs if:Dossier.result_url ?><p><a href="<?cs var:Dossier.result_url ?>" download>Tải tệp kết quả</a> <span class="hint">(chỉ tải được khi có đúng mã hồ sơ và mã tra cứu)</span></p><?cs /if ?>
 <?cs if:Dossier.status == 5 ?><?cs call:missing() ?><p class="note"><strong>Cách bổ sung:</strong> mang giấy tờ còn thiếu (xem lý do ở “Quá trình giải quyết” bên dưới) cùng giấy tiếp nhận có mã hồ sơ này tới bộ phận một cửa của <?cs var:Dossier.agency_name ?>. Nếu hồ sơ đã được gắn vào tài khoản của bạn, bạn cũng có thể đăng nhập và gửi bổ sung trực tuyến.</p><?cs /if ?>
 <?cs call:obligations(0) ?>
 <?cs call:history() ?>

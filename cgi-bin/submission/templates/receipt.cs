@@ -25,6 +25,7 @@ Số định danh cá nhân: <?cs var:Dossier.applicant_id ?><?cs if:Dossier.app
 <table>
 <tr><th scope="col" class="tt">TT</th><th scope="col">Tên giấy tờ</th><th scope="col" class="kind">Hình thức</th></tr>
 <?cs set:tt = #0 ?><?cs each:d = Docs ?><?cs if:d.role == "input" ?><?cs set:tt = tt + #1 ?><tr><td><?cs var:tt ?></td><td><?cs var:d.name ?></td><td><?cs call:doc_form(d.kind) ?></td></tr><?cs /if ?><?cs /each ?>
+<?cs each:d = Docs ?><?cs if:d.role == "supplement" ?><?cs set:tt = tt + #1 ?><tr><td><?cs var:tt ?></td><td><?cs var:d.name ?><?cs if:d.named ?> (bổ sung)<?cs /if ?></td><td><?cs call:doc_form(d.kind) ?></td></tr><?cs /if ?><?cs /each ?>
 </table>
 <p>Hình thức nộp: <?cs if:Dossier.channel == 1 ?>trực tiếp tại bộ phận một cửa<?cs elif:Dossier.channel == 3 ?>qua dịch vụ bưu chính (người nộp không có mặt khi tiếp nhận)<?cs else ?>trực tuyến trên Cổng dịch vụ công<?cs /if ?><br>
 Ngày nhận hồ sơ: <strong><?cs var:Dossier.received_day ?></strong><br>
