@@ -1,5 +1,28 @@
 /* limit.c - see limit.h */
+#include <arpa/inet.h>
+#include <string.h>
+
 #include "limit.h"
+
+const char *limit_client_key(arena *a, const char *remote_addr)
+{
+	const char *addr = remote_addr ? remote_addr : "";
+	struct in6_addr v6;
+	struct in_addr v4;
+	char text[INET6_ADDRSTRLEN];
+	if (inet_pton(AF_INET6, addr, &v6) == 1) {
+		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		if (memcmp(v6.s6_addr, mapped, 12) == 0) {
+			memcpy(&v4, v6.s6_addr + 12, 4);
+			if (inet_ntop(AF_INET, &v4, text, sizeof text))
+				return arena_printf(a, "addr:%s", text);
+		}
+		memset(v6.s6_addr + 8, 0, 8);
+		if (inet_ntop(AF_INET6, &v6, text, sizeof text))
+			return arena_printf(a, "addr:%s/64", text);
+	}
+	return arena_printf(a, "addr:%s", addr);
+}
 
 static struct {
 	db *on;

@@ -8,6 +8,7 @@
 #ifndef PORTAL_LIMIT_H
 #define PORTAL_LIMIT_H
 
+#include "arena.h"
 #include "db.h"
 
 /* How many attempts in the last window_s seconds, or -1. */
@@ -23,5 +24,12 @@ int limit_add(db *d, const char *scope, const char *key);
 int limit_wait(db *d, const char *scope, const char *key, int window_s);
 /* Forget a key's attempts (after a success). */
 int limit_clear(db *d, const char *scope, const char *key);
+
+/* The key a client address is counted under: "addr:" and the address, an
+ * IPv4 one whole (also written as ::ffff:a.b.c.d), an IPv6 one by its /64
+ * (one household or phone holds a whole /64 and may pick any address in
+ * it, so counting each address alone would count nothing).  Anything else
+ * as it came.  The string is in a. */
+const char *limit_client_key(arena *a, const char *remote_addr);
 
 #endif

@@ -81,7 +81,7 @@ static const char Q_EXISTS[] = "SELECT 1 FROM obligation WHERE payment_code = ?"
  * (a hit shown while misses are refused would still answer the guess). */
 static const char *guess_key(request *r)
 {
-	return arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	return limit_client_key(r->a, r->remote_addr);
 }
 
 static int held_back(request *r)

@@ -238,7 +238,7 @@ static int h_register_checked(request *r)
 	g.visitor = visitor_of(r);
 	if (!g.visitor)
 		return 403;	/* no pv cookie: the CSRF check refused it already */
-	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	const char *addr = limit_client_key(r->a, r->remote_addr);
 	int from_here = r->rate_exempt ? 0 : limit_count(d, "register", addr, WINDOW);
 	if (from_here < 0)
 		return 503;
@@ -429,7 +429,7 @@ static int h_verify_checked(request *r)
 		return http_field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
 	if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6)
 		return http_field_error(r, 422, "code", "Mã xác nhận gồm 6 chữ số.");
-	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	const char *addr = limit_client_key(r->a, r->remote_addr);
 	int gate = attempts_gate(r, d, "otp", contact, addr);
 	if (gate)
 		return gate;
@@ -564,7 +564,7 @@ static int h_reset_confirm_checked(request *r)
 		return http_field_error(r, 422, "code", "Mã gồm 6 chữ số.");
 	if (!password_long_enough(pw))
 		return http_field_error(r, 422, "password", "Mật khẩu mới cần ít nhất 8 ký tự.");
-	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	const char *addr = limit_client_key(r->a, r->remote_addr);
 	int gate = attempts_gate(r, d, "otp", contact, addr);
 	if (gate)
 		return gate;
@@ -627,7 +627,7 @@ static int h_login_checked(request *r)
 		return http_field_error(r, 422, "contact", "Số điện thoại hoặc thư điện tử không đúng.");
 	if (!pw || !*pw)
 		return http_field_error(r, 422, "password", "Cần mật khẩu.");
-	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	const char *addr = limit_client_key(r->a, r->remote_addr);
 	int gate = attempts_gate(r, d, "login", contact, addr);
 	if (gate)
 		return gate;
@@ -691,7 +691,7 @@ static int h_desk_login_checked(request *r)
 	if (!pw || !*pw)
 		return http_field_error(r, 422, "password", "Cần mật khẩu.");
 	const char *key = arena_printf(r->a, STAFF_LIMIT_PREFIX "%s", login);
-	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	const char *addr = limit_client_key(r->a, r->remote_addr);
 	int gate = attempts_gate(r, d, "login", key, addr);
 	if (gate)
 		return gate;

@@ -1396,7 +1396,7 @@ static int lookup_find(request *r, const char *code, const char *typed, dossier 
 	if (!code)
 		return http_field_error(r, 422, "code", "Mã hồ sơ không đúng dạng: mã cơ quan, ngày "
 					"nộp và số thứ tự, ví dụ 000.00.12.H26-240115-0001.");
-	const char *addr = arena_printf(r->a, "addr:%s", r->remote_addr ? r->remote_addr : "");
+	const char *addr = limit_client_key(r->a, r->remote_addr);
 	int n = limit_count(d, "lookup", addr, 900);
 	if (n < 0)
 		return 503;
