@@ -181,9 +181,16 @@ static int register_tx(db *d, void *arg)
 	}
 	while (db_fetch(s) == 1)
 		;
+	/* A confirmed account: the page answers as for a new number (a 409
+	 * told anyone which numbers have an account on the portal, as the
+	 * reset form does not), and the number's owner is told by message,
+	 * where only they read it, what to do.  Nothing of theirs changes. */
 	if (verified)
-		return http_field_error(r, 409, "contact",
-				   "Số điện thoại hoặc thư điện tử này đã có tài khoản. Hãy đăng nhập.");
+		return notify_put(d, r->a, g->contact, "Số này đã có tài khoản",
+				  "Có người vừa đăng ký tài khoản Cổng dịch vụ công bằng số này, nhưng số "
+				  "này đã có tài khoản. Nếu là bạn: hãy đăng nhập; quên mật khẩu thì chọn "
+				  "“Quên mật khẩu”. Nếu không phải bạn: bỏ qua tin này, tài khoản của bạn "
+				  "không thay đổi.") < 0 ? DB_TX_FAILED : 0;
 	/* An account not yet confirmed keeps what it has: this registration's
 	 * name and password wait on its code (sql/017), and are the account's
 	 * only once that code is typed in the browser that registered.  So

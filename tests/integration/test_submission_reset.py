@@ -198,3 +198,36 @@ def test_the_confirming_registration_sets_the_password_when_it_came_second():
     assert sql("SELECT name FROM citizen WHERE contact = '%s'" % contact) == [["Nguyễn Thị Lan"]]
     assert login(S.Client(source=src()), contact, NEW).status == 422
     assert login(S.Client(source=src()), contact, OLD).status == 303
+
+
+def test_registering_a_confirmed_number_tells_the_page_nothing_and_the_owner_everything():
+    """A 409 "this number already has an account" told anyone who typed a
+    number whether its owner uses the portal (the reset form already
+    answers the same either way).  Now the page answers as for a new
+    number, the same 303 to the code page, and the owner gets a message
+    saying someone tried and what to do; no code is sent, and the account
+    keeps its name and password."""
+    from test_payment import sql
+    lan = S.Client(source=src())
+    contact = S.register(lan, name="Nguyễn Thị Lan", password=OLD)
+    fresh = S.phone()
+    stranger = S.Client(source=src())
+    stranger.get("/account/register")
+    r_new = stranger.post("/account/register", {"contact": fresh, "name": "Người khác", "password": NEW})
+    before = len(S.outbox(contact))
+    r = stranger.post("/account/register", {"contact": contact, "name": "Người khác", "password": NEW})
+    assert r.status == r_new.status == 303, (r.status, r.text[:300])
+    loc, loc_new = r.header("Location"), r_new.header("Location")
+    assert loc.split("?")[0] == loc_new.split("?")[0], (loc, loc_new)
+    page, page_new = stranger.get(loc), stranger.get(loc_new)
+    assert page.status == page_new.status == 200
+    assert "đã có tài khoản" not in page.text
+    sent = S.outbox(contact)
+    assert len(sent) == before + 1, sent[:2]
+    assert "đã có tài khoản" in sent[0]["body"] and "Quên mật khẩu" in sent[0]["body"], sent[0]
+    assert not re.search(r"\b\d{6}\b", sent[0]["body"]), sent[0]
+    assert sql("SELECT COUNT(*) FROM otp_code WHERE contact = '%s' AND used_at IS NULL "
+               "AND expires_at > UTC_TIMESTAMP(3)" % contact) == [["0"]]
+    assert sql("SELECT name FROM citizen WHERE contact = '%s'" % contact) == [["Nguyễn Thị Lan"]]
+    assert login(S.Client(source=src()), contact, NEW).status == 422
+    assert login(S.Client(source=src()), contact, OLD).status == 303
