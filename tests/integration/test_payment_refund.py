@@ -211,6 +211,7 @@ def test_webhook_delivery_log_page():
     tp.setup_agency()
     leader = staff_session(tp.AGENCY, 4)
     page = intranet("GET", "/payment/admin/deliveries", leader)
-    assert page.status == 200 and "Nhật ký gửi webhook" in page.text
-    # test_second_success_is_refunded_by_the_job delivered obligation.refunded
-    assert "obligation.refunded" in page.text and "200" in page.text
+    assert page.status == 200 and "Nhật ký báo tin cho cơ quan" in page.text
+    # test_second_success_is_refunded_by_the_job delivered obligation.refunded,
+    # named for the agency's staff in Vietnamese (test_chk27)
+    assert "Đã hoàn tiền" in page.text and "obligation.refunded" not in page.text
