@@ -96,6 +96,7 @@ static const char *const corr_done[] = {"huy", "hoan", "dieu-chinh", NULL};
 static const field_spec receipts_q[] = {
 	{"ma", FT_PATTERN, 12, 0, 0, NULL, is_paycode, "mã thanh toán 12 chữ số"},
 	{"xong", FT_ENUM, 0, 0, 0, corr_done, NULL, "huy, hoan hoặc dieu-chinh"},
+	{"ngay", FT_DATE, 0, 0, 0, NULL, NULL, "ngày lập biên lai"},
 	{NULL},
 };
 static const field_spec reason_form[] = {

@@ -17,16 +17,19 @@ from harness import INTRANET_PORT, request, wait_until
 from test_payment_refund import intranet, staff_session
 
 
-def third_agency(nth):
-    """A commune of its own (not test_payment's two), set up by the operator's
-    commands as a fresh agency is: beneficiary, receipts, an API key."""
-    code = tp.sql("SELECT code FROM agency WHERE kind = 'commune' ORDER BY code LIMIT %d, 1" % nth)[0][0]
+def third_agency():
+    """A commune of its own (not test_payment's two, and none that a run before
+    used: no receipts and no deliveries yet), set up by the operator's commands
+    as a fresh agency is: beneficiary, receipts, an API key."""
+    code = tp.sql("SELECT a.code FROM agency a WHERE a.kind = 'commune' AND NOT EXISTS"
+                  " (SELECT 1 FROM pay_beneficiary b WHERE b.agency_code = a.code)"
+                  " ORDER BY a.code LIMIT 10, 1")[0][0]
     rc, _, err = tp.admin("beneficiary-set", "--agency", code, "--bin", "970436",
                           "--account", "0011004999999", "--account-name", "UBND XA KIEM TRA")
     assert rc == 0, err
     rc, _, err = tp.admin("receipts-set", "--agency", code, "--name", "Ủy ban nhân dân xã kiểm tra",
                           "--tax-code", tp.tax_code(code), "--template", "01BLP0-001",
-                          "--series", "C26K%02d" % nth)
+                          "--series", "C26K" + code[-3:])
     assert rc == 0, err
     rc, out, err = tp.admin("apikey-add", "--agency", code)
     assert rc == 0, err
@@ -57,7 +60,7 @@ class Refuses(http.server.BaseHTTPRequestHandler):
 
 def test_delivery_log_in_vietnamese_scoped_and_says_when_cut():
     tp.setup_agency()
-    agency, key = third_agency(10)
+    agency, key = third_agency()
     srv = http.server.HTTPServer(("127.0.0.1", 0), Refuses)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     try:
@@ -79,7 +82,8 @@ def test_delivery_log_in_vietnamese_scoped_and_says_when_cut():
     assert "Đã hủy khoản nộp" in text and "mã 500" in text, text[-3000:]
     for word in ("obligation.", "non-2xx", "receiver", "webhook", "<th>HTTP</th>"):
         assert word not in text, word
-    assert "Chỉ hiện 200" not in text
+    logged = int(tp.sql("SELECT COUNT(*) FROM pay_webhook_delivery WHERE agency_code = '%s'" % agency)[0][0])
+    assert ("Chỉ hiện 200" in text) == (logged > 200), logged
     # another agency's staff do not see this agency's deliveries
     other = staff_session(tp.AGENCY, 4)
     assert code not in intranet("GET", "/payment/admin/deliveries", other).text
@@ -95,3 +99,61 @@ def test_delivery_log_in_vietnamese_scoped_and_says_when_cut():
     assert "Chỉ hiện 200 lần báo tin gần nhất" in text, text[:3000]
     assert text.count("Không kết nối được tới địa chỉ nhận") == 200
     assert "Failed to connect" not in text
+
+
+def paid_for(agency, key, amount):
+    code = create_for(agency, key, amount)
+    loc, _ = tp.start(code)
+    tp.bank_pays(loc, "paid", ipn="before_return")
+    assert wait_until(lambda: tp.status_of(code) == "paid", 15)
+    return code
+
+
+def staff_post(staff, code, action, form):
+    from test_payment_receipts import page_and_csrf
+    _, csrf, cookies = page_and_csrf(staff, code)
+    form = dict(form, csrf=csrf)
+    return intranet("POST", "/payment/admin/receipts/%s/%s" % (code, action), staff, form, cookies)
+
+
+def test_receipt_register_of_one_day_adds_up():
+    tp.setup_agency()
+    agency, key = third_agency()
+    a = paid_for(agency, key, 350000)
+    b = paid_for(agency, key, 1234567)
+    leader = staff_session(agency, 4)
+    r = staff_post(leader, a, "adjust", {"so_tien": "-20.000", "noi_dung": "Giảm học phí",
+                                         "ly_do": "Miễn giảm theo quyết định 12/QĐ"})
+    assert r.status == 303, (r.status, r.text[:500])
+    r = staff_post(leader, b, "cancel", {"ly_do": "Thu nhầm người nộp"})
+    assert r.status == 303, (r.status, r.text[:500])
+    # each staff action audited: who, when, what, from where
+    for action, code in (("payment_receipt_adjust", a), ("payment_receipt_cancel", b)):
+        row = tp.sql("SELECT staff_login, agency_code, remote_addr, at > UTC_TIMESTAMP() - INTERVAL 1 MINUTE"
+                     " FROM audit_log WHERE action = '%s' AND subject = '%s'" % (action, code))
+        assert row == [[leader["login"], agency, "127.0.0.1", "1"]], row
+
+    days = tp.sql("SELECT DISTINCT DATE(issued_at + INTERVAL 7 HOUR) FROM receipt WHERE agency_code = '%s'"
+                  % agency)
+    if len(days) != 1:
+        return  # across Vietnam's midnight: the day's sums are another day's
+    day = days[0][0]
+    page = intranet("GET", "/payment/admin/receipts?ngay=" + day, leader)
+    assert page.status == 200, page.status
+    text = page.text
+    dd = "%s/%s/%s" % (day[8:], day[5:7], day[:4])
+    assert "Biên lai lập ngày " + dd in text, text[:3000]
+    # 350.000 + 1.234.567 received, -20.000 adjusted, 1.234.567 void: 330.000 kept
+    assert "Biên lai đã thu (2 biên lai)</th><td class=\"num\">1.584.567 đồng" in text, text
+    assert "Biên lai điều chỉnh (1 biên lai)</th><td class=\"num\">-20.000 đồng" in text
+    assert "(1 thông báo hủy)</th><td class=\"num\">-1.234.567 đồng" in text
+    assert "<strong>330.000 đồng</strong>" in text
+    assert text.count('data-kind="receipt"') == 2 and a in text and b in text
+    # another agency's leader sees none of it that day
+    other = intranet("GET", "/payment/admin/receipts?ngay=" + day, staff_session(tp.AGENCY, 4)).text
+    assert a not in other and b not in other and "1.584.567" not in other
+    # a day with nothing, and a day that is not a date
+    empty = intranet("GET", "/payment/admin/receipts?ngay=2001-01-01", leader).text
+    assert "không lập biên lai nào trong ngày này" in empty and "<strong>0 đồng</strong>" in empty
+    bad = intranet("GET", "/payment/admin/receipts?ngay=31/12/2026", leader)
+    assert bad.status == 400 and "ngày lập biên lai" in bad.text, bad.status
