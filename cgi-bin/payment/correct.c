@@ -298,6 +298,7 @@ static const char Q_DAY_SUM[] =
 	" FROM receipt WHERE agency_code = ? AND issued_at >= ? - INTERVAL 7 HOUR"
 	" AND issued_at < ? + INTERVAL 17 HOUR";
 
+/* "-20.000", "0" (never "-0"): a cancellation's sum is shown as taken off */
 static void signed_money(buf *m, long long v)
 {
 	buf_reset(m);
@@ -320,7 +321,9 @@ static int day_totals(request *r, const char *day)
 					    "n_cancel", "cancel"};
 	buf m = BUF_INIT;
 	for (int k = 0; k < 6; k++) {
-		if (k % 2)
+		if (k == 5)
+			signed_money(&m, -v[k]);
+		else if (k % 2)
 			signed_money(&m, v[k]);
 		else {
 			buf_reset(&m);
@@ -336,14 +339,15 @@ static int day_totals(request *r, const char *day)
 	return 0;
 }
 
-static int register_page(request *r, const char *day)
+static int register_page(request *r, const char *vn_day)
 {
 	db_stmt *s;
-	if (day) {
+	const char *day = NULL;
+	if (vn_day) {	/* dd/mm/yyyy, checked by the route (main.c) */
+		day = arena_printf(r->a, "%.4s-%.2s-%.2s", vn_day + 6, vn_day + 3, vn_day);
 		if (day_totals(r, day) < 0)
 			return 503;
-		hset(r, "Reg.day_iso", day);
-		hset(r, "Reg.day", arena_printf(r->a, "%.2s/%.2s/%.4s", day + 8, day + 5, day));
+		hset(r, "Reg.day", vn_day);
 		s = S(server_db(), Q_DAY);
 		if (db_query(s, "sss", r->user->agency_code, day, day) < 0)
 			return 503;

@@ -3,6 +3,7 @@
  * and read their query raw (they are stored before they are judged); the
  * agency API lives on the intranet and is signed instead of CSRF-checked. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
@@ -66,6 +67,24 @@ static const field_spec retry_form[] = {
 	{"ly_do", FT_TEXT, 500, 0, 0, NULL, NULL, "lý do gửi lại yêu cầu hoàn tiền (bắt buộc, tối đa 500 ký tự)"},
 	{NULL},
 };
+/* A day as people in Vietnam write it, dd/mm/yyyy, and one that exists:
+ * a date box would show 12/02/2026 in the order of the browser's own
+ * language, which reads as 12 February to the auditor. */
+static int is_day_vn(const char *v, size_t n)
+{
+	if (n != 10 || v[2] != '/' || v[5] != '/')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (i != 2 && i != 5 && (v[i] < '0' || v[i] > '9'))
+			return 0;
+	int d = (v[0] - '0') * 10 + v[1] - '0', m = (v[3] - '0') * 10 + v[4] - '0';
+	int y = atoi(v + 6);
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 2000 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+}
+
 static int is_id_number(const char *v, size_t n)
 {
 	return n <= 20 && strspn(v, "0123456789") == n;
@@ -96,7 +115,7 @@ static const char *const corr_done[] = {"huy", "hoan", "dieu-chinh", NULL};
 static const field_spec receipts_q[] = {
 	{"ma", FT_PATTERN, 12, 0, 0, NULL, is_paycode, "mã thanh toán 12 chữ số"},
 	{"xong", FT_ENUM, 0, 0, 0, corr_done, NULL, "huy, hoan hoặc dieu-chinh"},
-	{"ngay", FT_DATE, 0, 0, 0, NULL, NULL, "ngày lập biên lai"},
+	{"ngay", FT_PATTERN, 10, 0, 0, NULL, is_day_vn, "ngày lập biên lai, dạng 02/12/2026"},
 	{NULL},
 };
 static const field_spec reason_form[] = {

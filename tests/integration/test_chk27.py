@@ -138,10 +138,10 @@ def test_receipt_register_of_one_day_adds_up():
     if len(days) != 1:
         return  # across Vietnam's midnight: the day's sums are another day's
     day = days[0][0]
-    page = intranet("GET", "/payment/admin/receipts?ngay=" + day, leader)
+    dd = "%s/%s/%s" % (day[8:], day[5:7], day[:4])
+    page = intranet("GET", "/payment/admin/receipts?ngay=" + dd, leader)
     assert page.status == 200, page.status
     text = page.text
-    dd = "%s/%s/%s" % (day[8:], day[5:7], day[:4])
     assert "Biên lai lập ngày " + dd in text, text[:3000]
     # 350.000 + 1.234.567 received, -20.000 adjusted, 1.234.567 void: 330.000 kept
     assert "Biên lai đã thu (2 biên lai)</th><td class=\"num\">1.584.567 đồng" in text, text
@@ -150,10 +150,13 @@ def test_receipt_register_of_one_day_adds_up():
     assert "<strong>330.000 đồng</strong>" in text
     assert text.count('data-kind="receipt"') == 2 and a in text and b in text
     # another agency's leader sees none of it that day
-    other = intranet("GET", "/payment/admin/receipts?ngay=" + day, staff_session(tp.AGENCY, 4)).text
+    other = intranet("GET", "/payment/admin/receipts?ngay=" + dd, staff_session(tp.AGENCY, 4)).text
     assert a not in other and b not in other and "1.584.567" not in other
     # a day with nothing, and a day that is not a date
-    empty = intranet("GET", "/payment/admin/receipts?ngay=2001-01-01", leader).text
+    empty = intranet("GET", "/payment/admin/receipts?ngay=01/01/2001", leader).text
     assert "không lập biên lai nào trong ngày này" in empty and "<strong>0 đồng</strong>" in empty
-    bad = intranet("GET", "/payment/admin/receipts?ngay=31/12/2026", leader)
-    assert bad.status == 400 and "ngày lập biên lai" in bad.text, bad.status
+    assert "-0 đồng" not in empty and 'value="01/01/2001"' in empty
+    # the day as written in Vietnam, and one that exists
+    for bad_day in ("2026-12-31", "31/02/2026", "29/02/2027", "1/2/2026"):
+        bad = intranet("GET", "/payment/admin/receipts?ngay=" + bad_day, leader)
+        assert bad.status == 400 and "ngày lập biên lai, dạng 02/12/2026" in bad.text, (bad_day, bad.status)

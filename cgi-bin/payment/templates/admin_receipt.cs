@@ -8,8 +8,8 @@
 </form>
 <?cs if:!Rcpt.code ?>
 <form method="get" action="/payment/admin/receipts" class="stack">
-  <label for="ngay">Sổ biên lai của một ngày (giờ Việt Nam)</label>
-  <input id="ngay" name="ngay" type="date" value="<?cs var:Reg.day_iso ?>" required>
+  <label for="ngay">Sổ biên lai của một ngày (giờ Việt Nam), dạng ngày/tháng/năm, ví dụ 02/12/2026</label>
+  <input id="ngay" name="ngay" inputmode="numeric" maxlength="10" placeholder="ngày/tháng/năm" value="<?cs var:Reg.day ?>" required>
   <button type="submit">Xem ngày này</button>
 </form>
 <?cs if:Reg.day ?>
@@ -17,7 +17,7 @@
 <table class="lines totals">
 <tr><th scope="row">Biên lai đã thu (<?cs var:Reg.n_receipt ?> biên lai)</th><td class="num"><?cs var:Reg.receipts ?> đồng</td></tr>
 <tr><th scope="row">Biên lai điều chỉnh (<?cs var:Reg.n_adjust ?> biên lai)</th><td class="num"><?cs var:Reg.adjust ?> đồng</td></tr>
-<tr><th scope="row">Biên lai bị hủy trong ngày (<?cs var:Reg.n_cancel ?> thông báo hủy)</th><td class="num">-<?cs var:Reg.cancel ?> đồng</td></tr>
+<tr><th scope="row">Biên lai bị hủy trong ngày (<?cs var:Reg.n_cancel ?> thông báo hủy)</th><td class="num"><?cs var:Reg.cancel ?> đồng</td></tr>
 <tr><th scope="row">Cộng số tiền thu trong ngày</th><td class="num"><strong><?cs var:Reg.net ?> đồng</strong></td></tr>
 </table>
 <?cs if:Reg.cut ?><p class="note" role="status">Ngày này có hơn 500 bản ghi: bảng dưới chỉ hiện 500 bản ghi đầu, các số cộng ở trên tính đủ cả ngày.</p><?cs /if ?>
