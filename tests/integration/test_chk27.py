@@ -160,3 +160,38 @@ def test_receipt_register_of_one_day_adds_up():
     for bad_day in ("2026-12-31", "31/02/2026", "29/02/2027", "1/2/2026"):
         bad = intranet("GET", "/payment/admin/receipts?ngay=" + bad_day, leader)
         assert bad.status == 400 and "ngày lập biên lai, dạng 02/12/2026" in bad.text, (bad_day, bad.status)
+
+
+def test_flagged_payments_add_up_and_the_refusal_is_in_vietnamese():
+    tp.setup_agency()
+    agency, key = third_agency()
+    # a second success the bank pays back (both attempts paid at the bank)
+    back = create_for(agency, key, 45000)
+    loc1, _ = tp.start(back)
+    loc2, q2 = tp.start(back)
+    tp.bank_pays(loc1, "paid", ipn="before_return")
+    tp.bank_pays(loc2, "paid", ipn="before_return")
+    refunded = q2["vnp_TxnRef"]
+    # a second success the bank has no record of: it refuses (code 91)
+    owed = create_for(agency, key, 90000)
+    _, p1 = tp.start(owed)
+    _, p2 = tp.start(owed)
+    assert tp.ipn(tp.success_params(p1["vnp_TxnRef"], 90000)).json()["RspCode"] == "00"
+    assert tp.ipn(tp.success_params(p2["vnp_TxnRef"], 90000)).json()["RspCode"] == "00"
+    refused = p2["vnp_TxnRef"]
+    state = lambda ref: tp.sql("SELECT refund_state, refund_tries FROM payment_attempt"
+                               " WHERE txn_ref = '%s'" % ref)[0]
+    assert wait_until(lambda: state(refunded)[0] == "refunded", 30), state(refunded)
+    assert wait_until(lambda: state(refused)[1] != "0" and state(refused)[0] == "due", 30), state(refused)
+    err = tp.sql("SELECT refund_error FROM payment_attempt WHERE txn_ref = '%s'" % refused)[0][0]
+    assert err == "ngân hàng từ chối, mã 91: không tìm thấy giao dịch cần hoàn", err
+
+    text = intranet("GET", "/payment/admin/flagged", staff_session(agency, 4)).text
+    assert ("Còn phải hoàn cho người nộp (1 giao dịch)</th><td class=\"num\"><strong>90.000 đồng"
+            in text), text
+    assert "Đã hoàn (1 giao dịch)</th><td class=\"num\">45.000 đồng" in text
+    assert "Not found" not in text and "Chỉ hiện 200" not in text
+    assert refused in text and refunded in text
+    # another agency's leader: none of it, and its own sums
+    other = intranet("GET", "/payment/admin/flagged", staff_session(tp.AGENCY, 4)).text
+    assert refused not in other and refunded not in other
