@@ -195,3 +195,31 @@ def test_flagged_payments_add_up_and_the_refusal_is_in_vietnamese():
     # another agency's leader: none of it, and its own sums
     other = intranet("GET", "/payment/admin/flagged", staff_session(tp.AGENCY, 4)).text
     assert refused not in other and refunded not in other
+
+
+def test_beneficiary_set_says_what_it_changed_and_what_it_did_not():
+    tp.setup_agency()
+    agency, key = third_agency()
+    bene = ("beneficiary-set", "--agency", agency, "--bin", "970436", "--account", "0011004777777",
+            "--account-name", "UBND XA KIEM TRA")
+    rc, out, err = tp.admin(*bene)
+    assert rc == 0 and "replacing 970436 0011004999999 (UBND XA KIEM TRA)" in out, (out, err)
+    rc, out, err = tp.admin("beneficiary-set", "--agency", agency, "--group", "phat_vphc",
+                            "--bin", "970415", "--account", "1122334455", "--account-name", "UBND XA KIEM TRA")
+    assert rc == 0 and "(phat_vphc): 970415 1122334455 (UBND XA KIEM TRA), new setting" in out, out
+    # re-run for "all groups": the fines keep their own account, and it says so
+    rc, out, err = tp.admin(*bene)
+    assert rc == 0, err
+    assert "unchanged" in out and "replacing" not in out, out
+    assert "not changed: group phat_vphc keeps its own account 970415 1122334455" in out, out
+    # and that is what new obligations take
+    fine = create_for(agency, key, 500000)
+    body = json.dumps({"group": "phat_vphc", "agency": agency, "reference": "QĐ 7/QĐ-XPHC",
+                       "payer": {"name": "Lê Văn Cường", "id": "001080000003"},
+                       "lines": [{"name": "Phạt vi phạm giao thông", "amount": 800000}]},
+                      ensure_ascii=False).encode()
+    r = tp.api("POST", "/payment/api/obligations", body, key=key)
+    assert r.status == 201, r.body
+    got = dict(tp.sql("SELECT grp, bene_account FROM obligation WHERE payment_code IN ('%s', '%s')"
+                      % (fine, r.json()["payment_code"])))
+    assert got == {"hoc_phi": "0011004777777", "phat_vphc": "1122334455"}, got
