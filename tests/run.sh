@@ -120,7 +120,7 @@ integration() {
 		tests/integration/test_submission_desk.py tests/integration/test_submission_staff.py \
 		tests/integration/test_submission_staff_edit.py tests/integration/test_submission_chk8.py \
 		tests/integration/test_payment_refund.py tests/integration/test_payment_return.py \
-		tests/integration/test_payment_receipts.py \
+		tests/integration/test_payment_receipts.py tests/integration/test_chk27.py \
 		tests/integration/test_payment_chk9.py \
 		tests/integration/test_payment_faults.py tests/integration/test_payment_faults2.py \
 		tests/integration/test_submission_faults.py \

@@ -196,6 +196,19 @@ static int beneficiary_set(db *d)
 		while (db_fetch(s) > 0)
 			;
 	}
+	/* what this replaces, said on the way out: an operator re-running
+	 * the command sees whether anything changed, and from what */
+	char before[300] = "";
+	db_stmt *p = db_prepare(d, "SELECT COALESCE(bank_bin, treasury_code), account_no, account_name"
+				   " FROM pay_beneficiary WHERE agency_code = ? AND grp = ?");
+	int f;
+	if (db_query(p, "ss", agency, grp) < 0 || (f = db_fetch(p)) < 0)
+		die(1, "database: %s", db_error(d));
+	if (f > 0 && db_col(p, 0, NULL))
+		snprintf(before, sizeof before, "%s %s (%s)", db_col(p, 0, NULL), db_col(p, 1, NULL),
+			 db_col(p, 2, NULL));
+	while (db_fetch(p) > 0)
+		;
 	db_stmt *s = db_prepare(d,
 		"REPLACE INTO pay_beneficiary (agency_code, grp, kind, bank_bin, account_no,"
 		" account_name, treasury_code, chuong, tieu_muc, updated_at)"
@@ -203,8 +216,26 @@ static int beneficiary_set(db *d)
 	exec_or_die(d, s, db_exec(s, "sssssssss", agency, grp,
 				   opt[O_BIN] ? "bank" : "treasury", opt[O_BIN], acct, name,
 				   opt[O_TREASURY], opt[O_CHUONG], opt[O_TIEU_MUC]));
-	printf("beneficiary of %s (%s): %s %s\n", agency, *grp ? grp : "all groups",
-	       opt[O_BIN] ? opt[O_BIN] : opt[O_TREASURY], acct);
+	char now[300];
+	snprintf(now, sizeof now, "%s %s (%s)", opt[O_BIN] ? opt[O_BIN] : opt[O_TREASURY], acct, name);
+	printf("beneficiary of %s (%s): %s, %s%s\n", agency,
+	       *grp ? grp : "all groups without their own", now,
+	       !*before ? "new setting" : strcmp(before, now) == 0 ? "unchanged" : "replacing ",
+	       *before && strcmp(before, now) != 0 ? before : "");
+	/* A group set with --group keeps its own account (lib/obligation.c
+	 * takes the group's row first): "all groups" must not let the
+	 * operator believe fines now go to the new account when they do not. */
+	if (!*grp) {
+		db_stmt *g = db_prepare(d, "SELECT grp, COALESCE(bank_bin, treasury_code), account_no"
+					   " FROM pay_beneficiary WHERE agency_code = ? AND grp <> ''"
+					   " ORDER BY grp");
+		if (db_query(g, "s", agency) < 0)
+			die(1, "database: %s", db_error(d));
+		while (db_fetch(g) > 0)
+			printf("  not changed: group %s keeps its own account %s %s"
+			       " (beneficiary-set --group %s to change it)\n", db_col(g, 0, NULL),
+			       db_col(g, 1, NULL), db_col(g, 2, NULL), db_col(g, 0, NULL));
+	}
 	return 0;
 }
 

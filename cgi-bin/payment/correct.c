@@ -279,13 +279,88 @@ static const char Q_REGISTER[] =
 	" FROM receipt r JOIN obligation o ON o.id = r.obligation_id"
 	" WHERE r.agency_code = ? ORDER BY r.id DESC LIMIT 100";
 
-static int register_page(request *r)
+/* One day of the register, in Vietnam time, and its totals: what the
+ * auditor sets against the treasury's statement of that day.  The totals
+ * are the database's sums over the whole day, so a list cut at its limit
+ * still adds up, and the page says it is cut. */
+#define DAY_MAX 500
+static const char Q_DAY[] =
+	"SELECT o.payment_code, r.kind, COALESCE(r.number, 0), r.template_symbol, r.series_symbol,"
+	" DATE_FORMAT(r.issued_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i'), r.payer_name, r.amount,"
+	" r.verify_token"
+	" FROM receipt r JOIN obligation o ON o.id = r.obligation_id"
+	" WHERE r.agency_code = ? AND r.issued_at >= ? - INTERVAL 7 HOUR"
+	" AND r.issued_at < ? + INTERVAL 17 HOUR ORDER BY r.id LIMIT 501";
+static const char Q_DAY_SUM[] =
+	"SELECT SUM(kind = 'receipt'), COALESCE(SUM(IF(kind = 'receipt', amount, 0)), 0),"
+	" SUM(kind = 'adjustment'), COALESCE(SUM(IF(kind = 'adjustment', amount, 0)), 0),"
+	" SUM(kind = 'cancellation'), COALESCE(SUM(IF(kind = 'cancellation', amount, 0)), 0)"
+	" FROM receipt WHERE agency_code = ? AND issued_at >= ? - INTERVAL 7 HOUR"
+	" AND issued_at < ? + INTERVAL 17 HOUR";
+
+/* "-20.000", "0" (never "-0"): a cancellation's sum is shown as taken off */
+static void signed_money(buf *m, long long v)
 {
-	db_stmt *s = S(server_db(), Q_REGISTER);
-	if (db_query(s, "s", r->user->agency_code) < 0)
-		return 503;
+	buf_reset(m);
+	if (v < 0)
+		buf_puts(m, "-");
+	pay_money(m, v < 0 ? -v : v);
+}
+
+static int day_totals(request *r, const char *day)
+{
+	db_stmt *s = S(server_db(), Q_DAY_SUM);
+	if (db_query(s, "sss", r->user->agency_code, day, day) < 0 || db_fetch(s) < 0)
+		return -1;
+	long long v[6];
+	for (int k = 0; k < 6; k++)
+		v[k] = db_col_int(s, k, 0);
+	while (db_fetch(s) > 0)
+		;
+	static const char *const names[] = {"n_receipt", "receipts", "n_adjust", "adjust",
+					    "n_cancel", "cancel"};
 	buf m = BUF_INIT;
-	for (int i = 0; db_fetch(s) > 0; i++) {
+	for (int k = 0; k < 6; k++) {
+		if (k == 5)
+			signed_money(&m, -v[k]);
+		else if (k % 2)
+			signed_money(&m, v[k]);
+		else {
+			buf_reset(&m);
+			buf_printf(&m, "%lld", v[k]);
+		}
+		hsetf(r, m.p, "Reg.%s", names[k]);
+	}
+	/* kept: what the day's receipts and adjustments say was collected,
+	 * less the receipts the unit declared void that day */
+	signed_money(&m, v[1] + v[3] - v[5]);
+	hset(r, "Reg.net", m.p);
+	buf_free(&m);
+	return 0;
+}
+
+static int register_page(request *r, const char *vn_day)
+{
+	db_stmt *s;
+	const char *day = NULL;
+	if (vn_day) {	/* dd/mm/yyyy, checked by the route (main.c) */
+		day = arena_printf(r->a, "%.4s-%.2s-%.2s", vn_day + 6, vn_day + 3, vn_day);
+		if (day_totals(r, day) < 0)
+			return 503;
+		hset(r, "Reg.day", vn_day);
+		s = S(server_db(), Q_DAY);
+		if (db_query(s, "sss", r->user->agency_code, day, day) < 0)
+			return 503;
+	} else {
+		s = S(server_db(), Q_REGISTER);
+		if (db_query(s, "s", r->user->agency_code) < 0)
+			return 503;
+	}
+	buf m = BUF_INIT;
+	int i = 0;
+	for (; db_fetch(s) > 0; i++) {
+		if (day && i >= DAY_MAX)
+			continue;	/* drained; the extra row only says "cut" */
 		const char *k = db_col(s, 1, NULL);
 		if (!k)
 			k = "receipt";
@@ -294,16 +369,18 @@ static int register_page(request *r)
 		hsetf(r, db_col(s, 6, NULL), "List.%d.payer", i);
 		hsetf(r, db_col(s, 8, NULL), "List.%d.token", i);
 	}
+	if (day && i > DAY_MAX)
+		hset(r, "Reg.cut", "1");
 	buf_free(&m);
 	return render(r, "admin_receipt.cs");
 }
 
 int h_admin_receipt(request *r)
 {
-	/* the query's fields in main.c's order: ma, xong */
+	/* the query's fields in main.c's order: ma, xong, ngay */
 	const char *code = r->query[0].s;
-	if (!code || !*code)
-		return register_page(r);	/* the look-up form and the register */
+	if (!code || !*code)	/* the look-up form and the register */
+		return register_page(r, r->query[2].s && *r->query[2].s ? r->query[2].s : NULL);
 	return page(r, code, r->query[1].s);
 }
 

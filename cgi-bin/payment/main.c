@@ -3,6 +3,7 @@
  * and read their query raw (they are stored before they are judged); the
  * agency API lives on the intranet and is signed instead of CSRF-checked. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
@@ -66,6 +67,24 @@ static const field_spec retry_form[] = {
 	{"ly_do", FT_TEXT, 500, 0, 0, NULL, NULL, "lý do gửi lại yêu cầu hoàn tiền (bắt buộc, tối đa 500 ký tự)"},
 	{NULL},
 };
+/* A day as people in Vietnam write it, dd/mm/yyyy, and one that exists:
+ * a date box would show 12/02/2026 in the order of the browser's own
+ * language, which reads as 12 February to the auditor. */
+static int is_day_vn(const char *v, size_t n)
+{
+	if (n != 10 || v[2] != '/' || v[5] != '/')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (i != 2 && i != 5 && (v[i] < '0' || v[i] > '9'))
+			return 0;
+	int d = (v[0] - '0') * 10 + v[1] - '0', m = (v[3] - '0') * 10 + v[4] - '0';
+	int y = atoi(v + 6);
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 2000 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+}
+
 static int is_id_number(const char *v, size_t n)
 {
 	return n <= 20 && strspn(v, "0123456789") == n;
@@ -96,6 +115,7 @@ static const char *const corr_done[] = {"huy", "hoan", "dieu-chinh", NULL};
 static const field_spec receipts_q[] = {
 	{"ma", FT_PATTERN, 12, 0, 0, NULL, is_paycode, "mã thanh toán 12 chữ số"},
 	{"xong", FT_ENUM, 0, 0, 0, corr_done, NULL, "huy, hoan hoặc dieu-chinh"},
+	{"ngay", FT_PATTERN, 10, 0, 0, NULL, is_day_vn, "ngày lập biên lai, dạng 02/12/2026"},
 	{NULL},
 };
 static const field_spec reason_form[] = {
@@ -194,26 +214,69 @@ int h_pay_health(request *r)
 	return 200;
 }
 
-/* Intranet: webhook deliveries of the staff member's own agency. */
+/* Intranet: webhook deliveries of the staff member's own agency.  The
+ * page is read by the agency's staff and its auditor, not by the
+ * programmer who wrote the event names: the event, the HTTP answer and
+ * the error are said in Vietnamese, and a list cut at its limit says so
+ * (one row more than shown is fetched to know). */
+#define DELIV_MAX 200
 static const char Q_DELIV[] =
 	"SELECT event, payment_code, url, DATE_FORMAT(attempted_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i:%s'),"
 	" COALESCE(http_status, 0), COALESCE(error, '') FROM pay_webhook_delivery"
-	" WHERE agency_code = ? ORDER BY id DESC LIMIT 200";
+	" WHERE agency_code = ? ORDER BY id DESC LIMIT 201";
 
-static int table(request *r, const char *sql, int ncols, const char *tmpl)
+static const char *event_vi(const char *e)
 {
-	db_stmt *s = S(server_db(), sql);
-	if (db_query(s, "s", r->user && r->user->agency_code ? r->user->agency_code : "") < 0)
-		return 503;
-	for (int i = 0; db_fetch(s) > 0; i++)
-		for (int k = 0; k < ncols; k++)
-			hsetf(r, db_col(s, k, NULL) ? db_col(s, k, NULL) : "", "Rows.%d.c%d", i, k);
-	return render(r, tmpl);
+	static const char *const names[][2] = {
+		{"obligation.paid", "Đã nộp tiền"},
+		{"obligation.refunded", "Đã hoàn tiền"},
+		{"obligation.cancelled", "Đã hủy khoản nộp"},
+		{"obligation.expired", "Quá hạn nộp"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(e, names[i][0]) == 0)
+			return names[i][1];
+	return "Sự kiện khác";
+}
+
+/* The delivery's outcome: the receiver's answer when there was one, else
+ * why none came (jobs.c logs the transport's own words, kept in the
+ * table for the technician; the page says what they mean). */
+static void outcome_vi(request *r, int i, long long status, const char *err)
+{
+	const char *v;
+	if (status >= 200 && status < 300)
+		v = "Đã nhận";
+	else if (status > 0)
+		v = arena_printf(r->a, "Hệ thống của cơ quan trả lời lỗi (mã %lld); sẽ gửi lại", status);
+	else if (strncmp(err, "no webhook endpoint", 19) == 0)
+		v = "Cơ quan chưa đăng ký địa chỉ nhận; sẽ gửi lại khi có";
+	else
+		v = "Không kết nối được tới địa chỉ nhận; sẽ gửi lại";
+	hsetf(r, v, "Rows.%d.outcome", i);
+	hsetf(r, status >= 200 && status < 300 ? "ok" : "failed", "Rows.%d.state", i);
 }
 
 int h_admin_deliveries(request *r)
 {
-	return table(r, Q_DELIV, 6, "admin_deliveries.cs");
+	db_stmt *s = S(server_db(), Q_DELIV);
+	if (db_query(s, "s", r->user && r->user->agency_code ? r->user->agency_code : "") < 0)
+		return 503;
+	int i = 0;
+	for (; db_fetch(s) > 0; i++) {
+		if (i >= DELIV_MAX)
+			continue;	/* drained; the extra row only says "cut" */
+		const char *ev = db_col(s, 0, NULL);
+		const char *err = db_col(s, 5, NULL);
+		hsetf(r, event_vi(ev ? ev : ""), "Rows.%d.event", i);
+		hsetf(r, db_col(s, 1, NULL), "Rows.%d.code", i);
+		hsetf(r, db_col(s, 2, NULL), "Rows.%d.url", i);
+		hsetf(r, db_col(s, 3, NULL), "Rows.%d.at", i);
+		outcome_vi(r, i, db_col_int(s, 4, 0), err ? err : "");
+	}
+	if (i > DELIV_MAX)
+		hset(r, "Deliv.cut", "1");
+	return render(r, "admin_deliveries.cs");
 }
 
 static int init(void)

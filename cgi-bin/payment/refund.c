@@ -35,6 +35,26 @@
 
 #define REFUND_TRIES 5
 
+/* VNPay's published answers to a refund request (merchant API, command
+ * refund), said as the staff who read the flagged page understand them;
+ * its vnp_Message is English ("Not found transaction"). */
+static const char *refusal_vi(const char *code)
+{
+	static const char *const t[][2] = {
+		{"02", "số tiền hoàn lớn hơn số tiền của giao dịch"},
+		{"03", "dữ liệu gửi sang sai định dạng"},
+		{"91", "không tìm thấy giao dịch cần hoàn"},
+		{"94", "giao dịch đã có yêu cầu hoàn tiền đang xử lý"},
+		{"95", "giao dịch không thành công bên ngân hàng, không hoàn được"},
+		{"97", "chữ ký của yêu cầu không hợp lệ"},
+		{"99", "lỗi khác"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i][0], code) == 0)
+			return t[i][1];
+	return NULL;
+}
+
 static const char Q_CLAIM[] =
 	"SELECT id FROM payment_attempt WHERE refund_state IN ('due', 'requested')"
 	" AND COALESCE(refund_next_at, '1970-01-01') <= UTC_TIMESTAMP(3)"
@@ -228,10 +248,14 @@ static void refund_one(db *d, const attempt_row *a)
 		else
 			fprintf(stderr, "refunds: %s refunded (%lld đồng)\n", a->txn_ref, a->amount);
 	} else {
-		const char *m = json_get_str(o, "vnp_Message");
-		m = m ? m : "";
-		/* the bank's words, cut at a character (not inside one): they
-		 * are stored and shown */
+		const char *m = refusal_vi(code);
+		if (!m) {
+			m = json_get_str(o, "vnp_Message");
+			m = m ? m : "";
+		}
+		/* what the code means, or for a code VNPay does not publish the
+		 * bank's words, cut at a character (not inside one): they are
+		 * stored and shown */
 		snprintf(why, sizeof why, "ngân hàng từ chối, mã %.8s: %.*s", code,
 			 (int)utf8_prefix(m, strlen(m), 100), m);
 		again(d, a, 1, why);
@@ -259,13 +283,22 @@ int job_refunds(db *d)
 
 /* ---- the intranet: flagged payments, and a person's decision ---------- */
 
+#define FLAGGED_MAX 200
 static const char Q_FLAGGED[] =
 	"SELECT o.payment_code, a.txn_ref, a.amount, a.refund_state, a.refund_tries,"
 	" COALESCE(a.refund_error, ''),"
 	" DATE_FORMAT(a.settled_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i'),"
 	" COALESCE(DATE_FORMAT(a.refunded_at + INTERVAL 7 HOUR, '%d/%m/%Y %H:%i'), ''), o.status"
 	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
-	" WHERE a.refund_state <> 'none' AND o.agency_code = ? ORDER BY a.id DESC LIMIT 200";
+	" WHERE a.refund_state <> 'none' AND o.agency_code = ? ORDER BY a.id DESC LIMIT 201";
+/* What the agency still owes back to payers and what it has given back:
+ * summed by the database over every row, not over the rows shown. */
+static const char Q_FLAGGED_SUM[] =
+	"SELECT SUM(a.refund_state <> 'refunded'),"
+	" COALESCE(SUM(IF(a.refund_state <> 'refunded', a.amount, 0)), 0),"
+	" SUM(a.refund_state = 'refunded'), COALESCE(SUM(IF(a.refund_state = 'refunded', a.amount, 0)), 0)"
+	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
+	" WHERE a.refund_state <> 'none' AND o.agency_code = ?";
 
 const char *refund_vi(const char *st)
 {
@@ -281,12 +314,30 @@ const char *refund_vi(const char *st)
 
 int h_admin_flagged(request *r)
 {
-	db_stmt *s = S(server_db(), Q_FLAGGED);
+	db_stmt *s = S(server_db(), Q_FLAGGED_SUM);
+	if (db_query(s, "s", r->user->agency_code) < 0 || db_fetch(s) < 0)
+		return 503;
+	static const char *const sums[] = {"n_owed", "owed", "n_refunded", "refunded"};
+	for (int k = 0; k < 4; k++) {
+		buf m = BUF_INIT;
+		if (k % 2)
+			pay_money(&m, db_col_int(s, k, 0));
+		else
+			buf_printf(&m, "%lld", db_col_int(s, k, 0));
+		hsetf(r, m.p, "Flagged.%s", sums[k]);
+		buf_free(&m);
+	}
+	while (db_fetch(s) > 0)
+		;
+	s = S(server_db(), Q_FLAGGED);
 	if (db_query(s, "s", r->user->agency_code) < 0)
 		return 503;
 	static const char *const names[] = {"code", "txn_ref", "amount", "state", "tries", "error",
 					    "settled", "refunded", "obligation"};
-	for (int i = 0; db_fetch(s) > 0; i++) {
+	int i = 0;
+	for (; db_fetch(s) > 0; i++) {
+		if (i >= FLAGGED_MAX)
+			continue;	/* drained; the extra row only says "cut" */
 		for (int k = 0; k < 9; k++) {
 			const char *v = db_col(s, k, NULL);
 			if (k == 2) {
@@ -301,6 +352,8 @@ int h_admin_flagged(request *r)
 		hsetf(r, refund_vi(db_col(s, 3, NULL)), "Rows.%d.state_vi", i);
 		hsetf(r, status_vi(db_col(s, 8, NULL)), "Rows.%d.obligation_vi", i);
 	}
+	if (i > FLAGGED_MAX)
+		hset(r, "Flagged.cut", "1");
 	if (r->query && r->query[0].s)
 		hset(r, "Flagged.done", r->query[0].s);
 	return render(r, "admin_flagged.cs");

@@ -32,5 +32,5 @@
   </fieldset>
   <button type="submit">Tạo khoản phải nộp</button>
 </form>
-<p><a href="/payment/admin/deliveries">Nhật ký gửi webhook</a> · <a href="/payment/admin/flagged">Giao dịch cần hoàn tiền</a></p>
+<p><a href="/payment/admin/deliveries">Nhật ký báo tin cho cơ quan</a> · <a href="/payment/admin/flagged">Giao dịch cần hoàn tiền</a></p>
 <?cs include:"footer.cs" ?>

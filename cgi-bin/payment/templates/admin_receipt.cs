@@ -7,9 +7,28 @@
   <button type="submit">Tìm</button>
 </form>
 <?cs if:!Rcpt.code ?>
+<form method="get" action="/payment/admin/receipts" class="stack">
+  <label for="ngay">Sổ biên lai của một ngày (giờ Việt Nam), dạng ngày/tháng/năm, ví dụ 02/12/2026</label>
+  <input id="ngay" name="ngay" inputmode="numeric" maxlength="10" placeholder="ngày/tháng/năm" value="<?cs var:Reg.day ?>" required>
+  <button type="submit">Xem ngày này</button>
+</form>
+<?cs if:Reg.day ?>
+<h2>Biên lai lập ngày <?cs var:Reg.day ?></h2>
+<table class="lines totals">
+<tr><th scope="row">Biên lai đã thu (<?cs var:Reg.n_receipt ?> biên lai)</th><td class="num"><?cs var:Reg.receipts ?> đồng</td></tr>
+<tr><th scope="row">Biên lai điều chỉnh (<?cs var:Reg.n_adjust ?> biên lai)</th><td class="num"><?cs var:Reg.adjust ?> đồng</td></tr>
+<tr><th scope="row">Biên lai bị hủy trong ngày (<?cs var:Reg.n_cancel ?> thông báo hủy)</th><td class="num"><?cs var:Reg.cancel ?> đồng</td></tr>
+<tr><th scope="row">Cộng số tiền thu trong ngày</th><td class="num"><strong><?cs var:Reg.net ?> đồng</strong></td></tr>
+</table>
+<?cs if:Reg.cut ?><p class="note" role="status">Ngày này có hơn 500 bản ghi: bảng dưới chỉ hiện 500 bản ghi đầu, các số cộng ở trên tính đủ cả ngày.</p><?cs /if ?>
+<?cs if:subcount(List) == 0 ?><p>Cơ quan không lập biên lai nào trong ngày này.</p><?cs /if ?>
+<?cs else ?>
 <h2>Biên lai đã lập gần đây</h2>
 <?cs if:subcount(List) == 0 ?><p>Cơ quan chưa lập biên lai nào.</p><?cs else ?>
-<p>100 bản ghi mới nhất của cơ quan (biên lai, thông báo hủy, biên lai điều chỉnh). Chọn mã thanh toán để xem, hủy hoặc điều chỉnh.</p>
+<p>100 bản ghi mới nhất của cơ quan (biên lai, thông báo hủy, biên lai điều chỉnh). Chọn một ngày ở trên để xem đủ các bản ghi và số cộng của ngày đó. Chọn mã thanh toán để xem, hủy hoặc điều chỉnh.</p>
+<?cs /if ?>
+<?cs /if ?>
+<?cs if:subcount(List) > 0 ?>
 <table class="queue register">
 <tr><th scope="col">Biên lai</th><th scope="col">Ngày lập</th><th scope="col">Người nộp</th><th scope="col">Số tiền (đồng)</th><th scope="col">Mã thanh toán</th></tr>
 <?cs each:x = List ?><tr data-kind="<?cs var:x.kind ?>"><td class="head"><a href="/receipts/<?cs var:x.token ?>"><?cs var:x.kind_vi ?><?cs if:x.number != "0" ?> số <?cs var:x.number ?><?cs /if ?></a> <small>(<?cs var:x.template ?> – <?cs var:x.series ?>)</small></td><td data-label="Ngày lập"><?cs var:x.issued ?></td><td data-label="Người nộp"><?cs var:x.payer ?></td><td data-label="Số tiền (đồng)"><?cs var:x.amount ?></td><td data-label="Mã thanh toán"><a href="/payment/admin/receipts?ma=<?cs var:x.code ?>"><?cs var:x.code ?></a></td></tr>
