@@ -1435,17 +1435,28 @@ static long long lookup_result_doc(const dossier *x)
 	return id;
 }
 
+/* The dossier the lookup's code and secret open (0), or the answer that
+ * refuses them; the page's title and the code typed are kept for the
+ * lookup form shown with a refusal. */
+static int lookup_open(request *r, const char *code, const char *typed, dossier *x,
+		       const char **secret)
+{
+	hset(r, "Page.title", "Tra cứu hồ sơ");
+	if (code)
+		hset(r, "Form.code", code);
+	return lookup_find(r, code, typed, x, secret);
+}
+
 static int lookup_checked(request *r)
 {
 	const char *code, *typed, *secret;
 	lookup_typed(r, &code, &typed);
-	hset(r, "Page.title", "Tra cứu hồ sơ");
-	if (!code && !typed)
+	if (!code && !typed) {
+		hset(r, "Page.title", "Tra cứu hồ sơ");
 		return render(r, "lookup.cs");
-	if (code)
-		hset(r, "Form.code", code);
+	}
 	dossier x;
-	int rc = lookup_find(r, code, typed, &x, &secret);
+	int rc = lookup_open(r, code, typed, &x, &secret);
 	if (rc)
 		return rc;
 	if (dossier_show(r, &x, 0, 0) < 0)
@@ -1465,11 +1476,8 @@ static int lookup_result_checked(request *r)
 {
 	const char *code, *typed, *secret;
 	lookup_typed(r, &code, &typed);
-	hset(r, "Page.title", "Tra cứu hồ sơ");
-	if (code)
-		hset(r, "Form.code", code);
 	dossier x;
-	int rc = lookup_find(r, code, typed, &x, &secret);
+	int rc = lookup_open(r, code, typed, &x, &secret);
 	if (rc)
 		return rc;
 	long long doc = lookup_result_doc(&x);

@@ -256,20 +256,6 @@ int store_blob(db *d, const upload *u, const char sha[65], long long *blob)
 	return 0;
 }
 
-int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
-		   int seq, const char *doc_name, const upload *u, long long owner)
-{
-	db_stmt *s = STMT(d, "INSERT INTO dossier_document (dossier_id, blob_id, role, doc_seq, "
-			     "doc_name, kind, original_name, size, sha256, owner_citizen_id, created_at) "
-			     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
-	char ownbuf[24];
-	snprintf(ownbuf, sizeof ownbuf, "%lld", owner);
-	return db_exec(s, "iisisssiss", dossier_id, blob, role, (long long)seq,
-		       doc_name ? doc_name : "", filetype_name(u->kind),
-		       u->filename ? u->filename : "", (long long)u->len, sha,
-		       owner ? ownbuf : NULL) < 0 ? -1 : 0;
-}
-
 int store_reused(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,
 		 long long blob, const char *kind, const char *original_name, long long size,
 		 const char *sha, long long owner, long long from)
@@ -277,11 +263,20 @@ int store_reused(db *d, long long dossier_id, const char *role, int seq, const c
 	db_stmt *s = STMT(d, "INSERT INTO dossier_document (dossier_id, blob_id, role, doc_seq, "
 			     "doc_name, kind, original_name, size, sha256, owner_citizen_id, reused_from, "
 			     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))");
-	char ownbuf[24];
+	/* no owner (a result, a walk-in's papers) and no earlier row: NULL */
+	char ownbuf[24], frombuf[24];
 	snprintf(ownbuf, sizeof ownbuf, "%lld", owner);
-	return db_exec(s, "iisisssissi", dossier_id, blob, role, (long long)seq,
+	snprintf(frombuf, sizeof frombuf, "%lld", from);
+	return db_exec(s, "iisisssisss", dossier_id, blob, role, (long long)seq,
 		       doc_name ? doc_name : "", kind, original_name ? original_name : "", size, sha,
-		       owner ? ownbuf : NULL, from) < 0 ? -1 : 0;
+		       owner ? ownbuf : NULL, from ? frombuf : NULL) < 0 ? -1 : 0;
+}
+
+int store_document(db *d, long long dossier_id, long long blob, const char *sha, const char *role,
+		   int seq, const char *doc_name, const upload *u, long long owner)
+{
+	return store_reused(d, dossier_id, role, seq, doc_name, blob, filetype_name(u->kind),
+			    u->filename, (long long)u->len, sha, owner, 0);
 }
 
 int store_upload(db *d, long long dossier_id, const char *role, int seq, const char *doc_name,

@@ -328,13 +328,20 @@ def test_login_limit_per_address_counts_every_account():
     assert y.post("/account/login", {"contact": accounts[1], "password": PW}).status == 303
 
 
-def test_one_time_code_lives_five_minutes_and_five_tries():
+def registered_unconfirmed():
+    """A registration from an address of its own, its code not yet typed:
+    (client, contact, the code sent, the register answer)."""
     c = S.Client(source=src())
     contact = S.phone()
     c.get("/account/register")
     r = c.post("/account/register", {"contact": contact, "name": "Lê Văn Tám", "password": PW})
     assert r.status == 303
     code = re.search(r"\b(\d{6})\b", S.outbox(contact)[0]["body"]).group(1)
+    return c, contact, code, r
+
+
+def test_one_time_code_lives_five_minutes_and_five_tries():
+    c, contact, code, r = registered_unconfirmed()
     assert sql("SELECT TIMESTAMPDIFF(SECOND, created_at, expires_at) FROM otp_code "
                "WHERE contact = '%s'" % contact) == [["300"]]
     c.get(r.header("Location"))
@@ -401,12 +408,7 @@ def test_password_length_counts_characters_not_bytes():
 
 
 def test_last_wrong_code_says_what_to_do_not_zero_tries():
-    c = S.Client(source=src())
-    contact = S.phone()
-    c.get("/account/register")
-    r = c.post("/account/register", {"contact": contact, "name": "Lê Văn Tám", "password": PW})
-    assert r.status == 303
-    code = re.search(r"\b(\d{6})\b", S.outbox(contact)[0]["body"]).group(1)
+    c, contact, code, r = registered_unconfirmed()
     c.get(r.header("Location"))
     wrong = "%06d" % ((int(code) + 1) % 1000000)
     texts = [c.post("/account/verify", {"contact": contact, "code": wrong}).text for _ in range(5)]
