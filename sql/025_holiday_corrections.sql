@@ -56,7 +56,7 @@ UPDATE holiday SET
   source = 'BLLĐ 2019 Điều 112 khoản 1 điểm b; Văn bản 8726/VPCP-KGVX ngày 26/11/2024: nghỉ từ 25/01 đến hết 02/02/2025, gồm 5 ngày nghỉ Tết và 4 ngày nghỉ hằng tuần'
 WHERE day BETWEEN '2025-01-28' AND '2025-01-31';
 
-INSERT INTO holiday (day, kind, name, source) VALUES
+INSERT IGNORE INTO holiday (day, kind, name, source) VALUES
 ('2027-02-04', 'holiday', 'Tết Nguyên đán Đinh Mùi (28 tháng Chạp, dự kiến)', 'BLLĐ 2019 Điều 112 khoản 1 điểm b; chưa có thông báo của Thủ tướng cho năm 2027: dự kiến theo cách nghỉ năm 2020 (mùng 1 cũng là thứ Bảy) và năm 2025 (28, 29 tháng Chạp, mùng 1-3)'),
 ('2027-02-05', 'holiday', 'Tết Nguyên đán Đinh Mùi (29 tháng Chạp, dự kiến)', 'BLLĐ 2019 Điều 112 khoản 1 điểm b; chưa có thông báo của Thủ tướng cho năm 2027'),
 ('2027-02-08', 'holiday', 'Tết Nguyên đán Đinh Mùi (mùng 3, dự kiến)', 'BLLĐ 2019 Điều 112 khoản 1 điểm b; chưa có thông báo của Thủ tướng cho năm 2027'),

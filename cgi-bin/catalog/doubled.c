@@ -45,6 +45,10 @@ static size_t pair_at(const char *p)
 			continue;
 		if (w->before_number && !(after[0] == ' ' && after[1] >= '0' && after[1] <= '9'))
 			continue;
+		/* "quyền sở hữu của của cải": the second begins "của cải" */
+		if (strcmp(w->lower, "của") == 0 && strncmp(after, " cải", strlen(" cải")) == 0 &&
+		    !word_byte((unsigned char)after[strlen(" cải")]))
+			continue;
 		return first;
 	}
 	return 0;

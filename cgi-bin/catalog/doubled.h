@@ -8,7 +8,8 @@
  * purpose ("trường hợp hợp đồng", "hành vi vi phạm", "thi công công trình",
  * "Luật Luật sư", "ngày ngày" = every day), so only words that a sentence
  * never says twice in a row are folded: prepositions and conjunctions
- * (theo, tại, hoặc, và, về, của, các, được, cho, với, để, đến, khi), and
+ * (theo, tại, hoặc, và, về, của, các, được, cho, với, để, đến, khi; but
+ * "của của cải", of property, is two words), and
  * "ngày"/"số" only before a number ("ngày ngày 05/02/2024", "số số 61/…").
  * The first may be capitalised at a sentence's start; the second must be
  * the same word in lower case, one space between, whole words on both

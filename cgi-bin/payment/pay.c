@@ -17,8 +17,8 @@
 
 const char pay_over_gateway_vi[] =
 	"Khoản này lớn hơn số tiền VNPay nhận trong một lần thanh toán (tối đa "
-	"9.999.999.999 đồng), nên không nộp trực tuyến được. Vui lòng nộp tại cơ quan thu "
-	"hoặc chuyển khoản vào tài khoản ghi trên trang này, kèm mã thanh toán.";
+	"9.999.999.999 đồng), nên không nộp trực tuyến được. Vui lòng liên hệ cơ quan thu "
+	"ghi trên trang này để được hướng dẫn cách nộp, và đọc mã thanh toán.";
 
 void pay_money(buf *b, long long v)
 {
@@ -327,6 +327,11 @@ static const char Q_LAST_ATTEMPT[] =
 	" 'held', a.state) FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
 	" WHERE o.payment_code = ? ORDER BY a.id DESC LIMIT 1";
 
+static const char Q_STARTED_HERE[] =
+	"SELECT 1 FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id"
+	" WHERE o.payment_code = ? AND a.client_ip = ?"
+	" AND a.created_at > UTC_TIMESTAMP(3) - INTERVAL 1 DAY LIMIT 1";
+
 int h_pay_show(request *r)
 {
 	pay_facts o;
@@ -337,8 +342,22 @@ int h_pay_show(request *r)
 		int held = pay_guess_gate(r);
 		return held ? held : pay_guess_missed(r);
 	}
-	if (o.misses >= FIND_MISSES)
-		return held_back(r);   /* the error page drops what pay_load set */
+	if (o.misses >= FIND_MISSES) {
+		/* A payer back from the bank (or reloading the page of a
+		 * payment they started) is not guessing: an address that has
+		 * started a payment of this very code shows it, whoever else on
+		 * the same network mistyped codes.  Starting one is behind the
+		 * same count, so a guesser never has one. */
+		db_stmt *s = S(server_db(), Q_STARTED_HERE);
+		int started;
+		if (db_query(s, "ss", req_capture(r, "code"), r->remote_addr ? r->remote_addr : "") < 0 ||
+		    (started = db_fetch(s)) < 0)
+			return 503;
+		while (started > 0 && db_fetch(s) > 0)
+			;
+		if (!started)
+			return held_back(r);   /* the error page drops what pay_load set */
+	}
 	if (o.dossier_code && r->user && r->user->kind == AUTH_CITIZEN) {
 		db_stmt *s = S(server_db(), Q_OWNER);
 		int mine;

@@ -41,7 +41,7 @@
 static const char *refusal_vi(const char *code)
 {
 	static const char *const t[][2] = {
-		{"02", "số tiền hoàn lớn hơn số tiền của giao dịch"},
+		{"02", "mã kết nối của cổng với VNPay (vnp_TmnCode) không hợp lệ: kiểm tra cài đặt"},
 		{"03", "dữ liệu gửi sang sai định dạng"},
 		{"91", "không tìm thấy giao dịch cần hoàn"},
 		{"94", "giao dịch đã có yêu cầu hoàn tiền đang xử lý"},

@@ -181,16 +181,29 @@ static int register_tx(db *d, void *arg)
 	}
 	while (db_fetch(s) == 1)
 		;
-	/* A confirmed account: the page answers as for a new number (a 409
+	/* A confirmed account: everything answers as for a new number (a 409
 	 * told anyone which numbers have an account on the portal, as the
-	 * reset form does not), and the number's owner is told by message,
-	 * where only they read it, what to do.  Nothing of theirs changes. */
-	if (verified)
-		return notify_put(d, r->a, g->contact, "Số này đã có tài khoản",
-				  "Có người vừa đăng ký tài khoản Cổng dịch vụ công bằng số này, nhưng số "
-				  "này đã có tài khoản. Nếu là bạn: hãy đăng nhập; quên mật khẩu thì chọn "
-				  "“Quên mật khẩu”. Nếu không phải bạn: bỏ qua tin này, tài khoản của bạn "
-				  "không thay đổi.") < 0 ? DB_TX_FAILED : 0;
+	 * reset form does not), and the owner is told by message, where only
+	 * they read it, what to do.  Nothing of theirs changes.  The code page
+	 * that follows must not tell either: this browser gets a code row as
+	 * a new number would, so wrong codes are counted and answered the
+	 * same, but its hash is random bytes, which no code's HMAC can equal,
+	 * and it carries no name or password. */
+	if (verified) {
+		const char *what = strcmp(g->kind, "email") == 0 ? "địa chỉ thư" : "số điện thoại";
+		const char *never = crypto_token(r->a, 32);
+		db_stmt *o = STMT(d, "INSERT INTO otp_code (contact, purpose, code_hash, visitor_hash, "
+				     "expires_at, created_at) VALUES (?, 'register', ?, ?, "
+				     "UTC_TIMESTAMP(3) + INTERVAL 5 MINUTE, UTC_TIMESTAMP(3))");
+		if (!never || db_exec(o, "sss", g->contact, never, g->visitor) < 0)
+			return DB_TX_FAILED;
+		return notify_put(d, r->a, g->contact, "Tài khoản đã có",
+				  arena_printf(r->a, "Có người vừa đăng ký tài khoản Cổng dịch vụ công bằng "
+					       "%s này, nhưng %s này đã có tài khoản. Nếu là bạn: hãy đăng "
+					       "nhập; quên mật khẩu thì chọn “Quên mật khẩu”. Nếu không phải "
+					       "bạn: bỏ qua tin này, tài khoản của bạn không thay đổi.",
+					       what, what)) < 0 ? DB_TX_FAILED : 0;
+	}
 	/* An account not yet confirmed keeps what it has: this registration's
 	 * name and password wait on its code (sql/017), and are the account's
 	 * only once that code is typed in the browser that registered.  So

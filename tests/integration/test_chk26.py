@@ -122,6 +122,25 @@ def test_viewing_a_known_page_again_is_not_a_miss():
         assert r.status == 200, r.status
 
 
+def test_a_payer_back_from_the_bank_sees_her_page_though_her_network_guessed():
+    """The bank sends the payer back to /pay/{code}; someone else on the
+    same commune Wi-Fi (one address) had mistyped ten codes meanwhile.
+    The page of the payment she started from that address is shown, not
+    "too many tries"; a code nobody started there stays held back."""
+    code, _ = obligation()
+    other, _ = obligation()
+    src = fresh_source()
+    who = visitor(code)
+    r = start(code, src, who)
+    assert r.status == 303, (r.status, r.text[:300])
+    for _ in range(FIND_MISSES):
+        assert H.get("/pay/" + guessed_code(), source=src).status == 404
+    r = H.get("/pay/" + code + "?ket_qua=pending", source=src)
+    assert r.status == 200 and "Trần Thị Bích Ngọc" in r.text, r.status
+    r = H.get("/pay/" + other, source=src)
+    assert r.status == 429, r.status
+
+
 def test_pay_button_posted_for_guessed_codes_is_counted_too():
     """POST /pay/{code}/start answered 404 for a code that does not exist
     and 303 to the bank, with the amount and the kind of obligation, for

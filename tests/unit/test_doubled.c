@@ -61,6 +61,7 @@ static void test_meant_twice_left(void **state)
 		"ngày ngày cập nhật",          /* every day: no number after it */
 		"bảng số số liệu",
 		"phải nộp theo Theo dõi",       /* the second capitalised: not a slip we can be sure of */
+		"quyền sở hữu của của cải",     /* of property: "của cải" is a word */
 		"tạitại", "theotheo theo",      /* not two whole words */
 		"xem theo  theo",               /* two spaces */
 		"Mẫu theo theoMẫu",
