@@ -41,6 +41,15 @@ int obligation_group_parse(const char *name)
 	return -1;
 }
 
+const char *obligation_status_vi(const char *status)
+{
+	static const char *const t[][2] = {
+		{"unpaid", "Chưa nộp"}, {"being_paid", "Đang thanh toán"}, {"paid", "Đã nộp"},
+		{"expired", "Quá hạn nộp"}, {"cancelled", "Đã hủy"}, {"refunded", "Đã hoàn tiền"},
+	};
+	return VN_TEXT_FOR(t, status, status);
+}
+
 /* Statements are prepared once per connection (db_prepare allocates);
  * per thread, as a threaded worker has a connection per thread. */
 enum { S_BENE, S_RECEIPTS, S_CODE_USED, S_INSERT, S_LINE, S_CANCEL_DOSSIER, S_COUNT };

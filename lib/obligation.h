@@ -57,6 +57,9 @@ extern const char *const obligation_group_titles[OG_COUNT];
 extern const char *const obligation_receipt_titles[OG_COUNT];
 /* index for a name, or -1 */
 int obligation_group_parse(const char *name);
+/* An obligation's status (the SQL ENUM's spelling) in plain Vietnamese for
+ * pages, the same in every area; the status itself when unknown. */
+const char *obligation_status_vi(const char *status);
 
 enum obligation_source { OS_DOSSIER = 0, OS_STAFF, OS_API };
 

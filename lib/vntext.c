@@ -324,6 +324,15 @@ static char next_digit(unsigned long long *r, unsigned long long b)
 	return digit;
 }
 
+const char *vn_text_for(const char *const (*t)[2], size_t n, const char *code,
+			const char *otherwise)
+{
+	for (size_t i = 0; code && i < n; i++)
+		if (strcmp(t[i][0], code) == 0)
+			return t[i][1];
+	return otherwise;
+}
+
 void vn_format_percent(buf *out, long long num, long long den)
 {
 	/* spare carry digit + quotient (<= 2^63, 19 digits) + 4 digits */

@@ -101,6 +101,15 @@ const char *vn_skip_bullet(const char *s);
 void vn_format_percent(buf *out, long long num, long long den);
 
 /*
+ * The text of a code in a table of {code, text} pairs, such as a status's
+ * Vietnamese name, or `otherwise` when the code is NULL or not in it.
+ * VN_TEXT_FOR(table, code, otherwise) counts a static table's rows.
+ */
+const char *vn_text_for(const char *const (*t)[2], size_t n, const char *code,
+			const char *otherwise);
+#define VN_TEXT_FOR(t, code, otherwise) vn_text_for((t), sizeof(t) / sizeof((t)[0]), (code), (otherwise))
+
+/*
  * Decode one strictly valid UTF-8 sequence at s[0..n), n > 0.
  * Returns its length (1..4) and stores the code point in *cp, or returns 0
  * if s does not start with a complete valid sequence (the caller then

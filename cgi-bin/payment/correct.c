@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "obligation.h"
 #include "payment.h"
 #include "render.h"
 #include "once.h"
@@ -237,7 +238,7 @@ static int page(request *r, const char *code, const char *done)
 		return 404;
 	}
 	hset(r, "Rcpt.status", db_col(s, 0, NULL));
-	hset(r, "Rcpt.status_vi", status_vi(db_col(s, 0, NULL)));
+	hset(r, "Rcpt.status_vi", obligation_status_vi(db_col(s, 0, NULL)));
 	hset(r, "Rcpt.payer", db_col(s, 1, NULL));
 	buf m = BUF_INIT;
 	pay_money(&m, db_col_int(s, 2, 0));

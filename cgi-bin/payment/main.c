@@ -11,6 +11,7 @@
 #include "payment.h"
 #include "render.h"
 #include "server.h"
+#include "vntext.h"
 
 static int is_token(const char *v, size_t n)
 {
@@ -233,10 +234,7 @@ static const char *event_vi(const char *e)
 		{"obligation.cancelled", "Đã hủy khoản nộp"},
 		{"obligation.expired", "Quá hạn nộp"},
 	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(e, names[i][0]) == 0)
-			return names[i][1];
-	return "Sự kiện khác";
+	return VN_TEXT_FOR(names, e, "Sự kiện khác");
 }
 
 /* The delivery's outcome: the receiver's answer when there was one, else

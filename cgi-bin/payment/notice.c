@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "obligation.h"
 #include "payment.h"
 #include "qr.h"
 #include "render.h"
@@ -147,6 +148,6 @@ int h_admin_notice(request *r)
 	if (rc != 200 || open)
 		return rc;
 	r->error.message = arena_printf(r->a, "Khoản phải nộp ở trạng thái “%s”: không còn "
-				       "gì để nộp theo giấy báo này.", status_vi(o.status));
+				       "gì để nộp theo giấy báo này.", obligation_status_vi(o.status));
 	return 409;
 }

@@ -25,19 +25,6 @@ void pay_money(buf *b, long long v)
 	vn_format_int(b, v);
 }
 
-const char *status_vi(const char *s)
-{
-	static const char *const map[][2] = {
-		{"unpaid", "Chưa nộp"}, {"being_paid", "Đang thanh toán"},
-		{"paid", "Đã nộp"}, {"expired", "Quá hạn"},
-		{"cancelled", "Đã hủy"}, {"refunded", "Đã hoàn tiền"},
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], s) == 0)
-			return map[i][1];
-	return s;
-}
-
 int is_paycode(const char *v, size_t n)
 {
 	char out[PAYCODE_LEN + 1];
@@ -176,7 +163,7 @@ int h_pay_find(request *r)
 			hsetf(r, g >= 0 ? obligation_group_titles[g] : "", "Found.%d.group", n);
 			hsetf(r, b.p, "Found.%d.total", n);
 			const char *st = db_col(s, 3, NULL), *due = db_col(s, 4, NULL);
-			hsetf(r, status_vi(st ? st : ""), "Found.%d.status", n);
+			hsetf(r, obligation_status_vi(st ? st : ""), "Found.%d.status", n);
 			hsetf(r, due ? due : "", "Found.%d.due", n);
 			buf_free(&b);
 		}
@@ -278,7 +265,7 @@ int pay_load(request *r, const char *code, pay_facts *out)
 	hset(r, "Pay.reference", db_col(s, 13, NULL));
 	const char *st = db_col(s, 14, NULL);
 	hset(r, "Pay.status", st);
-	hset(r, "Pay.status_vi", status_vi(st));
+	hset(r, "Pay.status_vi", obligation_status_vi(st));
 	hset(r, "Pay.chuong", db_col(s, 15, NULL));
 	hset(r, "Pay.tieu_muc", db_col(s, 16, NULL));
 	if (db_col(s, 19, NULL)) {

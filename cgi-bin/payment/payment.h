@@ -182,7 +182,6 @@ int pay_guess_missed(request *r);
 
 /* Helpers shared by the pages */
 void pay_money(buf *b, long long v);          /* 150.000 */
-const char *status_vi(const char *status);
 const char *refund_vi(const char *refund_state);   /* "due" → "Chờ hoàn tiền" (refund.c) */
 int is_paycode(const char *v, size_t n);
 /* What the pay page and the Pay button say of a total VNPay cannot carry

@@ -27,6 +27,7 @@
 #include "httpc.h"
 #include "json.h"
 #include "jsonparse.h"
+#include "obligation.h"
 #include "payment.h"
 #include "render.h"
 #include "server.h"
@@ -49,10 +50,7 @@ static const char *refusal_vi(const char *code)
 		{"97", "chữ ký của yêu cầu không hợp lệ"},
 		{"99", "lỗi khác"},
 	};
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(t[i][0], code) == 0)
-			return t[i][1];
-	return NULL;
+	return VN_TEXT_FOR(t, code, NULL);
 }
 
 static const char Q_CLAIM[] =
@@ -306,10 +304,7 @@ const char *refund_vi(const char *st)
 		{"due", "Chờ hoàn tiền"}, {"requested", "Đang gửi yêu cầu hoàn tiền"},
 		{"refunded", "Đã hoàn tiền"}, {"failed", "Ngân hàng từ chối, cần xử lý"},
 	};
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(t[i][0], st) == 0)
-			return t[i][1];
-	return st;
+	return VN_TEXT_FOR(t, st, st);
 }
 
 int h_admin_flagged(request *r)
@@ -350,7 +345,7 @@ int h_admin_flagged(request *r)
 			}
 		}
 		hsetf(r, refund_vi(db_col(s, 3, NULL)), "Rows.%d.state_vi", i);
-		hsetf(r, status_vi(db_col(s, 8, NULL)), "Rows.%d.obligation_vi", i);
+		hsetf(r, obligation_status_vi(db_col(s, 8, NULL)), "Rows.%d.obligation_vi", i);
 	}
 	if (i > FLAGGED_MAX)
 		hset(r, "Flagged.cut", "1");

@@ -29,6 +29,7 @@
 #include "outbox.h"
 #include "submission.h"
 #include "url.h"
+#include "obligation.h"
 #include "vntext.h"
 
 #define MAX_DOCS DOSSIER_MAX_DOCS
@@ -878,10 +879,6 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 	}
 	/* Its obligations (status 6): what to pay, the link to the payment
 	 * area's page, and whether it is paid; the payment area owns them. */
-	static const char *const ob_state[][2] = {
-		{"unpaid", "Chưa nộp"}, {"being_paid", "Đang thanh toán"}, {"paid", "Đã nộp"},
-		{"expired", "Quá hạn nộp"}, {"cancelled", "Đã huỷ"}, {"refunded", "Đã hoàn tiền"},
-	};
 	db_stmt *ob = STMT(d, "SELECT o.payment_code, o.total, o.status, DATE_FORMAT(o.due_date, '%d/%m/%Y'), "
 			      "(SELECT l.name FROM obligation_line l WHERE l.obligation_id = o.id "
 			      " ORDER BY l.line_no LIMIT 1), "
@@ -901,9 +898,8 @@ int dossier_show(request *r, const dossier *x, int staff, int full)
 		hsetf(r, vn_int_text(a, db_col_int(ob, 1, 0)), "Obligations.%d.amount", i);
 		const char *st = col(ob, a, 2);
 		hsetf(r, st, "Obligations.%d.state", i);
-		for (size_t k = 0; st && k < sizeof ob_state / sizeof ob_state[0]; k++)
-			if (strcmp(st, ob_state[k][0]) == 0)
-				hsetf(r, ob_state[k][1], "Obligations.%d.state_name", i);
+		if (st)
+			hsetf(r, obligation_status_vi(st), "Obligations.%d.state_name", i);
 		if (st && (strcmp(st, "unpaid") == 0 || strcmp(st, "being_paid") == 0))
 			hsetf(r, "1", "Obligations.%d.open", i);
 		/* the paper to hand a walk-in (the payment area's notice): for

@@ -597,6 +597,20 @@ static void test_eth_is_d(void **state)
 	assert_string_equal(out, "\xC4\x91\xC4\x91");            /* đđ */
 }
 
+/* A code's text from a {code, text} table: the first match, or the
+ * caller's fallback for an unknown or absent code. */
+static void test_text_for(void **state)
+{
+	(void)state;
+	static const char *const t[][2] = {{"paid", "Đã nộp"}, {"unpaid", "Chưa nộp"}, {"paid", "x"}};
+	assert_string_equal(VN_TEXT_FOR(t, "paid", "?"), "Đã nộp");
+	assert_string_equal(VN_TEXT_FOR(t, "unpaid", "?"), "Chưa nộp");
+	assert_string_equal(VN_TEXT_FOR(t, "pai", "?"), "?");
+	assert_string_equal(VN_TEXT_FOR(t, "", "?"), "?");
+	assert_null(VN_TEXT_FOR(t, NULL, NULL));
+	assert_null(vn_text_for(t, 0, "paid", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -618,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_lower_keeps_marks),
 		cmocka_unit_test(test_has_letter),
 		cmocka_unit_test(test_control_at),
+		cmocka_unit_test(test_text_for),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
