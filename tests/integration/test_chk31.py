@@ -71,3 +71,30 @@ def test_desk_files_a_landline_for_a_postal_applicant():
     assert r.status == 303, (r.status, re.findall(r'role="alert"[^>]*>(.*?)</div>', r.text, re.S))
     code = r.header("Location").rsplit("/", 1)[1]
     assert "+84 24 3825 1234" in desk.get("/desk/dossiers/%s/receipt" % code).text
+
+
+def test_a_long_vietnamese_file_name_is_no_reason_to_refuse_the_file():
+    """Windows lets a file name have 255 characters (UTF-16), and a scan
+    named after the paper it is, in Vietnamese, is 2 to 3 bytes a character
+    in UTF-8: 200 characters is ~450 bytes.  The multipart parser refused a
+    file name over 255 bytes with the general error page ("Tên tệp không hợp
+    lệ hoặc quá dài"), losing the whole form, though the portal keeps only
+    the first 40 characters of the name (form.c's field_name_shown)."""
+    c = ts.Client()
+    ts.register(c, name="Vàng Thị Dợ")
+    name = ("Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền "
+            "với đất của hộ bà Vàng Thị Dợ thôn Nậm Lầu xã Tả Phìn bản sao có chứng thực "
+            "của Ủy ban nhân dân xã ngày 12 tháng 3 năm 2025 trang 1-2.pdf")
+    assert 180 < len(name) <= 255 and len(name.encode()) > 255, (len(name), len(name.encode()))
+    page = c.get(H.q("/dossiers/new", procedure=PROC))
+    doc = doc_inputs(page)[0]
+    fields = {"procedure": PROC, "agency": AGENCY, "applicant_name": "Vàng Thị Dợ",
+              "applicant_id": "010185012345", "result_channel": "desk"}
+    r = c.post_multipart("/dossiers", fields, {doc: (name, ts.PDF, "application/pdf")})
+    assert r.status == 303, (r.status, re.sub(r"<[^>]+>", " ", r.text)[:600])
+    code = r.header("Location").rsplit("/", 1)[1]
+    kept = sql("SELECT HEX(dd.original_name) FROM dossier_document dd JOIN dossier d ON d.id = dd.dossier_id"
+               " WHERE d.code = '%s'" % code)
+    assert len(kept) == 1, kept
+    kept = bytes.fromhex(kept[0][0]).decode()
+    assert len(kept) >= 20 and name.startswith(kept), kept
