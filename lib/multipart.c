@@ -113,7 +113,11 @@ static int headers(arena *a, const char *h, size_t n, const mp_limits *lim, mpar
 				*why = "Phần dữ liệu thiếu tên trường hoặc tên quá dài.";
 				return MP_BAD;
 			}
-			if (disp_param(a, v, vlen, "filename", lim->max_name, &p->filename) < 0) {
+			/* A file name is what the person's computer called the
+			 * file (Windows allows 255 UTF-16 characters, ~700 bytes
+			 * of Vietnamese in UTF-8): bounded by the header block,
+			 * not by max_name, and cut by whoever shows it. */
+			if (disp_param(a, v, vlen, "filename", lim->max_header, &p->filename) < 0) {
 				*why = "Tên tệp không hợp lệ hoặc quá dài.";
 				return MP_BAD;
 			}

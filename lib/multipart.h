@@ -27,7 +27,7 @@ typedef struct mpart {
 typedef struct mp_limits {
 	size_t max_parts;          /* parts in one body */
 	size_t max_header;         /* bytes of one part's header block */
-	size_t max_name;           /* bytes of a field name or file name */
+	size_t max_name;           /* bytes of a field name (a file name: max_header) */
 	size_t max_field;          /* bytes of a text field's value */
 	size_t max_file;           /* bytes of one file */
 } mp_limits;

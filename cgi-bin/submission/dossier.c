@@ -585,11 +585,17 @@ static int filing_tx(db *d, void *arg)
 }
 
 /* A phone number as people write it: digits with spaces or dots between,
- * at most one '+' and only in front, and at least 9 digits ("+++++++++"
- * or "........." is not a number anyone can call). */
+ * at most one '+' and only in front, and 9 to 15 digits ("+++++++++"
+ * or "........." is not a number anyone can call, and E.164 has no number
+ * longer than 15; one dialled inside the country has at most 11).  The
+ * separators do not count against the digits: the field's cap
+ * (PHONE_MAX) leaves room for them. */
 static int phone_plausible(const char *s)
 {
 	size_t digits = 0;
+	/* "0…" but not "00…": a number dialled inside Vietnam, 0 and at most
+	 * 10 more digits (mobiles 0 + 9, landlines 0 + 10 since 2017) */
+	int domestic = s[0] == '0' && s[1] != '0';
 	if (*s == '+')
 		s++;
 	for (; *s; s++) {
@@ -598,7 +604,7 @@ static int phone_plausible(const char *s)
 		else if (*s != ' ' && *s != '.')
 			return 0;
 	}
-	return digits >= 9;
+	return digits >= 9 && digits <= (domestic ? 11u : 15u);
 }
 
 static int valid_id12(const char *s)
@@ -668,8 +674,9 @@ int filing_submit(request *r, int desk)
 			    "sinh: chữ số thứ 4 ghi thế kỷ sinh, chữ số thứ 5 và 6 ghi năm sinh. Hãy "
 			    "kiểm tra lại cả hai.");
 	if (fv[F_PHONE].s && *fv[F_PHONE].s && !phone_plausible(fv[F_PHONE].s))
-		return http_field_error(r, 422, "applicant_phone", "Số điện thoại gồm 9 đến 15 chữ số "
-			    "(được có dấu cách, dấu chấm, dấu + ở đầu).");
+		return http_field_error(r, 422, "applicant_phone", "Số điện thoại gồm 9 đến 15 chữ số, "
+			    "số gọi trong nước (bắt đầu bằng 0) tối đa 11 chữ số; được có dấu cách, "
+			    "dấu chấm, dấu + ở đầu.");
 	if (!fv[F_RESULT].s)
 		return http_field_error(r, 422, "result_channel", "Chọn cách nhận kết quả.");
 	f.result = fv[F_RESULT].s;
@@ -750,7 +757,7 @@ int filing_refused(request *r, int status, int desk)
 {
 	static const struct { const char *name; size_t max; } kept[] = {
 		{"agency", 20}, {"applicant_name", 100}, {"applicant_id", 12},
-		{"applicant_dob", 10}, {"applicant_address", 300}, {"applicant_phone", 15},
+		{"applicant_dob", 10}, {"applicant_address", 300}, {"applicant_phone", PHONE_MAX},
 		{"result_channel", 10}, {"channel", 1},
 	};
 	/* the procedure as typed and checked, or as sent when the route

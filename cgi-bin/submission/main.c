@@ -111,7 +111,7 @@ static const field_spec filing_f[] = {
 	{"applicant_id", FT_TEXT, 12, 0, 0, NULL, NULL, "số định danh cá nhân, 12 chữ số"},
 	{"applicant_dob", FT_DATE, 0, 0, 0, NULL, NULL, "ngày sinh, dạng 1990-05-31"},
 	{"applicant_address", FT_TEXT, 300, 0, 0, NULL, NULL, "địa chỉ, tối đa 300 ký tự"},
-	{"applicant_phone", FT_TEXT, 15, 0, 0, NULL, NULL, "số điện thoại, tối đa 15 ký tự"},
+	{"applicant_phone", FT_TEXT, PHONE_MAX, 0, 0, NULL, NULL, "số điện thoại, tối đa 24 ký tự"},
 	{"result_channel", FT_ENUM, 0, 0, 0, result_channels, NULL, "desk, post hoặc online"},
 	{"channel", FT_INT, 0, 1, 3, NULL, NULL, "1 (trực tiếp) hoặc 3 (bưu chính)"},
 	/* reuse_1 … reuse_128 (DOSSIER_MAX_DOCS), in the order of dossier.c */

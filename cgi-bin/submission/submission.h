@@ -69,6 +69,10 @@ const wd_calendar *calendar_get(db *d);
  * group of documents per kind of asset) has 111 items; every one of them
  * can be uploaded or taken from the wallet (doc_N, reuse_N). */
 #define DOSSIER_MAX_DOCS 128
+/* An applicant's phone as typed: up to 15 digits (E.164) with the spaces
+ * and dots people put between groups ("+84 24 3825 1234" is 16 characters
+ * for 11 digits); dossier.applicant_phone holds as many (sql/026). */
+#define PHONE_MAX 24
 
 /* --- dossier data ------------------------------------------------------------ */
 

@@ -246,7 +246,7 @@ def test_filing_field_refused_by_the_server_keeps_the_form():
     desk = S.staff(agency, "desk")
     desk.get("/desk/dossiers/new?procedure=" + S.PROC)
     fields = {"procedure": S.PROC, "applicant_name": "Lò Văn Páo", "applicant_id": "001080054321",
-              "applicant_phone": "0912 345 678 9999", "result_channel": "desk", "channel": "3"}
+              "applicant_phone": "0912 345 678 9999 9999 9999", "result_channel": "desk", "channel": "3"}
     r = desk.post_multipart("/desk/dossiers", fields, {"doc_1": ("to.jpg", S.JPEG, "image/jpeg")})
     form = refused_in_place(r, 400, "/desk/dossiers", "applicant_phone")
     assert value_of(form, "applicant_name") == "Lò Văn Páo"

@@ -16,7 +16,7 @@
 <label for="applicant_address">Địa chỉ <span class="hint">(cần khi nhận kết quả qua bưu điện)</span></label>
 <input id="applicant_address" name="applicant_address" maxlength="300" value="<?cs var:Form.applicant_address ?>"<?cs call:invalid("applicant_address") ?>>
 <label for="applicant_phone">Số điện thoại</label>
-<input id="applicant_phone" name="applicant_phone" inputmode="tel" maxlength="15" value="<?cs var:Form.applicant_phone ?>"<?cs call:invalid("applicant_phone") ?>>
+<input id="applicant_phone" name="applicant_phone" inputmode="tel" maxlength="24" value="<?cs var:Form.applicant_phone ?>"<?cs call:invalid("applicant_phone") ?>>
 <?cs if:Form.desk == "1" ?>
 <label for="channel">Hình thức nộp</label>
 <select id="channel" name="channel"<?cs call:invalid("channel") ?>><option value="1">Trực tiếp tại bộ phận một cửa</option><option value="3"<?cs if:Form.channel == "3" ?> selected<?cs /if ?>>Qua bưu chính công ích</option></select>
