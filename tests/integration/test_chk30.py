@@ -8,11 +8,15 @@ import hashlib
 import hmac
 import json
 import os
+import re
+import struct
 import subprocess
+import tempfile
 import time
 import urllib.parse
+import zlib
 
-from harness import INTRANET_PORT, get, request
+from harness import HOST, INTRANET_PORT, PORT, get, request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 VAR = os.environ.get("PORTAL_VAR", "var")
@@ -174,3 +178,93 @@ def test_grouped_id_and_padded_reference_are_found_as_printed():
                 (typed_ref, typed_id, f.status, f.header("Location"))
         got = api(key, "GET", "/payment/api/obligations/" + code).json()
         assert got["reference"] == ref.strip(), got
+
+
+# --- the citizen's page on a phone: 360 px, nothing cut at the right edge ---
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def png_rows(path):
+    """RGB(A) rows of a non-interlaced 8-bit PNG (Chromium's screenshots)."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    pos, idat = 8, b""
+    while pos < len(data):
+        n, typ = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + n]
+        if typ == b"IHDR":
+            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
+        elif typ == b"IDAT":
+            idat += chunk
+        pos += 12 + n
+    assert depth == 8 and ctype in (2, 6) and interlace == 0, (depth, ctype, interlace)
+    bpp = 3 if ctype == 2 else 4
+    raw, stride = zlib.decompress(idat), w * bpp
+    rows, prev, i = [], bytearray(stride), 0
+    for _ in range(h):
+        f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
+        i += 1 + stride
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b, c = prev[x], (prev[x - bpp] if x >= bpp else 0)
+            if f == 1:
+                line[x] = (line[x] + a) & 255
+            elif f == 2:
+                line[x] = (line[x] + b) & 255
+            elif f == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line)
+        prev = line
+    return w, bpp, rows
+
+
+def text_at_right_edge(path):
+    """Rows where dark (text) pixels touch the last 10 px of a 360 px
+    screenshot: main's padding is 16 px of white there, so text in it is
+    text running off the phone's screen."""
+    w, bpp, rows = png_rows(path)
+    return [y for y, line in enumerate(rows)
+            if any(all(v < 100 for v in line[x * bpp:x * bpp + 3]) for x in range(w - 10, w))]
+
+
+def screenshot_360(path):
+    assert "<script" not in get(path).text, path  # what a phone with JavaScript off gets
+    with tempfile.TemporaryDirectory() as tmp:
+        shot = os.path.join(tmp, "p.png")
+        subprocess.run([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                        "--user-data-dir=" + os.path.join(tmp, "profile"), "--window-size=360,2400",
+                        "--screenshot=" + shot, "http://%s:%d%s" % (HOST, PORT, path)],
+                       capture_output=True, timeout=90)
+        return text_at_right_edge(shot)
+
+
+def test_pay_page_at_360_px_keeps_long_references_and_line_names_on_screen():
+    """A reference of one long word (an agency's contract number, 60 of the
+    100 characters it may have) and a line name without spaces widened the
+    whole list of facts and the table of lines past 360 px: the payer's
+    name, the account the money goes to and the amounts ran off the right
+    edge of a phone's screen, before and after paying."""
+    key = cao_bang()
+    body = json.dumps({"group": "hoc_phi", "agency": CAO_BANG,
+                       "reference": "HĐ/2026/TRƯỜNGTHPTCHUYÊNCAOBẰNG/HỌCPHÍ/HK1/%07d" % (time.time_ns() % 10 ** 7),
+                       "payer": {"name": "Nguyễn Hoàng Thị Khánh Ngọc Quỳnh Anh", "id": "004306000789"},
+                       "lines": [{"name": "Họcphíhọckỳ1nămhọc20262027lớp12chuyênToánTinhọcvàTiếngAnh",
+                                  "amount": 1005000},
+                                 {"name": "Bảo hiểm y tế học sinh", "amount": 1000001}]},
+                      ensure_ascii=False).encode()
+    r = api(key, "POST", "/payment/api/obligations", body)
+    assert r.status == 201, (r.status, r.body)
+    code = r.json()["payment_code"]
+    spill = screenshot_360("/pay/" + code)
+    assert spill == [], "text past 360 px on the unpaid page, rows %s" % spill[:10]
+    q = start(code)[1]
+    assert bank_ipn(q["vnp_TxnRef"], 2005001).json()["RspCode"] == "00"
+    page = get("/pay/" + code)
+    assert "Đã nộp" in page.text and re.search(r'href="/receipts/[0-9a-f]{32}"', page.text), page.text[:2000]
+    spill = screenshot_360("/pay/" + code)
+    assert spill == [], "text past 360 px on the paid page, rows %s" % spill[:10]
