@@ -1,6 +1,7 @@
 /* obligation.c - create an obligation inside the caller's transaction
  * (see obligation.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -213,7 +214,7 @@ static int bad_line(const char **what, size_t i, const char *field, const char *
 	return bad(what, w);
 }
 
-int obligation_create(db *d, const obligation_req *q, char code[13],
+static int create_one(db *d, const obligation_req *q, char code[13],
 		      long long *id, const char **what)
 {
 	long long total = 0;
@@ -324,6 +325,54 @@ int obligation_create(db *d, const obligation_req *q, char code[13],
 	if (id)
 		*id = oid;
 	return OBL_OK;
+}
+
+/* The texts printed on the receipt (the payer, the reference, the lines'
+ * names) in composed form, as TCVN 6909:2001 writes Vietnamese: an agency's
+ * program on a Mac or in a browser may send "Nguyễn" as e, U+0302, U+0303,
+ * which was stored so, counted as more characters than it has (a name of
+ * 200 letters was refused as too long) and printed letter by mark on the
+ * legal receipt. */
+static const char *nfc_copy(const char *s, char **at)
+{
+	if (!s)
+		return s;
+	size_t n = strlen(s);
+	char *o = *at;
+	memcpy(o, s, n + 1);
+	*at += vn_nfc(o, n) + 1;
+	return o;
+}
+
+int obligation_create(db *d, const obligation_req *q, char code[13],
+		      long long *id, const char **what)
+{
+	if (!q->lines || q->nlines < 1 || q->nlines > OBLIGATION_MAX_LINES)
+		return create_one(d, q, code, id, what);
+	size_t need = (q->payer_name ? strlen(q->payer_name) : 0) +
+		      (q->reference ? strlen(q->reference) : 0) + 2;
+	for (size_t i = 0; i < q->nlines; i++)
+		need += (q->lines[i].name ? strlen(q->lines[i].name) : 0) + 1;
+	char *text = malloc(need);
+	obligation_line *lines = malloc(q->nlines * sizeof *lines);
+	if (!text || !lines) {
+		free(text);
+		free(lines);
+		return OBL_DB;
+	}
+	char *at = text;
+	obligation_req c = *q;
+	c.payer_name = nfc_copy(q->payer_name, &at);
+	c.reference = nfc_copy(q->reference, &at);
+	for (size_t i = 0; i < q->nlines; i++) {
+		lines[i] = q->lines[i];
+		lines[i].name = nfc_copy(q->lines[i].name, &at);
+	}
+	c.lines = lines;
+	int r = create_one(d, &c, code, id, what);
+	free(lines);
+	free(text);
+	return r;
 }
 
 int obligation_cancel_for_dossier(db *d, const char *dossier_code)

@@ -268,3 +268,53 @@ def test_pay_page_at_360_px_keeps_long_references_and_line_names_on_screen():
     assert "Đã nộp" in page.text and re.search(r'href="/receipts/[0-9a-f]{32}"', page.text), page.text[:2000]
     spill = screenshot_360("/pay/" + code)
     assert spill == [], "text past 360 px on the paid page, rows %s" % spill[:10]
+
+
+# --- decomposed Vietnamese from an agency's program --------------------------
+
+def test_decomposed_vietnamese_is_stored_composed():
+    """An agency's program on a Mac or in a browser may send "Nguyễn" as
+    e + U+0302 + U+0303 (NFD).  It was stored so: printed on the legal
+    receipt mark by mark, and counted as more characters than it has, so a
+    payer's name of 200 letters was refused as longer than 200.  Stored in
+    composed form (NFC, as TCVN 6909 writes Vietnamese), as Python's
+    unicodedata composes it, marks in any order included."""
+    import random
+    import unicodedata
+    key = cao_bang()
+    rnd = random.Random(30)
+    words = ["Nguyễn", "Thị", "Hường", "Đặng", "Quỳnh", "Ngọc", "Ấn", "Ỷ", "Vượng", "Trưởng", "Lý", "Ộc",
+             "Huỳnh", "Khuê", "Ngữ", "Dương", "Ẩm", "Ừ", "Thuở", "Đoàn", "Ặc", "ỵ", "ẫ", "Ổi", "Ợ"]
+    names = []
+    for i in range(12):
+        w = " ".join(rnd.choice(words) for _ in range(4))
+        d = unicodedata.normalize("NFD", w)
+        if i % 3 == 0:  # the tone before the vowel's own mark, as some keyboards send it
+            d = d.replace("\u0302\u0301", "\u0301\u0302").replace("\u031b\u0300", "\u0300\u031b")
+        names.append((w, d))
+    ref = "Số %d/QĐ-XPHC Thạch Ân" % (time.time_ns() % 10 ** 6)
+    payer = "Hoàng Thị Phượng Ánh"
+    body = json.dumps({"group": "phat_vphc", "agency": CAO_BANG, "reference": unicodedata.normalize("NFD", ref),
+                       "payer": {"name": unicodedata.normalize("NFD", payer), "id": "004199000555"},
+                       "lines": [{"name": d, "amount": 21} for _, d in names]}, ensure_ascii=False).encode()
+    r = api(key, "POST", "/payment/api/obligations", body)
+    assert r.status == 201, (r.status, r.body)
+    code = r.json()["payment_code"]
+    got = api(key, "GET", "/payment/api/obligations/" + code).json()
+    assert got["reference"] == ref and got["payer"]["name"] == payer, got
+    stored = [x[0] for x in sql("SELECT l.name FROM obligation_line l JOIN obligation o ON o.id = l.obligation_id"
+                                " WHERE o.payment_code = '%s' ORDER BY l.line_no" % code)]
+    want = [unicodedata.normalize("NFC", d) for _, d in names]
+    assert stored == want, [(s, w) for s, w in zip(stored, want) if s != w]
+    # two hundred letters are two hundred characters, however they were typed
+    long_name = unicodedata.normalize("NFD", "Ậ" * 200)
+    body = json.dumps({"group": "phat_vphc", "agency": CAO_BANG, "reference": "L" + code,
+                       "payer": {"name": long_name, "id": "004199000556"},
+                       "lines": [{"name": "Phạt", "amount": 1}]}, ensure_ascii=False).encode()
+    r = api(key, "POST", "/payment/api/obligations", body)
+    assert r.status == 201, (r.status, r.body)
+    q = start(code)[1]
+    assert bank_ipn(q["vnp_TxnRef"], 21 * len(names)).json()["RspCode"] == "00"
+    receipt = re.search(r'href="(/receipts/[0-9a-f]{32})"', get("/pay/" + code).text).group(1)
+    text = get(receipt).text
+    assert payer in text and "\u0302" not in text and "\u0303" not in text and "\u0323" not in text, text[:1500]
