@@ -1,6 +1,7 @@
 /* obligation.c - create an obligation inside the caller's transaction
  * (see obligation.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -110,6 +111,46 @@ static int has_control(const char *s)
 	return s && vn_control_at(s, strlen(s), 0) != 0;
 }
 
+/* Stored as /pay/'s lookup compares them (pay.c, h_pay_find): the
+ * reference without the white space at its ends (form_trim's: a no-break
+ * space included), the ID number without the spaces and dots people group
+ * it with ("066 190 000 456").  Stored as sent, such an obligation was
+ * never found by reference and ID number, not even typed as printed.  A
+ * text too long for out is returned as it is (and refused as too long). */
+static const char *stored_reference(const char *s, char *out, size_t cap)
+{
+	if (!s)
+		return s;
+	for (size_t k; (k = form_space_at(s)); )
+		s += k;
+	size_t n = strlen(s);
+	for (;;) {
+		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		else if (n >= 2 && form_space_at(s + n - 2) == 2)
+			n -= 2;
+		else
+			break;
+	}
+	if (n >= cap)
+		return s;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return out;
+}
+
+static const char *stored_payer_id(const char *s, char *out, size_t cap)
+{
+	if (!s || strlen(s) >= cap)
+		return s;
+	char *o = out;
+	for (; *s; s++)
+		if (*s != ' ' && *s != '.')
+			*o++ = *s;
+	*o = '\0';
+	return out;
+}
+
 /* Today in Vietnam (UTC+7, no daylight saving), YYYY-MM-DD: the day a due
  * date is read against, as the sweeper's DATE(UTC_TIMESTAMP() + 7 HOUR). */
 static const char *vn_today(void)
@@ -182,28 +223,31 @@ static int bad_line(const char **what, size_t i, const char *field, const char *
 	return bad(what, w);
 }
 
-int obligation_create(db *d, const obligation_req *q, char code[13],
+static int create_one(db *d, const obligation_req *q, char code[13],
 		      long long *id, const char **what)
 {
 	long long total = 0;
+	char ref_buf[512], pid_buf[64];
+	const char *ref = stored_reference(q->reference, ref_buf, sizeof ref_buf);
+	const char *pid = stored_payer_id(q->payer_id, pid_buf, sizeof pid_buf);
 
 	if (q->group < 0 || q->group >= OG_COUNT)
 		return bad(what, "nhóm khoản phải nộp (group)");
 	if (!text_ok(q->agency_code, 1, 20) || has_control(q->agency_code))
 		return bad(what, "mã cơ quan thu (agency)");
-	if (!text_ok(q->reference, 1, 100))
+	if (!text_ok(ref, 1, 100))
 		return bad(what, "số tham chiếu (reference), 1 đến 100 ký tự");
-	if (has_control(q->reference))
+	if (has_control(ref))
 		return bad(what, "số tham chiếu (reference) có ký tự điều khiển (xuống dòng, tab…)");
 	if (!text_ok(q->payer_name, 1, 200))
 		return bad(what, "tên người nộp (payer.name), 1 đến 200 ký tự");
 	if (has_control(q->payer_name))
 		return bad(what, "tên người nộp (payer.name) có ký tự điều khiển (xuống dòng, tab…)");
-	if (!text_ok(q->payer_id, 0, 20))
+	if (!text_ok(pid, 0, 20))
 		return bad(what, "số giấy tờ người nộp (payer.id), tối đa 20 ký tự");
-	if (has_control(q->payer_id))
+	if (has_control(pid))
 		return bad(what, "số giấy tờ người nộp (payer.id) có ký tự điều khiển (xuống dòng, tab…)");
-	if (!payer_id_ok(q->payer_id))
+	if (!payer_id_ok(pid))
 		return bad(what, "số giấy tờ người nộp (payer.id): CCCD 12 chữ số, CMND 9 chữ số,"
 			   " mã số thuế 10 chữ số (chi nhánh 10-3), hoặc số hộ chiếu");
 	if (q->due && !date_ok(q->due))
@@ -278,8 +322,8 @@ int obligation_create(db *d, const obligation_req *q, char code[13],
 	s = stmt(d, S_INSERT);
 	if (db_exec(s, "ssssssssssssisssss", code, grp, q->agency_code,
 		    cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6],
-		    q->payer_name, q->payer_id && *q->payer_id ? q->payer_id : NULL,
-		    total, q->due, q->reference, q->dossier_code,
+		    q->payer_name, pid && *pid ? pid : NULL,
+		    total, q->due, ref, q->dossier_code,
 		    source_names[q->source], q->source == OS_API ? q->api_key_id : NULL) != 1)
 		return OBL_DB;
 	long long oid = db_insert_id(s);
@@ -290,6 +334,54 @@ int obligation_create(db *d, const obligation_req *q, char code[13],
 	if (id)
 		*id = oid;
 	return OBL_OK;
+}
+
+/* The texts printed on the receipt (the payer, the reference, the lines'
+ * names) in composed form, as TCVN 6909:2001 writes Vietnamese: an agency's
+ * program on a Mac or in a browser may send "Nguyễn" as e, U+0302, U+0303,
+ * which was stored so, counted as more characters than it has (a name of
+ * 200 letters was refused as too long) and printed letter by mark on the
+ * legal receipt. */
+static const char *nfc_copy(const char *s, char **at)
+{
+	if (!s)
+		return s;
+	size_t n = strlen(s);
+	char *o = *at;
+	memcpy(o, s, n + 1);
+	*at += vn_nfc(o, n) + 1;
+	return o;
+}
+
+int obligation_create(db *d, const obligation_req *q, char code[13],
+		      long long *id, const char **what)
+{
+	if (!q->lines || q->nlines < 1 || q->nlines > OBLIGATION_MAX_LINES)
+		return create_one(d, q, code, id, what);
+	size_t need = (q->payer_name ? strlen(q->payer_name) : 0) +
+		      (q->reference ? strlen(q->reference) : 0) + 2;
+	for (size_t i = 0; i < q->nlines; i++)
+		need += (q->lines[i].name ? strlen(q->lines[i].name) : 0) + 1;
+	char *text = malloc(need);
+	obligation_line *lines = malloc(q->nlines * sizeof *lines);
+	if (!text || !lines) {
+		free(text);
+		free(lines);
+		return OBL_DB;
+	}
+	char *at = text;
+	obligation_req c = *q;
+	c.payer_name = nfc_copy(q->payer_name, &at);
+	c.reference = nfc_copy(q->reference, &at);
+	for (size_t i = 0; i < q->nlines; i++) {
+		lines[i] = q->lines[i];
+		lines[i].name = nfc_copy(q->lines[i].name, &at);
+	}
+	c.lines = lines;
+	int r = create_one(d, &c, code, id, what);
+	free(lines);
+	free(text);
+	return r;
 }
 
 int obligation_cancel_for_dossier(db *d, const char *dossier_code)

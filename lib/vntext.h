@@ -38,6 +38,16 @@
  */
 size_t vn_fold(const char *in, size_t n, char *out);
 
+/*
+ * Vietnamese text in composed form (NFC, TCVN 6909:2001's dựng sẵn), in
+ * place: a Latin letter followed by the marks Vietnamese writes (the tones,
+ * circumflex, breve, horn) becomes the precomposed letter, as NFC has it
+ * ("a" U+0323 U+0302 -> "ậ").  Other text, and invalid UTF-8, is left as
+ * it is.  Never longer than the input; s[result] is set to NUL, so s needs
+ * n + 1 bytes.  Returns the new length.
+ */
+size_t vn_nfc(char *s, size_t n);
+
 /* 1 if s[0..n) is strictly valid UTF-8 and contains no NUL byte, else 0. */
 int utf8_valid(const char *s, size_t n);
 

@@ -132,7 +132,7 @@ integration() {
 		tests/integration/test_chk16.py tests/integration/test_chk17.py tests/integration/test_chk18.py \
 		tests/integration/test_chk19.py tests/integration/test_chk20.py tests/integration/test_chk21.py \
 		tests/integration/test_chk22.py tests/integration/test_chk25.py tests/integration/test_chk26.py \
-		tests/integration/test_chk31.py tests/integration/test_chk32.py
+		tests/integration/test_chk30.py tests/integration/test_chk31.py tests/integration/test_chk32.py
 }
 
 browser() {

@@ -611,6 +611,40 @@ static void test_text_for(void **state)
 	assert_null(vn_text_for(t, 0, "paid", NULL));
 }
 
+/* vn_nfc: decomposed Vietnamese composed again, as NFC has it (the
+ * expected strings are Python's unicodedata.normalize("NFC", ...)). */
+static void nfc_is(const char *in, const char *want)
+{
+	char out[1024];
+	size_t n = strlen(in);
+	memcpy(out, in, n + 1);
+	size_t m = vn_nfc(out, n);
+	assert_int_equal(m, strlen(want));
+	assert_string_equal(out, want);
+}
+
+static void test_nfc(void **state)
+{
+	(void)state;
+	const char *up = "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
+			 "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
+	nfc_is(up, up);			/* composed stays composed */
+	nfc_is("Nguye\u0302\u0303n Thi\u0323 Hu\u031bo\u031b\u0300ng", "Nguyễn Thị Hường");
+	/* marks in another order than the canonical one: reordered first */
+	nfc_is("a\u0302\u0323", "ậ");
+	nfc_is("o\u0300\u031b", "ờ");
+	nfc_is("u\u0323\u031b", "ự");
+	/* two marks of one class: the second is blocked, as in NFC */
+	nfc_is("a\u0301\u0302", "á\u0302");
+	/* a mark with no composition is kept after the letter */
+	nfc_is("q\u0303", "q\u0303");
+	nfc_is("\u0303abc", "\u0303abc");		/* a mark first: as it is */
+	nfc_is("a\u0308\u0301", "a\u0308\u0301");	/* another mark: as it is */
+	nfc_is("\xff" "a\u0301", "\xff" "a\u0301");	/* invalid UTF-8: as it is */
+	nfc_is("", "");
+	nfc_is("\U0001F600\u0301x", "\U0001F600\u0301x");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -633,6 +667,7 @@ int main(void)
 		cmocka_unit_test(test_has_letter),
 		cmocka_unit_test(test_control_at),
 		cmocka_unit_test(test_text_for),
+		cmocka_unit_test(test_nfc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
