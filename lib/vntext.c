@@ -745,8 +745,10 @@ static int nfc_ccc(uint32_t c)
 
 size_t vn_nfc(char *s, size_t n)
 {
-	if (!utf8_valid(s, n))
+	if (!utf8_valid(s, n)) {
+		s[n] = '\0';	/* as promised for any text */
 		return n;
+	}
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, o = 0;
 	while (i < n) {

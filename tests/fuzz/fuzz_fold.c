@@ -9,6 +9,9 @@
  *  - idempotent: fold(fold(x)) == fold(x).
  * utf8_valid and utf8_prefix ride along since they share the decoder:
  * a prefix of valid text is valid, and never longer than asked for.
+ * vn_nfc too (obligations' texts from agency programs): never longer,
+ * NUL-terminated, valid text stays valid, idempotent, and composing
+ * changes nothing a search sees (fold(nfc(x)) == fold(x)).
  *
  * Build and run; the first corpus dir receives new inputs, so point it at
  * a scratch copy to keep the committed seed corpus small:
@@ -76,6 +79,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(len2 == len && memcmp(again, out, len + 1) == 0);
 
 	check_prefix(in, size);
+
+	char *nfc = malloc(size + 1), *nfc2, *folded;
+	CHECK(nfc);
+	if (size)
+		memcpy(nfc, data, size);
+	size_t m = vn_nfc(nfc, size), m2;
+	CHECK(m <= size && nfc[m] == '\0');
+	CHECK(!utf8_valid(in, size) || utf8_valid(nfc, m));
+	nfc2 = malloc(m + 1);
+	folded = malloc(m + 1);
+	CHECK(nfc2 && folded);
+	memcpy(nfc2, nfc, m + 1);
+	m2 = vn_nfc(nfc2, m);
+	CHECK(m2 == m && memcmp(nfc2, nfc, m + 1) == 0);
+	if (utf8_valid(in, size)) {
+		size_t fl = vn_fold(nfc, m, folded);
+		CHECK(fl == len && memcmp(folded, out, len + 1) == 0);
+	}
+	free(folded);
+	free(nfc2);
+	free(nfc);
 
 	free(again);
 	free(out);

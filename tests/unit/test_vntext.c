@@ -643,6 +643,11 @@ static void test_nfc(void **state)
 	nfc_is("\xff" "a\u0301", "\xff" "a\u0301");	/* invalid UTF-8: as it is */
 	nfc_is("", "");
 	nfc_is("\U0001F600\u0301x", "\U0001F600\u0301x");
+	/* the end is marked for every input, invalid text included (found by
+	 * fuzz_fold: the invalid case returned without its NUL) */
+	char b[4] = {'\xff', 'a', 'b', 'X'};
+	assert_int_equal(vn_nfc(b, 3), 3);
+	assert_int_equal(b[3], '\0');
 }
 
 int main(void)
