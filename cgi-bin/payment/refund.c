@@ -63,11 +63,16 @@ static const char Q_LEASE[] =
 static const char Q_ONE[] =
 	"SELECT a.txn_ref, a.amount, COALESCE(a.transaction_no, ''), a.create_date, a.refund_tries,"
 	" o.id, o.payment_code, o.agency_code, o.reference, o.total, o.status,"
-	" COALESCE(a.refund_reason, '')"
+	" COALESCE(a.refund_reason, ''), o.grp"
 	" FROM payment_attempt a JOIN obligation o ON o.id = a.obligation_id WHERE a.id = ?";
 static const char Q_DONE[] =
 	"UPDATE payment_attempt SET refund_state = 'refunded', refunded_at = UTC_TIMESTAMP(3),"
 	" refund_error = NULL, refund_next_at = NULL WHERE id = ? AND refund_state = 'requested'";
+static const char Q_DAILY_REFUNDED[] =
+	"INSERT INTO pay_daily (day, agency_code, grp, shard, refunded_count, refunded_amount)"
+	" VALUES (DATE(UTC_TIMESTAMP(3) + INTERVAL 7 HOUR), ?, ?, CONNECTION_ID() % 8, 1, ?)"
+	" ON DUPLICATE KEY UPDATE refunded_count = refunded_count + 1,"
+	" refunded_amount = refunded_amount + VALUES(refunded_amount)";
 /* where right: the refunded attempt was the one that paid the obligation */
 static const char Q_OBL_REFUNDED[] =
 	"UPDATE obligation SET status = 'refunded' WHERE id = ? AND paid_attempt_id = ?";
@@ -80,7 +85,7 @@ static const char Q_AGAIN[] =
 typedef struct attempt_row {
 	long long id, amount, obligation, total, tries;
 	char txn_ref[35], transaction_no[21], create_date[15], code[13], agency[81],
-	     reference[401], status[16], reason[2001];
+	     reference[401], status[16], reason[2001], grp[17];
 } attempt_row;
 
 static int load(db *d, long long id, attempt_row *a)
@@ -101,6 +106,7 @@ static int load(db *d, long long id, attempt_row *a)
 	a->total = db_col_int(s, 9, 0);
 	db_col_copy(s, 10, a->status, sizeof a->status);
 	db_col_copy(s, 11, a->reason, sizeof a->reason);
+	db_col_copy(s, 12, a->grp, sizeof a->grp);
 	while (db_fetch(s) > 0)
 		;
 	return 0;
@@ -153,6 +159,9 @@ static int done_tx(db *d, void *p)
 		return 0;	/* someone else finished it */
 	long long o = db_exec(S(d, Q_OBL_REFUNDED), "ii", a->obligation, a->id);
 	if (o < 0)
+		return DB_TX_FAILED;
+	/* the money out, on the day the bank confirms it (sql/027) */
+	if (db_exec(S(d, Q_DAILY_REFUNDED), "ssi", a->agency, a->grp, a->amount) < 0)
 		return DB_TX_FAILED;
 	if (o == 1) {
 		/* The payment itself went back (a staff member's request): its

@@ -94,6 +94,12 @@ static const char Q_ATT_PAID[] =
 	" transaction_status = ?, transaction_no = ?, bank_code = COALESCE(?, bank_code),"
 	" bank_tran_no = ?, card_type = ?, pay_date = ?, settled_by = ?,"
 	" settled_at = UTC_TIMESTAMP(3) WHERE id = ?";
+/* A second success's money in the day's counters (sql/027: 008's shards,
+ * the day in Vietnam, as ipn_settle_paid counts a payment). */
+static const char Q_DAILY_DUP[] =
+	"INSERT INTO pay_daily (day, agency_code, grp, shard, dup_count, dup_amount)"
+	" VALUES (DATE(UTC_TIMESTAMP(3) + INTERVAL 7 HOUR), ?, ?, CONNECTION_ID() % 8, 1, ?)"
+	" ON DUPLICATE KEY UPDATE dup_count = dup_count + 1, dup_amount = dup_amount + VALUES(dup_amount)";
 /* The sweeper's next round asks the bank about it (jobs.c). */
 static const char Q_ASK_SOON[] =
 	"UPDATE payment_attempt SET next_check_at = UTC_TIMESTAMP(3) WHERE id = ?";
@@ -344,6 +350,9 @@ static int settle_tx(db *d, void *argp)
 		if (db_exec(S(d, Q_ATT_PAID), "ssssssssssi", "duplicate", "due",
 			    b->response_code, b->transaction_status, b->transaction_no,
 			    b->bank_code, b->bank_tran_no, b->card_type, b->pay_date, src, att) < 0)
+			return DB_TX_FAILED;
+		/* money in all the same, counted on its day (sql/027) */
+		if (db_exec(S(d, Q_DAILY_DUP), "ssi", agency, grp, amount) < 0)
 			return DB_TX_FAILED;
 		fprintf(stderr, "payment: second success for %s (attempt %s), flagged for refund\n",
 			code, b->txn_ref);

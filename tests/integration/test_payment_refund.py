@@ -70,6 +70,39 @@ def test_second_success_is_refunded_by_the_job():
     tp.check_invariants()
 
 
+def day_money(group="phat_vphc"):
+    """Today's counters of the test agency and group, its shards summed
+    (sql/008), as the statistics page will read them."""
+    row = tp.sql("SELECT COALESCE(SUM(paid_count), 0), COALESCE(SUM(paid_amount), 0),"
+                 " COALESCE(SUM(dup_count), 0), COALESCE(SUM(dup_amount), 0),"
+                 " COALESCE(SUM(refunded_count), 0), COALESCE(SUM(refunded_amount), 0)"
+                 " FROM pay_daily WHERE agency_code = '%s' AND grp = '%s'"
+                 " AND day = DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR)" % (tp.AGENCY, group))[0]
+    return [int(v) for v in row]
+
+
+def test_the_days_counters_take_the_second_payment_in_and_its_refund_out():
+    """An auditor reconciles the beneficiary's account for a day: what came
+    in is the obligations paid and the second payments kept for refund, what
+    went out is the refunds.  Each is counted once, in its event's own
+    transaction, and a replayed callback counts nothing."""
+    tp.setup_agency()
+    before = day_money()
+    o, first, second = pay_twice_through_the_sandbox()
+    assert wait_until(lambda: refund_state(second) == "refunded", 30), refund_state(second)
+    after = day_money()
+    delta = [a - b for a, b in zip(after, before)]
+    assert delta == [1, 187000, 1, 187000, 1, 187000], delta
+    # the bank sends the second success again: a replay, nothing counted
+    raw = tp.sql("SELECT raw FROM callback_raw WHERE kind = 'ipn' AND txn_ref = '%s'"
+                 " ORDER BY id LIMIT 1" % second)[0][0]
+    raw = raw.decode() if isinstance(raw, (bytes, bytearray)) else raw
+    r = request("GET", "/payment/vnpay/ipn?" + raw)
+    assert r.status == 200 and r.json()["RspCode"] == "02", r.body
+    assert day_money() == after
+    tp.check_invariants()
+
+
 def refused_refund():
     """A second success the bank will not refund (it has no record of it:
     the callbacks came straight from the test), pushed to 'failed'."""
