@@ -115,15 +115,23 @@ int h_desk_queue(request *r)
 	wd_format(today(), t);
 	wd_format(wd_add(calendar_get(d), today(), 2), soon);
 
+	/* The queue is chosen and ordered without the procedures' names
+	 * (TEXT), which are joined on after: with them in the sort, every view
+	 * of the queue wrote an Aria temporary table to disk (MariaDB sorts
+	 * such rows there; see wallet_show in dossier.c for why that matters). */
 	db_stmt *s = STMT(d,
-		"SELECT x.code, x.status, x.channel, x.applicant_name, p.name, "
-		"DATE_FORMAT(x.due_day, '%d/%m/%Y'), x.due_day < ? AND x.status IN " RUNNING " "
-		"FROM dossier x LEFT JOIN `procedure` p ON p.code = x.procedure_code "
+		"SELECT q.code, q.status, q.channel, q.applicant_name, p.name, "
+		"DATE_FORMAT(q.due_day, '%d/%m/%Y'), q.late FROM ("
+		"SELECT x.id, x.code, x.status, x.channel, x.applicant_name, x.procedure_code, x.due_day, "
+		"x.due_day < ? AND x.status IN " RUNNING " AS late, x.status IN " CLOSED " AS closed "
+		"FROM dossier x "
 		"WHERE x.agency_code IN (" SCOPE_AGENCIES ") AND (? = 0 OR x.status = ?) AND (? IS NULL OR x.procedure_code = ?) "
 		"AND (? = 0 OR x.channel = ?) "
 		"AND (? = -1 OR (? = 1 AND x.due_day < ? AND x.status IN " RUNNING ") "
 		"     OR (? = 0 AND x.due_day BETWEEN ? AND ? AND x.status IN " RUNNING ")) "
-		"ORDER BY x.status IN " CLOSED ", x.due_day IS NULL, x.due_day, x.id LIMIT 200");
+		"ORDER BY x.status IN " CLOSED ", x.due_day IS NULL, x.due_day, x.id LIMIT 200) q "
+		"LEFT JOIN `procedure` p ON p.code = q.procedure_code "
+		"ORDER BY q.closed, q.due_day IS NULL, q.due_day, q.id");
 	if (db_query(s, "sisiissiiiisiss", t, is_admin(r), r->user->agency_code, status, status, proc, proc, channel,
 		     channel, due, due, t, due, t, soon) != 0)
 		return 503;
@@ -186,10 +194,13 @@ int h_desk_queue(request *r)
 	hset(r, "Due.soon_href", qhref(r, 0, proc, channel, 0));
 
 	/* per procedure and per channel, over the whole agency */
-	db_stmt *pc = STMT(d, "SELECT x.procedure_code, MAX(p.name), COUNT(*) FROM dossier x "
-			      "LEFT JOIN `procedure` p ON p.code = x.procedure_code "
+	/* counted without the names (TEXT: see the queue above), named after */
+	db_stmt *pc = STMT(d, "SELECT g.procedure_code, p.name, g.n FROM ("
+			      "SELECT x.procedure_code, COUNT(*) AS n FROM dossier x "
 			      "WHERE x.agency_code IN (" SCOPE_AGENCIES ") "
-			      "GROUP BY x.procedure_code ORDER BY COUNT(*) DESC, x.procedure_code LIMIT 30");
+			      "GROUP BY x.procedure_code ORDER BY COUNT(*) DESC, x.procedure_code LIMIT 30) g "
+			      "LEFT JOIN `procedure` p ON p.code = g.procedure_code "
+			      "ORDER BY g.n DESC, g.procedure_code");
 	if (db_query(pc, "is", is_admin(r), r->user->agency_code) != 0)
 		return 503;
 	const char *proc_name = proc;

@@ -353,3 +353,26 @@ def test_a_file_of_the_wrong_kind_keeps_the_filing_form():
     r = c.post_multipart("/dossiers", {"procedure": S.PROC, "agency": agency, "csrf": "0" * 64},
                          {"doc_1": ("IMG_0001.HEIC", heic, "image/heic")})
     assert r.status == 403, (r.status, r.text[:300])
+
+
+def test_queue_views_write_no_temporary_table_to_disk():
+    """A desk officer with a queue of forty people reloads the queue all
+    day.  Its list and its per-procedure counts were sorted and grouped with
+    the procedures' names (TEXT) in the rows, so each view wrote Aria
+    temporary tables to disk (see test_wallet_results for why that matters).
+    The same page, in the same order, now writes none."""
+    c = S.Client()
+    S.register(c)
+    agency = S.agencies(c)[21]
+    codes = [S.file_dossier(c, agency).header("Location").rsplit("/", 1)[1] for _ in range(3)]
+    desk = S.staff(agency, "desk")
+    assert S.move(desk, codes[2], 3, reason="Không đúng thẩm quyền").status == 303
+    first = desk.get("/desk/").text
+    assert first.index(codes[0]) < first.index(codes[1]) < first.index(codes[2])
+    m = re.search(r'href="/desk/\?procedure=1\.001193">Thủ tục đăng ký khai sinh: <strong>(\d+)</strong>', first)
+    assert m and int(m.group(1)) >= 3, first[:3000]
+    disk = "SHOW GLOBAL STATUS LIKE 'Created_tmp_disk_tables'"
+    before = int(sql(disk)[0][1])
+    for path in ("/desk/", "/desk/?due=late", "/desk/?procedure=1.001193", "/desk/?status=1&channel=2"):
+        assert desk.get(path).status == 200, path
+    assert int(sql(disk)[0][1]) == before, int(sql(disk)[0][1]) - before
