@@ -5,7 +5,8 @@
   upload, one that sends its body a few bytes at a time (slowloris), and
   one that promises more body than it sends: nothing is filed, no number
   of the agency-day is spent, and the area's workers serve the next filing;
-- `make run` again (the programs move to the other slot, nginx reloads)
+- `make run` again (the programs move to the other slot, nginx's socket link
+  is turned to it)
   while filings and IPNs are in flight, and an upload slower than the
   switch-over: nothing acknowledged is lost, nothing happens twice, and
   no request in flight is dropped;
