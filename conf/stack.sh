@@ -282,9 +282,10 @@ request_map() {
 nginx_areas() {
 	local area out=$VAR/nginx
 	: >"$out/upstreams.conf"
+	# The area's socket is a link to its current slot's (programs_switch):
+	# replacing the programs changes the link, not nginx's configuration.
 	for area in $AREAS; do
-		printf 'upstream %s {\n\tserver unix:%s;\n}\n' "$area" \
-			"$RUN/$area-$(cat "$RUN/$area.next" 2>/dev/null || slot_of "$area").sock" >>"$out/upstreams.conf"
+		printf 'upstream %s {\n\tserver unix:%s;\n}\n' "$area" "$RUN/$area.sock" >>"$out/upstreams.conf"
 	done
 	# The errors nginx answers before it picks a location (a request line
 	# too long: 414; a bad request line or headers too large: 400) cannot
@@ -323,9 +324,20 @@ nginx_areas() {
 valid_cidr() { [[ "$1" =~ ^[0-9A-Fa-f.:]+(/[0-9]{1,3})?$ ]]; }
 
 # Each area runs in one of two slots, a and b, each with its own socket and
-# pid file. A restart starts the new build in the free slot, points nginx at
-# it (a graceful reload), lets nginx's old workers finish, and only then
-# stops the old slot: running `make run` again never drops a request.
+# pid file; nginx connects to run/AREA.sock, a link to the current slot's.
+# A restart starts the new build in the free slot, turns the link to it
+# (nginx's next connection goes there, no reload needed), lets the old slot
+# answer what it has already taken, and only then stops it: running
+# `make run` again never drops a request.
+#
+# Not a reload: a reload's old nginx workers leave as soon as they have no
+# timer left, and nginx 1.22 (Debian 12's) with epoll takes the read
+# timeout off a FastCGI answer whenever the bytes waiting on the socket
+# were a whole number of its 16k buffers, until the program writes again.
+# An old worker told to stop in that instant left with the answer half
+# sent: a citizen got the first N x 16 KB of a 245 KB form and the
+# connection closed ("open socket #N left in connection" in
+# nginx-error.log).  nginx is reloaded only when its configuration changed.
 slot_of() { [ -s "$RUN/$1.slot" ] && cat "$RUN/$1.slot"; }
 want_area() { echo "$1 --socket $RUN/$1-"; }
 
@@ -364,50 +376,93 @@ programs_start() {
 	done
 }
 
-# After nginx points at the new slots: stop the old ones.
+# Turn each area's link to its new slot, at once (a rename): a connection
+# nginx makes from now on goes to the new programs.
+programs_switch() {
+	local area
+	for area in $AREAS; do
+		ln -sfn "$area-$(cat "$RUN/$area.next").sock" "$RUN/$area.sock.new"
+		mv -Tf "$RUN/$area.sock.new" "$RUN/$area.sock"
+	done
+}
+
+# The connections a slot's socket still has: requests its workers are
+# answering (or reading: an upload nginx is passing on) and connections
+# waiting in its listen queue.  Empty output: ss (iproute2) is missing.
+slot_busy() {
+	command -v ss >/dev/null || return 0
+	ss -xaH | awk -v s="$1" '$5 == s { n += $2 == "LISTEN" ? $3 : 1 } END { print n + 0 }'
+}
+
+# After the links point at the new slots: stop each old slot once it has
+# answered everything it took (a slow upload's filing takes a while to
+# store; at most 5 minutes, as long as an nginx worker is let live).
 programs_retire() {
-	local area slot old
+	local area slot old busy waited said
 	for area in $AREAS; do
 		slot=$(cat "$RUN/$area.next")
 		old=$( [ "$slot" = a ] && echo b || echo a )
+		if pid_of "$RUN/$area-$old.pid" "$(want_area "$area")" >/dev/null; then
+			waited=0 said=0
+			while [ "$waited" -lt 3100 ]; do
+				busy=$(slot_busy "$RUN/$area-$old.sock")
+				if [ -z "$busy" ]; then
+					say "ss not found: giving the old $area programs 5 s to finish"
+					sleep 5
+					break
+				fi
+				[ "$busy" = 0 ] && break
+				if [ "$said" = 0 ] && [ "$waited" -ge 20 ]; then
+					say "waiting for the old $area programs to answer $busy requests (at most 5 minutes)"
+					said=1
+				fi
+				sleep 0.1
+				waited=$((waited + 1))
+			done
+		fi
 		stop_area "$area-$old"
 		mv "$RUN/$area.next" "$RUN/$area.slot"
 		cp "$RUN/$area-$slot.pid" "$RUN/$area.pid"  # the current supervisor, for tools
 	done
 }
 
+# The configuration nginx reads, all its files.
+nginx_conf_sum() {
+	local f
+	for f in "$VAR/nginx/nginx.conf" "$VAR/nginx/"*.conf "$VAR/nginx/extra/"*.conf; do
+		if [ -f "$f" ]; then printf '%s\n' "$f"; cat "$f"; fi
+	done | sha256sum | cut -c1-64
+}
+
+# nginx is reloaded unless the files it read at its last (re)load by this
+# script are the ones just written: unchanged on disk by the regeneration
+# (an older checkout's `make run` writes them and reloads) and the same as
+# when this script last had nginx read them (run/nginx.conf.sum).
 nginx_start() {
-	local user=$1 master old_workers i
+	local user=$1 master="" before sum
+	before=$(nginx_conf_sum)
 	nginx_conf "$user"
 	nginx -t -q -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx/" 2>"$LOG/nginx-test.log" ||
 		die "nginx configuration is invalid: $(cat "$LOG/nginx-test.log")"
-	if master=$(pid_of "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"); then
-		old_workers=$(pgrep -P "$master" | tr '\n' ' ')
+	sum=$(nginx_conf_sum)
+	if master=$(pid_of "$RUN/nginx.pid" "$VAR/nginx/nginx.conf") && [ "$before" = "$sum" ] &&
+		[ "$(cat "$RUN/nginx.conf.sum" 2>/dev/null)" = "$sum" ]; then
+		return 0  # it runs with this configuration: nothing to reload
+	fi
+	rm -f "$RUN/nginx.conf.sum"
+	if [ -n "$master" ]; then
+		# The configuration changed.  New workers take the new
+		# connections; the old ones finish what they serve, then leave
+		# (but see "Not a reload" above).  An upload an old worker is
+		# still receiving goes, once it is all in, to run/AREA.sock, the
+		# new slot: programs_retire waits for the old slot's own
+		# connections, not for nginx's workers.
 		nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx/" -s reload
-		# The old workers finish what they are serving, then leave; the
-		# old slot serves them until then.  A citizen's upload on a slow
-		# line takes minutes (30 MB at 1 Mbit/s: four), and the old
-		# workers pass it to the old slot only once it is all in: stopping
-		# that slot after a fixed 15 s answered such an upload with a 502
-		# after the citizen had sent it whole.  So the wait is as long as
-		# nginx lets an old worker live (worker_shutdown_timeout in
-		# conf/nginx.conf.in), and a little more.
-		local waited=0 said=0
-		while [ "$waited" -lt 3200 ]; do
-			local alive=0 w
-			for w in $old_workers; do kill -0 "$w" 2>/dev/null && alive=$((alive + 1)); done
-			[ "$alive" = 0 ] && break
-			if [ "$said" = 0 ] && [ "$waited" -ge 20 ]; then
-				say "waiting for requests in flight to end ($alive old nginx workers; at most 5 minutes)"
-				said=1
-			fi
-			sleep 0.1
-			waited=$((waited + 1))
-		done
 	else
 		say "starting nginx on $PORTAL_LISTEN:$PORTAL_PUBLIC_PORT and :$PORTAL_INTRANET_PORT"
 		nginx -c "$VAR/nginx/nginx.conf" -p "$VAR/nginx/" </dev/null
 	fi
+	echo "$sum" >"$RUN/nginx.conf.sum"
 }
 
 # The bank sandbox plays VNPay on its own port, only when the portal is not
@@ -485,6 +540,7 @@ up() {
 	user=$(nginx_user)
 	sync_setup
 	programs_start "$user"
+	programs_switch
 	nginx_start "$user"
 	programs_retire
 	sandbox_start
@@ -520,11 +576,12 @@ db_stop() {
 down() {
 	local area
 	stop_pidfile "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"
+	rm -f "$RUN/nginx.conf.sum"
 	stop_pidfile "$RUN/sandbox.pid" "vnpay_bank.py"
 	for area in $AREAS; do
 		stop_area "$area-a"
 		stop_area "$area-b"
-		rm -f "$RUN/$area.pid" "$RUN/$area.slot" "$RUN/$area.next"
+		rm -f "$RUN/$area.pid" "$RUN/$area.slot" "$RUN/$area.next" "$RUN/$area.sock"
 	done
 	stop_pidfile "$RUN/sync-receiver.pid" "sync_receiver.py"
 	db_stop

@@ -5,7 +5,8 @@
   upload, one that sends its body a few bytes at a time (slowloris), and
   one that promises more body than it sends: nothing is filed, no number
   of the agency-day is spent, and the area's workers serve the next filing;
-- `make run` again (the programs move to the other slot, nginx reloads)
+- `make run` again (the programs move to the other slot, nginx's socket link
+  is turned to it)
   while filings and IPNs are in flight, and an upload slower than the
   switch-over: nothing acknowledged is lost, nothing happens twice, and
   no request in flight is dropped;
@@ -309,6 +310,99 @@ def test_make_run_again_during_filings_ipns_and_a_slow_upload_drops_nothing():
     assert len(seqs) == len(filed) == last, (len(seqs), len(filed), last)
     assert_numbers_gapless(agency, len(filed))
     assert F.dossier_rows_complete() == []
+
+
+def nginx_workers():
+    with open(os.path.join(VAR, "run", "nginx.pid")) as f:
+        master = f.read().split()[0]
+    out = subprocess.run(["pgrep", "-P", master], capture_output=True, text=True)
+    return sorted(out.stdout.split())
+
+
+class PageReader:
+    """A citizen's browser loading a large page again and again, each time
+    on a new connection, until stopped: `slow` reads it a few KB at a time
+    (a phone on a poor line), so much of it waits in nginx.  Keeps each
+    answer's status, Content-Length and the body bytes that came before the
+    connection closed."""
+
+    def __init__(self, c, path, slow=False):
+        self.head = (f"GET {path} HTTP/1.1\r\nHost: {H.HOST}\r\n"
+                     f"Cookie: {c.cookie_header()}\r\nConnection: close\r\n\r\n").encode()
+        self.slow, self.answers, self.errors = slow, [], []
+        self.stop = threading.Event()
+        self.t = threading.Thread(target=self.run)
+        self.t.start()
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                s = socket.create_connection((H.HOST, H.PORT), timeout=30)
+                if self.slow:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                s.sendall(self.head)
+                data = b""
+                while True:
+                    chunk = s.recv(4096 if self.slow else 65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                    if self.slow:
+                        time.sleep(0.002)
+                s.close()
+            except OSError as e:
+                self.errors.append(repr(e))
+                continue
+            finally:
+                time.sleep(0.01)
+            head, _, body = data.partition(b"\r\n\r\n")
+            m = re.match(rb"HTTP/1.1 (\d+)", head)
+            cl = re.search(rb"(?im)^content-length: *(\d+)", head)
+            self.answers.append((int(m.group(1)) if m else None,
+                                 int(cl.group(1)) if cl else None, len(body)))
+
+    def done(self):
+        self.stop.set()
+        self.t.join()
+        return self.answers
+
+
+def test_make_run_again_during_large_page_loads_sends_every_page_whole():
+    """`make run` again used to reload nginx to point it at the new slot.
+    nginx 1.22's old workers leave once they have no timer left, and with
+    epoll it takes a FastCGI answer's read timeout off whenever the bytes
+    waiting were a whole number of its 16k buffers: an old worker told to
+    stop in that instant left with a 245 KB filing form half sent (CI: the
+    first 196,309 bytes, then the connection closed).  The programs are now
+    switched by turning the link nginx connects through: nginx keeps its
+    workers, and every page loaded during the switch comes whole."""
+    c = S.Client()
+    S.register(c)
+    agency = new_agency(c)
+    # each filing's papers go to the wallet, which the form lists: ~245 KB
+    for _ in range(45):
+        assert S.file_dossier(c, agency).status == 303
+    path = H.q("/dossiers/new", procedure=S.PROC)
+    page = c.get(path)
+    assert page.status == 200 and len(page.body) > 200_000, (page.status, len(page.body))
+    before = {a: area_supervisor(a) for a in ("catalog", "submission", "payment")}
+    workers = nginx_workers()
+    readers = [PageReader(c, path) for _ in range(4)] + [PageReader(c, path, slow=True) for _ in range(2)]
+    try:
+        time.sleep(1)
+        out = stack("up")
+        assert out.returncode == 0, out.stderr[-2000:]
+        time.sleep(1)
+    finally:
+        answers = [a for r in readers for a in r.done()]
+    errors = [e for r in readers for e in r.errors]
+    after = {a: area_supervisor(a) for a in before}
+    assert all(before[a] != after[a] for a in before), (before, after)  # really replaced
+    # the switch needed no reload: the workers serving pages are the same
+    assert nginx_workers() == workers, (workers, nginx_workers())
+    assert errors == [], errors[:5]
+    bad = [a for a in answers if a[0] != 200 or a[1] is None or a[1] < 200_000 or a[2] != a[1]]
+    assert len(answers) > 20 and not bad, (len(answers), bad[:5])
 
 
 # ---- 3. the national portal: late acknowledgements, one dossier refused ------
