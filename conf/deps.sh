@@ -3,11 +3,12 @@
 # Called by `make deps` (and so by `make run` and `make test`). Needs root (or sudo).
 set -euo pipefail
 
-# Build and run (python3: the stand-ins for outside parties, the bank sandbox
+# Build and run (iproute2: ss, which `make run` again asks whether the old
+# programs still serve a request; python3: the stand-ins for outside parties, the bank sandbox
 # and the national sync receiver, started by the local stack).
 PKGS="build-essential pkg-config libfcgi-dev libmariadb-dev mariadb-server mariadb-client
 clearsilver-dev libssl-dev libqrencode-dev zlib1g-dev nginx-light curl ca-certificates
-openssl procps libcurl4-openssl-dev python3"
+openssl procps iproute2 libcurl4-openssl-dev python3"
 # Tests, fuzzing and benchmarks.
 if [ "${1:-}" = "test" ] || [ "${1:-}" = "all" ]; then
 	PKGS="$PKGS libcmocka-dev clang libclang-rt-14-dev python3 chromium fonts-dejavu-core zbar-tools wrk"
