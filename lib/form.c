@@ -75,7 +75,7 @@ int form_blank(const char *s)
 	return 1;
 }
 
-const char *form_trim(arena *a, const char *s)
+size_t form_trimmed(const char *s, const char **start)
 {
 	for (size_t k; (k = form_space_at(s)); )
 		s += k;
@@ -88,6 +88,13 @@ const char *form_trim(arena *a, const char *s)
 		else
 			break;
 	}
+	*start = s;
+	return n;
+}
+
+const char *form_trim(arena *a, const char *s)
+{
+	size_t n = form_trimmed(s, &s);
 	return arena_strndup(a, s, n);
 }
 

@@ -121,6 +121,9 @@ int form_blank(const char *s);
  * no-break space (U+00A0, a phone keyboard's) at s, or 0. */
 size_t form_space_at(const char *s);
 
+/* The part of s between the white space at its ends (form_space_at's):
+ * its start in *start, its length returned. */
+size_t form_trimmed(const char *s, const char **start);
 /* s without that white space at either end (a copy in the arena). */
 const char *form_trim(arena *a, const char *s);
 

@@ -121,17 +121,7 @@ static const char *stored_reference(const char *s, char *out, size_t cap)
 {
 	if (!s)
 		return s;
-	for (size_t k; (k = form_space_at(s)); )
-		s += k;
-	size_t n = strlen(s);
-	for (;;) {
-		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		else if (n >= 2 && form_space_at(s + n - 2) == 2)
-			n -= 2;
-		else
-			break;
-	}
+	size_t n = form_trimmed(s, &s);
 	if (n >= cap)
 		return s;
 	memcpy(out, s, n);
