@@ -338,7 +338,17 @@ valid_cidr() { [[ "$1" =~ ^[0-9A-Fa-f.:]+(/[0-9]{1,3})?$ ]]; }
 # sent: a citizen got the first N x 16 KB of a 245 KB form and the
 # connection closed ("open socket #N left in connection" in
 # nginx-error.log).  nginx is reloaded only when its configuration changed.
-slot_of() { [ -s "$RUN/$1.slot" ] && cat "$RUN/$1.slot"; }
+# The live slot is the one nginx connects to (the link programs_switch
+# turned), before what run/AREA.slot says: an `up` stopped between the
+# switch and programs_retire leaves .slot naming the old slot, and the next
+# `up` must not take the live one for the free one and stop it.
+slot_of() {
+	case $(readlink "$RUN/$1.sock" 2>/dev/null) in
+	"$1-a.sock") echo a ;;
+	"$1-b.sock") echo b ;;
+	*) [ -s "$RUN/$1.slot" ] && cat "$RUN/$1.slot" ;;
+	esac
+}
 want_area() { echo "$1 --socket $RUN/$1-"; }
 
 programs_start() {
