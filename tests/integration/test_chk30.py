@@ -17,11 +17,13 @@ import urllib.parse
 import zlib
 
 from harness import HOST, INTRANET_PORT, PORT, get, request
+# the database and the operator's tool, as the payment suite reaches them;
+# the bank below is this file's own
+from test_payment import admin, sql
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 VAR = os.environ.get("PORTAL_VAR", "var")
 VAR = VAR if VAR.startswith("/") else os.path.join(ROOT, VAR)
-DB = os.environ.get("PORTAL_DB_NAME", "portal")
 TMN = os.environ.get("PORTAL_VNPAY_TMN_CODE", "CONGDVC1")
 
 
@@ -31,21 +33,6 @@ def _secret():
         return v
     with open(os.path.join(VAR, "secrets", "vnpay_hash_secret")) as f:
         return f.read().strip()
-
-
-def sql(query):
-    out = subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(VAR, "run", "mysqld.sock"),
-                          "-uroot", "-N", "-B", DB, "-e", query],
-                         check=True, capture_output=True, text=True).stdout
-    return [line.split("\t") for line in out.splitlines()]
-
-
-def admin(*args):
-    env = dict(os.environ)
-    env.pop("PORTAL_DB_USER", None)
-    r = subprocess.run([os.path.join(ROOT, "build", "bin", "payment-admin")] + list(args),
-                       capture_output=True, text=True, env=env)
-    return r.returncode, r.stdout.strip(), r.stderr.strip()
 
 
 # --- the bank: VNPay 2.1.0 written again from VNPay's published sample ---
