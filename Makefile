@@ -36,7 +36,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all deps test-deps run stop test bench fuzz import clean unit status
 
-all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/fcgi-minimal $(BUILD)/bin/db-raw \
+all: $(BUILD)/bin/catalog $(BUILD)/bin/catalog-import $(BUILD)/bin/fcgi-minimal $(BUILD)/bin/fcgi-row $(BUILD)/bin/db-raw \
 	$(BUILD)/bin/submission $(BUILD)/bin/submission-admin $(BUILD)/bin/payment $(BUILD)/bin/payment-admin
 
 deps:
@@ -103,6 +103,11 @@ $(BUILD)/bin/fcgi-minimal: tests/bench/fcgi_minimal.c
 
 # The baseline of the write benchmarks: the same writes straight on MariaDB.
 $(BUILD)/bin/db-raw: tests/bench/db_raw.c $(BUILD)/libportal.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
+
+# The write benchmarks' HTTP baseline: db-raw's row, one per request.
+$(BUILD)/bin/fcgi-row: tests/bench/fcgi_row.c $(BUILD)/libportal.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 

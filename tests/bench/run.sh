@@ -110,6 +110,9 @@ EXTRA=$VAR/nginx/extra
 MIN_BIN=$ROOT/build/bin/fcgi-minimal
 MIN_SOCK=$RUN/minimal.sock
 MIN_PIDFILE=$RUN/minimal.pid
+ROW_BIN=$ROOT/build/bin/fcgi-row
+ROW_SOCK=$RUN/row.sock
+ROW_PIDFILE=$RUN/row.pid
 BASE=http://127.0.0.1:$PORTAL_PUBLIC_PORT
 DETAIL_PATH=/catalog/procedures/1.001193
 QUERY=dang+ky+khai+sinh
@@ -122,25 +125,26 @@ die() { printf 'bench: FAILED: %s\n' "$*" >&2; exit 1; }
 
 # --- cleanup: whatever happens, nothing of ours keeps running ---------------
 
-MIN_PID=""
+MIN_PID="" ROW_PID=""
 STACK_TOUCHED=0
 
-# The pids of fcgi-minimal (master and its forked responders) from its pid
-# file, only while that pid still runs fcgi-minimal on our socket.
-minimal_pids() {
-	local pid
-	[ -s "$MIN_PIDFILE" ] || return 0
-	pid=$(head -n1 "$MIN_PIDFILE")
+# The pids of a baseline responder (master and its forked responders) from
+# its pid file $3, only while that pid still runs $1 on its socket $2.
+fcgi_pids() {
+	local bin=$1 sock=$2 pidfile=$3 pid
+	[ -s "$pidfile" ] || return 0
+	pid=$(head -n1 "$pidfile")
 	[[ "$pid" =~ ^[0-9]+$ ]] || return 0
-	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$MIN_BIN $MIN_SOCK" || return 0
+	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$bin $sock" || return 0
 	echo "$pid"
 	pgrep -P "$pid" || true
 }
 
-stop_minimal() {
+# stop_fcgi BIN SOCK PIDFILE [PID]: stop that responder, reap it if it is ours.
+stop_fcgi() {
 	local pids pid
-	pids=$(minimal_pids)
-	[ -n "$pids" ] || { rm -f "$MIN_PIDFILE"; return 0; }
+	pids=$(fcgi_pids "$1" "$2" "$3")
+	[ -n "$pids" ] || { rm -f "$3"; return 0; }
 	# The responders do not die with their master: signal each by its pid.
 	for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
 	for _ in $(seq 1 50); do
@@ -150,9 +154,32 @@ stop_minimal() {
 		sleep 0.1
 	done
 	for pid in $pids; do kill -KILL "$pid" 2>/dev/null || true; done
-	# Reap the master if it is our child.
-	[ -z "$MIN_PID" ] || wait "$MIN_PID" 2>/dev/null || true
-	rm -f "$MIN_PIDFILE" "$MIN_SOCK"
+	[ -z "${4:-}" ] || wait "$4" 2>/dev/null || true
+	rm -f "$3" "$2"
+}
+
+stop_minimal() {
+	stop_fcgi "$MIN_BIN" "$MIN_SOCK" "$MIN_PIDFILE" "$MIN_PID"
+	stop_fcgi "$ROW_BIN" "$ROW_SOCK" "$ROW_PIDFILE" "$ROW_PID"
+}
+
+# start_fcgi NAME BIN SOCK PIDFILE PROCS: start a baseline responder; its
+# pid is left in FCGI_PID.
+start_fcgi() {
+	local name=$1 bin=$2 sock=$3 pidfile=$4 procs=$5
+	say "starting $name on $sock ($procs processes)"
+	rm -f "$sock"
+	"$bin" "$sock" "$procs" </dev/null >>"$LOG/$name.log" 2>&1 &
+	FCGI_PID=$!
+	echo "$FCGI_PID" >"$pidfile"
+	for _ in $(seq 1 50); do
+		[ -S "$sock" ] && break
+		kill -0 "$FCGI_PID" 2>/dev/null || die "$name exited: see $LOG/$name.log"
+		sleep 0.1
+	done
+	[ -S "$sock" ] || die "$name did not create $sock"
+	# nginx's workers may run as www-data; libfcgi leaves the socket to the umask.
+	chmod 666 "$sock"
 }
 
 # shellcheck disable=SC2317  # called by the EXIT trap
@@ -175,7 +202,7 @@ trap 'exit 143' TERM
 
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk, or make test-deps)"
 command -v curl >/dev/null || die "curl is not installed"
-for b in catalog catalog-import fcgi-minimal payment payment-admin db-raw submission submission-admin; do
+for b in catalog catalog-import fcgi-minimal fcgi-row payment payment-admin db-raw submission submission-admin; do
 	[ -x "build/bin/$b" ] || die "build/bin/$b is missing: run make all first"
 done
 
@@ -198,25 +225,19 @@ done
 
 # --- the baselines -----------------------------------------------------------
 
-say "starting fcgi-minimal on $MIN_SOCK (2 processes)"
-rm -f "$MIN_SOCK"
-"$MIN_BIN" "$MIN_SOCK" 2 </dev/null >>"$LOG/minimal.log" 2>&1 &
-MIN_PID=$!
-echo "$MIN_PID" >"$MIN_PIDFILE"
-for _ in $(seq 1 50); do
-	[ -S "$MIN_SOCK" ] && break
-	kill -0 "$MIN_PID" 2>/dev/null || die "fcgi-minimal exited: see $LOG/minimal.log"
-	sleep 0.1
-done
-[ -S "$MIN_SOCK" ] || die "fcgi-minimal did not create $MIN_SOCK"
-# nginx's workers may run as www-data; libfcgi leaves the socket to the umask.
-chmod 666 "$MIN_SOCK"
+start_fcgi fcgi-minimal "$MIN_BIN" "$MIN_SOCK" "$MIN_PIDFILE" 2
+MIN_PID=$FCGI_PID
 
 cat >"$EXTRA/bench.conf" <<CONF
 # Written by tests/bench/run.sh: the baselines of the benchmark.
 location = /bench/minimal {
 	include /etc/nginx/fastcgi_params;
 	fastcgi_pass unix:$MIN_SOCK;
+}
+# db-raw's row through HTTP (tests/bench/fcgi_row.c), started with the writes
+location = /bench/row {
+	include /etc/nginx/fastcgi_params;
+	fastcgi_pass unix:$ROW_SOCK;
 }
 location /bench/static/ {
 	alias $STATIC_DIR/;
@@ -392,7 +413,7 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR == 
 
 WNAMES=()
 if want submit; then WNAMES+=(submit raw_blob raw_blob_wrk); fi
-if want status; then WNAMES+=(status raw_row raw_row_wrk); fi
+if want status; then WNAMES+=(status raw_row raw_row_wrk http_row); fi
 SUBMIT_TARGET=0.50
 STATUS_TARGET=0.40
 # the processes of the area as conf/stack.sh starts them (environment first)
@@ -611,10 +632,26 @@ writes_round() {
 	check_rows status "$before" "$(sql "$moved")" "$round"
 	run_raw raw_row row "$RAW_CONC" "$round"
 	run_raw raw_row_wrk row "$CONNS" "$round"
+	before=$(sql "SELECT COUNT(*) FROM bench_http")
+	run_target http_row "$round"
+	check_rows http_row "$before" "$(sql "SELECT COUNT(*) FROM bench_http")" "$round"
 }
 
 
 if [ "${#WNAMES[@]}" -gt 0 ]; then writes_setup; fi
+# http_row: raw_row's write made by a libfcgi responder behind the same
+# nginx, one per POST, with as many processes as db-raw has writers.  What
+# it loses against raw_row is the HTTP hop's cost on these cores; what the
+# status change loses against it is the change's own work (README).
+if want status; then
+	PORTAL_DB_SOCKET=$RUN/mysqld.sock PORTAL_DB_USER=root PORTAL_DB_NAME=$DB_NAME PORTAL_DB_PASSWORD='' \
+		start_fcgi fcgi-row "$ROW_BIN" "$ROW_SOCK" "$ROW_PIDFILE" "$RAW_CONC"
+	ROW_PID=$FCGI_PID
+	URL[http_row]=$BASE/bench/row
+	SCRIPT[http_row]=$ROOT/tests/bench/row.lua
+	[ "$(curl -sS -o /dev/null -w '%{http_code}' -d to=2 "$BASE/bench/row")" = 303 ] ||
+		die "http_row: POST /bench/row did not answer 303: see $LOG/fcgi-row.log"
+fi
 
 say "wrk -t$THREADS -c$CONNS, ${WARMUP}s warm-up + ${SECONDS_RUN}s per target, $ROUNDS round(s); detail page $DETAIL_BYTES bytes; page cache ${PORTAL_PAGE_CACHE:-default}"
 for round in $(seq 1 "$ROUNDS"); do
@@ -724,7 +761,8 @@ for n in ${WNAMES[@]+"${WNAMES[@]}"}; do
 	submit) r_=$(ratio "${MED_RPS[submit]}" "${MED_RPS[raw_blob]}") goal=">=$SUBMIT_TARGET" result=$(verdict "$r_" "$SUBMIT_TARGET")
 		result="$result  (/raw_blob_wrk $(ratio "${MED_RPS[submit]}" "${MED_RPS[raw_blob_wrk]:-0}"))" ;;
 	status) r_=$(ratio "${MED_RPS[status]}" "${MED_RPS[raw_row]}") goal=">=$STATUS_TARGET" result=$(verdict "$r_" "$STATUS_TARGET")
-		result="$result  (/raw_row_wrk $(ratio "${MED_RPS[status]}" "${MED_RPS[raw_row_wrk]:-0}"))" ;;
+		result="$result  (/raw_row_wrk $(ratio "${MED_RPS[status]}" "${MED_RPS[raw_row_wrk]:-0}"), /http_row $(ratio "${MED_RPS[status]}" "${MED_RPS[http_row]:-0}"))" ;;
+	http_row) r_=$(ratio "${MED_RPS[http_row]}" "${MED_RPS[raw_row]}") result="(information: the HTTP hop)" ;;
 	esac
 	if [ "${NON[$n]}" -gt 0 ] || [ "${ERR[$n]}" -gt 0 ]; then result="ERROR"; fi
 	if [ "${MED_P99[$n]}" = -1 ]; then
