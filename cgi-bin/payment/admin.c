@@ -287,6 +287,20 @@ static int receipts_set(db *d)
 	 * write let two operators at the same instant both pass.  The row is
 	 * replaced by DELETE and INSERT in one transaction, not by REPLACE,
 	 * which would delete the other agency's row that holds the series. */
+	/* what this replaces, said on the way out as beneficiary-set does: a
+	 * receipt series changed is what an auditor asks about first (the
+	 * receipts issued before keep the symbols printed on them) */
+	char before[400] = "";
+	db_stmt *p = db_prepare(d, "SELECT unit_name, tax_code, template_symbol, series_symbol"
+				   " FROM pay_receipt_setting WHERE agency_code = ?");
+	int f;
+	if (!p || db_query(p, "s", agency) < 0 || (f = db_fetch(p)) < 0)
+		die(1, "database: %s", db_error(d));
+	if (f > 0)
+		snprintf(before, sizeof before, "%s, tax code %s, template %s, series %s",
+			 db_col(p, 0, NULL), db_col(p, 1, NULL), db_col(p, 2, NULL), db_col(p, 3, NULL));
+	while (f > 0 && db_fetch(p) > 0)
+		;
 	receipts_row row = {agency, name, tax, tpl, ser,
 			    db_prepare(d, "DELETE FROM pay_receipt_setting WHERE agency_code = ?"),
 			    db_prepare(d, "INSERT INTO pay_receipt_setting (agency_code, unit_name,"
@@ -311,7 +325,11 @@ static int receipts_set(db *d)
 	}
 	if (rc)
 		die(1, "database: %s", db_error(d));
-	printf("receipts of %s: %s, template %s, series %s\n", agency, name, tpl, ser);
+	char now[400];
+	snprintf(now, sizeof now, "%s, tax code %s, template %s, series %s", name, tax, tpl, ser);
+	printf("receipts of %s: %s; %s%s\n", agency, now,
+	       !*before ? "new setting" : strcmp(before, now) == 0 ? "unchanged" : "replacing ",
+	       *before && strcmp(before, now) != 0 ? before : "");
 	return 0;
 }
 

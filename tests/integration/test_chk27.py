@@ -11,6 +11,7 @@ import http.server
 import json
 import threading
 import time
+import uuid
 
 import test_payment as tp
 from harness import INTRANET_PORT, request, wait_until
@@ -223,3 +224,24 @@ def test_beneficiary_set_says_what_it_changed_and_what_it_did_not():
     got = dict(tp.sql("SELECT grp, bene_account FROM obligation WHERE payment_code IN ('%s', '%s')"
                       % (fine, r.json()["payment_code"])))
     assert got == {"hoc_phi": "0011004777777", "phat_vphc": "1122334455"}, got
+
+
+def test_receipts_set_says_what_it_replaced():
+    """An operator re-running receipts-set, or moving an agency to a newly
+    registered series, is told what the agency numbered with before, as
+    beneficiary-set tells of the account: the series on the receipts
+    already issued is what an auditor asks about first."""
+    tp.setup_agency()
+    agency, _ = third_agency()
+    name, tax, tpl, ser = tp.sql("SELECT unit_name, tax_code, template_symbol, series_symbol"
+                                 " FROM pay_receipt_setting WHERE agency_code = '%s'" % agency)[0]
+    old = "%s, tax code %s, template %s, series %s" % (name, tax, tpl, ser)
+    args = ["receipts-set", "--agency", agency, "--name", name, "--tax-code", tax, "--template", tpl]
+    rc, out, err = tp.admin(*args, "--series", ser)
+    assert rc == 0 and out.strip() == "receipts of %s: %s; unchanged" % (agency, old), (out, err)
+    moved = "C27R" + uuid.uuid4().hex[:6].upper()
+    rc, out, err = tp.admin(*args, "--series", moved)
+    new = "%s, tax code %s, template %s, series %s" % (name, tax, tpl, moved)
+    assert rc == 0 and out.strip() == "receipts of %s: %s; replacing %s" % (agency, new, old), (out, err)
+    rc, out, err = tp.admin(*args, "--series", ser)
+    assert rc == 0 and out.strip() == "receipts of %s: %s; replacing %s" % (agency, old, new), (out, err)
