@@ -97,7 +97,7 @@ $(BUILD)/bin/submission-admin: $(BUILD)/submission/admin.o $(BUILD)/libportal.a
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 # The baseline of `make bench`: the smallest libfcgi responder there is.
-$(BUILD)/bin/fcgi-minimal: tests/bench/fcgi_minimal.c
+$(BUILD)/bin/fcgi-minimal: tests/bench/fcgi_minimal.c tests/bench/fcgi_fork.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $< -lfcgi -o $@
 
@@ -107,9 +107,9 @@ $(BUILD)/bin/db-raw: tests/bench/db_raw.c $(BUILD)/libportal.a
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 # The write benchmarks' HTTP baseline: db-raw's row, one per request.
-$(BUILD)/bin/fcgi-row: tests/bench/fcgi_row.c $(BUILD)/libportal.a
+$(BUILD)/bin/fcgi-row: tests/bench/fcgi_row.c tests/bench/fcgi_fork.h $(BUILD)/libportal.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(LDFLAGS) $(filter-out %.h,$^) $(LIBS) -o $@
 
 # Objects first, the archive last, so the linker pulls from it what they need.
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(filter-out $(BUILD)/catalog/main.o,$(CATALOG_OBJ)) $(PAYMENT_OBJ) $(BUILD)/libportal.a

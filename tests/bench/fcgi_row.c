@@ -14,14 +14,11 @@
  * It writes into bench_http (db-raw's table, by another name: db-raw
  * drops its own when it ends), made anew at each start.
  */
-#include <fcgiapp.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "db.h"
+#include "fcgi_fork.h"
 
 static int simple(db *d, const char *sql)
 {
@@ -78,23 +75,7 @@ static void serve(int fd)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SOCKET PROCS\n", argv[0]);
-		return 64;
-	}
 	if (prepare_table() < 0)
 		return 1;
-	FCGX_Init();
-	unlink(argv[1]);
-	int fd = FCGX_OpenSocket(argv[1], 1024);
-	if (fd < 0)
-		return 1;
-	int procs = atoi(argv[2]);
-	for (int i = 0; i < procs; i++)
-		if (fork() == 0)
-			serve(fd);
-	signal(SIGTERM, SIG_DFL);
-	while (wait(NULL) > 0)
-		;
-	return 0;
+	return fcgi_fork(argc, argv, serve);
 }

@@ -6,22 +6,8 @@ wrk.method = "POST"
 wrk.body = "to=2&csrf=" .. string.rep("0", 43)
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 
-local threads = {}
+-- the 303 count, shared with the other write scripts (next to this file)
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "tests/bench/") .. "expect303.lua")
 function setup(thread)
-	threads[#threads + 1] = thread
-end
-
-unexpected = 0
-function response(status, headers, body)
-	if status ~= 303 then
-		unexpected = unexpected + 1
-	end
-end
-
-function done(summary, latency, requests)
-	local n = 0
-	for _, t in ipairs(threads) do
-		n = n + t:get("unexpected")
-	end
-	print("Unexpected status answers: " .. n)
+	track(thread)
 end

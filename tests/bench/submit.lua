@@ -42,23 +42,8 @@ wrk.body = table.concat(parts)
 wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
 wrk.headers["Cookie"] = env("BENCH_COOKIE")
 
--- Counting answers other than 303 (wrk itself counts only >= 400).
-local threads = {}
+-- the 303 count, shared with the other write scripts (next to this file)
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "tests/bench/") .. "expect303.lua")
 function setup(thread)
-	threads[#threads + 1] = thread
-end
-
-unexpected = 0
-function response(status, headers, body)
-	if status ~= 303 then
-		unexpected = unexpected + 1
-	end
-end
-
-function done(summary, latency, requests)
-	local n = 0
-	for _, t in ipairs(threads) do
-		n = n + t:get("unexpected")
-	end
-	io.write(string.format("Unexpected status answers: %d\n", n))
+	track(thread)
 end
