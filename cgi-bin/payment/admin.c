@@ -154,6 +154,19 @@ static void exec_or_die(db *d, db_stmt *s, long long rc)
 		die(1, "database: %s", db_error(d));
 }
 
+/* The end of a setting command's line: what the re-runnable command did to
+ * the setting before it ("before" empty: there was none). */
+static const char *replaced(const char *before, const char *now)
+{
+	static char out[512];
+	if (!*before)
+		return "new setting";
+	if (strcmp(before, now) == 0)
+		return "unchanged";
+	snprintf(out, sizeof out, "replacing %s", before);
+	return out;
+}
+
 static int beneficiary_set(db *d)
 {
 	static const int allowed[] = {O_AGENCY, O_GROUP, O_BIN, O_TREASURY, O_ACCOUNT,
@@ -218,10 +231,8 @@ static int beneficiary_set(db *d)
 				   opt[O_TREASURY], opt[O_CHUONG], opt[O_TIEU_MUC]));
 	char now[300];
 	snprintf(now, sizeof now, "%s %s (%s)", opt[O_BIN] ? opt[O_BIN] : opt[O_TREASURY], acct, name);
-	printf("beneficiary of %s (%s): %s, %s%s\n", agency,
-	       *grp ? grp : "all groups without their own", now,
-	       !*before ? "new setting" : strcmp(before, now) == 0 ? "unchanged" : "replacing ",
-	       *before && strcmp(before, now) != 0 ? before : "");
+	printf("beneficiary of %s (%s): %s, %s\n", agency,
+	       *grp ? grp : "all groups without their own", now, replaced(before, now));
 	/* A group set with --group keeps its own account (lib/obligation.c
 	 * takes the group's row first): "all groups" must not let the
 	 * operator believe fines now go to the new account when they do not. */
@@ -279,14 +290,6 @@ static int receipts_set(db *d)
 	if (!all_of(ser, UPPER DIGITS "/-", 1, 20))
 		die(2, "--series %s: 1 to 20 capital letters, digits, '/' or '-'", ser);
 	check_agency(d, agency);
-	/* One issuer (a tax code) numbers one series (template and series
-	 * symbols) in one sequence: two agencies given the same three would
-	 * each count from 1, and the issuer would have two receipts with
-	 * every number (NĐ 123/2020 Điều 32).  Each needs its own series.
-	 * The unique key of sql/021 is what refuses it: a look-up before the
-	 * write let two operators at the same instant both pass.  The row is
-	 * replaced by DELETE and INSERT in one transaction, not by REPLACE,
-	 * which would delete the other agency's row that holds the series. */
 	/* what this replaces, said on the way out as beneficiary-set does: a
 	 * receipt series changed is what an auditor asks about first (the
 	 * receipts issued before keep the symbols printed on them) */
@@ -301,6 +304,14 @@ static int receipts_set(db *d)
 			 db_col(p, 0, NULL), db_col(p, 1, NULL), db_col(p, 2, NULL), db_col(p, 3, NULL));
 	while (f > 0 && db_fetch(p) > 0)
 		;
+	/* One issuer (a tax code) numbers one series (template and series
+	 * symbols) in one sequence: two agencies given the same three would
+	 * each count from 1, and the issuer would have two receipts with
+	 * every number (NĐ 123/2020 Điều 32).  Each needs its own series.
+	 * The unique key of sql/021 is what refuses it: a look-up before the
+	 * write let two operators at the same instant both pass.  The row is
+	 * replaced by DELETE and INSERT in one transaction, not by REPLACE,
+	 * which would delete the other agency's row that holds the series. */
 	receipts_row row = {agency, name, tax, tpl, ser,
 			    db_prepare(d, "DELETE FROM pay_receipt_setting WHERE agency_code = ?"),
 			    db_prepare(d, "INSERT INTO pay_receipt_setting (agency_code, unit_name,"
@@ -327,9 +338,7 @@ static int receipts_set(db *d)
 		die(1, "database: %s", db_error(d));
 	char now[400];
 	snprintf(now, sizeof now, "%s, tax code %s, template %s, series %s", name, tax, tpl, ser);
-	printf("receipts of %s: %s; %s%s\n", agency, now,
-	       !*before ? "new setting" : strcmp(before, now) == 0 ? "unchanged" : "replacing ",
-	       *before && strcmp(before, now) != 0 ? before : "");
+	printf("receipts of %s: %s; %s\n", agency, now, replaced(before, now));
 	return 0;
 }
 

@@ -248,14 +248,12 @@ int h_vnpay_ipn(request *r)
 	bank_result b;
 	/* Judged in memory first (no database needed): a callback that can
 	 * settle something is stored by settle() in its own transaction; any
-	 * other is stored on its own here, before it is answered. */
-	/* A query that is not a list of pairs (a broken %-escape, more pairs
-	 * than VNPay ever signs) carries no signature anyone could check: 97,
-	 * as VNPay's own samples answer a hash that does not match.  99 would
-	 * have the bank send the same bytes again for nothing. */
-	if (!parsed)
-		rsp = RSP_SIGNATURE;
-	else if (vnp_verify(cfg.hash_secret, vk, n) != VNP_VALID)
+	 * other is stored on its own here, before it is answered.  A query
+	 * that is not a list of pairs (a broken %-escape, more pairs than
+	 * VNPay ever signs) carries no signature anyone could check: 97, as
+	 * VNPay's samples answer a hash that does not match (99 would have the
+	 * bank send the same bytes again for nothing). */
+	if (!parsed || vnp_verify(cfg.hash_secret, vk, n) != VNP_VALID)
 		rsp = RSP_SIGNATURE;
 	else if (!vnp_get(vk, n, "vnp_TmnCode") || strcmp(vnp_get(vk, n, "vnp_TmnCode"), cfg.tmn_code) != 0)
 		rsp = RSP_NOT_FOUND;
