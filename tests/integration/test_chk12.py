@@ -15,6 +15,7 @@ and conf/stack.sh admin to create staff accounts.
 import harness as H
 import test_payment as P
 import test_submission as S
+import test_wallet_results as W
 
 PNG = S.PNG
 TAY_HO = "000.00.108.H26"      # Ủy ban nhân dân Phường Tây Hồ, Hà Nội
@@ -47,7 +48,7 @@ def test_late_dossier_stays_late_after_a_supplement():
     code = walk_in(desk)
     move(desk, code, 2)
     # three working days before today: the agency is that late already
-    days = sql("SELECT d FROM (SELECT CURDATE() - INTERVAL n DAY d FROM "
+    days = sql(f"SELECT d FROM (SELECT {W.VN_TODAY} - INTERVAL n DAY d FROM "
                "(SELECT 1 n UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 "
                "UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9 UNION SELECT 10) k) w "
                "WHERE WEEKDAY(d) < 5 AND d NOT IN (SELECT day FROM holiday) ORDER BY d DESC LIMIT 3")
@@ -57,7 +58,7 @@ def test_late_dossier_stays_late_after_a_supplement():
     move(desk, code, 5, reason="Thiếu quyết định cho nhận con nuôi")
     move(desk, code, 4)
     due = sql(f"SELECT due_day FROM dossier WHERE code = '{code}'")[0][0]
-    assert due < sql("SELECT CURDATE()")[0][0], f"a late dossier came back due {due}"
+    assert due < sql(f"SELECT {W.VN_TODAY}")[0][0], f"a late dossier came back due {due}"
     assert due == late_since, (due, late_since)
     r = desk.get("/desk/?due=late")
     assert code in r.text, "the late dossier left the 'Quá hạn' filter after a supplement"
@@ -68,7 +69,7 @@ def test_dossier_not_yet_due_keeps_its_working_days_after_a_supplement():
     desk = staff(TAY_HO, "desk")
     code = walk_in(desk)
     move(desk, code, 2)
-    before = sql(f"SELECT due_day, CURDATE() FROM dossier WHERE code = '{code}'")[0]
+    before = sql(f"SELECT due_day, {W.VN_TODAY} FROM dossier WHERE code = '{code}'")[0]
     assert before[0] > before[1]
     move(desk, code, 5, reason="Thiếu tờ khai có chữ ký người làm chứng")
     left = int(sql(f"SELECT paused_days_left FROM dossier WHERE code = '{code}'")[0][0])

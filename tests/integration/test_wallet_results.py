@@ -161,11 +161,16 @@ def test_walk_in_result_reaches_the_account_the_desk_attaches():
 
 # --- a paused late dossier says it is late ------------------------------------------
 
+# Today in Vietnam (GMT+7), the day the programs count in: the database's
+# clock is UTC, and CURDATE() is yesterday there from 17:00 UTC to midnight.
+VN_TODAY = "DATE(UTC_TIMESTAMP() + INTERVAL 7 HOUR)"
+
+
 def past_working_days(n):
     """The n working days before today, newest first (the holiday table's
     days off and swapped working days, as calendar.c reads them)."""
     return [r[0] for r in sql(
-        "SELECT d FROM (SELECT CURDATE() - INTERVAL seq DAY d FROM seq_1_to_40) k "
+        f"SELECT d FROM (SELECT {VN_TODAY} - INTERVAL seq DAY d FROM seq_1_to_40) k "
         "WHERE (WEEKDAY(d) < 5 AND d NOT IN (SELECT day FROM holiday WHERE kind <> 'swap_work')) "
         "OR d IN (SELECT day FROM holiday WHERE kind = 'swap_work' AND WEEKDAY(day) >= 5) "
         f"ORDER BY d DESC LIMIT {n}")]
@@ -180,8 +185,8 @@ def late_by(code, n):
 
 
 def today_works():
-    return sql("SELECT (WEEKDAY(CURDATE()) < 5 AND CURDATE() NOT IN (SELECT day FROM holiday "
-               "WHERE kind <> 'swap_work')) OR CURDATE() IN (SELECT day FROM holiday "
+    return sql(f"SELECT (WEEKDAY({VN_TODAY}) < 5 AND {VN_TODAY} NOT IN (SELECT day FROM holiday "
+               f"WHERE kind <> 'swap_work')) OR {VN_TODAY} IN (SELECT day FROM holiday "
                "WHERE kind = 'swap_work')")[0][0] == "1"
 
 
