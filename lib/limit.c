@@ -26,7 +26,7 @@ const char *limit_client_key(arena *a, const char *remote_addr)
 
 static struct {
 	db *on;
-	db_stmt *count, *add, *wait, *clear, *prune;
+	db_stmt *count, *add, *wait, *clear, *prune, *hold, *unhold;
 } st;
 
 static void prepare(db *d)
@@ -45,6 +45,15 @@ static void prepare(db *d)
 	/* Old rows go as new ones come: the table stays the size of a window. */
 	st.prune = db_prepare(d,
 		"DELETE FROM attempt WHERE scope = ? AND k = ? AND at < UTC_TIMESTAMP(3) - INTERVAL 1 DAY");
+	/* The max-th newest attempt in the window, if there is one, holds the
+	 * key until it leaves the window (when fewer than max are left). */
+	st.hold = db_prepare(d,
+		"INSERT INTO limit_hold (scope, k, until) "
+		"SELECT scope, k, at + INTERVAL ? SECOND FROM attempt "
+		"WHERE scope = ? AND k = ? AND at > UTC_TIMESTAMP(3) - INTERVAL ? SECOND "
+		"ORDER BY at DESC LIMIT ?, 1 "
+		"ON DUPLICATE KEY UPDATE until = GREATEST(until, VALUES(until))");
+	st.unhold = db_prepare(d, "DELETE FROM limit_hold WHERE scope = ? AND k = ?");
 }
 
 int limit_take(db *d, const char *scope, const char *key, int window_s, int max)
@@ -75,6 +84,30 @@ int limit_add(db *d, const char *scope, const char *key)
 	return db_exec(st.add, "ss", scope, key) == 1 ? 0 : -1;
 }
 
+typedef struct held_arg {
+	const char *scope, *key;
+	int window_s, max;
+} held_arg;
+
+/* The attempt and the hold it makes in one transaction: a hold is never
+ * missing for attempts that are there. */
+static int add_held_tx(db *d, void *arg)
+{
+	held_arg *h = arg;
+	if (limit_add(d, h->scope, h->key) < 0 ||
+	    db_exec(st.hold, "issii", (long long)h->window_s, h->scope, h->key,
+		    (long long)h->window_s, (long long)(h->max > 0 ? h->max - 1 : 0)) < 0)
+		return DB_TX_FAILED;
+	return 0;
+}
+
+int limit_add_held(db *d, const char *scope, const char *key, int window_s, int max)
+{
+	prepare(d);
+	held_arg h = { scope, key, window_s, max };
+	return db_tx(d, add_held_tx, &h) == 0 ? 0 : -1;
+}
+
 int limit_wait(db *d, const char *scope, const char *key, int window_s)
 {
 	prepare(d);
@@ -89,5 +122,7 @@ int limit_wait(db *d, const char *scope, const char *key, int window_s)
 int limit_clear(db *d, const char *scope, const char *key)
 {
 	prepare(d);
-	return db_exec(st.clear, "ss", scope, key) < 0 ? -1 : 0;
+	if (db_exec(st.clear, "ss", scope, key) < 0)
+		return -1;
+	return db_exec(st.unhold, "ss", scope, key) < 0 ? -1 : 0;
 }

@@ -19,6 +19,12 @@ int limit_count(db *d, const char *scope, const char *key, int window_s);
 int limit_take(db *d, const char *scope, const char *key, int window_s, int max);
 /* Record one; 0 or -1. */
 int limit_add(db *d, const char *scope, const char *key);
+/* Record one, and when it makes max within the window, keep until when
+ * the key is held in limit_hold (sql/028), so that a busy page reads the
+ * hold with a key lookup joined into its own query instead of counting:
+ * held while limit_hold.until > UTC_TIMESTAMP(3), exactly while
+ * limit_count() >= max.  0 or -1. */
+int limit_add_held(db *d, const char *scope, const char *key, int window_s, int max);
 /* Seconds until the oldest counted attempt leaves the window (for "try
  * again in N minutes"), or 0. */
 int limit_wait(db *d, const char *scope, const char *key, int window_s);

@@ -70,6 +70,7 @@ GRANT SELECT, INSERT, UPDATE ON `@DB@`.citizen TO 'portal_submission'@'localhost
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.staff TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.session TO 'portal_submission'@'localhost';
 GRANT SELECT, INSERT, DELETE ON `@DB@`.attempt TO 'portal_submission'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.limit_hold TO 'portal_submission'@'localhost';
 GRANT INSERT ON `@DB@`.audit_log TO 'portal_submission'@'localhost';
 GRANT EXECUTE ON PROCEDURE `@DB@`.audit_add TO 'portal_submission'@'localhost';
 GRANT EXECUTE ON PROCEDURE `@DB@`.outbox_add TO 'portal_submission'@'localhost';
@@ -124,6 +125,7 @@ GRANT EXECUTE ON PROCEDURE `@DB@`.outbox_claim TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.pay_bank TO 'portal_payment'@'localhost';
 -- misses of the public /pay/ finder, counted per client address (pay.c)
 GRANT SELECT, INSERT, DELETE ON `@DB@`.attempt TO 'portal_payment'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.limit_hold TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.agency TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.pay_beneficiary TO 'portal_payment'@'localhost';
 GRANT SELECT ON `@DB@`.pay_receipt_setting TO 'portal_payment'@'localhost';

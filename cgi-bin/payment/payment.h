@@ -169,7 +169,7 @@ int h_admin_notice(request *r);
 typedef struct pay_facts {
 	const char *agency_code, *status, *dossier_code, *payer_id;
 	long long total;
-	long long misses;     /* the client's codes that found nothing (pay_guess_gate) */
+	int held;             /* the client is held back for its misses (pay_guess_gate) */
 } pay_facts;
 int pay_load(request *r, const char *code, pay_facts *out);
 

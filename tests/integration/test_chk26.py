@@ -141,6 +141,36 @@ def test_a_payer_back_from_the_bank_sees_her_page_though_her_network_guessed():
     assert r.status == 429, r.status
 
 
+def test_the_page_is_held_back_exactly_while_ten_misses_are_in_the_window():
+    """The code's page reads a hold the tenth miss writes (sql/028), not a
+    count of the misses: nine misses hold nothing; the tenth holds the
+    address until the oldest of the ten is fifteen minutes old (when the
+    count falls to nine); once that time has passed the page is shown
+    again, and a miss after it holds nothing on its own."""
+    code, _ = obligation()
+    src = fresh_source()
+    key = "addr:" + src
+    where = "scope = 'pay_find' AND k = '%s'" % key
+    P.sql("DELETE FROM attempt WHERE %s; DELETE FROM limit_hold WHERE %s" % (where, where))
+    for _ in range(FIND_MISSES - 1):
+        assert H.get("/pay/" + guessed_code(), source=src).status == 404
+    assert H.get("/pay/" + code, source=src).status == 200
+    assert P.sql("SELECT COUNT(*) FROM limit_hold WHERE " + where) == [["0"]]
+    assert H.get("/pay/" + guessed_code(), source=src).status == 404
+    held = P.sql("SELECT TIMESTAMPDIFF(MICROSECOND, (SELECT MIN(at) FROM attempt WHERE %s), until)"
+                 " FROM limit_hold WHERE %s" % (where, where))
+    assert held == [[str(900 * 10 ** 6)]], held
+    assert H.get("/pay/" + code, source=src).status == 429
+    # fifteen minutes and a second on: the ten misses out of the window
+    P.sql("UPDATE attempt SET at = at - INTERVAL 901 SECOND WHERE %s;"
+          " UPDATE limit_hold SET until = until - INTERVAL 901 SECOND WHERE %s" % (where, where))
+    r = H.get("/pay/" + code, source=src)
+    assert r.status == 200 and "Trần Thị Bích Ngọc" in r.text, r.status
+    assert H.get("/pay/" + guessed_code(), source=src).status == 404
+    assert H.get("/pay/" + code, source=src).status == 200
+    assert H.get("/pay/tra-cuu?ma=" + code, source=src).status == 303
+
+
 def test_pay_button_posted_for_guessed_codes_is_counted_too():
     """POST /pay/{code}/start answered 404 for a code that does not exist
     and 303 to the bank, with the amount and the kind of obligation, for
