@@ -291,8 +291,9 @@ nginx_areas() {
 	# too long: 414; a bad request line or headers too large: 400) cannot
 	# use a location's error_page: the server's error_page picks the JSON
 	# or the HTML file by this map of the request line ($request holds even
-	# a 414's cut line), from the "json" rows of conf/areas.conf.
+	# a 414's cut line), from the "json" and "vnpay" rows of conf/areas.conf.
 	request_map '$6 == "json"' json >"$out/error-kind.conf"
+	request_map '$6 == "vnpay"' vnpay >>"$out/error-kind.conf"
 	# A body over an upload route's limit gets the page that gives the
 	# upload limits (10 MB a file, 30 MB a dossier), not the 1 MB of the
 	# other routes: the upload rows are the ones whose limit is not 1m.
@@ -309,6 +310,8 @@ nginx_areas() {
 				if ($6 == "json")
 					printf "\terror_page 400 /errors/400.json;\n\terror_page 413 /errors/413.json;\n" \
 					       "\terror_page 429 /errors/429.json;\n\terror_page 502 503 504 /errors/503.json;\n"
+				if ($6 == "vnpay")
+					printf "\terror_page 400 413 429 502 503 504 /errors/vnpay.json;\n"
 				if (site == "public") printf "\tlimit_req zone=portal_rate burst=100 nodelay;\n"
 				printf "\tinclude /etc/nginx/fastcgi_params;\n"
 				printf "\tfastcgi_param PORTAL_SITE %s;\n", site

@@ -134,6 +134,19 @@ def test_huge_headers_and_uri():
     assert r.status == 400 and "Yêu cầu không hợp lệ" in r.text, (r.status, r.text[:200])
 
 
+def test_the_banks_callback_gets_nginx_errors_in_its_protocol():
+    """The errors nginx answers itself on the bank's callback (a query
+    over the 8 KB request line, headers too large) are VNPay's
+    {"RspCode":"99"}, a failure the bank retries, not an HTML page; the
+    area's other pages keep theirs (conf/areas.conf "vnpay")."""
+    r = get("/payment/vnpay/ipn?vnp_TxnRef=1&x=" + "a" * 9000)
+    assert r.status == 414 and r.header("Content-Type").startswith("application/json"), r.status
+    assert r.json() == {"RspCode": "99", "Message": "Unknown error"}, r.text[:200]
+    r = get("/payment/vnpay/ipn?vnp_TxnRef=1", headers={"Cookie": "a=" + "b" * 9000})
+    assert r.status == 400 and r.json()["RspCode"] == "99", (r.status, r.text[:200])
+    r = get("/payment/vnpay/return?x=" + "a" * 9000)
+    assert r.status == 414 and "Địa chỉ quá dài" in r.text, (r.status, r.text[:200])
+
 def test_garbage_cookie_is_ignored():
     r = get("/catalog/", headers={"Cookie": "=;;;\x7f bad"})
     assert r.status == 200

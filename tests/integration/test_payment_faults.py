@@ -210,6 +210,10 @@ def test_kill_9_whole_payment_program_then_make_run():
     acknowledged_are_paid(bank, items)
     # the jobs and workers die with their supervisor (parent-death signal)
     assert wait_until(lambda: all(gone(p) for p in victims), 10)
+    # nothing to answer the bank but nginx: a 502 in the bank's protocol,
+    # a failure it retries (conf/areas.conf "vnpay"), not an HTML page
+    r = get(items[0][2])
+    assert r.status == 502 and r.json()["RspCode"] == "99", (r.status, r.body[:200])
     out = subprocess.run([os.path.join(ROOT, "conf/stack.sh"), "up"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
