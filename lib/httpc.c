@@ -26,18 +26,8 @@ static int perform(const char *url, const char *const *headers, const char *cont
 		inited = 1;
 	}
 	memset(res, 0, sizeof *res);
-	/* One handle for the process, its options reset on every call: its
-	 * connection cache keeps the connection to a receiver open between
-	 * messages (HTTP keep-alive, a TLS session resumed), where a handle a
-	 * message opened and closed a TCP (and TLS) connection for each one:
-	 * measured, the sync sender's CPU a message was most of a filing's
-	 * cost to the host after MariaDB's.  A connection the receiver closed
-	 * meanwhile is found dead by libcurl and replaced; a message it cuts
-	 * goes again, and the receiver deduplicates by id (outbox.h). */
-	static CURL *c;
-	if (c)
-		curl_easy_reset(c);
-	else if (!(c = curl_easy_init())) {
+	CURL *c = curl_easy_init();
+	if (!c) {
 		snprintf(res->error, sizeof res->error, "curl_easy_init failed");
 		return -1;
 	}
@@ -74,6 +64,7 @@ static int perform(const char *url, const char *const *headers, const char *cont
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
 	}
 	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
 	return out;
 }
 

@@ -152,12 +152,9 @@ class Handler(BaseHTTPRequestHandler):
                     state["duplicates"] += 1
                 else:
                     state["seen"].add(msg["id"])
-                    # "conn": the sender's connection (its address and
-                    # port), so a test can see connections kept alive
                     state["messages"].append({"id": msg["id"], "body": msg,
                                               "timestamp": int(ts),
-                                              "received_at": time.time(),
-                                              "conn": "%s:%d" % self.client_address[:2]})
+                                              "received_at": time.time()})
         if failing:
             return self.reply(500, {"error": "unavailable"})
         if state["delay_ms"]:
