@@ -86,6 +86,16 @@ stop_pidfile() {
 # stored double-encoded (sql/024_seed_text_utf8.sql)
 mysql_root() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$DBSOCK" -uroot "$@"; }
 
+# Where the server's own run files are: run/db/ when it runs as Debian's
+# mysql user (db_start), run/ otherwise.
+db_run_dir() {
+	if [ "$(id -u)" -eq 0 ] && id mysql >/dev/null 2>&1; then
+		echo "$RUN/db"
+	else
+		echo "$RUN"
+	fi
+}
+
 db_start() {
 	mkdir -p "$RUN" "$LOG" "$DBDIR"
 	if pid_of "$RUN/mysqld.pid" "--datadir=$DBDIR" >/dev/null; then
@@ -95,11 +105,11 @@ db_start() {
 	# in it is not root's: its data and its run files (socket, pid, error
 	# log, in run/db/) are that user's; run/mysqld.{sock,pid} and
 	# log/mariadb.err point there, where every tool looks for them.
-	local user_opt="" dbrun=$RUN
+	local user_opt="" dbrun
+	dbrun=$(db_run_dir)
 	if [ "$(id -u)" -eq 0 ]; then
 		if id mysql >/dev/null 2>&1; then
 			user_opt="--user=mysql"
-			dbrun=$RUN/db
 			mkdir -p "$dbrun"
 			chown -R mysql:mysql "$DBDIR" "$dbrun"
 			chmod 0755 "$dbrun"  # the workers reach the socket through it
@@ -116,27 +126,85 @@ db_start() {
 			--auth-root-authentication-method=socket --skip-test-db \
 			>"$LOG/mariadb-install.log" 2>&1 || die "mariadb-install-db failed: see $LOG/mariadb-install.log"
 	fi
+	# A server that died (kill -9, the OOM killer, a power cut) left its
+	# pid file behind (db_stop keeps it): recover it where nothing can
+	# connect first.  A recovery cut short left its own.
+	if [ -e "$dbrun/mysqld.pid" ] || [ -e "$dbrun/recover.pid" ]; then
+		db_recover "$dbrun" "$user_opt"
+	fi
 	say "starting MariaDB on 127.0.0.1:$PORTAL_DB_PORT"
-	# innodb-autoinc-lock-mode=2: an INSERT … SELECT (a receipt takes its
-	# series' symbols that way) would otherwise hold a lock on the whole
-	# table's AUTO-INC counter for the statement, making every agency's
-	# payments queue on one lock.  Safe without statement-based binlog.
-	# setsid: the server must outlive `make run` and not get its signals.
-	setsid mariadbd --no-defaults $user_opt --datadir="$DBDIR" --socket="$dbrun/mysqld.sock" \
-		--port="$PORTAL_DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve \
-		--pid-file="$dbrun/mysqld.pid" --log-error="$dbrun/mariadb.err" \
+	mariadbd_launch "$dbrun/mysqld.sock" "$dbrun/mysqld.pid" "$user_opt" \
+		--port="$PORTAL_DB_PORT" --bind-address=127.0.0.1
+	db_ready "$DBSOCK" || die "MariaDB did not start: see $LOG/mariadb.err"
+}
+
+# innodb-autoinc-lock-mode=2: an INSERT … SELECT (a receipt takes its
+# series' symbols that way) would otherwise hold a lock on the whole
+# table's AUTO-INC counter for the statement, making every agency's
+# payments queue on one lock.  Safe without statement-based binlog.
+# setsid: the server must outlive `make run` and not get its signals.
+mariadbd_launch() {
+	local sock=$1 pidfile=$2 user_opt=$3
+	shift 3
+	setsid mariadbd --no-defaults $user_opt --datadir="$DBDIR" --socket="$sock" \
+		--skip-name-resolve --pid-file="$pidfile" --log-error="$(dirname "$pidfile")/mariadb.err" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_uca1400_ai_ci \
 		--innodb-buffer-pool-size=256M --max-connections=300 \
-		--innodb-autoinc-lock-mode=2 \
+		--innodb-autoinc-lock-mode=2 "$@" \
 		</dev/null >/dev/null 2>&1 &
+}
+
+db_ready() {
 	local i
 	for i in $(seq 1 300); do
-		if mariadb-admin --no-defaults --socket="$DBSOCK" -uroot ping >/dev/null 2>&1; then
+		if mariadb-admin --no-defaults --socket="$1" -uroot ping >/dev/null 2>&1; then
 			return 0
 		fi
 		sleep 0.1
 	done
-	die "MariaDB did not start: see $LOG/mariadb.err"
+	return 1
+}
+
+# After a crash MariaDB replays its redo log by itself.  What this adds is
+# a check of the portal's tables before any program can connect: the
+# server first comes up on a private socket with no TCP, and the portal's
+# programs, which know only run/mysqld.sock, get "cannot connect" (a 503
+# page, a retried message) meanwhile.  Why: MariaDB 10.11.19 (Debian 12)
+# once came back from a kill -9 in our CI with a secondary index of
+# `dossier` holding an entry its row no longer had (CHECK TABLE: "Index
+# 'by_agency_status' contains 7642 entries, should be 7641"); the desk's
+# queue, which reads through that index, listed a dossier under a status
+# it had left.  The rows themselves (the clustered index) were right, so
+# rebuilding the table from them (ALTER TABLE … FORCE) repairs it; a table
+# still failing its check after that stops the start: serving it would
+# show people wrong data.  Then a clean shutdown, so that the normal start
+# has no log left to replay.  What was found goes to log/mariadb-check.log.
+db_recover() {
+	local dbrun=$1 user_opt=$2 db=$PORTAL_DB_NAME out=$LOG/mariadb-check.log
+	local sock=$1/recover.sock pidfile=$1/recover.pid tables bad t pid
+	say "MariaDB was not shut down cleanly: recovering it and checking the portal's tables first"
+	stop_pidfile "$pidfile" "--datadir=$DBDIR"	# one cut short, still running
+	rm -f "$dbrun/mysqld.sock"
+	mariadbd_launch "$sock" "$pidfile" "$user_opt" --skip-networking
+	db_ready "$sock" || die "MariaDB did not recover: see $dbrun/mariadb.err"
+	q() { mariadb --no-defaults --socket="$sock" -uroot -N -B "$@"; }
+	tables=$(q -e "SELECT GROUP_CONCAT(CONCAT('\`', table_name, '\`')) FROM information_schema.tables
+		WHERE table_schema = '$db' AND table_type = 'BASE TABLE'")
+	if [ -n "$tables" ] && [ "$tables" != NULL ]; then
+		echo "$(date -u +%FT%TZ) after an unclean stop:" >>"$out"
+		bad=$(q "$db" -e "CHECK TABLE $tables" | tee -a "$out" |
+			awk -F'\t' '$3 == "error" { sub(/^[^.]*\./, "", $1); print $1 }' | sort -u)
+		for t in $bad; do
+			say "table $db.$t failed its check after the crash: rebuilding it from its rows (see $out)"
+			q "$db" -e "ALTER TABLE \`$t\` FORCE; CHECK TABLE \`$t\`" | tee -a "$out" |
+				grep -q "	status	OK$" || die "table $db.$t is still corrupt after a rebuild: see $out"
+		done
+	fi
+	pid=$(head -n1 "$pidfile" 2>/dev/null)
+	mariadb-admin --no-defaults --socket="$sock" -uroot shutdown >/dev/null 2>&1 ||
+		die "MariaDB did not shut down after its recovery: see $dbrun/mariadb.err"
+	while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+	rm -f "$dbrun/mysqld.pid" "$pidfile"
 }
 
 secret() {
@@ -578,10 +646,19 @@ URLS
 }
 
 db_stop() {
+	local dbrun
+	dbrun=$(db_run_dir)
+	# a recovery cut short (db_recover): its pid file goes, the server's
+	# own stays, so the next start recovers again
+	if pid_of "$dbrun/recover.pid" "--datadir=$DBDIR" >/dev/null; then
+		stop_pidfile "$dbrun/recover.pid" "--datadir=$DBDIR"
+	fi
+	# A server that died keeps its pid file: the next start sees it and
+	# checks the tables before serving (db_recover).
 	if pid_of "$RUN/mysqld.pid" "--datadir=$DBDIR" >/dev/null; then
 		mariadb-admin --no-defaults --socket="$DBSOCK" -uroot shutdown >/dev/null 2>&1 || true
+		stop_pidfile "$RUN/mysqld.pid" "--datadir=$DBDIR"
 	fi
-	stop_pidfile "$RUN/mysqld.pid" "--datadir=$DBDIR"
 	[ -L "$DBSOCK" ] && rm -f "$DBSOCK"  # the link to run/db/, made by db_start
 	return 0
 }
