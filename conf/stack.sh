@@ -182,26 +182,26 @@ db_ready() {
 db_recover() {
 	local dbrun=$1 user_opt=$2 db=$PORTAL_DB_NAME out=$LOG/mariadb-check.log
 	local sock=$1/recover.sock pidfile=$1/recover.pid tables bad t pid
+	local DBSOCK=$sock	# mysql_root's socket, within this function
 	say "MariaDB was not shut down cleanly: recovering it and checking the portal's tables first"
 	stop_pidfile "$pidfile" "--datadir=$DBDIR"	# one cut short, still running
 	rm -f "$dbrun/mysqld.sock"
 	mariadbd_launch "$sock" "$pidfile" "$user_opt" --skip-networking
 	db_ready "$sock" || die "MariaDB did not recover: see $dbrun/mariadb.err"
-	q() { mariadb --no-defaults --socket="$sock" -uroot -N -B "$@"; }
-	tables=$(q -e "SELECT GROUP_CONCAT(CONCAT('\`', table_name, '\`')) FROM information_schema.tables
+	tables=$(mysql_root -N -B -e "SELECT GROUP_CONCAT(CONCAT('\`', table_name, '\`')) FROM information_schema.tables
 		WHERE table_schema = '$db' AND table_type = 'BASE TABLE'")
 	if [ -n "$tables" ] && [ "$tables" != NULL ]; then
 		echo "$(date -u +%FT%TZ) after an unclean stop:" >>"$out"
-		bad=$(q "$db" -e "CHECK TABLE $tables" | tee -a "$out" |
+		bad=$(mysql_root -N -B "$db" -e "CHECK TABLE $tables" | tee -a "$out" |
 			awk -F'\t' '$3 == "error" { sub(/^[^.]*\./, "", $1); print $1 }' | sort -u)
 		for t in $bad; do
 			say "table $db.$t failed its check after the crash: rebuilding it from its rows (see $out)"
-			q "$db" -e "ALTER TABLE \`$t\` FORCE; CHECK TABLE \`$t\`" | tee -a "$out" |
+			mysql_root -N -B "$db" -e "ALTER TABLE \`$t\` FORCE; CHECK TABLE \`$t\`" | tee -a "$out" |
 				grep -q "	status	OK$" || die "table $db.$t is still corrupt after a rebuild: see $out"
 		done
 	fi
 	pid=$(head -n1 "$pidfile" 2>/dev/null)
-	mariadb-admin --no-defaults --socket="$sock" -uroot shutdown >/dev/null 2>&1 ||
+	mariadb-admin --no-defaults --socket="$DBSOCK" -uroot shutdown >/dev/null 2>&1 ||
 		die "MariaDB did not shut down after its recovery: see $dbrun/mariadb.err"
 	while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 	rm -f "$dbrun/mysqld.pid" "$pidfile"
@@ -301,6 +301,7 @@ nginx_conf() {
 		-e "s|@RATE_EXEMPT@|${PORTAL_RATE_EXEMPT:-}|g" -e "s|@USER@|$user|g" \
 		-e "s|@GATEWAY_ORIGIN@|$gateway|g" \
 		conf/nginx.conf.in >"$VAR/nginx/nginx.conf"
+	cp conf/nginx-errors.conf "$VAR/nginx/errors.conf"
 	nginx_areas
 	# Both settings are lists of addresses or CIDR blocks, by spaces or commas.
 	local a exempt="" realip="" proxies=""

@@ -247,12 +247,15 @@ def db_start():
     return out.stdout, added
 
 
+def portal_tables():
+    return {r[0] for r in P.sql("SELECT table_name FROM information_schema.tables WHERE "
+                                "table_schema = DATABASE() AND table_type = 'BASE TABLE'")}
+
+
 def tables_not_ok():
     """CHECK TABLE of every table of the portal: the rows that are not OK.
     (A secondary index that disagrees with its rows reads as wrong data.)"""
-    names = [r[0] for r in P.sql("SELECT table_name FROM information_schema.tables WHERE "
-                                 "table_schema = DATABASE() AND table_type = 'BASE TABLE'")]
-    rows = P.sql("CHECK TABLE " + ", ".join(f"`{n}`" for n in names))
+    rows = P.sql("CHECK TABLE " + ", ".join(f"`{n}`" for n in sorted(portal_tables())))
     return [r for r in rows if r[2:] != ["status", "OK"]]
 
 
@@ -287,9 +290,7 @@ def test_mariadb_restart_during_filings_loses_nothing_acknowledged():
         assert H.wait_until(lambda: not os.path.exists(f"/proc/{pid}"), 60)
         time.sleep(1.5)  # filings meet the database down
         down_count = len(acknowledged)
-        out = subprocess.run([os.path.join(ROOT, "conf", "stack.sh"), "db"], cwd=ROOT,
-                             capture_output=True, text=True, timeout=300)
-        assert out.returncode == 0, out.stderr
+        db_start()
         # Back without restarting the programs: filings succeed again.
         assert H.wait_until(lambda: len(acknowledged) >= down_count + 3, 30), \
             (len(acknowledged), other[-5:])
@@ -557,8 +558,7 @@ def test_a_database_that_died_is_checked_before_the_portal_reaches_it():
     it up on a private socket with no TCP, checks every table of the
     portal (rebuilding one that fails), shuts it down cleanly and only then
     starts it where the programs connect.  A clean stop skips all that."""
-    tables = {r[0] for r in P.sql("SELECT table_name FROM information_schema.tables WHERE "
-                                  "table_schema = DATABASE() AND table_type = 'BASE TABLE'")}
+    tables = portal_tables()
     dbrun = os.path.dirname(os.path.realpath(os.path.join(VAR, "run", "mysqld.pid")))
     pid = mariadb_pid()
     os.kill(pid, 9)
